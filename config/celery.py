@@ -1,0 +1,40 @@
+"""The Celery application; tasks live in each app's ``tasks.py``."""
+
+import os
+
+from celery import Celery
+from celery.signals import worker_ready
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("criba")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        "worker-heartbeat": {
+            "task": "hiring.tasks.worker_heartbeat_task",
+            "schedule": float(settings.CRIBA_HEARTBEAT_EVERY_SECONDS),
+        },
+        "sweep-unscored-submissions": {
+            "task": "assessments.tasks.submissions_sweep_task",
+            "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
+        },
+        "expire-invitations": {
+            "task": "assessments.tasks.invitations_expire_task",
+            "schedule": 3600.0,
+        },
+    }
+
+
+@worker_ready.connect
+def _announce_worker(sender: object = None, **kwargs: object) -> None:
+    # A fresh worker reports itself at once instead of waiting for beat.
+    from hiring.services import worker_heartbeat_record
+
+    worker_heartbeat_record(worker=str(getattr(sender, "hostname", "worker")))

@@ -1,0 +1,251 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class JobRole(models.TextChoices):
+    RECRUITER = "recruiter", _("Recruiter")
+    HIRING_MANAGER = "hiring_manager", _("Hiring manager")
+    INTERVIEWER = "interviewer", _("Interviewer")
+
+
+class Capability(models.TextChoices):
+    """What a role on a job allows; administrators hold every capability."""
+
+    VIEW_APPLICATIONS = "view_applications", _("See the job's applications")
+    VIEW_RESULTS = "view_results", _("Read assessment results")
+    INVITE = "invite", _("Invite candidates and revoke invitations")
+    DECIDE = "decide", _("Record hiring decisions")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    JobRole.RECRUITER: frozenset(
+        {
+            Capability.VIEW_APPLICATIONS,
+            Capability.VIEW_RESULTS,
+            Capability.INVITE,
+            Capability.DECIDE,
+        }
+    ),
+    JobRole.HIRING_MANAGER: frozenset(
+        {Capability.VIEW_APPLICATIONS, Capability.VIEW_RESULTS, Capability.DECIDE}
+    ),
+    # Interviewers see the interviews they sit on, and nothing of other candidates'
+    # results, so their ratings stay independent of the questionnaire.
+    JobRole.INTERVIEWER: frozenset(),
+}
+
+
+class Job(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN
+    )
+    external_id = models.CharField(_("external id"), max_length=120, blank=True)
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="JobMember", related_name="jobs"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("hiring:job_detail", args=[self.pk])
+
+
+class JobMember(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=JobRole)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "user"], name="one_role_per_job")
+        ]
+        verbose_name = _("hiring team member")
+        verbose_name_plural = _("hiring team members")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) on {self.job}"
+
+
+class Candidate(models.Model):
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language, default="en"
+    )
+    external_id = models.CharField(_("external id"), max_length=120, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    retention_until = models.DateField(_("keep personal data until"), null=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Stage(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ASSESSING = "assessing", _("Assessing")
+    INTERVIEWING = "interviewing", _("Interviewing")
+    OFFER = "offer", _("Offer")
+    HIRED = "hired", _("Hired")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    class Decision(models.TextChoices):
+        ADVANCE = "advance", _("Advance")
+        HIRE = "hire", _("Hire")
+        REJECT = "reject", _("Reject")
+        HOLD = "hold", _("Hold")
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.PROTECT, related_name="applications"
+    )
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="applications")
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage, default=Stage.APPLIED
+    )
+    external_id = models.CharField(_("external id"), max_length=120, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "job"], name="one_application_per_job"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="")
+                | (
+                    models.Q(decided_by__isnull=False)
+                    & models.Q(decided_at__isnull=False)
+                    & ~models.Q(decision_reason="")
+                ),
+                name="decision_has_who_when_why",
+            ),
+        ]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self) -> str:
+        return f"{self.candidate} for {self.job}"
+
+
+class AuditEvent(models.Model):
+    """One line of the append-only audit log."""
+
+    class Action(models.TextChoices):
+        DECISION_RECORDED = "decision.recorded", _("Decision recorded")
+        REPORT_VIEWED = "report.viewed", _("Report viewed")
+        INVITATION_CREATED = "invitation.created", _("Invitation created")
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
+        INVITATION_EXTENDED = "invitation.extended", _("Invitation extended")
+        EXPORT = "data.exported", _("Data exported")
+        ERASURE = "candidate.erased", _("Candidate erased")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=40, choices=Action)
+    job = models.ForeignKey(
+        Job, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=60)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only")
+
+
+class OutboxEvent(models.Model):
+    """An event written in the business transaction, relayed to webhooks later."""
+
+    type = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    payload = models.JSONField()
+    relayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk}"
+
+
+class WorkerHeartbeat(models.Model):
+    worker = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker} at {self.seen_at:%H:%M:%S}"
