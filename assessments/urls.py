@@ -1,1 +1,35 @@
-urlpatterns: list = []
+"""Recruiter pages that combine hiring and assessment data.
+
+Included at "" before hiring.urls, so these paths must not overlap hiring's.
+"""
+
+from django.urls import path
+
+from assessments.views import recruiter
+
+app_name = "results"
+urlpatterns = [
+    path("jobs/<int:pk>/", recruiter.job_detail, name="job_detail"),
+    path(
+        "applications/<int:pk>/",
+        recruiter.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "applications/<int:pk>/invite/",
+        recruiter.application_invite,
+        name="application_invite",
+    ),
+    path(
+        "applications/<int:pk>/decide/",
+        recruiter.application_decide_view,
+        name="application_decide",
+    ),
+    path(
+        "invitations/<int:pk>/revoke/",
+        recruiter.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
+    path("interviews/", recruiter.my_interviews, name="my_interviews"),
+]

@@ -174,15 +174,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CRIBA_MAX_REQUEST_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 
 # Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console.
-EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587, minimum=1, maximum=65535)
-    EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+_email_host = env_str("DJANGO_EMAIL_HOST")
+if _email_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("DJANGO_EMAIL_PORT", 587, minimum=1, maximum=65535),
+                "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
+                "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Criba <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The absolute address used in invitation emails (no request is at hand there).

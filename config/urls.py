@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hiring.views import healthz
+from hiring.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

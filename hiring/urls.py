@@ -1,2 +1,8 @@
+from django.urls import path
+
+from hiring import views
+
 app_name = "hiring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+]

@@ -1,2 +1,34 @@
-def healthz(request):
-    raise NotImplementedError
+"""Pages of the hiring side. Pages that show assessment results live in
+assessments/views/recruiter.py, since hiring never imports assessments."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from hiring.models import Capability, JobMember, Stage
+from hiring.selectors import jobs_with_pipeline, roles_with, user_is_administrator
+
+
+@require_safe
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The user's jobs with one count per pipeline stage, in one query."""
+    user = request.user
+    my_role = JobMember.objects.filter(job=OuterRef("pk"), user=user).values("role")
+    jobs = list(jobs_with_pipeline(user).annotate(my_role=Subquery(my_role[:1])))
+    may_see = set(roles_with(Capability.VIEW_APPLICATIONS))
+    administrator = user_is_administrator(user)
+    for job in jobs:
+        # Interviewers see the job they sit on, not its pipeline.
+        job.can_view_applications = administrator or job.my_role in may_see
+        job.pipeline = [getattr(job, f"stage_{stage}") for stage in Stage.values]
+        job.total = sum(job.pipeline)
+    return render(
+        request,
+        "hiring/job_list.html",
+        {"jobs": jobs, "stages": Stage.choices},
+    )

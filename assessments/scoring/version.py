@@ -1,0 +1,12 @@
+"""Version of the scoring rules, stored with every result.
+
+Bump rules (semantic versioning of *outputs*, not of code):
+- major: any existing output can change for the same input and norms (a formula,
+  a convention such as the percentile tie rule, a default threshold, the status
+  rule). Stored results must then be rescored or kept with their old version.
+- minor: new outputs are added (a new index, a new field); every existing value
+  stays identical.
+- patch: no output changes (refactoring, documentation, error messages).
+"""
+
+SCORING_VERSION = "1.0.0"

@@ -1,0 +1,549 @@
+"""The candidate's pages: the private link, the pages of items, submit and done.
+
+The token appears only in the landing URL. Starting trades it for a session that
+holds ``{invitation_id, nonce}``; every later URL is token-free and checks that the
+nonce is still the invitation's, so a newer start elsewhere ends this session.
+GET never changes the invitation's state: link scanners follow links.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
+
+from assessments import services
+from assessments.definitions import item_texts
+from assessments.forms import ITEM_FIELD_PREFIX, LANGUAGE_NAMES, StartForm
+from assessments.forms import answers_from_post
+from assessments.models import Invitation, Response
+from hiring.services import DomainError
+
+SESSION_KEY = "take"
+
+# Heading and explanation of every page that stops the candidate, by reason code;
+# the same titles head the problem JSON of the autosave endpoint.
+REASONS = {
+    "unknown": (
+        gettext_lazy("This link does not work"),
+        gettext_lazy(
+            "Check that you opened the whole link from your email. If it still "
+            "does not work, ask the person who invited you for a new link."
+        ),
+    ),
+    "expired": (
+        gettext_lazy("This link has expired"),
+        gettext_lazy("Ask the person who invited you for a new link."),
+    ),
+    "revoked": (
+        gettext_lazy("This invitation was withdrawn"),
+        gettext_lazy(
+            "The questionnaire can no longer be taken with this link. If you think "
+            "this is a mistake, contact the person who invited you."
+        ),
+    ),
+    "submitted": (
+        gettext_lazy("Your answers were already submitted"),
+        gettext_lazy("There is nothing more to do. Thank you for your time."),
+    ),
+    "closed": (
+        gettext_lazy("This questionnaire is closed"),
+        gettext_lazy("It can no longer be taken with this link."),
+    ),
+    "stale": (
+        gettext_lazy("The questionnaire was opened somewhere else"),
+        gettext_lazy(
+            "It was started again in another window or on another device, so "
+            "this window no longer saves answers. Your saved answers are kept: "
+            "open the link from your email again to continue here."
+        ),
+    ),
+    "no_session": (
+        gettext_lazy("Your session has ended"),
+        gettext_lazy(
+            "Open the link from your email again to continue. Your saved answers "
+            "are kept."
+        ),
+    ),
+    "bad_page": (
+        gettext_lazy("This page does not exist"),
+        gettext_lazy("Go back to the questionnaire to continue."),
+    ),
+    "too_big": (
+        gettext_lazy("The request was too large"),
+        gettext_lazy(
+            "Nothing was saved. Go back to the page and send your answers again."
+        ),
+    ),
+    "malformed": (
+        gettext_lazy("The request could not be read"),
+        gettext_lazy("Nothing was saved. Send the answers as a JSON object."),
+    ),
+    "invalid": (
+        gettext_lazy("The answers could not be saved"),
+        gettext_lazy("Nothing on this page was saved."),
+    ),
+    "time_up": (
+        gettext_lazy("Time is up"),
+        gettext_lazy("The answers saved before the time ran out were submitted."),
+    ),
+}
+
+
+class _Stop(Exception):  # noqa: N818 - control flow, not an error
+    """Ends a view early with a ready response (a problem page or a redirect)."""
+
+    def __init__(self, response: HttpResponse):
+        super().__init__()
+        self.response = response
+
+
+def _problem_page(
+    request: HttpRequest, reason: str, status: int, message: str = ""
+) -> HttpResponse:
+    heading, explanation = REASONS.get(reason, REASONS["invalid"])
+    return render(
+        request,
+        "take/problem.html",
+        {
+            "reason": reason,
+            "heading": heading,
+            "explanation": explanation,
+            "message": message,
+        },
+        status=status,
+    )
+
+
+def _problem_json(reason: str, status: int, detail: str = "", **extra) -> JsonResponse:
+    """An RFC 9457 problem; ``code`` and ``next`` are extension members."""
+    title, explanation = REASONS.get(reason, REASONS["invalid"])
+    return JsonResponse(
+        {
+            "title": str(title),
+            "detail": detail or str(explanation),
+            "status": status,
+            "code": reason,
+            **extra,
+        },
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def candidate_view(
+    *methods: str, api: bool = False
+) -> Callable[[Callable], Callable]:
+    """What every candidate response shares.
+
+    - ``Referrer-Policy: no-referrer`` so the token never leaks, and no caching;
+    - the language the view activates is undone after the response is rendered;
+    - CSRF is checked inside the wrapper so that an oversized post, which Django
+      notices when the CSRF check first reads the body, still gets our own 400
+      page (or problem JSON) rather than the bare default one.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        protected = csrf_protect(require_http_methods(list(methods))(view))
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            with translation.override(translation.get_language()):
+                try:
+                    response = protected(request, *args, **kwargs)
+                except _Stop as stop:
+                    response = stop.response
+                except (RequestDataTooBig, TooManyFieldsSent):
+                    response = (
+                        _problem_json("too_big", 400)
+                        if api
+                        else _problem_page(request, "too_big", 400)
+                    )
+                response.headers.setdefault(
+                    "Content-Language", translation.get_language()
+                )
+            response.headers["Referrer-Policy"] = "no-referrer"
+            add_never_cache_headers(response)
+            return response
+
+        return csrf_exempt(wrapper)
+
+    return decorate
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def _scale_points(definition: dict, language: str) -> list[tuple[int, str]]:
+    """``[(value, label)]`` of the answer scale in ``language``.
+
+    Stored definitions key the labels by the answer as a string (JSON keys are
+    strings); an unsaved one may still hold integers, so both are accepted.
+    """
+    scale = definition["answer_scale"]
+    labels = scale.get("labels") or {}
+    points = []
+    for value in range(int(scale["min"]), int(scale["max"]) + 1):
+        label = labels.get(str(value), labels.get(value))
+        if isinstance(label, dict):
+            label = label.get(language) or label.get("en")
+        points.append((value, label or str(value)))
+    return points
+
+
+def _translated(text: dict | str, language: str) -> str:
+    if isinstance(text, dict):
+        return text.get(language) or text.get("en") or ""
+    return text
+
+
+def _clock(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, seconds = divmod(max(0, seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes}:{seconds:02d}"
+
+
+def _deadline_reached(invitation: Invitation) -> bool:
+    return invitation.deadline_at is not None and timezone.now() >= (
+        invitation.deadline_at
+    )
+
+
+def _done(api: bool, reason: str = "submitted", status: int = 409) -> HttpResponse:
+    if api:
+        return _problem_json(reason, status, next=reverse("take:done"))
+    return redirect("take:done")
+
+
+def _attempt(
+    request: HttpRequest, *, api: bool = False, finished_ok: bool = False
+) -> Invitation:
+    """The invitation this browser session is taking, or ``_Stop`` with the reason.
+
+    Activates the candidate's language. Closes the attempt when the server-side
+    deadline (plus a short grace for the last save) has passed.
+    """
+
+    def stop(reason: str, status: int) -> _Stop:
+        if api:
+            return _Stop(_problem_json(reason, status))
+        return _Stop(_problem_page(request, reason, status))
+
+    data = request.session.get(SESSION_KEY)
+    invitation = None
+    if isinstance(data, dict) and isinstance(data.get("invitation_id"), int):
+        invitation = (
+            Invitation.objects.select_related(
+                "instrument_version__instrument", "application__job"
+            )
+            .filter(pk=data["invitation_id"])
+            .first()
+        )
+    if invitation is None:
+        raise stop("no_session", 403)
+    translation.activate(invitation.language)
+    if invitation.status == Invitation.Status.REVOKED:
+        raise stop("revoked", 410)
+    if invitation.is_finished:
+        if finished_ok:
+            return invitation
+        raise _Stop(_done(api))
+    nonce = data.get("nonce")
+    if not nonce or nonce != invitation.session_nonce:
+        raise stop("stale", 409)
+    if services.submission_close_if_timed_out(invitation=invitation):
+        raise _Stop(_done(api, "time_up"))
+    return invitation
+
+
+def _answered(invitation: Invitation) -> dict[str, int]:
+    return dict(
+        Response.objects.filter(invitation=invitation).values_list("item_key", "value")
+    )
+
+
+def _shared_context(invitation: Invitation) -> dict:
+    version = invitation.instrument_version
+    language = invitation.language
+    seconds_left = invitation.seconds_left()
+    return {
+        "invitation": invitation,
+        "job_title": invitation.application.job.title,
+        "instrument_name": _translated(version.definition["name"], language),
+        "seconds_left": seconds_left,
+        "clock": _clock(seconds_left),
+    }
+
+
+def _render_page(
+    request: HttpRequest,
+    invitation: Invitation,
+    pages: list[list[str]],
+    number: int,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    definition = invitation.instrument_version.definition
+    language = invitation.language
+    texts = item_texts(definition, language)
+    points = _scale_points(definition, language)
+    saved = _answered(invitation)
+    first_number = sum(len(page) for page in pages[: number - 1]) + 1
+    items = [
+        {
+            "key": key,
+            "number": first_number + index,
+            "text": texts[key],
+            "field": ITEM_FIELD_PREFIX + key,
+            "choices": [
+                {"value": value, "label": label, "checked": saved.get(key) == value}
+                for value, label in points
+            ],
+        }
+        for index, key in enumerate(pages[number - 1])
+    ]
+    context = {
+        **_shared_context(invitation),
+        "number": number,
+        "total": len(pages),
+        "items": items,
+        "is_first": number == 1,
+        "is_last": number == len(pages),
+        "error": error,
+    }
+    return render(request, "take/page.html", context, status=status)
+
+
+# --- views -------------------------------------------------------------------------
+
+
+@candidate_view("GET", "HEAD", "POST")
+def landing(request: HttpRequest, token: str) -> HttpResponse:
+    """What the questionnaire is, consent and Start; only POST changes anything."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.TokenProblem as problem:
+        return _problem_page(request, problem.code, problem.status, problem.message)
+    version = invitation.instrument_version
+    languages = version.languages
+
+    if request.method == "POST":
+        form = StartForm(request.POST, languages=languages)
+        chosen = request.POST.get("language")
+        language = chosen if chosen in languages else invitation.language
+        translation.activate(language)
+        services.invitation_open(invitation=invitation)
+        if form.is_valid():
+            try:
+                nonce = services.taking_start(
+                    invitation=invitation,
+                    language=form.cleaned_data["language"],
+                    consent=form.cleaned_data["consent"],
+                )
+            except services.TokenProblem as problem:
+                return _problem_page(
+                    request, problem.code, problem.status, problem.message
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                request.session[SESSION_KEY] = {
+                    "invitation_id": invitation.pk,
+                    "nonce": nonce,
+                }
+                # A new key: whoever knew the session id before the start (a
+                # fixation attempt) does not get the candidate's session.
+                request.session.cycle_key()
+                return redirect("take:resume")
+        status = 400
+    else:
+        requested = request.GET.get("lang")
+        language = requested if requested in languages else invitation.language
+        translation.activate(language)
+        form = StartForm(initial={"language": language}, languages=languages)
+        status = 200
+
+    allowed = invitation.time_allowed()
+    seconds_left = (
+        invitation.seconds_left()
+        if invitation.started_at
+        else (int(allowed.total_seconds()) if allowed else None)
+    )
+    context = {
+        "form": form,
+        "job_title": invitation.application.job.title,
+        "instrument_name": _translated(version.definition["name"], language),
+        "instructions": _translated(version.definition["instructions"], language),
+        "item_count": sum(len(page) for page in services.taking_pages(invitation)),
+        "minutes": int(allowed.total_seconds() // 60) if allowed else None,
+        "base_minutes": version.time_limit_minutes,
+        "extra_time_percent": invitation.extra_time_percent,
+        "resuming": invitation.started_at is not None,
+        "clock": _clock(seconds_left) if invitation.started_at else "",
+        "expires_at": invitation.expires_at,
+        "other_languages": [
+            {"code": code, "name": LANGUAGE_NAMES.get(code, code)}
+            for code in languages
+            if code != language
+        ],
+    }
+    return render(request, "take/landing.html", context, status=status)
+
+
+@candidate_view("GET", "HEAD")
+def resume(request: HttpRequest) -> HttpResponse:
+    """Back to the first page with an unanswered item, or to submit."""
+    invitation = _attempt(request)
+    answered = _answered(invitation)
+    for index, keys in enumerate(services.taking_pages(invitation)):
+        if any(key not in answered for key in keys):
+            return redirect("take:page", number=index + 1)
+    return redirect("take:submit")
+
+
+@candidate_view("GET", "HEAD", "POST")
+def page(request: HttpRequest, number: int) -> HttpResponse:
+    """One page of items; POST saves the whole page, then Next or Back."""
+    invitation = _attempt(request)
+    pages = services.taking_pages(invitation)
+    if not 1 <= number <= len(pages):
+        return _problem_page(request, "bad_page", 404)
+
+    if request.method == "POST":
+        try:
+            services.answers_save(
+                invitation=invitation,
+                page=number - 1,
+                answers=answers_from_post(request.POST),
+            )
+        except DomainError as error:
+            if error.status == 409:
+                # Time ran out or the attempt closed between the checks.
+                services.submission_close_if_timed_out(invitation=invitation)
+                return redirect("take:done")
+            return _render_page(
+                request,
+                invitation,
+                pages,
+                number,
+                error=error.message,
+                status=error.status,
+            )
+        if _deadline_reached(invitation):
+            # The page was sent as the time ran out (the countdown submits it):
+            # keep what arrived and close the attempt.
+            services.submission_submit(invitation=invitation, timed_out=True)
+            return redirect("take:done")
+        if request.POST.get("action") == "back":
+            return redirect("take:page", number=max(1, number - 1))
+        if number == len(pages):
+            return redirect("take:submit")
+        return redirect("take:page", number=number + 1)
+
+    services.page_shown(invitation=invitation, page=number - 1)
+    return _render_page(request, invitation, pages, number)
+
+
+@candidate_view("POST", api=True)
+def autosave(request: HttpRequest) -> HttpResponse:
+    """Save the answers of one page sent as JSON ``{"page": n, "answers": {}}``.
+
+    ``page`` counts from 1 as in the page URLs. Answers ``{"saved": k,
+    "seconds_left": s}`` or a problem JSON naming what was wrong.
+    """
+    invitation = _attempt(request, api=True)
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _problem_json("malformed", 400, _("The request is not valid JSON."))
+    if not isinstance(payload, dict):
+        return _problem_json("malformed", 400, _("Send a JSON object."))
+    number, answers = payload.get("page"), payload.get("answers")
+    if isinstance(number, bool) or not isinstance(number, int):
+        return _problem_json(
+            "malformed", 400, _("“page” must be the page number, counted from 1.")
+        )
+    if not isinstance(answers, dict):
+        return _problem_json(
+            "malformed", 400, _("“answers” must map item keys to answers.")
+        )
+    try:
+        saved = services.answers_save(
+            invitation=invitation, page=number - 1, answers=answers
+        )
+    except DomainError as error:
+        if error.code == "time_up":
+            services.submission_close_if_timed_out(invitation=invitation)
+            return _problem_json(
+                "time_up", 409, error.message, next=reverse("take:done")
+            )
+        if error.status == 409:
+            return _problem_json(
+                "submitted", 409, error.message, next=reverse("take:done")
+            )
+        return _problem_json("invalid", error.status, error.message)
+    return JsonResponse({"saved": saved, "seconds_left": invitation.seconds_left()})
+
+
+@candidate_view("GET", "HEAD", "POST")
+def submit(request: HttpRequest) -> HttpResponse:
+    """Review what is unanswered, then submit; a second submit lands on done."""
+    invitation = _attempt(request)
+    pages = services.taking_pages(invitation)
+    if request.method == "POST":
+        try:
+            services.submission_submit(
+                invitation=invitation, timed_out=_deadline_reached(invitation)
+            )
+        except DomainError:
+            # Closed meanwhile (submitted elsewhere or timed out): done says which.
+            services.submission_close_if_timed_out(invitation=invitation)
+        return redirect("take:done")
+
+    answered = _answered(invitation)
+    unanswered_pages = [
+        index + 1
+        for index, keys in enumerate(pages)
+        if any(key not in answered for key in keys)
+    ]
+    item_count = sum(len(keys) for keys in pages)
+    context = {
+        **_shared_context(invitation),
+        "total": len(pages),
+        "item_count": item_count,
+        "answered_count": sum(1 for keys in pages for key in keys if key in answered),
+        "unanswered_pages": unanswered_pages,
+    }
+    return render(request, "take/submit.html", context)
+
+
+@candidate_view("GET", "HEAD")
+def done(request: HttpRequest) -> HttpResponse:
+    """The confirmation; says so when the time ran out and the server submitted."""
+    invitation = _attempt(request, finished_ok=True)
+    if not invitation.is_finished:
+        return redirect("take:resume")
+    context = {
+        "job_title": invitation.application.job.title,
+        "instrument_name": _translated(
+            invitation.instrument_version.definition["name"], invitation.language
+        ),
+        "timed_out": invitation.timed_out,
+    }
+    return render(request, "take/done.html", context)

@@ -1,0 +1,38 @@
+"""Forms of the recruiter pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hiring.models import Application, Candidate
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("Choose a decision"))] + list(Application.Decision.choices),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Why: the evidence this decision rests on. It is kept on record."),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("A decision needs its reason.")},
+    )
+
+
+class InvitationForm(forms.Form):
+    """Invite a candidate to the questionnaire of the job's plan."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=Candidate.Language)
+    extra_time_percent = forms.IntegerField(
+        label=_("Extra time (%)"),
+        help_text=_("An accommodation on the time limit, 0 to 200 %."),
+        min_value=0,
+        max_value=200,
+        initial=0,
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Link valid for (days)"), min_value=1, max_value=365
+    )

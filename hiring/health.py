@@ -1,0 +1,90 @@
+"""``/healthz``: can this deployment take and score a submission right now?
+
+Load balancers and monitors call it without credentials, so each check reports
+only whether it passed and a short reason: never a URL, host name or password.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from hiring.models import WorkerHeartbeat
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    detail: str
+
+
+def database_check() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any failure means "not usable"
+        return Check(False, f"unreachable ({type(error).__name__})")
+    return Check(True, "SELECT 1 answered")
+
+
+def broker_check() -> Check:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0.2, timeout=2
+            )
+    except Exception as error:  # noqa: BLE001 - any failure means "not usable"
+        return Check(False, f"unreachable ({type(error).__name__})")
+    return Check(True, "connected")
+
+
+def worker_check() -> Check:
+    try:
+        newest = (
+            WorkerHeartbeat.objects.order_by("-seen_at")
+            .values_list("seen_at", flat=True)
+            .first()
+        )
+    except Exception as error:  # noqa: BLE001 - the database check says more
+        return Check(False, f"heartbeat unreadable ({type(error).__name__})")
+    if newest is None:
+        return Check(False, "no worker heartbeat recorded")
+    age = (timezone.now() - newest).total_seconds()
+    limit = settings.CRIBA_HEARTBEAT_STALE_SECONDS
+    if age >= limit:
+        return Check(False, f"last heartbeat {age:.0f}s ago (limit {limit}s)")
+    return Check(True, f"last heartbeat {age:.0f}s ago")
+
+
+# never_cache sends Cache-Control: no-store (with no-cache, max-age=0): a probe's
+# answer is stale the moment it is written, so no proxy may keep it.
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {
+        "database": database_check(),
+        "broker": broker_check(),
+        "worker": worker_check(),
+    }
+    healthy = all(check.ok for check in checks.values())
+    response = JsonResponse(
+        {
+            "status": "ok" if healthy else "fail",
+            "failing": [name for name, check in checks.items() if not check.ok],
+            "checks": {
+                name: {"ok": check.ok, "detail": check.detail}
+                for name, check in checks.items()
+            },
+        },
+        status=200 if healthy else 503,
+    )
+    return response

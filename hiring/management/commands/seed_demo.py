@@ -1,0 +1,385 @@
+"""Fill an empty deployment with a small, believable demo; safe to run again.
+
+Everything is looked up by a stable key (username, job title, candidate email) and
+created only when missing, so a second run adds nothing. Questionnaires are taken
+through the same services the candidate pages use, so the running worker scores
+the submitted ones exactly as it would a real candidate's.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from hiring.models import Application, Candidate, Job, JobMember, JobRole, Stage
+from hiring.services import application_decide
+
+INSTRUMENT_SLUG = "sales-drive"
+SEED = 20240601
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str | None  # their role on every demo job; None: no role at all
+    superuser: bool = False
+
+    @property
+    def password(self) -> str:
+        # Published in the README: for a local demo only, never a real deployment.
+        return f"criba-demo-{self.username}"
+
+
+USERS = [
+    DemoUser("admin", "Ada", "Admin", None, superuser=True),
+    DemoUser("rita", "Rita", "Recruiter", JobRole.RECRUITER),
+    DemoUser("hugo", "Hugo", "Manager", JobRole.HIRING_MANAGER),
+    DemoUser("ivan", "Ivan", "Interviewer", JobRole.INTERVIEWER),
+    DemoUser("nora", "Nora", "Nobody", None),
+]
+
+JOBS = [
+    {"title": "Account Executive", "department": "Sales", "location": "Madrid"},
+    {
+        "title": "Sales Development Representative",
+        "department": "Sales",
+        "location": "Remote",
+    },
+]
+
+
+@dataclass(frozen=True)
+class DemoCandidate:
+    first_name: str
+    last_name: str
+    job: str
+    stage: str
+    # What happens to the questionnaire: None (not invited), "sent", "in_progress",
+    # "submitted" (answered with care) or "careless" (the same answer throughout).
+    questionnaire: str | None
+    # Latent standing per scale in SDs; scales not named stand at 0.
+    traits: dict[str, float] = field(default_factory=dict)
+    language: str = "en"
+    rejected_because: str = ""
+
+    @property
+    def email(self) -> str:
+        return f"{self.first_name}.{self.last_name}@example.com".lower()
+
+
+AE, SDR = JOBS[0]["title"], JOBS[1]["title"]
+
+CANDIDATES = [
+    DemoCandidate(
+        "Lucia",
+        "Fernandez",
+        AE,
+        Stage.INTERVIEWING,
+        "submitted",
+        {
+            "self_discipline": 1.2,
+            "achievement_drive": 1.0,
+            "coachability": 0.8,
+            "resilience_to_rejection": 0.9,
+            "negativity_blame": -0.8,
+        },
+    ),
+    DemoCandidate(
+        "Marcus",
+        "Chen",
+        AE,
+        Stage.ASSESSING,
+        "submitted",
+        {"achievement_drive": 0.6, "coachability": -0.3, "negativity_blame": 0.2},
+    ),
+    DemoCandidate(
+        "Priya",
+        "Natarajan",
+        AE,
+        Stage.OFFER,
+        "submitted",
+        {
+            "self_discipline": 0.7,
+            "achievement_drive": 1.3,
+            "coachability": 1.1,
+            "resilience_to_rejection": 0.4,
+            "negativity_blame": -1.0,
+        },
+    ),
+    DemoCandidate("Tom", "Becker", AE, Stage.ASSESSING, "careless"),
+    DemoCandidate(
+        "Sofia",
+        "Romero",
+        AE,
+        Stage.ASSESSING,
+        "in_progress",
+        {"coachability": 0.5},
+        language="es",
+    ),
+    DemoCandidate(
+        "Daniel",
+        "Okafor",
+        SDR,
+        Stage.ASSESSING,
+        "submitted",
+        {
+            "self_discipline": -0.9,
+            "achievement_drive": 0.3,
+            "coachability": -0.6,
+            "resilience_to_rejection": -0.4,
+            "negativity_blame": 1.1,
+        },
+    ),
+    DemoCandidate("Emma", "Larsen", SDR, Stage.ASSESSING, "sent"),
+    DemoCandidate("Jonas", "Weber", SDR, Stage.APPLIED, None),
+    DemoCandidate(
+        "Aisha",
+        "Rahman",
+        SDR,
+        Stage.APPLIED,
+        None,
+        rejected_because="Needs visa sponsorship, which this role cannot offer.",
+    ),
+]
+
+
+def _likert(center: float, rng: random.Random, low: int, high: int) -> int:
+    return max(low, min(high, round(center + rng.gauss(0, 0.6))))
+
+
+def answers_for(
+    definition: dict, candidate: DemoCandidate, rng: random.Random
+) -> dict[str, int]:
+    """Plausible answers: each scale's items scatter around the candidate's trait.
+
+    Reverse-keyed items are answered from the other end of the scale, instructed
+    items correctly, infrequency items with disagreement; a careless candidate
+    gives the same answer to everything.
+    """
+    low = int(definition["answer_scale"]["min"])
+    high = int(definition["answer_scale"]["max"])
+    if candidate.questionnaire == "careless":
+        return {
+            key: high - 1
+            for section in ("items", "instructed", "infrequency", "impression")
+            for key in (item["key"] for item in definition.get(section, []))
+        }
+    middle = (low + high) / 2
+    # The person's own standing wobbles a little around the profile.
+    theta = {
+        scale["key"]: candidate.traits.get(scale["key"], 0.0) + rng.gauss(0, 0.25)
+        for scale in definition["scales"]
+    }
+    answers: dict[str, int] = {}
+    for item in definition["items"]:
+        center = middle + 1.1 * theta[item["scale"]] * item["keyed"]
+        answers[item["key"]] = _likert(center, rng, low, high)
+    for item in definition.get("instructed", []):
+        answers[item["key"]] = int(item["expected"])
+    for item in definition.get("infrequency", []):
+        answers[item["key"]] = rng.choice([low, low, low + 1])
+    for item in definition.get("impression", []):
+        answers[item["key"]] = _likert(middle, rng, low, high)
+    return answers
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo users, jobs, candidates and questionnaires (idempotent). "
+        "The passwords are published: for a local demo only."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DJANGO_DEBUG off (creates users with known passwords).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        from assessments.models import Instrument
+
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates users with published passwords; it runs only with "
+                "DJANGO_DEBUG=true (or --force on a throwaway database)"
+            )
+        instrument = Instrument.objects.filter(slug=INSTRUMENT_SLUG).first()
+        version = instrument.latest_version() if instrument else None
+        if version is None:
+            raise CommandError(
+                f"The {INSTRUMENT_SLUG!r} questionnaire is not loaded: "
+                "run load_instruments first"
+            )
+        self.created: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        # One transaction: a failure leaves nothing half seeded, and the scoring
+        # of every submission is enqueued only once all of it is committed.
+        with transaction.atomic():
+            users = {user.username: self._user(user) for user in USERS}
+            jobs = {spec["title"]: self._job(spec, users, instrument) for spec in JOBS}
+            rng = random.Random(SEED)  # noqa: S311 - demo answers, not secrets
+            for candidate in CANDIDATES:
+                # Every candidate draws from the stream, created or not, so the
+                # answers of each stay the same whatever was seeded before.
+                candidate_rng = random.Random(rng.getrandbits(32))  # noqa: S311
+                self._candidate(candidate, jobs[candidate.job], users, candidate_rng)
+        self._report()
+
+    # --- pieces -------------------------------------------------------------------
+
+    def _user(self, spec: DemoUser):
+        model = get_user_model()
+        user, created = model.objects.get_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "email": f"{spec.username}@example.com",
+                "is_staff": spec.superuser,
+                "is_superuser": spec.superuser,
+            },
+        )
+        if created:
+            user.set_password(spec.password)
+            user.save(update_fields=["password"])
+            self.created.append(f"user {spec.username}")
+        return user
+
+    def _job(self, spec: dict, users: dict, instrument):
+        from assessments.models import AssessmentPlan
+
+        job, created = Job.objects.get_or_create(
+            title=spec["title"],
+            defaults={
+                "department": spec["department"],
+                "location": spec["location"],
+                "status": Job.Status.OPEN,
+            },
+        )
+        if created:
+            self.created.append(f"job {job.title}")
+        for demo_user in USERS:
+            if demo_user.role is not None:
+                JobMember.objects.get_or_create(
+                    job=job,
+                    user=users[demo_user.username],
+                    defaults={"role": demo_user.role},
+                )
+        defaults = instrument.latest_version().definition["plan_defaults"]
+        _, created = AssessmentPlan.objects.get_or_create(
+            job=job,
+            defaults={
+                "instrument": instrument,
+                "scale_weights": dict(defaults["weights"]),
+                "bands": [list(band) for band in defaults["bands"]],
+            },
+        )
+        if created:
+            self.created.append(f"assessment plan for {job.title}")
+        return job
+
+    def _candidate(
+        self, spec: DemoCandidate, job: Job, users: dict, rng: random.Random
+    ) -> None:
+        person, created = Candidate.objects.get_or_create(
+            email=spec.email,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "preferred_language": spec.language,
+                "retention_until": (timezone.now() + timedelta(days=365)).date(),
+            },
+        )
+        if created:
+            self.created.append(f"candidate {person.full_name}")
+        application, created = Application.objects.get_or_create(
+            candidate=person, job=job, defaults={"stage": spec.stage}
+        )
+        if created:
+            self.created.append(f"application {person.full_name} for {job.title}")
+        if spec.rejected_because and not application.decision:
+            application_decide(
+                application=application,
+                user=users["hugo"],
+                decision=Application.Decision.REJECT,
+                reason=spec.rejected_because,
+            )
+            self.created.append(f"decision on {person.full_name}")
+        if spec.questionnaire and not application.invitations.exists():
+            self._questionnaire(spec, application, users["rita"], rng)
+
+    def _questionnaire(
+        self, spec: DemoCandidate, application: Application, recruiter, rng
+    ) -> None:
+        from assessments.services import (
+            answers_save,
+            invitation_create,
+            invitation_email_send,
+            invitation_url,
+            page_shown,
+            submission_submit,
+            taking_pages,
+            taking_start,
+        )
+
+        invitation, token = invitation_create(
+            application=application, user=recruiter, send=False
+        )
+        name = application.candidate.full_name
+        if spec.questionnaire == "sent":
+            invitation_email_send(invitation.pk, token)
+            self.links.append((name, invitation_url(token)))
+            self.created.append(f"invitation sent to {name}")
+            return
+        answers = answers_for(invitation.instrument_version.definition, spec, rng)
+        pages = taking_pages(invitation)
+        if spec.questionnaire == "in_progress":
+            pages = pages[:2]
+            self.links.append((name, invitation_url(token)))
+        # A careful candidate reads for about six seconds an item, a careless one
+        # clicks through in one; the speed check sees the difference.
+        per_item = 1.0 if spec.questionnaire == "careless" else rng.uniform(5, 8)
+        at = timezone.now() - timedelta(
+            seconds=per_item * sum(len(page) for page in pages) + 60
+        )
+        taking_start(invitation=invitation, language=spec.language, consent=True, now=at)
+        for number, keys in enumerate(pages):
+            page_shown(invitation=invitation, page=number, now=at)
+            at += timedelta(seconds=per_item * len(keys))
+            answers_save(
+                invitation=invitation,
+                page=number,
+                answers={key: answers[key] for key in keys},
+                now=at,
+            )
+        if spec.questionnaire == "in_progress":
+            self.created.append(f"questionnaire in progress for {name}")
+            return
+        submission_submit(invitation=invitation)
+        self.created.append(f"questionnaire submitted by {name}")
+
+    def _report(self) -> None:
+        if self.created:
+            self.stdout.write(f"Created {len(self.created)} demo records:")
+            for line in self.created:
+                self.stdout.write(f"  {line}")
+        else:
+            self.stdout.write("The demo data is already in place; nothing added.")
+        for name, url in self.links:
+            self.stdout.write(f"Candidate link for {name}: {url}")
+        self.stdout.write("Demo users (for this local demo only):")
+        for user in USERS:
+            role = user.role.label if user.role else "no role"
+            if user.superuser:
+                role = "administrator"
+            self.stdout.write(f"  {user.username:<6} {user.password:<20} {role}")

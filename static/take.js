@@ -1,0 +1,138 @@
+/* Candidate pages: autosave each answer and count down the time left.
+ *
+ * A progressive enhancement only: without this file every page still works, and
+ * the Next/Back buttons save the whole page. The server owns the deadline; the
+ * countdown is a courtesy and re-syncs with every save. Messages come translated
+ * from data-* attributes of the page.
+ */
+(function () {
+  "use strict";
+
+  var clock = document.getElementById("take-clock");
+  var announce = document.getElementById("take-time-announce");
+  var deadline = null;
+
+  function say(element, text) {
+    if (element && text) {
+      element.textContent = text;
+    }
+  }
+
+  function syncClock(secondsLeft) {
+    if (clock && typeof secondsLeft === "number") {
+      deadline = Date.now() + secondsLeft * 1000;
+    }
+  }
+
+  function submitCurrentForm() {
+    var target =
+      document.getElementById("take-page-form") ||
+      document.getElementById("take-submit-form");
+    var button = document.getElementById("take-next");
+    if (!target) {
+      window.location.reload();
+    } else if (target.requestSubmit && button) {
+      target.requestSubmit(button);
+    } else {
+      target.submit();
+    }
+  }
+
+  function format(seconds) {
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor((seconds % 3600) / 60);
+    var rest = seconds % 60;
+    var text = (rest < 10 ? "0" : "") + rest;
+    if (hours > 0) {
+      return hours + ":" + (minutes < 10 ? "0" : "") + minutes + ":" + text;
+    }
+    return minutes + ":" + text;
+  }
+
+  if (clock) {
+    syncClock(parseInt(clock.getAttribute("data-seconds-left"), 10) || 0);
+    var previous = null;
+    var timer = window.setInterval(function () {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      clock.textContent = format(left);
+      clock.setAttribute("datetime", "PT" + left + "S");
+      if (announce && previous !== null) {
+        if (previous > 300 && left <= 300) {
+          say(announce, announce.getAttribute("data-five"));
+        } else if (previous > 60 && left <= 60) {
+          say(announce, announce.getAttribute("data-one"));
+        }
+      }
+      previous = left;
+      if (left === 0) {
+        window.clearInterval(timer);
+        say(announce, announce && announce.getAttribute("data-over"));
+        // The page post saves what is on screen; the server then closes the
+        // attempt because the deadline has passed.
+        submitCurrentForm();
+      }
+    }, 1000);
+  }
+
+  var form = document.getElementById("take-page-form");
+  var status = document.getElementById("take-save-status");
+  if (!form || !status || !window.fetch || !window.JSON) {
+    return;
+  }
+  var page = parseInt(form.getAttribute("data-page"), 10);
+  var url = form.getAttribute("data-autosave-url");
+  // The CSRF cookie is HttpOnly: the token comes from the form itself.
+  var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var token = tokenInput ? tokenInput.value : "";
+  // One request at a time, so that answers reach the server in the order given.
+  var queue = Promise.resolve();
+
+  function save(key, value) {
+    var answers = {};
+    answers[key] = Number(value);
+    say(status, status.getAttribute("data-saving"));
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": token,
+      },
+      body: JSON.stringify({ page: page, answers: answers }),
+    })
+      .then(function (response) {
+        return response
+          .json()
+          .catch(function () {
+            return null;
+          })
+          .then(function (body) {
+            if (response.ok) {
+              say(status, status.getAttribute("data-saved"));
+              syncClock(body && body.seconds_left);
+            } else if (body && body.next) {
+              window.location.assign(body.next);
+            } else {
+              say(status, (body && body.detail) || status.getAttribute("data-offline"));
+            }
+          });
+      })
+      .catch(function () {
+        // Offline or the server did not answer: keep going, Next saves the page.
+        say(status, status.getAttribute("data-offline"));
+      });
+  }
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input || input.type !== "radio" || !input.getAttribute("data-item")) {
+      return;
+    }
+    var key = input.getAttribute("data-item");
+    var value = input.value;
+    queue = queue.then(function () {
+      return save(key, value);
+    });
+  });
+})();

@@ -1,0 +1,214 @@
+import json
+import math
+
+import numpy as np
+import pytest
+
+from assessments.scoring import (
+    SCORING_VERSION,
+    CovarianceNorm,
+    InstrumentSpec,
+    ItemSpec,
+    Norm,
+    ScaleSpec,
+    ScoringInputError,
+    score_batch,
+    score_one,
+)
+
+NAN = math.nan
+BANDS = ((0.5, "strong_fit"), (0.0, "fit"), (-math.inf, "not_recommended"))
+
+
+def instrument() -> InstrumentSpec:
+    """Two five-item scales, one lower-is-better, and two check items."""
+    items = [ItemSpec(f"d{i}", "drive", keyed=-1 if i == 4 else 1) for i in range(5)]
+    items += [ItemSpec(f"n{i}", "negativity") for i in range(5)]
+    items += [
+        ItemSpec("attention", None, kind="instructed", expected=4),
+        ItemSpec("never_ill", None, kind="infrequency", expected=4),
+    ]
+    return InstrumentSpec(
+        1,
+        5,
+        tuple(items),
+        (ScaleSpec("drive"), ScaleSpec("negativity", higher_is_better=False)),
+    )
+
+
+NORMS = {
+    "drive": Norm(3.0, 0.5, 400, "provisional"),
+    "negativity": Norm(2.5, 0.8, 400, "local", sample=(1.5, 2.0, 2.5, 3.0, 3.5)),
+}
+CAREFUL = [4, 3, 4, 3, 2, 2, 3, 2, 3, 2, 4, 1]  # drive mean 3.6 -> z 1.2
+
+
+def score(answers, **options):
+    options = {"norms": NORMS, "reliabilities": {"drive": 0.84}} | options
+    return score_batch(instrument(), np.asarray(answers, dtype=float), **options)
+
+
+def test_it_scores_a_submission_against_its_norms():
+    result = score([CAREFUL])
+    j = result.scale_column("drive")
+    assert result.raw_mean[0, j] == pytest.approx(3.6, abs=1e-3)
+    assert result.prorated_sum[0, j] == pytest.approx(18.0, abs=1e-3)
+    assert result.z[0, j] == pytest.approx(1.2, abs=1e-3)
+    assert result.t[0, j] == pytest.approx(62.0, abs=1e-3)
+    assert result.sten[0, j] == 8
+    assert result.stanine[0, j] == 7
+    assert result.percentile[0, j] == pytest.approx(88.49, abs=1e-2)
+
+
+def test_it_draws_the_t_band_from_the_scale_reliability():
+    result = score([CAREFUL])
+    j = result.scale_column("drive")
+    assert result.sem[j] == pytest.approx(4.0, abs=1e-3)
+    assert result.t_low[0, j] == pytest.approx(54.16, abs=1e-3)
+    assert result.t_high[0, j] == pytest.approx(69.84, abs=1e-3)
+
+
+def test_it_uses_the_default_reliability_when_not_yet_estimable():
+    row = score([CAREFUL]).row(0)
+    assert row.scales["negativity"].reliability == 0.80
+    assert row.scales["negativity"].reliability_source == "default"
+    assert row.scales["drive"].reliability_source == "estimate"
+
+
+def test_it_uses_empirical_percentiles_when_asked_and_a_sample_exists():
+    row = score([CAREFUL], percentiles="empirical").row(0)
+    assert row.scales["negativity"].percentile == pytest.approx(10.0)
+    assert row.scales["negativity"].percentile_method == "empirical"
+    assert row.scales["drive"].percentile_method == "normal"
+
+
+def test_it_reports_a_missing_scale_as_none_never_zero():
+    answers = list(CAREFUL)
+    answers[5:7] = [NAN, NAN]
+    row = score([answers]).row(0)
+    negativity = row.scales["negativity"]
+    assert negativity.missing
+    assert negativity.n_answered == 3
+    for name in ("raw_mean", "prorated_sum", "z", "t", "t_low", "percentile", "sten"):
+        assert getattr(negativity, name) is None
+    assert row.scales["drive"].t == pytest.approx(62.0)
+
+
+def test_it_computes_the_composite_and_band_with_signed_weights():
+    weights = {"drive": 0.6, "negativity": -0.4}
+    row = score([CAREFUL], weights=weights, bands=BANDS).row(0)
+    expected = 0.6 * 1.2 - 0.4 * (2.4 - 2.5) / 0.8
+    assert row.composite == pytest.approx(expected, abs=1e-3)
+    assert row.band == "strong_fit"
+    assert row.explanation.contributions[0].scale == "drive"
+    assert row.explanation.nearest_cut == 0.5
+
+
+def test_it_leaves_composite_and_band_empty_when_a_weighted_scale_is_missing():
+    answers = list(CAREFUL)
+    answers[0:3] = [NAN, NAN, NAN]
+    row = score([answers], weights={"drive": 0.6}, bands=BANDS).row(0)
+    assert row.composite is None
+    assert row.band is None
+    assert row.explanation.missing_scales == ("drive",)
+
+
+def test_it_serialises_a_submission_to_json():
+    answers = list(CAREFUL)
+    answers[0:3] = [NAN, NAN, NAN]
+    result = score(
+        [answers],
+        weights={"drive": 0.6, "negativity": -0.4},
+        bands=BANDS,
+        page_items=[[6, 6]],
+        page_seconds=[[30.0, 8.0]],
+    )
+    data = result.row(0).to_dict()
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert data["scoring_version"] == SCORING_VERSION
+    assert data["scales"]["drive"]["t"] is None
+    assert data["validity"]["speed"] == {
+        "value": pytest.approx(8 / 6),
+        "flag": True,
+        "fast_pages": 1,
+    }
+    assert data["validity_status"] == "questionable"
+
+
+def test_it_marks_a_failed_attention_check_invalid_without_touching_scores():
+    careless = list(CAREFUL)
+    careless[10] = 2
+    result = score([CAREFUL, careless])
+    assert list(result.validity.status) == ["valid", "invalid"]
+    np.testing.assert_array_equal(result.t[0], result.t[1])
+
+
+def test_it_flags_a_mahalanobis_outlier_against_a_covariance_norm():
+    norm = CovarianceNorm((3.0, 2.5), ((0.25, 0.1), (0.1, 0.64)), 400, "local")
+    extreme = [5, 5, 5, 5, 1, 5, 5, 5, 5, 5, 4, 1]
+    result = score([CAREFUL, extreme], covariance_norm=norm)
+    np.testing.assert_array_equal(result.validity["mahalanobis"].flag, [False, True])
+
+
+def test_it_scores_one_submission_by_item_key():
+    spec = instrument()
+    by_key = dict(zip(spec.item_keys, CAREFUL, strict=True))
+    shown = list(reversed(spec.item_keys))
+    one = score_one(
+        spec, by_key, norms=NORMS, reliabilities={"drive": 0.84}, order=shown
+    )
+    batch = score([CAREFUL], order=[list(reversed(range(12)))])
+    assert one == batch.row(0)
+
+
+def test_it_treats_absent_keys_as_missing_answers():
+    spec = instrument()
+    one = score_one(spec, {"d0": 4}, norms=NORMS, reliabilities={})
+    assert one.scales["drive"].missing
+    assert one.scales["drive"].n_answered == 1
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"nope": 3}, "unknown item key 'nope'"),
+        ({"d0": 7}, "'d0': answer 7 is outside 1..5"),
+        ({"d0": 2.5}, "'d0': answer 2.5 is not an integer"),
+        ({"d0": "3"}, "'d0': answer '3' is not an integer"),
+        ({"d0": True}, "not an integer"),
+    ],
+)
+def test_it_rejects_bad_single_answers(answers, message):
+    with pytest.raises(ScoringInputError, match=message):
+        score_one(instrument(), answers, norms=NORMS, reliabilities={})
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"norms": {"drive": NORMS["drive"]}}, "no norm for scale 'negativity'"),
+        ({"reliabilities": {"drive": 1.5}}, "reliability of scale 'drive'"),
+        ({"reliabilities": {"grit": 0.8}}, "unknown scales"),
+        ({"weights": {"negativity": 0.3}}, "wrong sign"),
+        ({"bands": BANDS}, "bands need weights"),
+        ({"percentiles": "ranked"}, "percentiles"),
+        ({"order": [[0] * 12]}, "permutation"),
+        ({"order": [list(range(11))]}, "order must be"),
+        ({"page_items": [[10]]}, "both"),
+        ({"page_items": [[10], [10]], "page_seconds": [[30], [30]]}, "1 rows"),
+    ],
+)
+def test_it_rejects_bad_options(options, message):
+    with pytest.raises(ScoringInputError, match=message):
+        score([CAREFUL], **options)
+
+
+def test_it_rejects_a_matrix_of_the_wrong_shape():
+    with pytest.raises(ScoringInputError, match="N x 12"):
+        score([CAREFUL[:-1]])
+
+
+def test_it_scores_an_empty_batch():
+    result = score(np.empty((0, 12)))
+    assert len(result) == 0
+    assert result.t.shape == (0, 2)

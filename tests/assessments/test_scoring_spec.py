@@ -1,0 +1,83 @@
+import pytest
+
+from assessments.scoring import (
+    InstrumentSpec,
+    ItemSpec,
+    Norm,
+    ScaleSpec,
+    ScoringInputError,
+    ValidityThresholds,
+)
+
+
+def test_it_looks_up_item_columns_and_scale_columns():
+    spec = InstrumentSpec(
+        1,
+        5,
+        (
+            ItemSpec("a1", "agree"),
+            ItemSpec("c1", "calm", keyed=-1),
+            ItemSpec("a2", "agree"),
+            ItemSpec("att", None, kind="instructed", expected=4),
+        ),
+        (ScaleSpec("agree"), ScaleSpec("calm")),
+    )
+    assert spec.item_index("a2") == 2
+    assert list(spec.scale_columns("agree")) == [0, 2]
+    assert list(spec.kind_columns("instructed")) == [3]
+    assert list(spec.keyed_vector) == [1, -1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: ItemSpec("a", None), "needs a scale"),
+        (lambda: ItemSpec("a", "s", keyed=2), "keyed"),
+        (lambda: ItemSpec("a", "s", kind="essay"), "kind"),
+        (lambda: ItemSpec("a", None, kind="instructed"), "expected"),
+        (lambda: ItemSpec("a", "s", kind="infrequency", expected=4), "cannot belong"),
+        (
+            lambda: InstrumentSpec(1, 5, (ItemSpec("a", "x"),), (ScaleSpec("s"),)),
+            "unknown scale",
+        ),
+        (
+            lambda: InstrumentSpec(
+                1, 5, (ItemSpec("a", "s"), ItemSpec("a", "s")), (ScaleSpec("s"),)
+            ),
+            "duplicate item",
+        ),
+        (
+            lambda: InstrumentSpec(
+                1, 5, (ItemSpec("a", "s"),), (ScaleSpec("s"), ScaleSpec("t"))
+            ),
+            "without items",
+        ),
+        (
+            lambda: InstrumentSpec(
+                1,
+                5,
+                (ItemSpec("a", "s"), ItemSpec("b", None, kind="instructed", expected=7)),
+                (ScaleSpec("s"),),
+            ),
+            "outside",
+        ),
+        (lambda: Norm(3.0, 0.0, 10, "local"), "sd"),
+        (lambda: Norm(3.0, 1.0, 10, "borrowed"), "source"),
+        (lambda: ValidityThresholds(mahalanobis_alpha=1.5), "alpha"),
+    ],
+)
+def test_it_rejects_an_inconsistent_spec(build, message):
+    with pytest.raises(ScoringInputError, match=message):
+        build()
+
+
+def test_it_rejects_an_unknown_item_key():
+    spec = InstrumentSpec(1, 5, (ItemSpec("a", "s"),), (ScaleSpec("s"),))
+    with pytest.raises(ScoringInputError, match="unknown item key 'zz'"):
+        spec.item_index("zz")
+
+
+def test_it_documents_the_long_string_limit():
+    thresholds = ValidityThresholds()
+    assert thresholds.longstring_limit(8) == 6
+    assert thresholds.longstring_limit(60) == 30

@@ -1,0 +1,72 @@
+"""Shared fixtures: the people of every permission test, and the instrument.
+
+Alice is a recruiter on the job, Bob is the hiring manager on her team, Dana
+interviews for it, and Charlie has no role on it at all.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories import ApplicationFactory, JobFactory, JobMemberFactory, UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+def service_missing(reason: str) -> None:
+    """Skip a test whose service is absent, but fail it under CI=true."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true requires this test to run: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def job(db):
+    return JobFactory(title="Account Executive")
+
+
+@pytest.fixture
+def alice(job):
+    user = UserFactory(username="alice", first_name="Alice")
+    JobMemberFactory(job=job, user=user, role="recruiter")
+    return user
+
+
+@pytest.fixture
+def bob(job):
+    user = UserFactory(username="bob", first_name="Bob")
+    JobMemberFactory(job=job, user=user, role="hiring_manager")
+    return user
+
+
+@pytest.fixture
+def dana(job):
+    user = UserFactory(username="dana", first_name="Dana")
+    JobMemberFactory(job=job, user=user, role="interviewer")
+    return user
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", first_name="Charlie")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def application(job):
+    return ApplicationFactory(job=job)
+
+
+@pytest.fixture
+def instrument_version(db):
+    """The starter instrument, loaded from its YAML file like production does."""
+    from assessments.definitions import instruments_load
+    from assessments.models import InstrumentVersion
+
+    instruments_load(settings.CRIBA_INSTRUMENTS_DIR)
+    return InstrumentVersion.objects.get(instrument__slug="sales-drive", version=1)

@@ -1,0 +1,52 @@
+"""factory_boy factories shared by the whole suite."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from hiring.models import Application, Candidate, Job, JobMember
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Job
+
+    title = factory.Sequence(lambda n: f"Account Executive {n}")
+    department = "Sales"
+    location = "Madrid"
+
+
+class JobMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobMember
+
+    job = factory.SubFactory(JobFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "recruiter"
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    first_name = factory.Sequence(lambda n: f"Casey{n}")
+    last_name = "Rivera"
+    email = factory.LazyAttribute(lambda c: f"{c.first_name.lower()}@example.org")
+    preferred_language = "en"
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    candidate = factory.SubFactory(CandidateFactory)
+    job = factory.SubFactory(JobFactory)

@@ -1,0 +1,151 @@
+"""manage.py seed_demo builds a believable demo and adds nothing on a second run."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from assessments.models import AssessmentPlan, Invitation, Response
+from hiring.models import Application, Candidate, Job, JobMember
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            get_user_model(),
+            Job,
+            JobMember,
+            AssessmentPlan,
+            Candidate,
+            Application,
+            Invitation,
+            Response,
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_before_the_instrument_is_loaded():
+    with pytest.raises(CommandError, match="run load_instruments first"):
+        _seed()
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_with_debug_off_unless_forced(instrument_version):
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=true"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_it_adds_nothing_when_run_twice(instrument_version):
+    _seed()
+    first = _counts()
+
+    output = _seed()
+
+    assert _counts() == first
+    assert "nothing added" in output
+
+
+def test_it_creates_the_demo_users_with_their_published_passwords(
+    instrument_version,
+):
+    _seed()
+
+    users = get_user_model().objects
+    for username in ("admin", "rita", "hugo", "ivan", "nora"):
+        assert users.get(username=username).check_password(f"criba-demo-{username}")
+    assert users.get(username="admin").is_superuser
+    assert not users.get(username="rita").is_superuser
+
+
+def test_it_puts_the_hiring_team_on_both_jobs_and_nora_on_none(instrument_version):
+    _seed()
+
+    for title in ("Account Executive", "Sales Development Representative"):
+        roles = dict(
+            JobMember.objects.filter(job__title=title).values_list(
+                "user__username", "role"
+            )
+        )
+        assert roles == {
+            "rita": "recruiter",
+            "hugo": "hiring_manager",
+            "ivan": "interviewer",
+        }
+    assert not JobMember.objects.filter(user__username="nora").exists()
+
+
+def test_it_gives_each_job_a_plan_from_the_instrument_defaults(instrument_version):
+    _seed()
+
+    defaults = instrument_version.definition["plan_defaults"]
+    for plan in AssessmentPlan.objects.all():
+        assert plan.instrument == instrument_version.instrument
+        assert plan.scale_weights == defaults["weights"]
+        assert plan.bands == [list(band) for band in defaults["bands"]]
+    assert AssessmentPlan.objects.count() == 2
+
+
+def test_it_leaves_questionnaires_in_several_states(instrument_version):
+    _seed()
+
+    statuses = set(Invitation.objects.values_list("status", flat=True))
+    assert {"submitted", "in_progress", "sent"} <= statuses
+    stages = set(Application.objects.values_list("stage", flat=True))
+    assert len(stages) >= 4
+    assert Candidate.objects.count() >= 8
+
+
+def test_it_answers_the_attention_checks_of_careful_candidates(instrument_version):
+    _seed()
+
+    instructed = {
+        item["key"]: item["expected"]
+        for item in instrument_version.definition["instructed"]
+    }
+    submitted = Invitation.objects.filter(status="submitted")
+    careless = submitted.filter(application__candidate__email="tom.becker@example.com")
+    for invitation in submitted.exclude(pk__in=careless):
+        answers = dict(invitation.responses.values_list("item_key", "value"))
+        assert {key: answers[key] for key in instructed} == instructed
+    straight = set(careless.get().responses.values_list("value", flat=True))
+    assert len(straight) == 1
+
+
+def test_it_answers_every_item_of_a_submitted_questionnaire(instrument_version):
+    _seed()
+
+    from assessments.definitions import all_item_keys
+
+    keys = set(all_item_keys(instrument_version.definition))
+    for invitation in Invitation.objects.filter(status="submitted"):
+        assert set(invitation.responses.values_list("item_key", flat=True)) == keys
+
+
+def test_it_answers_the_same_way_on_every_fresh_database(instrument_version):
+    _seed()
+    email = "lucia.fernandez@example.com"
+    first = dict(
+        Response.objects.filter(
+            invitation__application__candidate__email=email
+        ).values_list("item_key", "value")
+    )
+    Response.objects.all().delete()
+    Invitation.objects.all().delete()
+
+    _seed()
+
+    again = dict(
+        Response.objects.filter(
+            invitation__application__candidate__email=email
+        ).values_list("item_key", "value")
+    )
+    assert again == first

@@ -1,0 +1,97 @@
+"""/healthz tells a load balancer whether this deployment can score submissions."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from hiring.models import WorkerHeartbeat
+
+
+@pytest.fixture
+def fresh_heartbeat(db):
+    return WorkerHeartbeat.objects.create(worker="celery@alive", seen_at=timezone.now())
+
+
+@pytest.fixture
+def closed_broker():
+    """Point the Celery app at a port where nothing listens, then put it back."""
+    import socket
+
+    from config.celery import app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    previous = app.conf.broker_url
+    app.pool.force_close_all()
+    app._pool = None
+    app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
+    yield
+    app.conf.broker_url = previous
+    app._pool = None
+
+
+def test_it_answers_200_when_database_broker_and_worker_are_fine(
+    client, fresh_heartbeat
+):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "broker", "worker"}
+    assert all(check["ok"] for check in body["checks"].values())
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_answers_503_naming_the_worker_when_the_heartbeat_is_stale(client, db):
+    stale = settings.CRIBA_HEARTBEAT_STALE_SECONDS + 5
+    WorkerHeartbeat.objects.create(
+        worker="celery@gone", seen_at=timezone.now() - timedelta(seconds=stale)
+    )
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["failing"] == ["worker"]
+    assert body["checks"]["worker"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_it_answers_503_naming_the_worker_when_none_ever_reported(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["worker"]
+
+
+def test_it_answers_503_naming_the_broker_when_it_is_unreachable(
+    client, fresh_heartbeat, closed_broker
+):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["broker"]
+    assert body["checks"]["broker"]["ok"] is False
+
+
+def test_it_reveals_no_address_of_a_broken_broker(client, fresh_heartbeat, closed_broker):
+    text = client.get("/healthz").content.decode()
+
+    assert "redis://" not in text
+    assert "127.0.0.1" not in text
+
+
+def test_it_needs_no_login(client, fresh_heartbeat):
+    response = client.get("/healthz", follow=False)
+
+    assert response.status_code == 200
+
+
+def test_it_refuses_writes(client, db):
+    assert client.post("/healthz").status_code == 405
