@@ -1,23 +1,34 @@
 """Turning stored answers into stored results: the Django side of the engine.
 
 One path serves both the scoring task (one invitation) and bulk rescoring (many):
-load the answers of a group of invitations as one matrix, call the pure engine
-once, write the results in bulk. Results are unique per invitation, scoring
-version and norm set, so running the same work twice writes nothing new.
+lock a group of invitations, load their answers as one matrix, call the pure
+engine once, write the results in bulk. Results are unique per invitation,
+scoring version and norm set, so running the same work twice writes nothing new.
+
+Bulk rescoring is meant to run at close to the speed of the database itself, so
+no step of it loops in Python over answers, and none builds an object per
+result: answers arrive as one binary COPY parsed by numpy (PostgreSQL), the
+presentation orders are rebuilt for all submissions at once, the JSON of the
+results is written by %-templates, and the rows go back with COPY.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+import random
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from assessments.definitions import instrument_spec
+from assessments.definitions import all_item_keys, instrument_spec
 from assessments.models import (
     AssessmentPlan,
     InstrumentVersion,
@@ -28,35 +39,58 @@ from assessments.models import (
     Response,
     ScaleReliability,
 )
-from assessments.scoring import SCORING_VERSION, Norm, score_batch
+from assessments.scoring import SCORING_VERSION, BatchResult, Norm, score_batch
 from assessments.services import presentation_order
 from hiring.models import OutboxEvent
 
+logger = logging.getLogger(__name__)
+
 SCORABLE = (Invitation.Status.SUBMITTED, Invitation.Status.SCORED)
+RESCORE_BATCH_SIZE = 5000
+
+
+# --- norms and reliabilities ---------------------------------------------------------
+
+
+def _norm_set_candidates(version: InstrumentVersion, language: str):
+    norm_sets = NormSet.objects.filter(version=version)
+    return (
+        norm_sets.filter(source=NormSet.Source.LOCAL, language=language),
+        norm_sets.filter(source=NormSet.Source.LOCAL, language=""),
+        norm_sets.filter(source=NormSet.Source.PROVISIONAL),
+    )
 
 
 def norm_set_current(version: InstrumentVersion, language: str) -> NormSet:
     """Local norms for the language, else local norms for all, else provisional."""
-    norm_sets = NormSet.objects.filter(version=version)
-    for candidate in (
-        norm_sets.filter(source=NormSet.Source.LOCAL, language=language),
-        norm_sets.filter(source=NormSet.Source.LOCAL, language=""),
-        norm_sets.filter(source=NormSet.Source.PROVISIONAL),
-    ):
+    for candidate in _norm_set_candidates(version, language):
         found = candidate.order_by("-computed_at", "-id").first()
         if found is not None:
             return found
     raise LookupError(f"{version} has no norm set; run manage.py load_instruments")
 
 
-def engine_norms(norm_set: NormSet) -> dict[str, Norm]:
+def _norm_set_current_without_samples(
+    version: InstrumentVersion, language: str
+) -> NormSet:
+    # A local norm sample holds one float per submission and scale; most scoring
+    # never reads it (normal percentiles), so it is loaded only when asked for.
+    for candidate in _norm_set_candidates(version, language):
+        found = candidate.defer("samples").order_by("-computed_at", "-id").first()
+        if found is not None:
+            return found
+    raise LookupError(f"{version} has no norm set; run manage.py load_instruments")
+
+
+def engine_norms(norm_set: NormSet, *, with_samples: bool = True) -> dict[str, Norm]:
+    samples = norm_set.samples if with_samples else {}
     return {
         key: Norm(
             mean=figures["mean"],
             sd=figures["sd"],
             n=figures.get("n", 0),
             source=norm_set.source,
-            sample=tuple(norm_set.samples[key]) if key in norm_set.samples else None,
+            sample=tuple(samples[key]) if samples.get(key) else None,
         )
         for key, figures in norm_set.scales.items()
     }
@@ -85,52 +119,532 @@ def _plan_settings(plan: AssessmentPlan | None, definition: dict):
     return weights or None, bands if weights else [], percentiles
 
 
+# --- reading answers as matrices -----------------------------------------------------
+
+_PG_COPY_HEADER = 19  # signature (11), flags (4), header extension length (4)
+
+
+def _copy_rows(sql: str, params: Sequence, columns: Sequence[str]) -> np.ndarray:
+    """Rows of a PostgreSQL ``COPY (SELECT ...) TO STDOUT (FORMAT BINARY)``.
+
+    Every selected column must be fixed-width and NOT NULL; ``columns`` gives
+    their numpy types (``">i8"``, ``">i4"``, ``">i2"``, ``">f8"``), so the whole
+    answer set is parsed by one ``np.frombuffer`` instead of a loop per row.
+    """
+    fields = [("n_fields", ">i2")]
+    for i, kind in enumerate(columns):
+        fields += [(f"length{i}", ">i4"), (f"c{i}", kind)]
+    dtype = np.dtype(fields)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(sql, params) as copy:
+            data = b"".join(copy)
+    extension = int.from_bytes(data[15:19], "big")
+    start = _PG_COPY_HEADER + extension
+    count = (len(data) - start - 2) // dtype.itemsize
+    rows = np.frombuffer(data, dtype=dtype, count=count, offset=start)
+    if count and not (rows["n_fields"] == len(columns)).all():
+        raise RuntimeError("unexpected row shape in the COPY output")
+    return rows
+
+
+def _id_array(ids: Sequence[int]) -> np.ndarray:
+    return np.asarray(ids, dtype=np.int64)
+
+
 def answer_matrix(
-    invitation_ids: list[int], item_keys: list[str]
+    invitation_ids: Sequence[int], item_keys: Sequence[str]
 ) -> tuple[np.ndarray, dict[int, int]]:
-    """N x k float matrix of answers (NaN where unanswered), one query."""
-    row_of = {pk: i for i, pk in enumerate(invitation_ids)}
-    column_of = {key: j for j, key in enumerate(item_keys)}
+    """N x k float matrix of answers (NaN where unanswered), one query.
+
+    Rows follow ``invitation_ids``; columns follow ``item_keys``.
+    """
+    order = np.argsort(_id_array(invitation_ids), kind="stable")
+    ordered = _id_array(invitation_ids)[order]
     matrix = np.full((len(invitation_ids), len(item_keys)), np.nan)
-    rows = Response.objects.filter(invitation_id__in=invitation_ids).values_list(
-        "invitation_id", "item_key", "value"
-    )
-    for invitation_id, key, value in rows.iterator(chunk_size=20000):
-        column = column_of.get(key)
-        if column is not None:
-            matrix[row_of[invitation_id], column] = value
-    return matrix, row_of
+    if not len(invitation_ids):
+        return matrix, {}
+    if connection.vendor == "postgresql":
+        rows = _copy_rows(
+            f"COPY (SELECT r.invitation_id, (k.i - 1)::int4, r.value "  # noqa: S608
+            f"FROM {Response._meta.db_table} r "
+            "JOIN unnest(%s::text[]) WITH ORDINALITY AS k(item_key, i) "
+            "ON k.item_key = r.item_key "
+            "WHERE r.invitation_id = ANY(%s::bigint[])) TO STDOUT (FORMAT BINARY)",
+            [list(item_keys), ordered.tolist()],
+            (">i8", ">i4", ">i2"),
+        )
+        invitations, columns, values = rows["c0"], rows["c1"], rows["c2"]
+    else:
+        column_of = {key: j for j, key in enumerate(item_keys)}
+        triples = [
+            (invitation_id, column_of[key], value)
+            for invitation_id, key, value in Response.objects.filter(
+                invitation_id__in=list(invitation_ids)
+            )
+            .values_list("invitation_id", "item_key", "value")
+            .iterator(chunk_size=20000)
+            if key in column_of
+        ]
+        table = np.array(triples, dtype=np.int64).reshape(-1, 3)
+        invitations, columns, values = table[:, 0], table[:, 1], table[:, 2]
+    rows_of = order[np.searchsorted(ordered, invitations)]
+    matrix[rows_of, columns] = values
+    return matrix, {int(pk): i for i, pk in enumerate(invitation_ids)}
 
 
-def _page_arrays(invitation_ids: list[int], row_of: dict[int, int]):
-    timings = PageTiming.objects.filter(
-        invitation_id__in=invitation_ids, seconds__isnull=False
-    ).values_list("invitation_id", "page", "item_count", "seconds")
-    timings = list(timings)
-    if not timings:
+def _page_arrays(invitation_ids: Sequence[int]):
+    """N x P item counts and seconds per page (NaN-padded), or (None, None)."""
+    order = np.argsort(_id_array(invitation_ids), kind="stable")
+    ordered = _id_array(invitation_ids)[order]
+    if connection.vendor == "postgresql":
+        rows = _copy_rows(
+            "COPY (SELECT invitation_id, page::int4, item_count::int4, "  # noqa: S608
+            f"seconds::float8 FROM {PageTiming._meta.db_table} "
+            "WHERE seconds IS NOT NULL AND invitation_id = ANY(%s::bigint[])) "
+            "TO STDOUT (FORMAT BINARY)",
+            [ordered.tolist()],
+            (">i8", ">i4", ">i4", ">f8"),
+        )
+        invitations, pages, counts, seconds = (rows[f"c{i}"] for i in range(4))
+    else:
+        timings = list(
+            PageTiming.objects.filter(
+                invitation_id__in=list(invitation_ids), seconds__isnull=False
+            ).values_list("invitation_id", "page", "item_count", "seconds")
+        )
+        table = np.array(timings, dtype=float).reshape(-1, 4)
+        invitations = table[:, 0].astype(np.int64)
+        pages = table[:, 1].astype(np.int64)
+        counts, seconds = table[:, 2], table[:, 3]
+    if not len(invitations):
         return None, None
-    pages = 1 + max(page for _, page, _, _ in timings)
-    items = np.full((len(invitation_ids), pages), np.nan)
-    seconds = np.full((len(invitation_ids), pages), np.nan)
-    for invitation_id, page, count, secs in timings:
-        items[row_of[invitation_id], page] = count
-        seconds[row_of[invitation_id], page] = secs
-    return items, seconds
+    rows_of = order[np.searchsorted(ordered, invitations)]
+    shape = (len(invitation_ids), int(pages.max()) + 1)
+    page_items = np.full(shape, np.nan)
+    page_seconds = np.full(shape, np.nan)
+    page_items[rows_of, pages] = counts
+    page_seconds[rows_of, pages] = seconds
+    return page_items, page_seconds
 
 
-def _order_matrix(invitations: list[Invitation], spec) -> np.ndarray:
-    definition = invitations[0].instrument_version.definition
-    index = {key: j for j, key in enumerate(spec.item_keys)}
-    return np.array(
-        [
-            [index[key] for key in presentation_order(definition, inv.item_order_seed)]
-            for inv in invitations
-        ],
-        dtype=np.int64,
+# --- presentation orders of many submissions -----------------------------------------
+#
+# services.presentation_order shuffles the item keys with random.Random(seed).
+# Done in Python that costs ~100 us per submission, more than everything else
+# in bulk rescoring together, so here CPython's generator (MT19937 seeded by
+# init_by_array, Random.shuffle over _randbelow_with_getrandbits) runs for all
+# submissions at once in numpy. The first row of every call is checked against
+# the real thing; on any mismatch (a future Python changing its shuffle) the
+# Python path is used.
+
+_MT_N, _MT_M = 624, 397
+_MT_MATRIX_A = np.uint32(0x9908B0DF)
+_MT_UPPER, _MT_LOWER = np.uint32(0x80000000), np.uint32(0x7FFFFFFF)
+_mt_base_cache: list[np.ndarray] = []
+
+
+def _mt_base() -> np.ndarray:
+    """State after ``init_genrand(19650218)``, the start of ``init_by_array``."""
+    if not _mt_base_cache:
+        state = [19650218]
+        for i in range(1, _MT_N):
+            prev = state[-1]
+            state.append((1812433253 * (prev ^ (prev >> 30)) + i) & 0xFFFFFFFF)
+        _mt_base_cache.append(np.array(state, dtype=np.uint32))
+    return _mt_base_cache[0]
+
+
+def _mt_seed(seeds: np.ndarray) -> np.ndarray:
+    """MT19937 states (624 x N) for 32-bit seeds, as ``random.Random(seed)``."""
+    mt = np.repeat(_mt_base()[:, None], seeds.size, axis=1)
+    key = seeds.astype(np.uint32)
+    i = 1
+    for _ in range(_MT_N):  # max(N, key_length) steps; key_length is 1
+        prev = mt[i - 1]
+        mt[i] = (mt[i] ^ ((prev ^ (prev >> np.uint32(30))) * np.uint32(1664525))) + key
+        i += 1
+        if i >= _MT_N:
+            mt[0] = mt[_MT_N - 1]
+            i = 1
+    for _ in range(_MT_N - 1):
+        prev = mt[i - 1]
+        mt[i] = (
+            mt[i] ^ ((prev ^ (prev >> np.uint32(30))) * np.uint32(1566083941))
+        ) - np.uint32(i)
+        i += 1
+        if i >= _MT_N:
+            mt[0] = mt[_MT_N - 1]
+            i = 1
+    mt[0] = _MT_UPPER
+    return mt
+
+
+def _mt_twist(mt: np.ndarray) -> np.ndarray:
+    def mix(current, following, far):
+        y = (current & _MT_UPPER) | (following & _MT_LOWER)
+        return far ^ (y >> np.uint32(1)) ^ np.where(y & np.uint32(1), _MT_MATRIX_A, 0)
+
+    new = np.empty_like(mt)
+    split = _MT_N - _MT_M  # 227
+    new[:split] = mix(mt[:split], mt[1 : split + 1], mt[_MT_M:])
+    new[split : 2 * split] = mix(
+        mt[split : 2 * split], mt[split + 1 : 2 * split + 1], new[:split]
+    )
+    new[2 * split : _MT_N - 1] = mix(
+        mt[2 * split : _MT_N - 1], mt[2 * split + 1 :], new[split : _MT_M - 1]
+    )
+    new[_MT_N - 1] = mix(mt[_MT_N - 1], new[0], new[_MT_M - 1])
+    return new
+
+
+def _mt_temper(y: np.ndarray) -> np.ndarray:
+    y = y ^ (y >> np.uint32(11))
+    y = y ^ ((y << np.uint32(7)) & np.uint32(0x9D2C5680))
+    y = y ^ ((y << np.uint32(15)) & np.uint32(0xEFC60000))
+    return y ^ (y >> np.uint32(18))
+
+
+def _shuffled_columns(seeds: np.ndarray, n_items: int) -> np.ndarray:
+    """``random.Random(seed).shuffle(list(range(n_items)))`` for every seed."""
+    rows = seeds.size
+    perm = np.tile(np.arange(n_items, dtype=np.int64), (rows, 1))
+    if rows == 0 or n_items < 2:
+        return perm
+    state = _mt_twist(_mt_seed(seeds))
+    stream = _mt_temper(state).T  # rows x 624 outputs of genrand_uint32
+    position = np.zeros(rows, dtype=np.int64)
+    everyone = np.arange(rows)
+    for i in range(n_items - 1, 0, -1):
+        n = i + 1
+        shift = np.uint32(32 - n.bit_length())
+        drawn = np.empty(rows, dtype=np.int64)
+        todo = everyone
+        while todo.size:
+            if position[todo].max() >= stream.shape[1]:
+                state = _mt_twist(state)
+                stream = np.hstack([stream, _mt_temper(state).T])
+            candidate = (stream[todo, position[todo]] >> shift).astype(np.int64)
+            position[todo] += 1
+            accepted = candidate < n
+            drawn[todo[accepted]] = candidate[accepted]
+            todo = todo[~accepted]
+        swapped = perm[everyone, drawn]
+        perm[everyone, drawn] = perm[:, i]
+        perm[:, i] = swapped
+    return perm
+
+
+def presentation_orders(definition: dict, seeds: Sequence[int]) -> np.ndarray:
+    """N x k matrix of item columns in the order each submission presented them.
+
+    Row i equals ``services.presentation_order(definition, seeds[i])`` mapped to
+    columns of ``all_item_keys(definition)``.
+    """
+    keys = all_item_keys(definition)
+    seeds = np.asarray(seeds, dtype=np.int64)
+    if seeds.size == 0:
+        return np.empty((0, len(keys)), dtype=np.int64)
+    index = {key: j for j, key in enumerate(keys)}
+
+    def in_python(seed: int) -> list[int]:
+        return [index[key] for key in presentation_order(definition, int(seed))]
+
+    if seeds.min() < 0 or seeds.max() >= 2**32:
+        return np.array([in_python(seed) for seed in seeds], dtype=np.int64)
+    orders = _shuffled_columns(seeds, len(keys))
+    if orders[0].tolist() != in_python(seeds[0]):
+        logger.warning("Vectorised shuffle differs from random.shuffle; using Python")
+        return np.array([in_python(seed) for seed in seeds], dtype=np.int64)
+    return orders
+
+
+# --- results as JSON text --------------------------------------------------------------
+
+
+class _Null:
+    """Formats as JSON ``null`` through ``%r``, standing in for NaN."""
+
+    def __repr__(self) -> str:
+        return "null"
+
+
+_NULL = _Null()
+
+
+def _floats(values: np.ndarray) -> list:
+    """Python floats for ``%r``, with NaN as ``null``."""
+    values = np.asarray(values, dtype=float)
+    out = values.tolist()
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = _NULL
+    return out
+
+
+def _ints(values: np.ndarray) -> list:
+    """JSON integers as strings, NaN as ``null`` (like ``int(value)`` or None)."""
+    values = np.asarray(values)
+    if np.issubdtype(values.dtype, np.integer):
+        return list(map(str, values.tolist()))
+    missing = np.isnan(values)
+    out = list(map(str, np.where(missing, 0, values).astype(np.int64).tolist()))
+    for i in np.flatnonzero(missing).tolist():
+        out[i] = "null"
+    return out
+
+
+def _bools(values: np.ndarray) -> list:
+    return np.where(np.asarray(values, dtype=bool), "true", "false").tolist()
+
+
+def _plain_column(values: np.ndarray) -> tuple[str, list]:
+    """A per-row array as a %-placeholder and its values, typed like ``_plain``."""
+    values = np.asarray(values)
+    if values.dtype == bool:
+        return "%s", _bools(values)
+    if np.issubdtype(values.dtype, np.integer):
+        return "%s", _ints(values)
+    return "%r", _floats(values)
+
+
+def _json_literal(value) -> str:
+    return json.dumps(value)
+
+
+def _json_constant(value) -> str:
+    """A JSON literal to embed in a %-template (its % signs doubled)."""
+    return json.dumps(value).replace("%", "%%")
+
+
+def _render(template: str, columns: list[list], rows: int) -> list[str]:
+    if not columns:
+        return [template % ()] * rows
+    return [template % values for values in zip(*columns, strict=True)]
+
+
+@dataclass(frozen=True)
+class ResultRecords:
+    """Stored fields of every row of a batch, the JSON fields as JSON text.
+
+    ``scales``, ``validity`` and ``explanation`` decode to exactly what
+    ``batch.row(i).to_dict()`` holds (the explanation as ``{}`` when there is
+    none), built without an object per row.
+    """
+
+    scales: list[str]
+    validity: list[str]
+    explanation: list[str]
+    validity_status: list[str]
+    composite: list[float | None]
+    band: list[str]
+
+
+def _scales_json(batch: BatchResult) -> list[str]:
+    parts, columns = [], []
+    for j, key in enumerate(batch.scale_keys):
+        varying = {
+            "raw_mean": _plain_column(batch.raw_mean[:, j]),
+            "prorated_sum": _plain_column(batch.prorated_sum[:, j]),
+            "n_answered": ("%s", _ints(batch.n_answered[:, j])),
+            "missing": ("%s", _bools(batch.missing[:, j])),
+            "z": _plain_column(batch.z[:, j]),
+            "t": _plain_column(batch.t[:, j]),
+            "t_low": _plain_column(batch.t_low[:, j]),
+            "t_high": _plain_column(batch.t_high[:, j]),
+            "percentile": _plain_column(batch.percentile[:, j]),
+            "sten": ("%s", _ints(batch.sten[:, j])),
+            "stanine": ("%s", _ints(batch.stanine[:, j])),
+        }
+        constant = {
+            "n_items": int(batch.n_items[j]),
+            "percentile_method": batch.percentile_method[j],
+            "sem": float(batch.sem[j]),
+            "reliability": float(batch.reliability[j]),
+            "reliability_source": batch.reliability_source[j],
+            "norm_source": batch.norm_source[j],
+        }
+        fields = []
+        for name in (
+            "raw_mean",
+            "prorated_sum",
+            "n_answered",
+            "n_items",
+            "missing",
+            "z",
+            "t",
+            "t_low",
+            "t_high",
+            "percentile",
+            "percentile_method",
+            "sten",
+            "stanine",
+            "sem",
+            "reliability",
+            "reliability_source",
+            "norm_source",
+        ):
+            if name in varying:
+                placeholder, values = varying[name]
+                fields.append(f'"{name}": {placeholder}')
+                columns.append(values)
+            else:
+                fields.append(f'"{name}": {_json_constant(constant[name])}')
+        parts.append(f"{_json_constant(key)}: {{{', '.join(fields)}}}")
+    return _render("{" + ", ".join(parts) + "}", columns, len(batch))
+
+
+def _validity_json(batch: BatchResult) -> list[str]:
+    parts, columns = [], []
+    for name, index in batch.validity.indices.items():
+        fields = []
+        for label, values in (
+            ("value", index.value),
+            ("flag", np.asarray(index.flag, dtype=bool)),
+            *index.extra.items(),
+        ):
+            placeholder, rendered = _plain_column(values)
+            fields.append(f"{_json_constant(label)}: {placeholder}")
+            columns.append(rendered)
+        parts.append(f"{_json_constant(name)}: {{{', '.join(fields)}}}")
+    return _render("{" + ", ".join(parts) + "}", columns, len(batch))
+
+
+def _explanation_json(batch: BatchResult) -> list[str]:
+    """``explanation_for`` (engine.composite) for every row at once."""
+    rows = len(batch)
+    if batch.weights is None:
+        return ["{}"] * rows
+    keys = list(batch.weights)
+    weights = np.array([float(batch.weights[key]) for key in keys])
+    z = batch.z[:, [batch.scale_column(key) for key in keys]]
+    missing = np.isnan(z)
+    contribution = weights * z
+    # Largest absolute contribution first, missing ones last, ties by scale key.
+    name_rank = np.argsort(np.argsort(np.array(keys, dtype=object), kind="stable"))
+    order = np.lexsort(
+        (
+            np.broadcast_to(name_rank, z.shape),
+            np.where(missing, 0.0, -np.abs(np.where(missing, 0.0, contribution))),
+            missing.astype(np.int8),
+        ),
+        axis=-1,
+    )
+    everyone = np.arange(rows)[:, None]
+    scale_names = np.array([_json_literal(key) for key in keys], dtype=object)
+    weight_texts = np.array([repr(float(w)) for w in weights], dtype=object)
+    composite = np.asarray(batch.composite, dtype=float)
+    labels = [label for _, label in batch.bands]
+    band_texts = np.array([_json_literal(label) for label in labels] + ["null"])
+    band = np.where(np.isnan(composite), len(labels), batch.band_index)
+    band = np.where(band < 0, len(labels), band)
+    finite = [(bound, label) for bound, label in batch.bands if math.isfinite(bound)]
+    if finite:
+        bounds = np.array([bound for bound, _ in finite])
+        nearest = np.argmin(np.abs(composite[:, None] - bounds[None, :]), axis=1)
+        nearest_cut = np.array([repr(float(b)) for b in bounds] + ["null"])
+        nearest_label = np.array(
+            [_json_literal(label) for _, label in finite] + ["null"]
+        )
+        nearest = np.where(np.isnan(composite), len(finite), nearest)
+        distance = composite - np.append(bounds, np.nan)[nearest]
+    else:
+        nearest = np.zeros(rows, dtype=np.int64)
+        nearest_cut = nearest_label = np.array(["null"])
+        distance = np.full(rows, np.nan)
+    missing_scales = ["[]"] * rows
+    counted = missing & (weights != 0)
+    for i in np.flatnonzero(counted.any(axis=1)).tolist():
+        names = [keys[j] for j in order[i] if counted[i, j]]
+        missing_scales[i] = json.dumps(names)
+    columns = [_floats(composite), band_texts[band].tolist()]
+    slots = []
+    for slot in range(len(keys)):
+        chosen = order[:, slot]
+        columns += [
+            scale_names[chosen].tolist(),
+            weight_texts[chosen].tolist(),
+            _floats(z[everyone[:, 0], chosen]),
+            _floats(contribution[everyone[:, 0], chosen]),
+        ]
+        slots.append('{"scale": %s, "weight": %s, "z": %r, "contribution": %r}')
+    columns += [
+        missing_scales,
+        nearest_cut[nearest].tolist(),
+        nearest_label[nearest].tolist(),
+        _floats(distance),
+    ]
+    template = (
+        '{"composite": %r, "band": %s, "contributions": ['
+        + ", ".join(slots)
+        + '], "missing_scales": %s, "nearest_cut": %s, "nearest_cut_label": %s, '
+        '"distance_to_cut": %r}'
+    )
+    return _render(template, columns, rows)
+
+
+def result_records(batch: BatchResult) -> ResultRecords:
+    """The stored form of every row of ``batch`` (see ``ResultRecords``)."""
+    labels = np.array([label for _, label in batch.bands] + [""], dtype=object)
+    composite = np.asarray(batch.composite, dtype=float)
+    return ResultRecords(
+        scales=_scales_json(batch),
+        validity=_validity_json(batch),
+        explanation=_explanation_json(batch),
+        validity_status=np.asarray(batch.validity.status).astype(str).tolist(),
+        composite=np.where(np.isnan(composite), None, composite).tolist(),
+        band=labels[batch.band_index].tolist(),
     )
 
 
-def _scored_event(invitation: Invitation, result: dict, now: datetime) -> OutboxEvent:
+# --- writing ---------------------------------------------------------------------------
+
+_RESULT_COLUMNS = (
+    "invitation",
+    "scoring_version",
+    "norm_set",
+    "scales",
+    "validity",
+    "validity_status",
+    "composite",
+    "band",
+    "explanation",
+    "is_current",
+    "created_at",
+)
+
+
+def _insert_results(rows: list[tuple]) -> None:
+    """Insert result rows (values in ``_RESULT_COLUMNS`` order, JSON as text)."""
+    if not rows:
+        return
+    meta = QuestionnaireResult._meta
+    table = meta.db_table
+    columns = ", ".join(meta.get_field(name).column for name in _RESULT_COLUMNS)
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    created = connection.ops.adapt_datetimefield_value
+    placeholders = ", ".join(["%s"] * len(_RESULT_COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            [(*row[:-1], created(row[-1])) for row in rows],
+        )
+
+
+def _scored_event(
+    invitation_id: int,
+    application_id: int,
+    *,
+    status: str,
+    composite: float | None,
+    band: str,
+    now: datetime,
+) -> OutboxEvent:
     return OutboxEvent(
         type="assessment.scored",
         created_at=now,
@@ -138,15 +652,214 @@ def _scored_event(invitation: Invitation, result: dict, now: datetime) -> Outbox
             "type": "assessment.scored",
             "timestamp": now.isoformat(),
             "data": {
-                "invitation_id": invitation.pk,
-                "application_id": invitation.application_id,
+                "invitation_id": invitation_id,
+                "application_id": application_id,
                 "scoring_version": SCORING_VERSION,
-                "validity_status": result["validity_status"],
-                "composite": result["composite"],
-                "band": result["band"],
+                "validity_status": status,
+                "composite": composite,
+                "band": band or None,
             },
         },
     )
+
+
+# --- scoring groups of invitations -----------------------------------------------------
+
+
+@dataclass
+class _Version:
+    version: InstrumentVersion
+    spec: object
+    reliabilities: dict[str, float | None]
+
+
+@dataclass
+class _Context:
+    """What stays the same across the batches of one run: versions and norms."""
+
+    versions: dict[int, _Version] = field(default_factory=dict)
+    norm_sets: dict[tuple[int, str], NormSet] = field(default_factory=dict)
+    norms: dict[tuple[int, bool], dict[str, Norm]] = field(default_factory=dict)
+
+    def version(self, version_id: int) -> _Version:
+        if version_id not in self.versions:
+            version = InstrumentVersion.objects.get(pk=version_id)
+            self.versions[version_id] = _Version(
+                version=version,
+                spec=instrument_spec(version.definition),
+                reliabilities=reliabilities_current(version),
+            )
+        return self.versions[version_id]
+
+    def norm_set(self, version_id: int, language: str) -> NormSet:
+        key = (version_id, language)
+        if key not in self.norm_sets:
+            self.norm_sets[key] = _norm_set_current_without_samples(
+                self.version(version_id).version, language
+            )
+        return self.norm_sets[key]
+
+    def engine_norms(self, norm_set: NormSet, with_samples: bool) -> dict[str, Norm]:
+        key = (norm_set.pk, with_samples)
+        if key not in self.norms:
+            if with_samples:
+                norm_set = NormSet.objects.get(pk=norm_set.pk)
+            self.norms[key] = engine_norms(norm_set, with_samples=with_samples)
+        return self.norms[key]
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    version_id: int
+    language: str
+    job_id: int
+    application_id: int
+    seed: int
+    status: str
+
+
+def _locked_rows(ids: list[int]) -> list[_Row]:
+    # Locks the rows: two workers given the same submission serialize here and
+    # the second finds the first one's result.
+    return [
+        _Row(*values)
+        for values in Invitation.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, status__in=SCORABLE)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "instrument_version_id",
+            "language",
+            "application__job_id",
+            "application_id",
+            "item_order_seed",
+            "status",
+        )
+    ]
+
+
+def _store(ids: list[int], *, now: datetime, context: _Context) -> list[tuple[int, int]]:
+    """Score and store the scorable ``ids`` lacking a result; one transaction.
+
+    Returns ``(invitation_id, norm_set_id)`` of every scorable invitation, so
+    the caller can fetch the results that answer for them.
+    """
+    with transaction.atomic():
+        rows = _locked_rows(ids)
+        if not rows:
+            return []
+        norm_set_of = {
+            row.pk: context.norm_set(row.version_id, row.language) for row in rows
+        }
+        existing = set(
+            QuestionnaireResult.objects.filter(
+                invitation_id__in=[row.pk for row in rows],
+                scoring_version=SCORING_VERSION,
+            ).values_list("invitation_id", "norm_set_id")
+        )
+        todo = [row for row in rows if (row.pk, norm_set_of[row.pk].pk) not in existing]
+        if todo:
+            _score_and_write(todo, norm_set_of, now=now, context=context)
+        return [(row.pk, norm_set_of[row.pk].pk) for row in rows]
+
+
+def _score_and_write(
+    todo: list[_Row],
+    norm_set_of: dict[int, NormSet],
+    *,
+    now: datetime,
+    context: _Context,
+) -> None:
+    plans = {
+        plan.job_id: plan
+        for plan in AssessmentPlan.objects.filter(
+            job_id__in={row.job_id for row in todo}
+        )
+    }
+    by_version: dict[int, list[_Row]] = defaultdict(list)
+    for row in todo:
+        by_version[row.version_id].append(row)
+    results: list[tuple] = []
+    events: list[OutboxEvent] = []
+    for version_id, members in by_version.items():
+        info = context.version(version_id)
+        definition = info.version.definition
+        ids = [row.pk for row in members]
+        matrix, _ = answer_matrix(ids, info.spec.item_keys)
+        page_items, page_seconds = _page_arrays(ids)
+        orders = presentation_orders(definition, [row.seed for row in members])
+        # Jobs whose plans score alike (most use the defaults) share one batch.
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        settings_of: dict[tuple, tuple] = {}
+        for i, row in enumerate(members):
+            weights, bands, percentiles = _plan_settings(
+                plans.get(row.job_id), definition
+            )
+            key = (
+                norm_set_of[row.pk].pk,
+                json.dumps(weights, sort_keys=True),
+                json.dumps(bands),
+                percentiles,
+            )
+            groups[key].append(i)
+            settings_of[key] = (weights, bands, percentiles)
+        for key, positions in groups.items():
+            weights, bands, percentiles = settings_of[key]
+            norm_set = norm_set_of[members[positions[0]].pk]
+            take = np.asarray(positions)
+            batch = score_batch(
+                info.spec,
+                matrix[take],
+                norms=context.engine_norms(norm_set, percentiles == "empirical"),
+                reliabilities=info.reliabilities,
+                order=orders[take],
+                page_items=None if page_items is None else page_items[take],
+                page_seconds=None if page_seconds is None else page_seconds[take],
+                weights=weights,
+                bands=bands,
+                percentiles=percentiles,
+            )
+            records = result_records(batch)
+            for r, i in enumerate(positions):
+                row = members[i]
+                results.append(
+                    (
+                        row.pk,
+                        SCORING_VERSION,
+                        norm_set.pk,
+                        records.scales[r],
+                        records.validity[r],
+                        records.validity_status[r],
+                        records.composite[r],
+                        records.band[r],
+                        records.explanation[r],
+                        True,
+                        now,
+                    )
+                )
+                if row.status == Invitation.Status.SUBMITTED:
+                    events.append(
+                        _scored_event(
+                            row.pk,
+                            row.application_id,
+                            status=records.validity_status[r],
+                            composite=records.composite[r],
+                            band=records.band[r],
+                            now=now,
+                        )
+                    )
+    ids = [row.pk for row in todo]
+    QuestionnaireResult.objects.filter(invitation_id__in=ids, is_current=True).update(
+        is_current=False
+    )
+    _insert_results(results)
+    submitted = [row.pk for row in todo if row.status == Invitation.Status.SUBMITTED]
+    if submitted:
+        Invitation.objects.filter(
+            pk__in=submitted, status=Invitation.Status.SUBMITTED
+        ).update(status=Invitation.Status.SCORED, scored_at=now)
+        OutboxEvent.objects.bulk_create(events, batch_size=2000)
 
 
 def results_compute_and_store(
@@ -156,107 +869,122 @@ def results_compute_and_store(
 
     Invitations that already hold a result for this scoring version and their
     current norm set are left as they are (and returned), so a redelivered task or
-    a resumed rescoring run does no double work.
+    a resumed rescoring run does no double work. Results come back in
+    invitation order.
     """
     now = now or timezone.now()
     ids = sorted(set(invitation_ids))
-    stored: list[QuestionnaireResult] = []
-    with transaction.atomic():
-        # Locks the rows: two workers given the same submission serialize here and
-        # the second finds the first one's result.
-        invitations = list(
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("instrument_version", "application__job")
-            .filter(pk__in=ids, status__in=SCORABLE)
-            .order_by("pk")
-        )
-        groups: dict[tuple, list[Invitation]] = defaultdict(list)
-        plans = {
-            plan.job_id: plan
-            for plan in AssessmentPlan.objects.filter(
-                job_id__in={inv.application.job_id for inv in invitations}
-            )
-        }
-        for invitation in invitations:
-            groups[
-                (
-                    invitation.instrument_version_id,
-                    invitation.language,
-                    invitation.application.job_id,
-                )
-            ].append(invitation)
-        for (_, language, job_id), members in groups.items():
-            stored.extend(
-                _score_group(members, language, plans.get(job_id), now=now)
-            )
-    return stored
+    answered = _store(ids, now=now, context=_Context())
+    if not answered:
+        return []
+    wanted = set(answered)
+    found = QuestionnaireResult.objects.filter(
+        invitation_id__in=[pk for pk, _ in answered],
+        scoring_version=SCORING_VERSION,
+    ).order_by("invitation_id")
+    return [r for r in found if (r.invitation_id, r.norm_set_id) in wanted]
 
 
-def _score_group(
-    invitations: list[Invitation],
-    language: str,
-    plan: AssessmentPlan | None,
-    *,
-    now: datetime,
-) -> list[QuestionnaireResult]:
-    version = invitations[0].instrument_version
-    norm_set = norm_set_current(version, language)
-    existing = {
-        result.invitation_id: result
-        for result in QuestionnaireResult.objects.filter(
-            invitation__in=invitations,
+# --- rescoring a version ---------------------------------------------------------------
+
+
+def _pending(version: InstrumentVersion, context: _Context):
+    """Scorable invitations of ``version`` without a result for this scoring
+    version and the norm set current for their language."""
+    languages = (
+        Invitation.objects.filter(instrument_version=version, status__in=SCORABLE)
+        .order_by()
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    lacking = Q(pk__in=[])
+    for language in languages:
+        norm_set = context.norm_set(version.pk, language)
+        done = QuestionnaireResult.objects.filter(
+            invitation=OuterRef("pk"),
             scoring_version=SCORING_VERSION,
             norm_set=norm_set,
         )
-    }
-    todo = [inv for inv in invitations if inv.pk not in existing]
-    if not todo:
-        return list(existing.values())
-    definition = version.definition
-    spec = instrument_spec(definition)
-    ids = [inv.pk for inv in todo]
-    matrix, row_of = answer_matrix(ids, list(spec.item_keys))
-    page_items, page_seconds = _page_arrays(ids, row_of)
-    weights, bands, percentiles = _plan_settings(plan, definition)
-    batch = score_batch(
-        spec,
-        matrix,
-        norms=engine_norms(norm_set),
-        reliabilities=reliabilities_current(version),
-        order=_order_matrix(todo, spec),
-        page_items=page_items,
-        page_seconds=page_seconds,
-        weights=weights,
-        bands=bands,
-        percentiles=percentiles,
+        lacking |= Q(language=language) & ~Exists(done)
+    return Invitation.objects.filter(
+        lacking, instrument_version=version, status__in=SCORABLE
     )
-    results = []
-    events = []
-    for i, invitation in enumerate(todo):
-        figures = batch.row(i).to_dict()
-        results.append(
-            QuestionnaireResult(
-                invitation=invitation,
-                scoring_version=SCORING_VERSION,
-                norm_set=norm_set,
-                scales=figures["scales"],
-                validity=figures["validity"],
-                validity_status=figures["validity_status"],
-                composite=figures["composite"],
-                band=figures["band"] or "",
-                explanation=figures["explanation"] or {},
-                is_current=True,
-                created_at=now,
-            )
+
+
+def results_rescore_pending(*, version: InstrumentVersion) -> int:
+    """How many submissions of ``version`` a rescore would score now."""
+    return _pending(version, _Context()).count()
+
+
+@dataclass(frozen=True)
+class RescoreBatch:
+    scored: int
+    last_id: int | None  # None: nothing was left after ``after_id``
+
+
+def results_rescore_batch(
+    *,
+    version: InstrumentVersion,
+    after_id: int = 0,
+    batch_size: int = RESCORE_BATCH_SIZE,
+    now: datetime | None = None,
+    context: _Context | None = None,
+) -> RescoreBatch:
+    """Score the next ``batch_size`` pending submissions with a pk above ``after_id``.
+
+    Resumable: start again from ``last_id`` (or from 0: what is done is skipped).
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    context = context or _Context()
+    ids = list(
+        _pending(version, context)
+        .filter(pk__gt=after_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    if not ids:
+        return RescoreBatch(scored=0, last_id=None)
+    _store(ids, now=now or timezone.now(), context=context)
+    return RescoreBatch(scored=len(ids), last_id=ids[-1])
+
+
+@dataclass(frozen=True)
+class RescoreOutcome:
+    scored: int
+    batches: int
+
+
+def results_rescore(
+    *,
+    version: InstrumentVersion,
+    batch_size: int = RESCORE_BATCH_SIZE,
+    progress: Callable[[int], object] | None = None,
+    now: datetime | None = None,
+) -> RescoreOutcome:
+    """Rescore every submission of ``version`` with this scoring version and the
+    current norms, in pk order, one transaction per batch.
+
+    Earlier results stay, marked with their scoring version and norm set; the new
+    one becomes current. Idempotent and resumable: submissions already holding a
+    result for (``SCORING_VERSION``, current norm set) are skipped, so a second
+    run writes nothing and an interrupted one continues where it stopped.
+    ``progress`` is called with the number of submissions of each batch.
+    """
+    context = _Context()
+    after_id, scored, batches = 0, 0, 0
+    while True:
+        batch = results_rescore_batch(
+            version=version,
+            after_id=after_id,
+            batch_size=batch_size,
+            now=now,
+            context=context,
         )
-        if invitation.status == Invitation.Status.SUBMITTED:
-            events.append(_scored_event(invitation, figures, now))
-    QuestionnaireResult.objects.filter(invitation_id__in=ids, is_current=True).update(
-        is_current=False
-    )
-    QuestionnaireResult.objects.bulk_create(results, batch_size=2000)
-    Invitation.objects.filter(pk__in=ids, status=Invitation.Status.SUBMITTED).update(
-        status=Invitation.Status.SCORED, scored_at=now
-    )
-    OutboxEvent.objects.bulk_create(events, batch_size=2000)
-    return list(existing.values()) + results
+        if batch.last_id is None:
+            return RescoreOutcome(scored=scored, batches=batches)
+        scored += batch.scored
+        batches += 1
+        after_id = batch.last_id
+        if progress is not None:
+            progress(batch.scored)

@@ -181,9 +181,9 @@ def invitation_email_send(invitation_id: int, token: str) -> bool:
         logger.exception("Invitation email %s could not be sent", invitation_id)
         return False
     now = timezone.now()
-    Invitation.objects.filter(pk=invitation_id, status=Invitation.Status.CREATED).update(
-        status=Invitation.Status.SENT, sent_at=now
-    )
+    Invitation.objects.filter(
+        pk=invitation_id, status=Invitation.Status.CREATED
+    ).update(status=Invitation.Status.SENT, sent_at=now)
     audit_record(
         actor=None,
         action=AuditEvent.Action.INVITATION_SENT,
@@ -234,7 +234,7 @@ def invitations_expire(*, now: datetime | None = None) -> int:
 # --- taking a questionnaire --------------------------------------------------
 
 
-class TokenProblem(DomainError):
+class TokenProblem(DomainError):  # noqa: N818 - a reason, not a crash
     """Why a link cannot be used; carries the page's HTTP status."""
 
 
@@ -363,7 +363,10 @@ def page_shown(*, invitation: Invitation, page: int, now: datetime | None = None
     PageTiming.objects.get_or_create(
         invitation=invitation,
         page=page,
-        defaults={"item_count": len(pages[page]), "first_shown_at": now or timezone.now()},
+        defaults={
+            "item_count": len(pages[page]),
+            "first_shown_at": now or timezone.now(),
+        },
     )
 
 
@@ -508,9 +511,13 @@ def scoring_enqueue(invitation_id: int) -> bool:
         questionnaire_score_task.apply_async(
             args=[invitation_id],
             retry=True,
-            retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+            retry_policy={
+                "max_retries": 2,
+                "interval_start": 0.2,
+                "interval_step": 0.5,
+            },
         )
-    except Exception:  # noqa: BLE001 - any broker failure; the sweeper retries
+    except Exception:
         logger.warning(
             "Could not enqueue scoring of invitation %s; the sweeper will retry",
             invitation_id,
@@ -546,4 +553,3 @@ def questionnaire_score(*, invitation_id: int, now: datetime | None = None):
 
     results = results_compute_and_store(invitation_ids=[invitation_id], now=now)
     return results[0] if results else None
-

@@ -48,9 +48,7 @@ def env_bool(
         return True
     if lowered in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"Unexpected value {name}={value!r}, use true or false"
-    )
+    raise ImproperlyConfigured(f"Unexpected value {name}={value!r}, use true or false")
 
 
 def env_int(

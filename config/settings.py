@@ -35,7 +35,7 @@ if SECRET_KEY is None:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set (only DJANGO_DEBUG=true runs without one)"
         )
-    SECRET_KEY = "embedded-development-only-" + "x" * 40  # noqa: S105
+    SECRET_KEY = "embedded-development-only-" + "x" * 40
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []

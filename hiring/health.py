@@ -29,7 +29,7 @@ def database_check() -> Check:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except Exception as error:  # noqa: BLE001 - any failure means "not usable"
+    except Exception as error:  # any failure means "not usable"
         return Check(False, f"unreachable ({type(error).__name__})")
     return Check(True, "SELECT 1 answered")
 
@@ -42,7 +42,7 @@ def broker_check() -> Check:
             broker.ensure_connection(
                 max_retries=1, interval_start=0, interval_step=0.2, timeout=2
             )
-    except Exception as error:  # noqa: BLE001 - any failure means "not usable"
+    except Exception as error:  # any failure means "not usable"
         return Check(False, f"unreachable ({type(error).__name__})")
     return Check(True, "connected")
 
@@ -54,7 +54,7 @@ def worker_check() -> Check:
             .values_list("seen_at", flat=True)
             .first()
         )
-    except Exception as error:  # noqa: BLE001 - the database check says more
+    except Exception as error:  # the database check says more
         return Check(False, f"heartbeat unreadable ({type(error).__name__})")
     if newest is None:
         return Check(False, "no worker heartbeat recorded")

@@ -217,7 +217,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit log")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_id}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -9,7 +9,12 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.factories import ApplicationFactory, JobFactory, JobMemberFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    JobFactory,
+    JobMemberFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct horse battery staple"
 

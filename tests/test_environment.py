@@ -29,7 +29,9 @@ def test_it_uses_the_default_for_a_missing_or_blank_bool(environ):
 
 
 def test_it_names_the_variable_of_a_bad_bool():
-    with pytest.raises(ImproperlyConfigured, match=r"DJANGO_DEBUG='maybe'.*true or false"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"DJANGO_DEBUG='maybe'.*true or false"
+    ):
         env_bool("DJANGO_DEBUG", False, environ={"DJANGO_DEBUG": "maybe"})
 
 
@@ -135,7 +137,9 @@ def test_it_does_not_echo_a_bad_url_that_may_hold_a_password():
 def test_it_reads_a_string_or_its_default():
     assert env_str("DJANGO_TIME_ZONE", "UTC", environ={}) == "UTC"
     assert (
-        env_str("DJANGO_TIME_ZONE", "UTC", environ={"DJANGO_TIME_ZONE": "Europe/Madrid"})
+        env_str(
+            "DJANGO_TIME_ZONE", "UTC", environ={"DJANGO_TIME_ZONE": "Europe/Madrid"}
+        )
         == "Europe/Madrid"
     )
 

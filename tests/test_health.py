@@ -19,18 +19,24 @@ def closed_broker():
     """Point the Celery app at a port where nothing listens, then put it back."""
     import socket
 
+    from kombu import pools
+
     from config.celery import app
+
+    def reset() -> None:
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     previous = app.conf.broker_url
-    app.pool.force_close_all()
-    app._pool = None
+    reset()
     app.conf.broker_url = f"redis://127.0.0.1:{port}/0"
     yield
+    reset()
     app.conf.broker_url = previous
-    app._pool = None
 
 
 def test_it_answers_200_when_database_broker_and_worker_are_fine(
@@ -80,7 +86,9 @@ def test_it_answers_503_naming_the_broker_when_it_is_unreachable(
     assert body["checks"]["broker"]["ok"] is False
 
 
-def test_it_reveals_no_address_of_a_broken_broker(client, fresh_heartbeat, closed_broker):
+def test_it_reveals_no_address_of_a_broken_broker(
+    client, fresh_heartbeat, closed_broker
+):
     text = client.get("/healthz").content.decode()
 
     assert "redis://" not in text

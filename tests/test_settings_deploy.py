@@ -36,6 +36,8 @@ def production_env(tmp_path) -> dict[str, str]:
         "DATABASE_URL": "postgres://criba@127.0.0.1:5432/criba",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "CRIBA_VAR_DIR": str(tmp_path),
+        # Without it email goes to the console, which check --deploy refuses.
+        "DJANGO_EMAIL_HOST": "smtp.example.com",
         # Preloading HSTS commits the whole domain to HTTPS for months; it stays
         # the operator's opt-in, and check --deploy warns (W021) until it is made.
         "DJANGO_SECURE_HSTS_PRELOAD": "true",

@@ -2,7 +2,7 @@
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -98,6 +98,8 @@ def band_label(composite, bands: Sequence[Sequence]) -> str | None:
 
 @dataclass(frozen=True)
 class Contribution:
+    """One scale's term ``weight * z`` of a composite (``None`` if missing)."""
+
     scale: str
     weight: float
     z: float | None
@@ -121,8 +123,8 @@ class BandExplanation:
     distance_to_cut: float | None
 
     def to_dict(self) -> dict:
-        return asdict(self) | {
-            "contributions": [asdict(item) for item in self.contributions],
+        return vars(self) | {
+            "contributions": [dict(vars(item)) for item in self.contributions],
             "missing_scales": list(self.missing_scales),
         }
 

@@ -8,7 +8,7 @@ import math
 import numbers
 import operator
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -106,7 +106,7 @@ class SubmissionResult:
     def to_dict(self) -> dict:
         return {
             "scoring_version": self.scoring_version,
-            "scales": {key: asdict(scale) for key, scale in self.scales.items()},
+            "scales": {key: dict(vars(scale)) for key, scale in self.scales.items()},
             "validity": {name: dict(index) for name, index in self.validity.items()},
             "validity_status": self.validity_status,
             "n_flags": self.n_flags,
@@ -230,11 +230,15 @@ def _reliability(key: str, value, default: float) -> tuple[float, str]:
         return default, "default"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ScoringInputError(f"reliability of scale {key!r} must be a number")
-    if not 0 <= value <= 1:
+    if not (math.isfinite(value) and value <= 1):
         raise ScoringInputError(
-            f"reliability of scale {key!r} is {value}; it must be in [0, 1] "
+            f"reliability of scale {key!r} is {value}; it must be at most 1 "
             "(pass None to use the default)"
         )
+    if value < 0:
+        # A negative alpha is a real (bad) estimate: floor it so the band gets as
+        # wide as classical theory allows (SEM = SD), never narrower by a default.
+        return 0.0, "floored"
     return float(value), "estimate"
 
 
@@ -269,10 +273,13 @@ def score_batch(
     to normal for a scale whose norm has no sample), and the 95 % T band with
     ``SEM_T = 10 sqrt(1 - r)``. ``reliabilities[key]`` of ``None`` (or absent)
     means "not yet estimable": ``default_reliability`` is used and the result
-    says so. Validity indices use ``order`` (presentation order, N x k),
-    ``page_items``/``page_seconds`` (N x P) and ``covariance_norm`` when given.
+    says so (``reliability_source`` "default"); a negative estimate is floored
+    at 0, i.e. SEM = SD (``"floored"``). Validity indices use ``order``
+    (presentation order, N x k), ``page_items``/``page_seconds`` (N x P) and
+    ``covariance_norm`` when given.
     With ``weights`` (signed by scale direction) the composite and its band
-    from ``bands`` (``(lower_bound, label)``, descending) are added.
+    from ``bands`` (``(lower_bound, label)``, descending) are added; without
+    weights, or with only zero weights, the composite is missing (``None``).
 
     Raises ``ScoringInputError`` naming the problem for any bad input.
     """
@@ -286,10 +293,15 @@ def score_batch(
         )
     _check_keys("norms", norms, spec)
     _check_keys("reliabilities", reliabilities, spec)
-    if default_reliability is None:
-        raise ScoringInputError("default_reliability must be a number")
-    default_reliability, _ = _reliability("(default)", default_reliability, 0.0)
+    if not (
+        isinstance(default_reliability, numbers.Real) and 0 <= default_reliability <= 1
+    ):
+        raise ScoringInputError("default_reliability must be a number in [0, 1]")
+    default_reliability = float(default_reliability)
     bands = check_bands(bands)
+    if weights is not None and not any(weights.values()):
+        # An empty plan has no composite; a sum over no scales would read as 0.
+        weights = None
     if bands and weights is None:
         raise ScoringInputError("bands need weights to compute a composite")
     weight_vector = None if weights is None else plan_weights(spec, weights)

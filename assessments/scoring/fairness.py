@@ -42,6 +42,8 @@ def impact_ratio(rates) -> np.ndarray:
 
 @dataclass(frozen=True)
 class SignificanceTest:
+    """A test statistic and its two-sided p value."""
+
     statistic: float
     p_value: float
 
@@ -104,6 +106,8 @@ class GroupImpact:
 
 @dataclass(frozen=True)
 class AdverseImpactReport:
+    """Adverse-impact figures of every group; ``reference_group`` has the top rate."""
+
     reference_group: str | None
     threshold: float
     groups: tuple[GroupImpact, ...]
@@ -201,6 +205,8 @@ def correlation_ci(r: float, n: int, level: float = 0.95) -> tuple[float, float]
 
 @dataclass(frozen=True)
 class CriterionValidity:
+    """Observed criterion r with its n and Fisher-z interval (``None`` if undefined)."""
+
     r: float | None
     n: int
     ci_low: float | None

@@ -39,8 +39,9 @@ def answer_matrix(answers, spec: InstrumentSpec) -> np.ndarray:
             if not np.isfinite(value) or value != np.round(value)
             else f"is outside {spec.scale_min}..{spec.scale_max}"
         )
+        item = spec.item_keys[column]
         raise ScoringInputError(
-            f"row {row}, item {spec.item_keys[column]!r}: answer {float(value):g} {problem}"
+            f"row {row}, item {item!r}: answer {float(value):g} {problem}"
         )
     return matrix
 

@@ -181,6 +181,7 @@ class InstrumentSpec:
         return np.array([self.item_index(key) for key in keys], dtype=np.intp)
 
     def scale(self, key: str) -> ScaleSpec:
+        """The ``ScaleSpec`` of scale ``key``."""
         for scale in self.scales:
             if scale.key == key:
                 return scale

@@ -25,8 +25,12 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import services
 from assessments.definitions import item_texts
-from assessments.forms import ITEM_FIELD_PREFIX, LANGUAGE_NAMES, StartForm
-from assessments.forms import answers_from_post
+from assessments.forms import (
+    ITEM_FIELD_PREFIX,
+    LANGUAGE_NAMES,
+    StartForm,
+    answers_from_post,
+)
 from assessments.models import Invitation, Response
 from hiring.services import DomainError
 
@@ -142,9 +146,7 @@ def _problem_json(reason: str, status: int, detail: str = "", **extra) -> JsonRe
     )
 
 
-def candidate_view(
-    *methods: str, api: bool = False
-) -> Callable[[Callable], Callable]:
+def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Callable]:
     """What every candidate response shares.
 
     - ``Referrer-Policy: no-referrer`` so the token never leaks, and no caching;

@@ -232,6 +232,11 @@ def _render_application(
         decision_form = DecisionForm()
     for invitation in application.invitations_newest_first:
         invitation.can_revoke = can_invite and invitation.status in _OPEN_STATUSES
+    decisions = dict(Application.Decision.choices)
+    history = list(decision_history(application=application))
+    for event in history:
+        decision = event.data.get("decision", "")
+        event.decision_label = decisions.get(decision, decision)
     return render(
         request,
         "assessments/application_detail.html",
@@ -240,7 +245,7 @@ def _render_application(
             "job": application.job,
             "candidate": application.candidate,
             "invitations": application.invitations_newest_first,
-            "history": decision_history(application=application),
+            "history": history,
             "can_view_results": Capability.VIEW_RESULTS in capabilities,
             "invite_form": invite_form if can_invite else None,
             "decision_form": decision_form if can_decide else None,

@@ -75,9 +75,15 @@ def test_it_uses_the_default_reliability_when_not_yet_estimable():
     assert row.scales["drive"].reliability_source == "estimate"
 
 
+def test_it_floors_a_negative_reliability_estimate_at_zero():
+    row = score([CAREFUL], reliabilities={"drive": -0.2}).row(0)
+    assert row.scales["drive"].sem == pytest.approx(10.0)
+    assert row.scales["drive"].reliability_source == "floored"
+
+
 def test_it_uses_empirical_percentiles_when_asked_and_a_sample_exists():
     row = score([CAREFUL], percentiles="empirical").row(0)
-    assert row.scales["negativity"].percentile == pytest.approx(10.0)
+    assert row.scales["negativity"].percentile == pytest.approx(40.0)
     assert row.scales["negativity"].percentile_method == "empirical"
     assert row.scales["drive"].percentile_method == "normal"
 
@@ -111,6 +117,12 @@ def test_it_leaves_composite_and_band_empty_when_a_weighted_scale_is_missing():
     assert row.composite is None
     assert row.band is None
     assert row.explanation.missing_scales == ("drive",)
+
+
+def test_it_has_no_composite_for_a_plan_without_weights():
+    row = score([CAREFUL], weights={}).row(0)
+    assert row.composite is None
+    assert row.explanation is None
 
 
 def test_it_serialises_a_submission_to_json():

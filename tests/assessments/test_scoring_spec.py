@@ -56,7 +56,10 @@ def test_it_looks_up_item_columns_and_scale_columns():
             lambda: InstrumentSpec(
                 1,
                 5,
-                (ItemSpec("a", "s"), ItemSpec("b", None, kind="instructed", expected=7)),
+                (
+                    ItemSpec("a", "s"),
+                    ItemSpec("b", None, kind="instructed", expected=7),
+                ),
                 (ScaleSpec("s"),),
             ),
             "outside",

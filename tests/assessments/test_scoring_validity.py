@@ -170,5 +170,5 @@ def test_it_combines_flags_into_an_overall_status():
     assert list(status) == ["questionable"] * 3 + ["invalid"] * 2
     _, status = validity_status({"irv": none}, [0] * 5, [0] * 5)
     assert set(status) == {"valid"}
-    three = {name: one for name in ("irv", "speed", "longstring")}
+    three = dict.fromkeys(("irv", "speed", "longstring"), one)
     assert validity_status(three, [0] * 5, [0] * 5)[1][0] == "invalid"

@@ -68,7 +68,9 @@ def test_it_writes_nothing_more_when_scored_twice(submitted):
     assert OutboxEvent.objects.filter(type="assessment.scored").count() == 1
 
 
-def test_it_ignores_invitations_not_yet_submitted(application, alice, instrument_version):
+def test_it_ignores_invitations_not_yet_submitted(
+    application, alice, instrument_version
+):
     invitation, _ = services.invitation_create(
         application=application, user=alice, send=False
     )

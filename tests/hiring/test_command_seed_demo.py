@@ -10,6 +10,12 @@ from assessments.models import AssessmentPlan, Invitation, Response
 from hiring.models import Application, Candidate, Job, JobMember
 
 
+@pytest.fixture(autouse=True)
+def fast_hasher(settings):
+    # Argon2 is slow on purpose; these demo users need no protection.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _seed() -> str:
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)

@@ -352,7 +352,9 @@ class Command(BaseCommand):
         at = timezone.now() - timedelta(
             seconds=per_item * sum(len(page) for page in pages) + 60
         )
-        taking_start(invitation=invitation, language=spec.language, consent=True, now=at)
+        taking_start(
+            invitation=invitation, language=spec.language, consent=True, now=at
+        )
         for number, keys in enumerate(pages):
             page_shown(invitation=invitation, page=number, now=at)
             at += timedelta(seconds=per_item * len(keys))

@@ -1,0 +1,146 @@
+from django.contrib import admin
+
+from assessments.models import (
+    AssessmentPlan,
+    Instrument,
+    InstrumentVersion,
+    Interview,
+    Invitation,
+    NormSet,
+    PageTiming,
+    QuestionnaireResult,
+    Response,
+    ScaleReliability,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by loaders, the candidate flow or scoring: looked at, not edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "created_at"]
+    search_fields = ["slug", "name"]
+
+
+@admin.register(InstrumentVersion)
+class InstrumentVersionAdmin(ReadOnlyAdmin):
+    """Published versions are immutable; `manage.py load_instruments` adds new ones."""
+
+    list_display = ["instrument", "version", "source_file", "checksum", "published_at"]
+    list_filter = ["instrument"]
+    search_fields = ["instrument__slug", "source_file", "checksum"]
+    list_select_related = ["instrument"]
+
+
+@admin.register(NormSet)
+class NormSetAdmin(ReadOnlyAdmin):
+    list_display = ["version", "source", "language", "n", "computed_at"]
+    list_filter = ["source", "language", "version__instrument"]
+    search_fields = ["version__instrument__slug"]
+    list_select_related = ["version__instrument"]
+
+
+@admin.register(ScaleReliability)
+class ScaleReliabilityAdmin(ReadOnlyAdmin):
+    list_display = ["version", "scale_key", "n", "alpha", "computed_at"]
+    list_filter = ["version__instrument"]
+    search_fields = ["scale_key", "version__instrument__slug"]
+    list_select_related = ["version__instrument"]
+
+
+@admin.register(AssessmentPlan)
+class AssessmentPlanAdmin(admin.ModelAdmin):
+    list_display = ["job", "instrument", "invitation_days", "percentiles"]
+    list_filter = ["instrument", "percentiles"]
+    search_fields = ["job__title"]
+    list_select_related = ["job", "instrument"]
+    autocomplete_fields = ["job"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Invitations are created and revoked on the recruiter pages, which audit it."""
+
+    list_display = [
+        "id",
+        "application",
+        "instrument_version",
+        "status",
+        "language",
+        "created_at",
+        "expires_at",
+        "submitted_at",
+    ]
+    list_filter = ["status", "language", "instrument_version__instrument"]
+    search_fields = [
+        "application__candidate__last_name",
+        "application__candidate__email",
+        "application__job__title",
+    ]
+    list_select_related = [
+        "application__candidate",
+        "application__job",
+        "instrument_version__instrument",
+    ]
+    exclude = ["token_hash", "session_nonce"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ["invitation", "item_key", "value", "page", "answered_at"]
+    search_fields = ["item_key", "=invitation__id"]
+    list_select_related = ["invitation"]
+
+
+@admin.register(PageTiming)
+class PageTimingAdmin(ReadOnlyAdmin):
+    list_display = ["invitation", "page", "item_count", "seconds", "first_shown_at"]
+    search_fields = ["=invitation__id"]
+    list_select_related = ["invitation"]
+
+
+@admin.register(QuestionnaireResult)
+class QuestionnaireResultAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "invitation",
+        "scoring_version",
+        "validity_status",
+        "composite",
+        "band",
+        "is_current",
+        "created_at",
+    ]
+    list_filter = ["validity_status", "band", "is_current", "scoring_version"]
+    search_fields = [
+        "=invitation__id",
+        "invitation__application__candidate__last_name",
+        "invitation__application__job__title",
+    ]
+    list_select_related = ["invitation"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = ["title", "application", "scheduled_at", "status"]
+    list_filter = ["status"]
+    search_fields = [
+        "title",
+        "application__candidate__last_name",
+        "application__job__title",
+    ]
+    list_select_related = ["application__candidate", "application__job"]
+    filter_horizontal = ["interviewers"]
+    autocomplete_fields = ["application"]

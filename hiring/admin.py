@@ -1,0 +1,119 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    Job,
+    JobMember,
+    OutboxEvent,
+    WorkerHeartbeat,
+)
+
+
+class JobMemberInline(admin.TabularInline):
+    model = JobMember
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = ["title", "department", "location", "status", "created_at"]
+    list_filter = ["status", "department"]
+    search_fields = ["title", "department", "location", "external_id"]
+    inlines = [JobMemberInline]
+
+
+@admin.register(JobMember)
+class JobMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "job", "role"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "job__title"]
+    list_select_related = ["user", "job"]
+    autocomplete_fields = ["user", "job"]
+
+
+@admin.register(Candidate)
+class CandidateAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "email",
+        "preferred_language",
+        "retention_until",
+        "erased_at",
+    ]
+    list_filter = ["preferred_language", "erased_at"]
+    search_fields = ["first_name", "last_name", "email", "external_id"]
+    readonly_fields = ["consent_at", "erased_at", "created_at", "updated_at"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["candidate", "job", "stage", "decision", "decided_at"]
+    list_filter = ["stage", "decision", "job"]
+    search_fields = [
+        "candidate__first_name",
+        "candidate__last_name",
+        "candidate__email",
+        "job__title",
+        "external_id",
+    ]
+    list_select_related = ["candidate", "job"]
+    autocomplete_fields = ["candidate", "job"]
+    # A decision is recorded with its audit event on the recruiter pages, not here.
+    readonly_fields = [
+        "decision",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+        "created_at",
+        "updated_at",
+    ]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log is append-only: it can be read here, never written."""
+
+    list_display = ["at", "action", "actor", "job", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor__username", "job__title"]
+    list_select_related = ["actor", "job"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(admin.ModelAdmin):
+    list_display = ["id", "type", "created_at", "relayed_at"]
+    list_filter = ["type", ("relayed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["type"]
+    readonly_fields = ["type", "created_at", "payload", "relayed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["worker", "seen_at"]
+    search_fields = ["worker"]
+    readonly_fields = ["worker", "seen_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+admin.site.site_header = _("Criba administration")
+admin.site.site_title = _("Criba")

@@ -1,0 +1,142 @@
+"""The recruiter's report on one questionnaire result, and its audit trail."""
+
+import html
+import re
+from xml.etree import ElementTree
+
+import pytest
+
+from assessments.models import NormSet
+from hiring.models import AuditEvent
+from tests.assessments.test_views_recruiter_support import (
+    NormSetFactory,
+    QuestionnaireResultFactory,
+    validity,
+)
+from tests.hiring.support import logged_in, web  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("web")
+
+
+@pytest.fixture
+def result(job):
+    return QuestionnaireResultFactory(invitation__application__job=job)
+
+
+def _page(client, user, result, **kwargs) -> str:
+    response = logged_in(client, user).get(f"/results/{result.pk}/", **kwargs)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _scale_row(page: str, key: str) -> str:
+    match = re.search(rf'<tr data-scale="{key}">(.*?)</tr>', page, re.S)
+    assert match, f"no table row for {key}"
+    return match.group(1)
+
+
+def test_it_draws_the_profile_as_an_accessible_inline_svg(client, alice, result):
+    page = _page(client, alice, result)
+
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == "Scale profile"
+    assert root.find(f"{ns}title") is not None
+    assert root.find(f"{ns}desc") is not None
+    assert len(root.findall(f".//{ns}circle")) == 2  # drive and blame; one missing
+
+
+def test_it_lists_every_scale_in_a_table(client, alice, result):
+    page = _page(client, alice, result)
+
+    drive = _scale_row(page, "drive")
+    assert "Drive" in drive
+    assert "4.22" in drive  # raw mean
+    assert ">62<" in drive  # T
+    assert "54–70" in drive  # 95 % band
+    assert ">88<" in drive  # percentile
+    assert ">8<" in drive  # sten
+    assert "not scored (too few answers)" in _scale_row(page, "discipline")
+    assert "lower is better" in _scale_row(page, "blame")
+    assert "lower is better" not in _scale_row(page, "drive")
+
+
+def test_it_explains_each_raised_validity_flag_in_plain_words(client, alice, job):
+    result = QuestionnaireResultFactory(
+        invitation__application__job=job,
+        validity=validity(long_string=(14, True), speed=(1.4, True), irv=(0.9, False)),
+        validity_status="invalid",
+    )
+
+    page = _page(client, alice, result)
+
+    assert "Gave the same answer to 14 statements in a row." in page
+    assert "faster than 2 seconds per statement" in page
+    assert "Answers varied very little" not in page  # not flagged
+    assert "Invalid" in page
+
+
+def test_it_says_so_when_no_validity_flag_is_raised(client, alice, job):
+    result = QuestionnaireResultFactory(
+        invitation__application__job=job,
+        validity=validity(),
+        validity_status="valid",
+    )
+
+    assert "No sign of careless or unusual answering" in _page(client, alice, result)
+
+
+def test_it_shows_the_composite_band_and_contributions(client, alice, result):
+    page = _page(client, alice, result)
+
+    assert "Fit" in page
+    assert "0.49" in page
+    assert "0.72" in page  # drive's contribution
+    assert "Negativity and blame" in page
+    assert "Criba recommends; a person decides." in page
+
+
+def test_it_says_when_norms_are_provisional(client, alice, result):
+    assert (
+        "Norms are provisional: based on the publisher's initial estimates, "
+        "not yet on local candidates" in html.unescape(_page(client, alice, result))
+    )
+
+
+def test_it_drops_the_provisional_note_with_local_norms(client, alice, job):
+    result = QuestionnaireResultFactory(
+        invitation__application__job=job,
+        norm_set=NormSetFactory(source=NormSet.Source.LOCAL, n=240),
+    )
+
+    assert "Norms are provisional" not in _page(client, alice, result)
+
+
+def test_it_names_the_scales_in_the_readers_language(client, alice, result):
+    client.cookies["django_language"] = "es"
+
+    page = _page(client, alice, result)
+
+    assert "Empuje" in _scale_row(page, "drive")
+
+
+def test_it_audits_every_view_of_the_report(client, bob, result):
+    _page(client, bob, result)
+    _page(client, bob, result)
+
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.REPORT_VIEWED)
+    assert events.count() == 2
+    event = events.first()
+    assert event.actor == bob
+    assert event.job == result.invitation.application.job
+    assert event.object_type == "assessments.questionnaireresult"
+    assert event.object_id == str(result.pk)
+
+
+def test_it_audits_nothing_when_access_is_refused(client, dana, charlie, result):
+    assert logged_in(client, dana).get(f"/results/{result.pk}/").status_code == 403
+    assert logged_in(client, charlie).get(f"/results/{result.pk}/").status_code == 404
+
+    assert not AuditEvent.objects.exists()
