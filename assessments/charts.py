@@ -106,7 +106,7 @@ def _row(index: int, scale: ChartScale, labels: ChartLabels) -> list[str]:
         f'<g class="chart-row" data-scale="{escape(scale.key)}">',
         f"<title>{escape(scale.name)}: {escape(summary)}</title>",
         f'<text class="chart-label" {_attrs(x=PLOT_LEFT, y=top + LABEL_OFFSET)} '
-        f'font-size="14" font-weight="600">{escape(scale.name)}{note}</text>',
+        f'font-size="15" font-weight="600">{escape(scale.name)}{note}</text>',
         f'<rect class="chart-norm-band" '
         f"{_attrs(x=band_left, y=plot_y - 11, width=round(band_right - band_left, 2))} "
         'height="22" fill="#dde6f0"/>',
@@ -144,8 +144,9 @@ def scale_profile_svg(
 
     Each row holds the scale's name, the shaded average range of the norm group
     (T 40..60), a line for the 95 % band (t_low..t_high) and a point at the T
-    score; a missing scale says it was not scored instead. The SVG has role="img", an aria-label, <title> and <desc>; the page
-    shows the same figures in a table for readers who cannot see the chart.
+    score; a missing scale says it was not scored instead. The SVG has
+    role="img", an aria-label, <title> and <desc>; the page shows the same
+    figures in a table for readers who cannot see the chart.
     """
     labels = labels or ChartLabels()
     height = chart_height(len(scales))

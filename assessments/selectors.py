@@ -30,7 +30,9 @@ def _invitations_with_current_result() -> Prefetch:
 def _attach_latest(application: Application) -> Application:
     invitations = application.invitations_newest_first
     for invitation in invitations:
-        invitation.current_result = invitation.current[0] if invitation.current else None
+        invitation.current_result = (
+            invitation.current[0] if invitation.current else None
+        )
     application.latest_invitation = invitations[0] if invitations else None
     # The newest invitation may still be open while an older one was scored.
     application.current_result = next(

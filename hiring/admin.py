@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hiring.models import (
@@ -24,6 +25,10 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["status", "department"]
     search_fields = ["title", "department", "location", "external_id"]
     inlines = [JobMemberInline]
+
+    def view_on_site(self, obj: Job) -> str:
+        # The job's page shows results, so it lives on the assessments side.
+        return reverse("results:job_detail", args=[obj.pk])
 
 
 @admin.register(JobMember)

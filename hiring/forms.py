@@ -11,7 +11,7 @@ from hiring.models import Application, Candidate
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("", _("Choose a decision"))] + list(Application.Decision.choices),
+        choices=[("", _("Choose a decision")), *Application.Decision.choices],
     )
     reason = forms.CharField(
         label=_("Reason"),

@@ -19,6 +19,24 @@ from tests.factories import (
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _test_web_settings(settings):
+    """Plain HTTP, unhashed static names and a fast password hasher.
+
+    The suite runs the production settings (DEBUG off): HTTPS redirects and the
+    manifest storage (which needs collectstatic) would otherwise answer every page,
+    and Argon2 is slow on purpose.
+    """
+    settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
 def service_missing(reason: str) -> None:
     """Skip a test whose service is absent, but fail it under CI=true."""
     if os.environ.get("CI", "").lower() == "true":

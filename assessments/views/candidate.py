@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from contextlib import suppress
 from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -113,21 +114,10 @@ class _Stop(Exception):  # noqa: N818 - control flow, not an error
         self.response = response
 
 
-def _problem_page(
-    request: HttpRequest, reason: str, status: int, message: str = ""
-) -> HttpResponse:
+def _problem_page(request: HttpRequest, reason: str, status: int) -> HttpResponse:
     heading, explanation = REASONS.get(reason, REASONS["invalid"])
-    return render(
-        request,
-        "take/problem.html",
-        {
-            "reason": reason,
-            "heading": heading,
-            "explanation": explanation,
-            "message": message,
-        },
-        status=status,
-    )
+    context = {"reason": reason, "heading": heading, "explanation": explanation}
+    return render(request, "take/problem.html", context, status=status)
 
 
 def _problem_json(reason: str, status: int, detail: str = "", **extra) -> JsonResponse:
@@ -341,7 +331,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
     except services.TokenProblem as problem:
-        return _problem_page(request, problem.code, problem.status, problem.message)
+        return _problem_page(request, problem.code, problem.status)
     version = invitation.instrument_version
     languages = version.languages
 
@@ -359,9 +349,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
                     consent=form.cleaned_data["consent"],
                 )
             except services.TokenProblem as problem:
-                return _problem_page(
-                    request, problem.code, problem.status, problem.message
-                )
+                return _problem_page(request, problem.code, problem.status)
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -450,7 +438,9 @@ def page(request: HttpRequest, number: int) -> HttpResponse:
         if _deadline_reached(invitation):
             # The page was sent as the time ran out (the countdown submits it):
             # keep what arrived and close the attempt.
-            services.submission_submit(invitation=invitation, timed_out=True)
+            # Closed meanwhile (e.g. withdrawn)? The done page says which.
+            with suppress(DomainError):
+                services.submission_submit(invitation=invitation, timed_out=True)
             return redirect("take:done")
         if request.POST.get("action") == "back":
             return redirect("take:page", number=max(1, number - 1))

@@ -78,6 +78,26 @@ def validity_status_label(key: str) -> str:
     return labels.get(key) or key.replace("_", " ").capitalize()
 
 
+# The agreed shape says "long_string"; the engine stores "longstring".
+_INDEX_ALIASES = {"longstring": "long_string"}
+
+
+def validity_index_label(name: str) -> str:
+    name = _INDEX_ALIASES.get(name, name)
+    labels = {
+        "long_string": _("Same answer in a row"),
+        "irv": _("Variability of the answers"),
+        "even_odd": _("Even-odd consistency"),
+        "mahalanobis": _("Unusual answer pattern"),
+        "speed": _("Answering speed"),
+        "instructed": _("Instruction items"),
+        "infrequency": _("Implausible statements"),
+        "impression": _("Favourable self-description"),
+        "consistency": _("Pairs of statements with the same meaning"),
+    }
+    return labels.get(name) or name.replace("_", " ").capitalize()
+
+
 def _count(value) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -86,6 +106,7 @@ def _count(value) -> int | None:
 
 def validity_sentence(name: str, value) -> str:
     """One plain sentence that says what a raised validity flag means."""
+    name = _INDEX_ALIASES.get(name, name)
     n = _count(value)
     if name == "long_string" and n is not None:
         return ngettext(
@@ -101,8 +122,7 @@ def validity_sentence(name: str, value) -> str:
         ) % {"n": n}
     if name == "infrequency" and n is not None:
         return ngettext(
-            "Agreed with %(n)s statement that almost nobody can truthfully agree "
-            "with.",
+            "Agreed with %(n)s statement that almost nobody can truthfully agree with.",
             "Agreed with %(n)s statements that almost nobody can truthfully agree "
             "with.",
             n,
@@ -440,10 +460,12 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     language = _language()
     rows = _scale_rows(result, language)
+    explanation = result.explanation or {}
     validity = result.validity or {}
     checks = [
         {
             "name": name,
+            "label": validity_index_label(name),
             "value": (data or {}).get("value"),
             "flag": bool((data or {}).get("flag")),
             "sentence": validity_sentence(name, (data or {}).get("value")),
@@ -465,7 +487,11 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "validity_label": validity_status_label(result.validity_status),
             "band_label": band_label(result.band) if result.band else "",
             "contributions": _contributions(result, language),
-            "nearest_cut": (result.explanation or {}).get("nearest_cut"),
+            "nearest_cut": explanation.get("nearest_cut"),
+            "nearest_cut_label": band_label(explanation["nearest_cut_label"])
+            if explanation.get("nearest_cut_label")
+            else "",
+            "distance_to_cut": explanation.get("distance_to_cut"),
             "provisional": result.norm_set.is_provisional,
             "application_url": reverse(
                 "results:application_detail", args=[application.pk]

@@ -20,7 +20,8 @@ NS = "{http://www.w3.org/2000/svg}"
 
 
 def _svg(*scales: ChartScale, labels: ChartLabels | None = None):
-    return ElementTree.fromstring(scale_profile_svg(list(scales), labels=labels))
+    svg = scale_profile_svg(list(scales), labels=labels)
+    return ElementTree.fromstring(svg)  # noqa: S314 - our own output
 
 
 def _by_class(element, tag, css_class):
@@ -131,7 +132,7 @@ def test_it_escapes_names_it_did_not_write():
     svg = scale_profile_svg([ChartScale("x", '<script>"x"</script>', 50, 45, 55)])
 
     assert "<script>" not in svg
-    ElementTree.fromstring(svg)
+    ElementTree.fromstring(svg)  # noqa: S314 - still well-formed
 
 
 def test_it_imports_no_django():

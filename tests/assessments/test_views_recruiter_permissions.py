@@ -82,7 +82,9 @@ POST_DATA = {
         for i, person in enumerate(PEOPLE)
     ],
 )
-def test_it_answers_each_person_on_each_page(request, client, scene, page, person, status):
+def test_it_answers_each_person_on_each_page(
+    request, client, scene, page, person, status
+):
     user = request.getfixturevalue(person)
 
     response = logged_in(client, user).get(_url(scene, page))
@@ -149,9 +151,7 @@ def test_it_refuses_get_on_the_action_urls(client, scene, alice):
         assert client.get(_url(scene, action)).status_code == 405
 
 
-def test_it_offers_a_hiring_manager_no_invite_form_or_revoke_button(
-    client, scene, bob
-):
+def test_it_offers_a_hiring_manager_no_invite_form_or_revoke_button(client, scene, bob):
     page = logged_in(client, bob).get(
         f"/applications/{scene['open_invitation'].application_id}/"
     )

@@ -39,7 +39,7 @@ def test_it_draws_the_profile_as_an_accessible_inline_svg(client, alice, result)
     page = _page(client, alice, result)
 
     svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
-    root = ElementTree.fromstring(svg)
+    root = ElementTree.fromstring(svg)  # noqa: S314 - our own page
     ns = "{http://www.w3.org/2000/svg}"
     assert root.get("role") == "img"
     assert root.get("aria-label") == "Scale profile"
@@ -55,7 +55,7 @@ def test_it_lists_every_scale_in_a_table(client, alice, result):
     assert "Drive" in drive
     assert "4.22" in drive  # raw mean
     assert ">62<" in drive  # T
-    assert "54–70" in drive  # 95 % band
+    assert "54\u201370" in drive  # 95 % band, with an en dash
     assert ">88<" in drive  # percentile
     assert ">8<" in drive  # sten
     assert "not scored (too few answers)" in _scale_row(page, "discipline")
@@ -96,6 +96,8 @@ def test_it_shows_the_composite_band_and_contributions(client, alice, result):
     assert "0.72" in page  # drive's contribution
     assert "Negativity and blame" in page
     assert "Criba recommends; a person decides." in page
+    assert "where “Strong fit” begins" in page
+    assert "the composite is -0.01 from it" in page
 
 
 def test_it_says_when_norms_are_provisional(client, alice, result):
@@ -140,3 +142,38 @@ def test_it_audits_nothing_when_access_is_refused(client, dana, charlie, result)
     assert logged_in(client, charlie).get(f"/results/{result.pk}/").status_code == 404
 
     assert not AuditEvent.objects.exists()
+
+
+def test_it_renders_a_result_the_scoring_engine_wrote(
+    client, application, alice, instrument_version, monkeypatch
+):
+    from assessments import services
+    from assessments.results import results_compute_and_store
+
+    monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
+    invitation, _ = services.invitation_create(
+        application=application, user=alice, send=False
+    )
+    services.taking_start(invitation=invitation, language="en", consent=True)
+    invitation.refresh_from_db()
+    definition = instrument_version.definition
+    # The same answer to everything: a long string, whatever the engine calls it.
+    for page, keys in enumerate(services.taking_pages(invitation)):
+        services.answers_save(
+            invitation=invitation, page=page, answers=dict.fromkeys(keys, 4)
+        )
+    services.submission_submit(invitation=invitation)
+    [result] = results_compute_and_store(invitation_ids=[invitation.pk])
+
+    page = _page(client, alice, result)
+
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    root = ElementTree.fromstring(svg)  # noqa: S314 - our own page
+    circles = root.findall(".//{http://www.w3.org/2000/svg}circle")
+    assert len(circles) == len(definition["scales"])
+    for scale in definition["scales"]:
+        assert scale["name"]["en"] in _scale_row(page, scale["key"])
+    assert "lower is better" in _scale_row(page, "negativity_blame")
+    assert "Gave the same answer to" in page
+    assert "statements in a row." in page
+    assert "Norms are provisional" in page

@@ -173,7 +173,10 @@ class QuestionnaireResultFactory(factory.django.DjangoModelFactory):
                 {"scale": "blame", "weight": -0.4, "z": -0.5, "contribution": 0.2},
             ],
             "band": "fit",
+            "missing_scales": [],
             "nearest_cut": 0.5,
+            "nearest_cut_label": "strong_fit",
+            "distance_to_cut": -0.01,
         }
     )
 

@@ -161,7 +161,8 @@ def answers_for(
 ) -> dict[str, int]:
     """Plausible answers: each scale's items scatter around the candidate's trait.
 
-    Reverse-keyed items are answered from the other end of the scale, instructed
+    A trait of +1 puts the scale mean one norm SD above the norm mean. Reverse-keyed
+    items are answered from the other end of the scale, instructed
     items correctly, infrequency items with disagreement; a careless candidate
     gives the same answer to everything.
     """
@@ -174,14 +175,19 @@ def answers_for(
             for key in (item["key"] for item in definition.get(section, []))
         }
     middle = (low + high) / 2
-    # The person's own standing wobbles a little around the profile.
-    theta = {
-        scale["key"]: candidate.traits.get(scale["key"], 0.0) + rng.gauss(0, 0.25)
+    # Where the person's scale mean lands: the norm mean, moved by their standing
+    # (which wobbles a little around the profile) times the norm SD.
+    target = {
+        scale["key"]: scale["norms"]["mean"]
+        + scale["norms"]["sd"]
+        * (candidate.traits.get(scale["key"], 0.0) + rng.gauss(0, 0.25))
         for scale in definition["scales"]
     }
     answers: dict[str, int] = {}
     for item in definition["items"]:
-        center = middle + 1.1 * theta[item["scale"]] * item["keyed"]
+        center = target[item["scale"]]
+        if item["keyed"] == -1:
+            center = low + high - center
         answers[item["key"]] = _likert(center, rng, low, high)
     for item in definition.get("instructed", []):
         answers[item["key"]] = int(item["expected"])

@@ -1,0 +1,133 @@
+"""The admin: every model registered and browsable; the audit log and published
+instrument versions are read-only."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
+from django.utils import timezone
+
+from assessments.models import (
+    AssessmentPlan,
+    InstrumentVersion,
+    PageTiming,
+    Response,
+    ScaleReliability,
+)
+from hiring.models import AuditEvent, OutboxEvent, WorkerHeartbeat
+from hiring.services import audit_record
+from tests.assessments.test_views_recruiter_support import (
+    InstrumentVersionFactory,
+    InterviewFactory,
+    QuestionnaireResultFactory,
+)
+from tests.hiring.support import logged_in, web  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("web")
+
+MODELS = [
+    model
+    for label in ("hiring", "assessments")
+    for model in apps.get_app_config(label).get_models()
+]
+
+
+def _url(model, view="changelist", *args):
+    return f"/admin/{model._meta.app_label}/{model._meta.model_name}/" + {
+        "changelist": "",
+        "add": "add/",
+        "change": "{}/change/",
+        "delete": "{}/delete/",
+    }[view].format(*args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_it_registers_every_model_of_both_apps(model):
+    assert admin.site.is_registered(model)
+
+
+@pytest.fixture
+def one_of_each(job, alice, dana):
+    """A row of every model, so list columns and change forms really render."""
+    result = QuestionnaireResultFactory(invitation__application__job=job)
+    invitation = result.invitation
+    version = invitation.instrument_version
+    InterviewFactory(application=invitation.application, interviewers=[dana])
+    AssessmentPlan.objects.create(job=job, instrument=version.instrument)
+    ScaleReliability.objects.create(version=version, scale_key="drive", n=40)
+    Response.objects.create(invitation=invitation, item_key="dr01", value=4, page=0)
+    PageTiming.objects.create(
+        invitation=invitation, page=0, item_count=8, first_shown_at=timezone.now()
+    )
+    audit_record(actor=alice, action=AuditEvent.Action.REPORT_VIEWED, obj=result)
+    OutboxEvent.objects.create(type="assessment.scored", payload={"type": "x"})
+    WorkerHeartbeat.objects.create(worker="celery@test", seen_at=timezone.now())
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_it_shows_every_list_and_row_to_an_administrator(
+    client, admin_user, one_of_each, model
+):
+    logged_in(client, admin_user)
+    row = model.objects.first()
+
+    assert row is not None
+    assert client.get(_url(model)).status_code == 200
+    assert client.get(_url(model) + "?q=x").status_code == 200
+    assert client.get(_url(model, "change", row.pk)).status_code == 200
+
+
+@pytest.fixture
+def event(application, alice):
+    return audit_record(
+        actor=alice, action=AuditEvent.Action.REPORT_VIEWED, obj=application
+    )
+
+
+def test_it_keeps_the_audit_log_read_only(client, admin_user, event):
+    logged_in(client, admin_user)
+
+    assert client.get(_url(AuditEvent, "add")).status_code == 403
+    assert (
+        client.post(_url(AuditEvent, "delete", event.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    change = client.get(_url(AuditEvent, "change", event.pk))
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    client.post(_url(AuditEvent, "change", event.pk), {"action": "data.exported"})
+    event.refresh_from_db()
+    assert event.action == AuditEvent.Action.REPORT_VIEWED
+
+
+def test_it_grants_nobody_add_change_or_delete_on_the_audit_log(admin_user, event):
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    model_admin = admin.site.get_model_admin(AuditEvent)
+
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, event)
+    assert not model_admin.has_delete_permission(request, event)
+
+
+def test_it_keeps_published_instrument_versions_read_only(client, admin_user):
+    version = InstrumentVersionFactory()
+    logged_in(client, admin_user)
+
+    assert client.get(_url(InstrumentVersion, "add")).status_code == 403
+    change = client.get(_url(InstrumentVersion, "change", version.pk))
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()
+    assert (
+        client.post(
+            _url(InstrumentVersion, "delete", version.pk), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert InstrumentVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_it_links_a_job_to_its_recruiter_page(client, admin_user, job):
+    page = logged_in(client, admin_user).get(_url(type(job), "change", job.pk))
+
+    assert f'href="/jobs/{job.pk}/"' in page.content.decode()
