@@ -121,31 +121,21 @@ def _plan_settings(plan: AssessmentPlan | None, definition: dict):
 
 # --- reading answers as matrices -----------------------------------------------------
 
-_PG_COPY_HEADER = 19  # signature (11), flags (4), header extension length (4)
 
+def _fetch_bytes(sql: str, params: Sequence) -> bytes:
+    """The one bytea value a PostgreSQL query returns, fetched in binary.
 
-def _copy_rows(sql: str, params: Sequence, columns: Sequence[str]) -> np.ndarray:
-    """Rows of a PostgreSQL ``COPY (SELECT ...) TO STDOUT (FORMAT BINARY)``.
-
-    Every selected column must be fixed-width and NOT NULL; ``columns`` gives
-    their numpy types (``">i8"``, ``">i4"``, ``">i2"``, ``">f8"``), so the whole
-    answer set is parsed by one ``np.frombuffer`` instead of a loop per row.
+    Queries here pack their rows into one value with ``string_agg`` of
+    ``*send()`` (big-endian binary), so 300,000 answers arrive as one buffer for
+    ``np.frombuffer`` instead of as 300,000 Python tuples.
     """
-    fields = [("n_fields", ">i2")]
-    for i, kind in enumerate(columns):
-        fields += [(f"length{i}", ">i4"), (f"c{i}", kind)]
-    dtype = np.dtype(fields)
+    import psycopg
+
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        with cursor.copy(sql, params) as copy:
-            data = b"".join(copy)
-    extension = int.from_bytes(data[15:19], "big")
-    start = _PG_COPY_HEADER + extension
-    count = (len(data) - start - 2) // dtype.itemsize
-    rows = np.frombuffer(data, dtype=dtype, count=count, offset=start)
-    if count and not (rows["n_fields"] == len(columns)).all():
-        raise RuntimeError("unexpected row shape in the COPY output")
-    return rows
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        (data,) = cursor.fetchone()
+    return bytes(data or b"")
 
 
 def _id_array(ids: Sequence[int]) -> np.ndarray:
@@ -159,28 +149,29 @@ def answer_matrix(
 
     Rows follow ``invitation_ids``; columns follow ``item_keys``.
     """
-    order = np.argsort(_id_array(invitation_ids), kind="stable")
-    ordered = _id_array(invitation_ids)[order]
-    matrix = np.full((len(invitation_ids), len(item_keys)), np.nan)
-    if not len(invitation_ids):
+    ids = _id_array(invitation_ids)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    matrix = np.full((ids.size, len(item_keys)), np.nan)
+    if not ids.size:
         return matrix, {}
     if connection.vendor == "postgresql":
-        rows = _copy_rows(
-            f"COPY (SELECT r.invitation_id, (k.i - 1)::int4, r.value "  # noqa: S608
-            f"FROM {Response._meta.db_table} r "
+        data = _fetch_bytes(
+            "SELECT string_agg(int8send(r.invitation_id) "
+            "|| int2send((k.i - 1)::int2) || int2send(r.value), ''::bytea) "
+            f"FROM {Response._meta.db_table} r "  # noqa: S608
             "JOIN unnest(%s::text[]) WITH ORDINALITY AS k(item_key, i) "
-            "ON k.item_key = r.item_key "
-            "WHERE r.invitation_id = ANY(%s::bigint[])) TO STDOUT (FORMAT BINARY)",
+            "ON k.item_key = r.item_key WHERE r.invitation_id = ANY(%s::bigint[])",
             [list(item_keys), ordered.tolist()],
-            (">i8", ">i4", ">i2"),
         )
-        invitations, columns, values = rows["c0"], rows["c1"], rows["c2"]
+        rows = np.frombuffer(data, dtype=[("i", ">i8"), ("c", ">i2"), ("v", ">i2")])
+        invitations, columns, values = rows["i"], rows["c"], rows["v"]
     else:
         column_of = {key: j for j, key in enumerate(item_keys)}
         triples = [
             (invitation_id, column_of[key], value)
             for invitation_id, key, value in Response.objects.filter(
-                invitation_id__in=list(invitation_ids)
+                invitation_id__in=ordered.tolist()
             )
             .values_list("invitation_id", "item_key", "value")
             .iterator(chunk_size=20000)
@@ -188,29 +179,32 @@ def answer_matrix(
         ]
         table = np.array(triples, dtype=np.int64).reshape(-1, 3)
         invitations, columns, values = table[:, 0], table[:, 1], table[:, 2]
-    rows_of = order[np.searchsorted(ordered, invitations)]
-    matrix[rows_of, columns] = values
-    return matrix, {int(pk): i for i, pk in enumerate(invitation_ids)}
+    matrix[order[np.searchsorted(ordered, invitations)], columns] = values
+    return matrix, {int(pk): i for i, pk in enumerate(ids.tolist())}
 
 
 def _page_arrays(invitation_ids: Sequence[int]):
     """N x P item counts and seconds per page (NaN-padded), or (None, None)."""
-    order = np.argsort(_id_array(invitation_ids), kind="stable")
-    ordered = _id_array(invitation_ids)[order]
+    ids = _id_array(invitation_ids)
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
     if connection.vendor == "postgresql":
-        rows = _copy_rows(
-            "COPY (SELECT invitation_id, page::int4, item_count::int4, "  # noqa: S608
-            f"seconds::float8 FROM {PageTiming._meta.db_table} "
-            "WHERE seconds IS NOT NULL AND invitation_id = ANY(%s::bigint[])) "
-            "TO STDOUT (FORMAT BINARY)",
+        data = _fetch_bytes(
+            "SELECT string_agg(int8send(invitation_id) || int2send(page::int2) "
+            "|| int2send(item_count::int2) || float8send(seconds), ''::bytea) "
+            f"FROM {PageTiming._meta.db_table} "  # noqa: S608
+            "WHERE seconds IS NOT NULL AND invitation_id = ANY(%s::bigint[])",
             [ordered.tolist()],
-            (">i8", ">i4", ">i4", ">f8"),
         )
-        invitations, pages, counts, seconds = (rows[f"c{i}"] for i in range(4))
+        rows = np.frombuffer(
+            data, dtype=[("i", ">i8"), ("p", ">i2"), ("n", ">i2"), ("s", ">f8")]
+        )
+        invitations, pages = rows["i"], rows["p"].astype(np.int64)
+        counts, seconds = rows["n"], rows["s"]
     else:
         timings = list(
             PageTiming.objects.filter(
-                invitation_id__in=list(invitation_ids), seconds__isnull=False
+                invitation_id__in=ordered.tolist(), seconds__isnull=False
             ).values_list("invitation_id", "page", "item_count", "seconds")
         )
         table = np.array(timings, dtype=float).reshape(-1, 4)
@@ -220,7 +214,7 @@ def _page_arrays(invitation_ids: Sequence[int]):
     if not len(invitations):
         return None, None
     rows_of = order[np.searchsorted(ordered, invitations)]
-    shape = (len(invitation_ids), int(pages.max()) + 1)
+    shape = (ids.size, int(pages.max()) + 1)
     page_items = np.full(shape, np.nan)
     page_seconds = np.full(shape, np.nan)
     page_items[rows_of, pages] = counts
@@ -231,14 +225,14 @@ def _page_arrays(invitation_ids: Sequence[int]):
 # --- presentation orders of many submissions -----------------------------------------
 #
 # services.presentation_order shuffles the item keys with random.Random(seed).
-# Done in Python that costs ~100 us per submission, more than everything else
-# in bulk rescoring together, so here CPython's generator (MT19937 seeded by
-# init_by_array, Random.shuffle over _randbelow_with_getrandbits) runs for all
-# submissions at once in numpy. The first row of every call is checked against
-# the real thing; on any mismatch (a future Python changing its shuffle) the
-# Python path is used.
+# Done in Python that costs ~100 us per submission, more than scoring it, so
+# here CPython's generator (MT19937 seeded by init_by_array, then
+# Random.shuffle over _randbelow_with_getrandbits) runs for all submissions at
+# once in numpy. The first row of every call is checked against the real thing;
+# on a mismatch (a future Python changing its shuffle) the Python path is used.
 
 _MT_N, _MT_M = 624, 397
+_MT_SPLIT = _MT_N - _MT_M  # 227
 _MT_MATRIX_A = np.uint32(0x9908B0DF)
 _MT_UPPER, _MT_LOWER = np.uint32(0x80000000), np.uint32(0x7FFFFFFF)
 _mt_base_cache: list[np.ndarray] = []
@@ -256,13 +250,14 @@ def _mt_base() -> np.ndarray:
 
 
 def _mt_seed(seeds: np.ndarray) -> np.ndarray:
-    """MT19937 states (624 x N) for 32-bit seeds, as ``random.Random(seed)``."""
+    """MT19937 states (624 x N) for seeds below 2**32, as ``random.Random(seed)``."""
     mt = np.repeat(_mt_base()[:, None], seeds.size, axis=1)
     key = seeds.astype(np.uint32)
+    thirty = np.uint32(30)
     i = 1
-    for _ in range(_MT_N):  # max(N, key_length) steps; key_length is 1
+    for _ in range(_MT_N):  # max(N, key length) steps; the key has one word
         prev = mt[i - 1]
-        mt[i] = (mt[i] ^ ((prev ^ (prev >> np.uint32(30))) * np.uint32(1664525))) + key
+        mt[i] = (mt[i] ^ ((prev ^ (prev >> thirty)) * np.uint32(1664525))) + key
         i += 1
         if i >= _MT_N:
             mt[0] = mt[_MT_N - 1]
@@ -270,7 +265,7 @@ def _mt_seed(seeds: np.ndarray) -> np.ndarray:
     for _ in range(_MT_N - 1):
         prev = mt[i - 1]
         mt[i] = (
-            mt[i] ^ ((prev ^ (prev >> np.uint32(30))) * np.uint32(1566083941))
+            mt[i] ^ ((prev ^ (prev >> thirty)) * np.uint32(1566083941))
         ) - np.uint32(i)
         i += 1
         if i >= _MT_N:
@@ -280,22 +275,9 @@ def _mt_seed(seeds: np.ndarray) -> np.ndarray:
     return mt
 
 
-def _mt_twist(mt: np.ndarray) -> np.ndarray:
-    def mix(current, following, far):
-        y = (current & _MT_UPPER) | (following & _MT_LOWER)
-        return far ^ (y >> np.uint32(1)) ^ np.where(y & np.uint32(1), _MT_MATRIX_A, 0)
-
-    new = np.empty_like(mt)
-    split = _MT_N - _MT_M  # 227
-    new[:split] = mix(mt[:split], mt[1 : split + 1], mt[_MT_M:])
-    new[split : 2 * split] = mix(
-        mt[split : 2 * split], mt[split + 1 : 2 * split + 1], new[:split]
-    )
-    new[2 * split : _MT_N - 1] = mix(
-        mt[2 * split : _MT_N - 1], mt[2 * split + 1 :], new[split : _MT_M - 1]
-    )
-    new[_MT_N - 1] = mix(mt[_MT_N - 1], new[0], new[_MT_M - 1])
-    return new
+def _mt_mix(current, following, far):
+    y = (current & _MT_UPPER) | (following & _MT_LOWER)
+    return far ^ (y >> np.uint32(1)) ^ ((y & np.uint32(1)) * _MT_MATRIX_A)
 
 
 def _mt_temper(y: np.ndarray) -> np.ndarray:
@@ -305,14 +287,53 @@ def _mt_temper(y: np.ndarray) -> np.ndarray:
     return y ^ (y >> np.uint32(18))
 
 
+class _MTOutputs:
+    """``genrand_uint32`` outputs of N generators, twisted a block at a time.
+
+    A twist computes the next 624 words in four dependent blocks; shuffling 60
+    items needs about 90 outputs, so usually only the first block is computed.
+    """
+
+    def __init__(self, seeds: np.ndarray):
+        self.old = _mt_seed(seeds)
+        self.new = np.empty_like(self.old)
+        self.done = 0
+        self.outputs = np.empty((seeds.size, 0), dtype=np.uint32)
+
+    def ensure(self, count: int) -> None:
+        while self.outputs.shape[1] < count:
+            self._next_block()
+
+    def _next_block(self) -> None:
+        old, new, done = self.old, self.new, self.done
+        if done == _MT_N:
+            self.old, self.new, self.done = new, np.empty_like(new), 0
+            old, new, done = self.old, self.new, 0
+        if done == 0:
+            stop = _MT_SPLIT
+            new[:stop] = _mt_mix(old[:stop], old[1 : stop + 1], old[_MT_M:])
+        elif done == _MT_SPLIT:
+            stop = 2 * _MT_SPLIT
+            new[done:stop] = _mt_mix(
+                old[done:stop], old[done + 1 : stop + 1], new[:_MT_SPLIT]
+            )
+        else:
+            stop = _MT_N
+            new[done : _MT_N - 1] = _mt_mix(
+                old[done : _MT_N - 1], old[done + 1 :], new[_MT_SPLIT : _MT_M - 1]
+            )
+            new[_MT_N - 1] = _mt_mix(old[_MT_N - 1], new[0], new[_MT_M - 1])
+        self.done = stop
+        self.outputs = np.hstack([self.outputs, _mt_temper(new[done:stop]).T])
+
+
 def _shuffled_columns(seeds: np.ndarray, n_items: int) -> np.ndarray:
     """``random.Random(seed).shuffle(list(range(n_items)))`` for every seed."""
     rows = seeds.size
     perm = np.tile(np.arange(n_items, dtype=np.int64), (rows, 1))
     if rows == 0 or n_items < 2:
         return perm
-    state = _mt_twist(_mt_seed(seeds))
-    stream = _mt_temper(state).T  # rows x 624 outputs of genrand_uint32
+    stream = _MTOutputs(seeds)
     position = np.zeros(rows, dtype=np.int64)
     everyone = np.arange(rows)
     for i in range(n_items - 1, 0, -1):
@@ -321,11 +342,10 @@ def _shuffled_columns(seeds: np.ndarray, n_items: int) -> np.ndarray:
         drawn = np.empty(rows, dtype=np.int64)
         todo = everyone
         while todo.size:
-            if position[todo].max() >= stream.shape[1]:
-                state = _mt_twist(state)
-                stream = np.hstack([stream, _mt_temper(state).T])
-            candidate = (stream[todo, position[todo]] >> shift).astype(np.int64)
-            position[todo] += 1
+            at = position[todo]
+            stream.ensure(int(at.max()) + 1)
+            candidate = (stream.outputs[todo, at] >> shift).astype(np.int64)
+            position[todo] = at + 1
             accepted = candidate < n
             drawn[todo[accepted]] = candidate[accepted]
             todo = todo[~accepted]
@@ -342,7 +362,7 @@ def presentation_orders(definition: dict, seeds: Sequence[int]) -> np.ndarray:
     columns of ``all_item_keys(definition)``.
     """
     keys = all_item_keys(definition)
-    seeds = np.asarray(seeds, dtype=np.int64)
+    seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
     if seeds.size == 0:
         return np.empty((0, len(keys)), dtype=np.int64)
     index = {key: j for j, key in enumerate(keys)}
@@ -360,51 +380,57 @@ def presentation_orders(definition: dict, seeds: Sequence[int]) -> np.ndarray:
 
 
 # --- results as JSON text --------------------------------------------------------------
+#
+# Formatting a float costs microseconds and a result holds about a hundred, so
+# each column is formatted once per distinct value (np.unique on the bit
+# pattern, which keeps -0.0 apart from 0.0): a scale's z, T, band and percentile
+# are functions of its raw mean, which takes a few dozen values per batch.
 
 
-class _Null:
-    """Formats as JSON ``null`` through ``%r``, standing in for NaN."""
-
-    def __repr__(self) -> str:
-        return "null"
-
-
-_NULL = _Null()
-
-
-def _floats(values: np.ndarray) -> list:
-    """Python floats for ``%r``, with NaN as ``null``."""
-    values = np.asarray(values, dtype=float)
-    out = values.tolist()
-    for i in np.flatnonzero(np.isnan(values)).tolist():
-        out[i] = _NULL
-    return out
+def _distinct_texts(values: np.ndarray, text_of) -> list[str]:
+    """``text_of(value)`` for every entry of a 1-d array, computed per distinct bit
+    pattern."""
+    values = np.ascontiguousarray(values)
+    bits = values.view(np.dtype(f"u{values.dtype.itemsize}"))
+    distinct, inverse = np.unique(bits, return_inverse=True)
+    texts = np.array(
+        [text_of(v) for v in distinct.view(values.dtype).tolist()], dtype=object
+    )
+    return texts[inverse.reshape(-1)].tolist()
 
 
-def _ints(values: np.ndarray) -> list:
-    """JSON integers as strings, NaN as ``null`` (like ``int(value)`` or None)."""
+def _float_text(value: float, null: str = "null") -> str:
+    return null if value != value else repr(value)  # NaN != NaN
+
+
+def _floats(values: np.ndarray) -> list[str]:
+    """JSON texts of floats, NaN as ``null`` (``repr``, as ``json.dumps`` does)."""
+    return _distinct_texts(np.asarray(values, dtype=np.float64), _float_text)
+
+
+def _ints(values: np.ndarray) -> list[str]:
+    """JSON integers; for a float array ``int(value)``, NaN as ``null``."""
     values = np.asarray(values)
     if np.issubdtype(values.dtype, np.integer):
-        return list(map(str, values.tolist()))
-    missing = np.isnan(values)
-    out = list(map(str, np.where(missing, 0, values).astype(np.int64).tolist()))
-    for i in np.flatnonzero(missing).tolist():
-        out[i] = "null"
-    return out
+        return _distinct_texts(values.astype(np.int64), str)
+    return _distinct_texts(
+        values.astype(np.float64),
+        lambda v: "null" if v != v else str(int(v)),
+    )
 
 
-def _bools(values: np.ndarray) -> list:
+def _bools(values: np.ndarray) -> list[str]:
     return np.where(np.asarray(values, dtype=bool), "true", "false").tolist()
 
 
-def _plain_column(values: np.ndarray) -> tuple[str, list]:
-    """A per-row array as a %-placeholder and its values, typed like ``_plain``."""
+def _plain_column(values: np.ndarray) -> list[str]:
+    """A per-row array as JSON texts, typed like the engine's ``_plain``."""
     values = np.asarray(values)
     if values.dtype == bool:
-        return "%s", _bools(values)
+        return _bools(values)
     if np.issubdtype(values.dtype, np.integer):
-        return "%s", _ints(values)
-    return "%r", _floats(values)
+        return _ints(values)
+    return _floats(values)
 
 
 def _json_literal(value) -> str:
@@ -445,15 +471,15 @@ def _scales_json(batch: BatchResult) -> list[str]:
         varying = {
             "raw_mean": _plain_column(batch.raw_mean[:, j]),
             "prorated_sum": _plain_column(batch.prorated_sum[:, j]),
-            "n_answered": ("%s", _ints(batch.n_answered[:, j])),
-            "missing": ("%s", _bools(batch.missing[:, j])),
+            "n_answered": _ints(batch.n_answered[:, j]),
+            "missing": _bools(batch.missing[:, j]),
             "z": _plain_column(batch.z[:, j]),
             "t": _plain_column(batch.t[:, j]),
             "t_low": _plain_column(batch.t_low[:, j]),
             "t_high": _plain_column(batch.t_high[:, j]),
             "percentile": _plain_column(batch.percentile[:, j]),
-            "sten": ("%s", _ints(batch.sten[:, j])),
-            "stanine": ("%s", _ints(batch.stanine[:, j])),
+            "sten": _ints(batch.sten[:, j]),
+            "stanine": _ints(batch.stanine[:, j]),
         }
         constant = {
             "n_items": int(batch.n_items[j]),
@@ -484,9 +510,8 @@ def _scales_json(batch: BatchResult) -> list[str]:
             "norm_source",
         ):
             if name in varying:
-                placeholder, values = varying[name]
-                fields.append(f'"{name}": {placeholder}')
-                columns.append(values)
+                fields.append(f'"{name}": %s')
+                columns.append(varying[name])
             else:
                 fields.append(f'"{name}": {_json_constant(constant[name])}')
         parts.append(f"{_json_constant(key)}: {{{', '.join(fields)}}}")
@@ -502,9 +527,8 @@ def _validity_json(batch: BatchResult) -> list[str]:
             ("flag", np.asarray(index.flag, dtype=bool)),
             *index.extra.items(),
         ):
-            placeholder, rendered = _plain_column(values)
-            fields.append(f"{_json_constant(label)}: {placeholder}")
-            columns.append(rendered)
+            fields.append(f"{_json_constant(label)}: %s")
+            columns.append(_plain_column(values))
         parts.append(f"{_json_constant(name)}: {{{', '.join(fields)}}}")
     return _render("{" + ", ".join(parts) + "}", columns, len(batch))
 
@@ -566,7 +590,7 @@ def _explanation_json(batch: BatchResult) -> list[str]:
             _floats(z[everyone[:, 0], chosen]),
             _floats(contribution[everyone[:, 0], chosen]),
         ]
-        slots.append('{"scale": %s, "weight": %s, "z": %r, "contribution": %r}')
+        slots.append('{"scale": %s, "weight": %s, "z": %s, "contribution": %s}')
     columns += [
         missing_scales,
         nearest_cut[nearest].tolist(),
@@ -574,10 +598,10 @@ def _explanation_json(batch: BatchResult) -> list[str]:
         _floats(distance),
     ]
     template = (
-        '{"composite": %r, "band": %s, "contributions": ['
+        '{"composite": %s, "band": %s, "contributions": ['
         + ", ".join(slots)
         + '], "missing_scales": %s, "nearest_cut": %s, "nearest_cut_label": %s, '
-        '"distance_to_cut": %r}'
+        '"distance_to_cut": %s}'
     )
     return _render(template, columns, rows)
 

@@ -145,6 +145,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "login"
+# The candidate link shown once after an invitation stays server-side.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_REDIRECT_URL = "hiring:job_list"
 LOGOUT_REDIRECT_URL = "login"
 

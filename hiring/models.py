@@ -66,7 +66,7 @@ class Job(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("hiring:job_detail", args=[self.pk])
+        return reverse("results:job_detail", args=[self.pk])
 
 
 class JobMember(models.Model):

@@ -11,23 +11,24 @@ import http.client
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import pytest
 
 from tests.conftest import service_missing
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make beside it are synchronous and safe here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-# Re-exported so that the e2e tests can ask for a real worker.
-from tests.integration.conftest import (  # noqa: E402, F401
+# Imported so that the e2e tests can ask for a real worker like the integration
+# tests do.
+from tests.integration.conftest import (  # noqa: F401
+    celery_broker,
     postgres,
     start_worker,
     worker_env,
     worker_redis,
 )
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+# make beside it are synchronous and safe here. Django reads this on every call.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -39,13 +40,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-MOBILE = {
-    "viewport": {"width": 375, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-}
 # Explicit waits only; this is the longest any single one may take.
 WAIT_MS = 10_000
+# Without a manifest (collectstatic never ran), {% static %} would fail.
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +65,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def new_context(browser) -> Iterator[Callable[..., object]]:
-    """Open browser contexts (``new_context(**MOBILE)``); all are closed after."""
+    """Open browser contexts (``new_context(**options)``); all are closed after."""
     from playwright.sync_api import expect
 
     expect.set_options(timeout=WAIT_MS)
@@ -92,16 +90,20 @@ def plain_http_server(request):
     middleware reads it once, when the server builds its handler: it must be off
     while the (session-wide) server starts, not merely during a test.
     """
+    from django.conf import settings
     from django.test.utils import override_settings
 
-    with override_settings(SECURE_SSL_REDIRECT=False):
+    storages = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+    with override_settings(SECURE_SSL_REDIRECT=False, STORAGES=storages):
         server = request.getfixturevalue("live_server")
-    connection = http.client.HTTPConnection(server.thread.host, server.thread.port)
-    try:
-        connection.request("HEAD", "/accounts/login/")
-        location = connection.getresponse().getheader("Location") or ""
-    finally:
-        connection.close()
+        connection = http.client.HTTPConnection(
+            server.thread.host, server.thread.port, timeout=10
+        )
+        try:
+            connection.request("HEAD", "/accounts/login/")
+            location = connection.getresponse().getheader("Location") or ""
+        finally:
+            connection.close()
     if location.startswith("https:"):
         pytest.fail(
             "The live server redirects to HTTPS: it was started before the e2e "
@@ -113,34 +115,18 @@ def plain_http_server(request):
 @pytest.fixture
 def site(settings, plain_http_server) -> str:
     """The live server's URL, with the settings a plain-HTTP test server needs."""
-    # Without a manifest (collectstatic never ran), {% static %} would fail.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
     # Links in invitation emails and messages point at this server.
     settings.CRIBA_BASE_URL = plain_http_server.url
-    if os.environ.get("TMP_TRUST_NULL"):  # TEMPORARY exploration, remove
-        settings.CSRF_TRUSTED_ORIGINS = ["null"]
     return plain_http_server.url
-
-
-@contextmanager
-def no_broker() -> Iterator[None]:
-    """Scoring enqueued inside the block goes to an in-memory broker.
-
-    Without it a submit would publish to the shell's Redis (or the file broker under
-    var/), where a development worker on another database might take it.
-    """
-    from tests.integration.conftest import celery_broker
-
-    with celery_broker("memory://"):
-        yield
 
 
 @pytest.fixture
 def quiet_broker() -> Iterator[None]:
-    with no_broker():
+    """Scoring enqueued during the test goes to an in-memory broker.
+
+    Without it a submit would publish to the shell's Redis (or the file broker under
+    var/), where a development worker on another database might take the task.
+    """
+    with celery_broker("memory://"):
         yield

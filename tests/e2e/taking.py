@@ -5,6 +5,12 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 AUTOSAVE_PATH = "/take/session/autosave/"
+# Browser context options of a 375 px wide phone.
+MOBILE = {
+    "viewport": {"width": 375, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def is_autosave(response) -> bool:

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from assessments.models import Invitation, Response
 from assessments.services import invitation_create, invitation_url, taking_pages
-from tests.e2e.conftest import MOBILE
 from tests.e2e.taking import (
+    MOBILE,
     answer_rest_and_submit,
     choose,
     choose_by_keyboard,

@@ -64,9 +64,7 @@ def test_it_shows_the_scored_result_of_an_invited_candidate(
         application.job.title
     )
     recruiter.get_by_role("link", name=candidate.full_name).click()
-    expect(recruiter.get_by_role("heading", level=1)).to_have_text(
-        candidate.full_name
-    )
+    expect(recruiter.get_by_role("heading", level=1)).to_have_text(candidate.full_name)
     invite = recruiter.locator("#invite-form")
     invite.get_by_role("button", name="Send invitation").click()
     link_field = recruiter.get_by_label("Candidate link")
