@@ -17,15 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import math
-import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from assessments.definitions import all_item_keys, instrument_spec
@@ -49,7 +50,7 @@ SCORABLE = (Invitation.Status.SUBMITTED, Invitation.Status.SCORED)
 RESCORE_BATCH_SIZE = 5000
 
 
-# --- norms and reliabilities ---------------------------------------------------------
+# --- norms and reliabilities ----------------------------------------------------------
 
 
 def _norm_set_candidates(version: InstrumentVersion, language: str):
@@ -119,7 +120,7 @@ def _plan_settings(plan: AssessmentPlan | None, definition: dict):
     return weights or None, bands if weights else [], percentiles
 
 
-# --- reading answers as matrices -----------------------------------------------------
+# --- reading answers as matrices ------------------------------------------------------
 
 
 def _fetch_bytes(sql: str, params: Sequence) -> bytes:
@@ -136,6 +137,18 @@ def _fetch_bytes(sql: str, params: Sequence) -> bytes:
         cursor.execute(sql, params, binary=True)
         (data,) = cursor.fetchone()
     return bytes(data or b"")
+
+
+def _among(field_name: str, ids: Iterable[int]) -> Q:
+    """``field__in=ids``; on PostgreSQL as one array parameter.
+
+    Thousands of ``IN (%s, ...)`` placeholders cost more to build and parse than
+    the query takes to run.
+    """
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field_name}__in": RawSQL("SELECT unnest(%s::bigint[])", [ids])})
+    return Q(**{f"{field_name}__in": ids})
 
 
 def _id_array(ids: Sequence[int]) -> np.ndarray:
@@ -157,9 +170,9 @@ def answer_matrix(
         return matrix, {}
     if connection.vendor == "postgresql":
         data = _fetch_bytes(
-            "SELECT string_agg(int8send(r.invitation_id) "
+            "SELECT string_agg(int8send(r.invitation_id) "  # noqa: S608
             "|| int2send((k.i - 1)::int2) || int2send(r.value), ''::bytea) "
-            f"FROM {Response._meta.db_table} r "  # noqa: S608
+            f"FROM {Response._meta.db_table} r "
             "JOIN unnest(%s::text[]) WITH ORDINALITY AS k(item_key, i) "
             "ON k.item_key = r.item_key WHERE r.invitation_id = ANY(%s::bigint[])",
             [list(item_keys), ordered.tolist()],
@@ -190,9 +203,10 @@ def _page_arrays(invitation_ids: Sequence[int]):
     ordered = ids[order]
     if connection.vendor == "postgresql":
         data = _fetch_bytes(
-            "SELECT string_agg(int8send(invitation_id) || int2send(page::int2) "
-            "|| int2send(item_count::int2) || float8send(seconds), ''::bytea) "
-            f"FROM {PageTiming._meta.db_table} "  # noqa: S608
+            "SELECT string_agg(int8send(invitation_id) "  # noqa: S608
+            "|| int2send(page::int2) || int2send(item_count::int2) "
+            "|| float8send(seconds), ''::bytea) "
+            f"FROM {PageTiming._meta.db_table} "
             "WHERE seconds IS NOT NULL AND invitation_id = ANY(%s::bigint[])",
             [ordered.tolist()],
         )
@@ -222,7 +236,7 @@ def _page_arrays(invitation_ids: Sequence[int]):
     return page_items, page_seconds
 
 
-# --- presentation orders of many submissions -----------------------------------------
+# --- presentation orders of many submissions ------------------------------------------
 #
 # services.presentation_order shuffles the item keys with random.Random(seed).
 # Done in Python that costs ~100 us per submission, more than scoring it, so
@@ -379,7 +393,7 @@ def presentation_orders(definition: dict, seeds: Sequence[int]) -> np.ndarray:
     return orders
 
 
-# --- results as JSON text --------------------------------------------------------------
+# --- results as JSON text -------------------------------------------------------------
 #
 # Formatting a float costs microseconds and a result holds about a hundred, so
 # each column is formatted once per distinct value (np.unique on the bit
@@ -620,7 +634,7 @@ def result_records(batch: BatchResult) -> ResultRecords:
     )
 
 
-# --- writing ---------------------------------------------------------------------------
+# --- writing --------------------------------------------------------------------------
 
 _RESULT_COLUMNS = (
     "invitation",
@@ -635,39 +649,128 @@ _RESULT_COLUMNS = (
     "is_current",
     "created_at",
 )
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def _insert_results(rows: list[tuple]) -> None:
-    """Insert result rows (values in ``_RESULT_COLUMNS`` order, JSON as text)."""
-    if not rows:
+@dataclass
+class _Prepared:
+    """Results computed for a group of invitations, not yet written.
+
+    ``fields[i]`` holds the text of every column of ``_RESULT_COLUMNS`` between
+    ``norm_set`` and ``explanation`` for ``rows[i]``; ``composite`` and ``band``
+    also stay as values for the outbox events.
+    """
+
+    rows: list[_Row] = field(default_factory=list)
+    norm_set_ids: list[int] = field(default_factory=list)
+    scales: list[str] = field(default_factory=list)
+    validity: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    composite: list[float | None] = field(default_factory=list)
+    band: list[str] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, rows: list[_Row], norm_set_id: int, records: ResultRecords):
+        self.rows += rows
+        self.norm_set_ids += [norm_set_id] * len(rows)
+        self.scales += records.scales
+        self.validity += records.validity
+        self.status += records.validity_status
+        self.composite += records.composite
+        self.band += records.band
+        self.explanation += records.explanation
+
+    def only(self, keep: list[int]) -> _Prepared:
+        kept = _Prepared()
+        for name in (
+            "rows",
+            "norm_set_ids",
+            "scales",
+            "validity",
+            "status",
+            "composite",
+            "band",
+            "explanation",
+        ):
+            values = getattr(self, name)
+            setattr(kept, name, [values[i] for i in keep])
+        return kept
+
+
+def _copy_text(values: list[str]) -> list[str]:
+    """Values escaped for COPY's text format (only if any needs it)."""
+    if not any(("\\" in v or "\t" in v or "\n" in v or "\r" in v) for v in values):
+        return values
+    return [v.translate(_COPY_ESCAPES) for v in values]
+
+
+def _insert_results(prepared: _Prepared, *, now: datetime) -> None:
+    """Insert the prepared results as current rows, COPY on PostgreSQL."""
+    if not prepared:
         return
     meta = QuestionnaireResult._meta
     table = meta.db_table
     columns = ", ".join(meta.get_field(name).column for name in _RESULT_COLUMNS)
+    ids = [row.pk for row in prepared.rows]
     if connection.vendor == "postgresql":
+        composite = _distinct_texts(
+            np.array(prepared.composite, dtype=float),
+            lambda v: _float_text(v, null="\\N"),
+        )
+        line = (
+            f"%s\t{SCORING_VERSION}\t%s\t%s\t%s\t%s\t%s\t%s\t%s\tt\t{now.isoformat()}\n"
+        )
+        lines = [
+            line % values
+            for values in zip(
+                ids,
+                prepared.norm_set_ids,
+                _copy_text(prepared.scales),
+                _copy_text(prepared.validity),
+                _copy_text(prepared.status),
+                composite,
+                _copy_text(prepared.band),
+                _copy_text(prepared.explanation),
+                strict=True,
+            )
+        ]
         connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for start in range(0, len(lines), 1000):
+                copy.write("".join(lines[start : start + 1000]))
         return
-    created = connection.ops.adapt_datetimefield_value
+    created = connection.ops.adapt_datetimefield_value(now)
     placeholders = ", ".join(["%s"] * len(_RESULT_COLUMNS))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            [(*row[:-1], created(row[-1])) for row in rows],
+            list(
+                zip(
+                    ids,
+                    [SCORING_VERSION] * len(ids),
+                    prepared.norm_set_ids,
+                    prepared.scales,
+                    prepared.validity,
+                    prepared.status,
+                    prepared.composite,
+                    prepared.band,
+                    prepared.explanation,
+                    [True] * len(ids),
+                    [created] * len(ids),
+                    strict=True,
+                )
+            ),
         )
 
 
 def _scored_event(
-    invitation_id: int,
-    application_id: int,
-    *,
-    status: str,
-    composite: float | None,
-    band: str,
-    now: datetime,
+    row: _Row, *, status: str, composite: float | None, band: str, now: datetime
 ) -> OutboxEvent:
     return OutboxEvent(
         type="assessment.scored",
@@ -676,8 +779,8 @@ def _scored_event(
             "type": "assessment.scored",
             "timestamp": now.isoformat(),
             "data": {
-                "invitation_id": invitation_id,
-                "application_id": application_id,
+                "invitation_id": row.pk,
+                "application_id": row.application_id,
                 "scoring_version": SCORING_VERSION,
                 "validity_status": status,
                 "composite": composite,
@@ -687,7 +790,7 @@ def _scored_event(
     )
 
 
-# --- scoring groups of invitations -----------------------------------------------------
+# --- scoring groups of invitations ----------------------------------------------------
 
 
 @dataclass
@@ -743,58 +846,51 @@ class _Row:
     status: str
 
 
-def _locked_rows(ids: list[int]) -> list[_Row]:
-    # Locks the rows: two workers given the same submission serialize here and
-    # the second finds the first one's result.
+_ROW_FIELDS = (
+    "pk",
+    "instrument_version_id",
+    "language",
+    "application__job_id",
+    "application_id",
+    "item_order_seed",
+    "status",
+)
+
+
+def _scorable_rows(ids: list[int], *, lock: bool = False) -> list[_Row]:
+    invitations = Invitation.objects.filter(_among("pk", ids), status__in=SCORABLE)
+    if lock:
+        # Two workers given the same submission serialize here; the second then
+        # finds the first one's result and drops its own.
+        invitations = invitations.select_for_update(of=("self",))
     return [
-        _Row(*values)
-        for values in Invitation.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids, status__in=SCORABLE)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "instrument_version_id",
-            "language",
-            "application__job_id",
-            "application_id",
-            "item_order_seed",
-            "status",
-        )
+        _Row(*values) for values in invitations.order_by("pk").values_list(*_ROW_FIELDS)
     ]
 
 
-def _store(ids: list[int], *, now: datetime, context: _Context) -> list[tuple[int, int]]:
-    """Score and store the scorable ``ids`` lacking a result; one transaction.
-
-    Returns ``(invitation_id, norm_set_id)`` of every scorable invitation, so
-    the caller can fetch the results that answer for them.
-    """
-    with transaction.atomic():
-        rows = _locked_rows(ids)
-        if not rows:
-            return []
-        norm_set_of = {
-            row.pk: context.norm_set(row.version_id, row.language) for row in rows
-        }
-        existing = set(
-            QuestionnaireResult.objects.filter(
-                invitation_id__in=[row.pk for row in rows],
-                scoring_version=SCORING_VERSION,
-            ).values_list("invitation_id", "norm_set_id")
-        )
-        todo = [row for row in rows if (row.pk, norm_set_of[row.pk].pk) not in existing]
-        if todo:
-            _score_and_write(todo, norm_set_of, now=now, context=context)
-        return [(row.pk, norm_set_of[row.pk].pk) for row in rows]
+def _unscored(rows: list[_Row], context: _Context) -> tuple[list[_Row], list[int]]:
+    """The rows without a result for this scoring version and their current norm
+    set, and the norm set id of every row."""
+    norm_set_ids = [context.norm_set(row.version_id, row.language).pk for row in rows]
+    existing = set(
+        QuestionnaireResult.objects.filter(
+            _among("invitation_id", [row.pk for row in rows]),
+            scoring_version=SCORING_VERSION,
+        ).values_list("invitation_id", "norm_set_id")
+    )
+    todo = [
+        row
+        for row, norm_set_id in zip(rows, norm_set_ids, strict=True)
+        if (row.pk, norm_set_id) not in existing
+    ]
+    return todo, norm_set_ids
 
 
-def _score_and_write(
-    todo: list[_Row],
-    norm_set_of: dict[int, NormSet],
-    *,
-    now: datetime,
-    context: _Context,
-) -> None:
+def _prepare(todo: list[_Row], context: _Context) -> _Prepared:
+    """Load the answers of ``todo``, score them, and render the results (no writes)."""
+    prepared = _Prepared()
+    if not todo:
+        return prepared
     plans = {
         plan.job_id: plan
         for plan in AssessmentPlan.objects.filter(
@@ -804,8 +900,6 @@ def _score_and_write(
     by_version: dict[int, list[_Row]] = defaultdict(list)
     for row in todo:
         by_version[row.version_id].append(row)
-    results: list[tuple] = []
-    events: list[OutboxEvent] = []
     for version_id, members in by_version.items():
         info = context.version(version_id)
         definition = info.version.definition
@@ -816,21 +910,23 @@ def _score_and_write(
         # Jobs whose plans score alike (most use the defaults) share one batch.
         groups: dict[tuple, list[int]] = defaultdict(list)
         settings_of: dict[tuple, tuple] = {}
+        plan_of: dict[int, tuple] = {}
         for i, row in enumerate(members):
-            weights, bands, percentiles = _plan_settings(
-                plans.get(row.job_id), definition
-            )
-            key = (
-                norm_set_of[row.pk].pk,
-                json.dumps(weights, sort_keys=True),
-                json.dumps(bands),
-                percentiles,
-            )
+            if row.job_id not in plan_of:
+                weights, bands, percentiles = _plan_settings(
+                    plans.get(row.job_id), definition
+                )
+                plan_of[row.job_id] = (
+                    (json.dumps(weights, sort_keys=True), json.dumps(bands)),
+                    (weights, bands, percentiles),
+                )
+            (weights_key, bands_key), plan = plan_of[row.job_id]
+            norm_set = context.norm_set(version_id, row.language)
+            key = (norm_set.pk, weights_key, bands_key, plan[2])
             groups[key].append(i)
-            settings_of[key] = (weights, bands, percentiles)
+            settings_of[key] = (norm_set, *plan)
         for key, positions in groups.items():
-            weights, bands, percentiles = settings_of[key]
-            norm_set = norm_set_of[members[positions[0]].pk]
+            norm_set, weights, bands, percentiles = settings_of[key]
             take = np.asarray(positions)
             batch = score_batch(
                 info.spec,
@@ -844,46 +940,64 @@ def _score_and_write(
                 bands=bands,
                 percentiles=percentiles,
             )
-            records = result_records(batch)
-            for r, i in enumerate(positions):
-                row = members[i]
-                results.append(
-                    (
-                        row.pk,
-                        SCORING_VERSION,
-                        norm_set.pk,
-                        records.scales[r],
-                        records.validity[r],
-                        records.validity_status[r],
-                        records.composite[r],
-                        records.band[r],
-                        records.explanation[r],
-                        True,
-                        now,
-                    )
-                )
-                if row.status == Invitation.Status.SUBMITTED:
-                    events.append(
-                        _scored_event(
-                            row.pk,
-                            row.application_id,
-                            status=records.validity_status[r],
-                            composite=records.composite[r],
-                            band=records.band[r],
-                            now=now,
-                        )
-                    )
-    ids = [row.pk for row in todo]
-    QuestionnaireResult.objects.filter(invitation_id__in=ids, is_current=True).update(
-        is_current=False
-    )
-    _insert_results(results)
-    submitted = [row.pk for row in todo if row.status == Invitation.Status.SUBMITTED]
-    if submitted:
-        Invitation.objects.filter(
-            pk__in=submitted, status=Invitation.Status.SUBMITTED
-        ).update(status=Invitation.Status.SCORED, scored_at=now)
-        OutboxEvent.objects.bulk_create(events, batch_size=2000)
+            prepared.add(
+                [members[i] for i in positions], norm_set.pk, result_records(batch)
+            )
+    return prepared
+
+
+def _write(prepared: _Prepared, *, now: datetime) -> int:
+    """Store prepared results in one transaction; returns how many were written.
+
+    Locks the invitations first and drops whatever another worker scored since
+    ``prepared`` was computed, so concurrent scorers never clash.
+    """
+    with transaction.atomic():
+        if not prepared:
+            return 0
+        locked = {
+            row.pk: row
+            for row in _scorable_rows([row.pk for row in prepared.rows], lock=True)
+        }
+        existing = set(
+            QuestionnaireResult.objects.filter(
+                _among("invitation_id", locked), scoring_version=SCORING_VERSION
+            ).values_list("invitation_id", "norm_set_id")
+        )
+        keep = [
+            i
+            for i, (row, norm_set_id) in enumerate(
+                zip(prepared.rows, prepared.norm_set_ids, strict=True)
+            )
+            if row.pk in locked and (row.pk, norm_set_id) not in existing
+        ]
+        if len(keep) < len(prepared):
+            prepared = prepared.only(keep)
+        if not prepared:
+            return 0
+        ids = [row.pk for row in prepared.rows]
+        QuestionnaireResult.objects.filter(
+            _among("invitation_id", ids), is_current=True
+        ).update(is_current=False)
+        _insert_results(prepared, now=now)
+        events = [
+            _scored_event(
+                locked[row.pk],
+                status=prepared.status[i],
+                composite=prepared.composite[i],
+                band=prepared.band[i],
+                now=now,
+            )
+            for i, row in enumerate(prepared.rows)
+            if locked[row.pk].status == Invitation.Status.SUBMITTED
+        ]
+        if events:
+            Invitation.objects.filter(
+                _among("pk", [e.payload["data"]["invitation_id"] for e in events]),
+                status=Invitation.Status.SUBMITTED,
+            ).update(status=Invitation.Status.SCORED, scored_at=now)
+            OutboxEvent.objects.bulk_create(events, batch_size=2000)
+        return len(prepared)
 
 
 def results_compute_and_store(
@@ -897,19 +1011,20 @@ def results_compute_and_store(
     invitation order.
     """
     now = now or timezone.now()
-    ids = sorted(set(invitation_ids))
-    answered = _store(ids, now=now, context=_Context())
-    if not answered:
+    context = _Context()
+    rows = _scorable_rows(sorted(set(invitation_ids)))
+    if not rows:
         return []
-    wanted = set(answered)
+    todo, norm_set_ids = _unscored(rows, context)
+    _write(_prepare(todo, context), now=now)
+    wanted = {(row.pk, n) for row, n in zip(rows, norm_set_ids, strict=True)}
     found = QuestionnaireResult.objects.filter(
-        invitation_id__in=[pk for pk, _ in answered],
-        scoring_version=SCORING_VERSION,
+        invitation_id__in=[row.pk for row in rows], scoring_version=SCORING_VERSION
     ).order_by("invitation_id")
     return [r for r in found if (r.invitation_id, r.norm_set_id) in wanted]
 
 
-# --- rescoring a version ---------------------------------------------------------------
+# --- rescoring a version --------------------------------------------------------------
 
 
 def _pending(version: InstrumentVersion, context: _Context):
@@ -923,11 +1038,10 @@ def _pending(version: InstrumentVersion, context: _Context):
     )
     lacking = Q(pk__in=[])
     for language in languages:
-        norm_set = context.norm_set(version.pk, language)
         done = QuestionnaireResult.objects.filter(
             invitation=OuterRef("pk"),
             scoring_version=SCORING_VERSION,
-            norm_set=norm_set,
+            norm_set=context.norm_set(version.pk, language),
         )
         lacking |= Q(language=language) & ~Exists(done)
     return Invitation.objects.filter(
@@ -938,6 +1052,20 @@ def _pending(version: InstrumentVersion, context: _Context):
 def results_rescore_pending(*, version: InstrumentVersion) -> int:
     """How many submissions of ``version`` a rescore would score now."""
     return _pending(version, _Context()).count()
+
+
+def _next_ids(version, context, after_id: int, batch_size: int) -> list[int]:
+    return list(
+        _pending(version, context)
+        .filter(pk__gt=after_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+
+
+def _prepare_ids(ids: list[int], context: _Context) -> _Prepared:
+    todo, _ = _unscored(_scorable_rows(ids), context)
+    return _prepare(todo, context)
 
 
 @dataclass(frozen=True)
@@ -952,31 +1080,33 @@ def results_rescore_batch(
     after_id: int = 0,
     batch_size: int = RESCORE_BATCH_SIZE,
     now: datetime | None = None,
-    context: _Context | None = None,
 ) -> RescoreBatch:
     """Score the next ``batch_size`` pending submissions with a pk above ``after_id``.
 
-    Resumable: start again from ``last_id`` (or from 0: what is done is skipped).
+    One transaction. Resumable: continue from ``last_id``, or start again from 0
+    (what is done is skipped).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    context = context or _Context()
-    ids = list(
-        _pending(version, context)
-        .filter(pk__gt=after_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:batch_size]
-    )
+    context = _Context()
+    ids = _next_ids(version, context, after_id, batch_size)
     if not ids:
         return RescoreBatch(scored=0, last_id=None)
-    _store(ids, now=now or timezone.now(), context=context)
-    return RescoreBatch(scored=len(ids), last_id=ids[-1])
+    scored = _write(_prepare_ids(ids, context), now=now or timezone.now())
+    return RescoreBatch(scored=scored, last_id=ids[-1])
 
 
 @dataclass(frozen=True)
 class RescoreOutcome:
     scored: int
     batches: int
+
+
+def _in_writer_thread(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    finally:
+        connection.close()
 
 
 def results_rescore(
@@ -994,21 +1124,42 @@ def results_rescore(
     result for (``SCORING_VERSION``, current norm set) are skipped, so a second
     run writes nothing and an interrupted one continues where it stopped.
     ``progress`` is called with the number of submissions of each batch.
+
+    On PostgreSQL outside a transaction, batch i is written on a second
+    connection while batch i + 1 is read and scored: the database parses the
+    JSON of one batch while Python scores the next.
     """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    now = now or timezone.now()
     context = _Context()
+    overlap = connection.vendor == "postgresql" and not connection.in_atomic_block
     after_id, scored, batches = 0, 0, 0
-    while True:
-        batch = results_rescore_batch(
-            version=version,
-            after_id=after_id,
-            batch_size=batch_size,
-            now=now,
-            context=context,
-        )
-        if batch.last_id is None:
-            return RescoreOutcome(scored=scored, batches=batches)
-        scored += batch.scored
-        batches += 1
-        after_id = batch.last_id
-        if progress is not None:
-            progress(batch.scored)
+    writer = ThreadPoolExecutor(max_workers=1) if overlap else None
+    writing: Future | None = None
+    try:
+        while True:
+            ids = _next_ids(version, context, after_id, batch_size)
+            prepared = _prepare_ids(ids, context) if ids else None
+            if writing is not None:
+                done = writing.result()
+                scored += done
+                if progress is not None:
+                    progress(done)
+                writing = None
+            if prepared is None:
+                return RescoreOutcome(scored=scored, batches=batches)
+            batches += 1
+            after_id = ids[-1]
+            if writer is None:
+                done = _write(prepared, now=now)
+                scored += done
+                if progress is not None:
+                    progress(done)
+            else:
+                writing = writer.submit(_in_writer_thread, _write, prepared, now=now)
+    finally:
+        if writing is not None:
+            writing.result()
+        if writer is not None:
+            writer.shutdown(wait=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 AUTOSAVE_PATH = "/take/session/autosave/"
@@ -17,12 +19,33 @@ def is_autosave(response) -> bool:
     return response.url.endswith(AUTOSAVE_PATH) and response.request.method == "POST"
 
 
+def post_form(page: Page, button) -> None:
+    """Press a form's submit button; the post must answer with a redirect.
+
+    Checked on the response itself, so a refused post fails at once and says why
+    instead of as a missing element after a timeout.
+    """
+    url = page.url
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and response.url == url
+    ) as posted:
+        button.click()
+    response = posted.value
+    if response.status not in {301, 302, 303}:
+        found = re.search(r"<h1[^>]*>(.*?)</h1>", response.text(), re.DOTALL)
+        heading = re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip() if found else ""
+        raise AssertionError(
+            f"POST {url} answered {response.status} ({heading}), not a redirect"
+        )
+    page.wait_for_load_state("domcontentloaded")
+
+
 def start(page: Page, link: str | None = None) -> None:
     """Consent and start on the landing page (opened from ``link`` if given)."""
     if link is not None:
         page.goto(link)
     page.locator("input[name=consent]").check()
-    page.locator("form.take-start button[type=submit]").click()
+    post_form(page, page.locator("form.take-start button[type=submit]"))
     expect(page.locator("#take-page-form")).to_be_visible()
 
 
@@ -61,8 +84,7 @@ def choose_by_keyboard(page: Page, key: str, value: int) -> None:
 
 
 def next_page(page: Page) -> None:
-    page.locator("#take-next").click()
-    page.wait_for_load_state("domcontentloaded")
+    post_form(page, page.locator("#take-next"))
 
 
 def answer_rest_and_submit(page: Page, answers: dict[str, int]) -> None:
@@ -73,7 +95,7 @@ def answer_rest_and_submit(page: Page, answers: dict[str, int]) -> None:
                 choose(page, key, answers[key])
         next_page(page)
     expect(page.locator("#submit-heading")).to_be_visible()
-    page.locator("#take-submit-form button[type=submit]").click()
+    post_form(page, page.locator("#take-submit-form button[type=submit]"))
     expect(page.locator("#done-heading")).to_be_visible()
 
 
