@@ -53,9 +53,10 @@ run: $(STAMP) messages | $(BROKER_DIRS)
 	@echo "Criba: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	$(BIN)/honcho start -f Procfile -p $(PORT)
 
+# compilemessages reads only LOCALE_PATHS; debug mode spares it a secret key.
 messages: $(STAMP)
 ifneq ($(PO_FILES),)
-	$(MANAGE) compilemessages --ignore .venv --ignore var --verbosity 0
+	DJANGO_DEBUG=true $(MANAGE) compilemessages --ignore .venv --ignore var --verbosity 0
 endif
 
 # --- quality -----------------------------------------------------------------------
@@ -86,8 +87,8 @@ bench: $(STAMP)
 	    echo "== $$script"; $(BIN)/python "$$script" || exit 1; \
 	done
 
-# Removes the embedded database, broker files and caches; keeps the virtualenv.
+# Removes the embedded database, broker files, static files and caches; keeps the
+# virtualenv.
 clean:
 	rm -rf var .pytest_cache .ruff_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	rm -f $(STAMP)

@@ -97,7 +97,7 @@ def _answers(ids: list[int], item_keys: Sequence[str]) -> np.ndarray:
     return np.vstack(parts) if parts else np.empty((0, len(item_keys)))
 
 
-# --- norms -----------------------------------------------------------------------------
+# --- norms ----------------------------------------------------------------------------
 
 
 def _scale_means(version: InstrumentVersion) -> tuple[list[str], np.ndarray]:
@@ -198,7 +198,7 @@ def norms_recompute(
     return created
 
 
-# --- reliability -----------------------------------------------------------------------
+# --- reliability ----------------------------------------------------------------------
 
 
 def _valid_ids(version: InstrumentVersion, max_n: int) -> list[int]:
@@ -253,7 +253,7 @@ def reliabilities_recompute(
     return stored
 
 
-# --- the statistics page ---------------------------------------------------------------
+# --- the statistics page --------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -369,7 +369,7 @@ def instrument_statistics(
     )
 
 
-# --- item-level export -----------------------------------------------------------------
+# --- item-level export ----------------------------------------------------------------
 
 EXPORT_FORMATS = ("csv", "json")
 EXPORT_COLUMNS = ("submission_id", "language", "submitted_at", "validity_status")
@@ -454,7 +454,7 @@ def responses_export(
     return count
 
 
-# --- composites side by side -----------------------------------------------------------
+# --- composites side by side ----------------------------------------------------------
 
 SED_Z = 1.96
 
@@ -574,7 +574,7 @@ def results_compare(
     )
 
 
-# --- the band in words -----------------------------------------------------------------
+# --- the band in words ----------------------------------------------------------------
 
 
 def _signed(value: float) -> str:
@@ -627,7 +627,9 @@ def band_explanation_text(
         )
 
     if raised:
-        sentences.append(_("What raised it most: %(list)s.") % {"list": listing(raised)})
+        sentences.append(
+            _("What raised it most: %(list)s.") % {"list": listing(raised)}
+        )
     if lowered:
         sentences.append(
             _("What lowered it most: %(list)s.") % {"list": listing(lowered)}

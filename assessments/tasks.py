@@ -30,3 +30,48 @@ def submissions_sweep_task() -> int:
 @shared_task(ignore_result=True)
 def invitations_expire_task() -> int:
     return services.invitations_expire()
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+    ignore_result=True,
+)
+def rescore_task(version_id: int, after_id: int = 0, batch_size: int = 5000) -> int:
+    """Rescore one batch of a version, then enqueue the next one.
+
+    Idempotent and resumable: a redelivered batch finds its results stored and
+    skips them; a chain broken by a crash is restarted with ``after_id=0``, which
+    skips everything already done.
+    """
+    from assessments.models import InstrumentVersion
+    from assessments.results import results_rescore_batch
+
+    version = InstrumentVersion.objects.get(pk=version_id)
+    batch = results_rescore_batch(
+        version=version, after_id=after_id, batch_size=batch_size
+    )
+    if batch.last_id is not None:
+        rescore_task.delay(version_id, after_id=batch.last_id, batch_size=batch_size)
+    return batch.scored
+
+
+@shared_task(ignore_result=True)
+def norms_recompute_task() -> int:
+    """Store new local norm sets where the valid submissions allow (N >= 100)."""
+    from assessments.statistics import norms_recompute
+
+    return len(norms_recompute())
+
+
+@shared_task(ignore_result=True)
+def reliabilities_recompute_task() -> int:
+    """Re-estimate alpha per version and scale; the SEM of new scores uses it."""
+    from assessments.statistics import reliabilities_recompute
+
+    return len(reliabilities_recompute())

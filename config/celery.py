@@ -29,6 +29,14 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.invitations_expire_task",
             "schedule": 3600.0,
         },
+        "recompute-reliabilities": {
+            "task": "assessments.tasks.reliabilities_recompute_task",
+            "schedule": 3600.0,
+        },
+        "recompute-norms": {
+            "task": "assessments.tasks.norms_recompute_task",
+            "schedule": 86400.0,
+        },
     }
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assessments.views.statistics import instrument_statistics_view
 from hiring.health import healthz
 
 urlpatterns = [
@@ -11,6 +12,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("take/", include("assessments.urls_candidate")),
+    path(
+        "instruments/<int:version_id>/statistics/",
+        instrument_statistics_view,
+        name="instrument_statistics",
+    ),
     path("", include("assessments.urls")),
     path("", include("hiring.urls")),
 ]

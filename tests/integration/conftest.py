@@ -26,7 +26,10 @@ from django.db import connection
 from tests.conftest import service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
-WORKER_REDIS_DB = 5
+# A Redis database of this test run's own (5..15), flushed around every test: two
+# runs at once on one machine (several checkouts) neither steal nor wipe each
+# other's messages, unless their process ids meet modulo 11.
+WORKER_REDIS_DB = 5 + os.getpid() % 11
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 # Variables of the shell that must not leak into a worker's configuration.

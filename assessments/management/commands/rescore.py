@@ -1,3 +1,4 @@
+import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -70,11 +71,24 @@ class Command(InstrumentVersionCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help="Do not show a progress bar."
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Hand the work to the Celery workers (one task per batch) instead.",
+        )
 
-    def handle(self, *args, instrument, number, batch_size, no_progress, **options):
+    def handle(
+        self, *args, instrument, number, batch_size, no_progress, enqueue, **options
+    ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         version = version_for(instrument, number)
+        if enqueue:
+            from assessments.tasks import rescore_task
+
+            rescore_task.delay(version.pk, after_id=0, batch_size=batch_size)
+            self.stdout.write(f"{version}: rescoring enqueued")
+            return
         pending = results_rescore_pending(version=version)
         self.stdout.write(
             f"{version}: {pending} submission(s) to score with scoring version "
@@ -94,7 +108,8 @@ class Command(InstrumentVersionCommand):
             )
         elapsed = time.perf_counter() - started
         rate = outcome.scored / elapsed if elapsed > 0 else 0.0
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"Scored {outcome.scored} submission(s) in {outcome.batches} batch(es), "
-            f"{elapsed:.1f} s ({rate:.0f}/s)"
+            f"{elapsed:.1f} s ({rate:.0f}/s), peak memory {peak_mb:.0f} MB"
         )

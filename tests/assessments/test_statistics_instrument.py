@@ -1,0 +1,55 @@
+"""The figures of the instrument statistics page, per scale and item."""
+
+import pytest
+
+from assessments.definitions import instrument_spec
+from assessments.models import QuestionnaireResult
+from assessments.results import answer_matrix, results_compute_and_store
+from assessments.scoring import instrument_reliability
+from assessments.statistics import instrument_statistics, reliabilities_recompute
+from tests.assessments.test_statistics_data import submissions_create
+
+
+def test_it_reports_every_scale_with_its_item_analysis(instrument_version):
+    ids = submissions_create(instrument_version, 50, seed=1)
+    results_compute_and_store(invitation_ids=ids)
+    reliabilities_recompute(version=instrument_version)
+    valid = sorted(
+        QuestionnaireResult.objects.filter(validity_status="valid").values_list(
+            "invitation_id", flat=True
+        )
+    )
+    spec = instrument_spec(instrument_version.definition)
+    expected = instrument_reliability(answer_matrix(valid, spec.item_keys)[0], spec)
+
+    report = instrument_statistics(instrument_version)
+
+    assert report.scored == 50
+    assert report.valid == report.used == len(valid)
+    assert [s.key for s in report.scales] == list(spec.scale_keys)
+    for scale in report.scales:
+        stats = expected[scale.key]
+        assert scale.statistics.alpha == pytest.approx(stats.alpha)
+        assert scale.statistics.mean == pytest.approx(stats.mean)
+        assert [i.item_total for i in scale.items] == pytest.approx(
+            list(stats.item_total)
+        )
+        assert [i.alpha_if_dropped for i in scale.items] == pytest.approx(
+            list(stats.alpha_if_dropped)
+        )
+        assert scale.reliability_source == "estimate"
+        assert all(item.text and item.mean is not None for item in scale.items)
+    assert [n.language for n in report.norm_sets] == ["", ""]  # provisional
+
+
+def test_it_shows_no_alpha_below_thirty(instrument_version):
+    results_compute_and_store(invitation_ids=submissions_create(instrument_version, 10))
+
+    report = instrument_statistics(instrument_version, language="es")
+
+    for scale in report.scales:
+        assert not scale.statistics.estimable
+        assert scale.statistics.alpha is None
+        assert scale.reliability_source == "definition"
+        assert scale.reliability_used == 0.8
+    assert report.scales[0].name == "Autodisciplina"

@@ -1,0 +1,82 @@
+"""Local norms: from the valid completed submissions, once N >= 100, per language
+and pooled; a new set only when the figures change."""
+
+import numpy as np
+import pytest
+
+from assessments.models import NormSet, QuestionnaireResult
+from assessments.results import norm_set_current, results_compute_and_store
+from assessments.statistics import norms_recompute
+from tests.assessments.test_statistics_data import submissions_create
+
+
+def _scored(version, n, **options):
+    ids = submissions_create(version, n, **options)
+    results_compute_and_store(invitation_ids=ids)
+    return ids
+
+
+def _means(ids, key):
+    return [
+        scales[key]["raw_mean"]
+        for scales in QuestionnaireResult.objects.filter(
+            invitation_id__in=ids, is_current=True, validity_status="valid"
+        ).values_list("scales", flat=True)
+    ]
+
+
+def test_it_computes_norms_per_language_and_pooled(instrument_version):
+    english = _scored(instrument_version, 130, seed=1)
+    spanish = _scored(instrument_version, 60, seed=2, language="es")
+
+    created = norms_recompute(version=instrument_version)
+
+    by_language = {norm_set.language: norm_set for norm_set in created}
+    assert set(by_language) == {"", "en"}  # Spanish alone is below 100
+    pooled, local = by_language[""], by_language["en"]
+    assert pooled.source == local.source == NormSet.Source.LOCAL
+    means = _means(english, "coachability")
+    assert local.n == len(means)
+    figures = local.scales["coachability"]
+    assert figures["mean"] == pytest.approx(np.mean(means))
+    assert figures["sd"] == pytest.approx(np.std(means, ddof=1))
+    assert figures["n"] == len(means)
+    assert local.samples["coachability"] == sorted(means)
+    assert pooled.n == len(means) + len(_means(spanish, "coachability"))
+    assert norm_set_current(instrument_version, "en") == local
+    assert norm_set_current(instrument_version, "es") == pooled
+
+
+def test_it_waits_for_a_hundred_valid_submissions(instrument_version):
+    _scored(instrument_version, 99)
+
+    assert norms_recompute(version=instrument_version) == []
+    assert norm_set_current(instrument_version, "en").is_provisional
+
+
+def test_it_leaves_out_submissions_that_are_not_valid(instrument_version):
+    _scored(instrument_version, 130, seed=3)
+    valid = QuestionnaireResult.objects.filter(validity_status="valid")
+    assert valid.count() >= 100
+    keep = list(valid.order_by("pk").values_list("pk", flat=True)[:99])
+    valid.exclude(pk__in=keep).update(validity_status="questionable")
+
+    assert norms_recompute(version=instrument_version) == []
+
+
+def test_it_stores_a_new_set_only_when_the_figures_change(instrument_version):
+    _scored(instrument_version, 130, seed=4)
+    first = norms_recompute(version=instrument_version)
+
+    assert norms_recompute(version=instrument_version) == []
+
+    _scored(instrument_version, 10, seed=5)
+    second = norms_recompute(version=instrument_version)
+    assert {n.language for n in first} == {n.language for n in second} == {"", "en"}
+    assert NormSet.objects.filter(source="local").count() == 4
+
+
+def test_it_covers_every_version_when_none_is_given(instrument_version):
+    _scored(instrument_version, 130, seed=6)
+
+    assert {n.version for n in norms_recompute()} == {instrument_version}

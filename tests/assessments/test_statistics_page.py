@@ -1,0 +1,58 @@
+"""The statistics page of an instrument version: superusers only."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.results import results_compute_and_store
+from tests.assessments.test_statistics_data import submissions_create
+from tests.hiring.support import logged_in, web  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("web")
+
+
+def _url(version_id):
+    return reverse("instrument_statistics", args=[version_id])
+
+
+def test_it_shows_the_figures_to_a_superuser(client, admin_user, instrument_version):
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 40, seed=2)
+    )
+
+    response = logged_in(client, admin_user).get(_url(instrument_version.pk))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-scale="coachability"' in page
+    assert 'data-item="co01"' in page
+    assert "Alpha if dropped" in page
+    alpha = page.split('data-figure="alpha">')[1].split("</dd>")[0]
+    assert "not yet estimable" not in alpha
+
+
+def test_it_says_when_alpha_is_not_yet_estimable(
+    client, admin_user, instrument_version
+):
+    response = logged_in(client, admin_user).get(_url(instrument_version.pk))
+
+    assert response.status_code == 200
+    alpha = response.content.decode().split('data-figure="alpha">')[1]
+    assert alpha.split("</dd>")[0] == "not yet estimable"
+
+
+def test_it_refuses_everyone_else(client, alice, charlie, instrument_version):
+    for user in (alice, charlie):
+        assert (
+            logged_in(client, user).get(_url(instrument_version.pk)).status_code == 403
+        )
+
+
+def test_it_sends_anonymous_visitors_to_login(client, instrument_version):
+    response = client.get(_url(instrument_version.pk))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_answers_404_for_an_unknown_version(client, admin_user, db):
+    assert logged_in(client, admin_user).get(_url(999999)).status_code == 404
