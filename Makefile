@@ -14,7 +14,7 @@ PORT ?= 8000
 ARGS ?=
 
 PO_FILES := $(shell find locale -name '*.po' 2>/dev/null)
-BROKER_DIRS := var/celery/queue var/celery/processed
+BROKER_DIRS := var/celery/queue var/celery/processed var/celery/control
 
 .PHONY: run test lint format lock messages bench clean venv
 

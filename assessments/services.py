@@ -44,6 +44,15 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _event_record(event_type: str, now: datetime, **data) -> OutboxEvent:
+    """Write an event for the webhooks in the caller's transaction."""
+    return OutboxEvent.objects.create(
+        type=event_type,
+        created_at=now,
+        payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
+    )
+
+
 # --- invitations -------------------------------------------------------------
 
 
@@ -181,16 +190,24 @@ def invitation_email_send(invitation_id: int, token: str) -> bool:
         logger.exception("Invitation email %s could not be sent", invitation_id)
         return False
     now = timezone.now()
-    Invitation.objects.filter(
-        pk=invitation_id, status=Invitation.Status.CREATED
-    ).update(status=Invitation.Status.SENT, sent_at=now)
-    audit_record(
-        actor=None,
-        action=AuditEvent.Action.INVITATION_SENT,
-        obj=invitation,
-        job=invitation.application.job,
-        data={"to": candidate.email},
-    )
+    with transaction.atomic():
+        Invitation.objects.filter(
+            pk=invitation_id, status=Invitation.Status.CREATED
+        ).update(status=Invitation.Status.SENT, sent_at=now)
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.INVITATION_SENT,
+            obj=invitation,
+            job=invitation.application.job,
+            data={"to": candidate.email},
+        )
+        _event_record(
+            "invitation.sent",
+            now,
+            invitation_id=invitation.pk,
+            application_id=invitation.application_id,
+            expires_at=invitation.expires_at.isoformat(),
+        )
     return True
 
 
@@ -270,10 +287,18 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitati
 def invitation_open(*, invitation: Invitation, now: datetime | None = None) -> None:
     """Record the first time a candidate acted on the link."""
     now = now or timezone.now()
-    Invitation.objects.filter(
-        pk=invitation.pk,
-        status__in=[Invitation.Status.CREATED, Invitation.Status.SENT],
-    ).update(status=Invitation.Status.OPENED, opened_at=now)
+    with transaction.atomic():
+        changed = Invitation.objects.filter(
+            pk=invitation.pk,
+            status__in=[Invitation.Status.CREATED, Invitation.Status.SENT],
+        ).update(status=Invitation.Status.OPENED, opened_at=now)
+        if changed == 1:
+            _event_record(
+                "invitation.opened",
+                now,
+                invitation_id=invitation.pk,
+                application_id=invitation.application_id,
+            )
 
 
 @transaction.atomic
@@ -474,16 +499,11 @@ def submission_submit(
                 code="not_in_progress",
                 status=409,
             )
-        OutboxEvent.objects.create(
-            type="assessment.submitted",
-            payload={
-                "type": "assessment.submitted",
-                "timestamp": now.isoformat(),
-                "data": {
-                    "invitation_id": invitation.pk,
-                    "application_id": invitation.application_id,
-                },
-            },
+        _event_record(
+            "assessment.submitted",
+            now,
+            invitation_id=invitation.pk,
+            application_id=invitation.application_id,
         )
         transaction.on_commit(lambda: scoring_enqueue(invitation.pk))
     return True

@@ -28,6 +28,9 @@ def _test_web_settings(settings):
     and Argon2 is slow on purpose.
     """
     settings.SECURE_SSL_REDIRECT = False
+    # The live server of the browser tests speaks plain HTTP too.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

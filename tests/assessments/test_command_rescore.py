@@ -59,7 +59,7 @@ def test_it_hands_the_work_to_celery_when_asked(scored, monkeypatch):
     output = _run("--instrument", "sales-drive", "--enqueue", "--batch-size", "100")
 
     assert "enqueued" in output
-    [(args, kwargs)] = calls
+    [(_, kwargs)] = calls
     assert kwargs == {"after_id": 0, "batch_size": 100}
     assert QuestionnaireResult.objects.count() == 12
 

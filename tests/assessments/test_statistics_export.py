@@ -36,16 +36,20 @@ def test_it_writes_one_csv_row_per_submission_in_definition_order(
     rows = list(csv.reader(io.StringIO(out.getvalue())))
     keys = all_item_keys(instrument_version.definition)
     assert count == 3
-    assert (
-        rows[0]
-        == ["submission_id", "language", "submitted_at", "validity_status"] + keys
-    )
+    assert rows[0] == [
+        "submission_id",
+        "language",
+        "submitted_at",
+        "validity_status",
+        *keys,
+    ]
     assert [int(row[0]) for row in rows[1:]] == ids
     assert rows[1][4:] == [str(int(v)) for v in answers[0]]
     assert rows[2][4] == ""  # unanswered
     assert rows[1][3] in {"valid", "questionable", "invalid"}
     assert rows[3][3] == ""  # not scored yet
-    assert rows[1][1] == "en" and rows[1][2]
+    assert rows[1][1] == "en"
+    assert rows[1][2]
 
 
 def test_it_writes_json_objects_with_the_same_fields(instrument_version, exported):

@@ -27,7 +27,9 @@ def test_it_says_not_yet_estimable_below_thirty(instrument_version):
     assert len(rows) == 5
     for row in rows:
         assert row.n == 20
-        assert row.alpha is None and row.alpha_low is None and row.alpha_high is None
+        assert row.alpha is None
+        assert row.alpha_low is None
+        assert row.alpha_high is None
 
 
 def test_it_estimates_alpha_with_its_interval(instrument_version):
