@@ -504,9 +504,9 @@ def main() -> int:
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
-        print("benchmarks/rescore.py needs DATABASE_URL=postgres://... (a dedicated")
-        print("database, e.g. createdb -h 127.0.0.1 -U postgres criba_bench)")
-        return 2
+        print("Skipped: benchmarks/rescore.py needs DATABASE_URL=postgres://... (a")
+        print("dedicated database, e.g. createdb -h 127.0.0.1 -U postgres criba_bench)")
+        return 0
 
     import django
 

@@ -15,13 +15,15 @@ from functools import wraps
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from assessments import services
@@ -136,6 +138,36 @@ def _problem_json(reason: str, status: int, detail: str = "", **extra) -> JsonRe
     )
 
 
+class NoReferrerCsrf(CsrfViewMiddleware):
+    """Django's CSRF check, fitted to pages sent with ``Referrer-Policy: no-referrer``.
+
+    Under that policy a browser posts a form with ``Origin: null`` and no Referer,
+    so Django's origin and Referer checks would refuse every candidate. The browser
+    still says where the post came from in ``Sec-Fetch-Site``, a header no page can
+    set: a same-origin post passes those two checks, anything else is judged as
+    usual. The token check (form field against cookie) always runs.
+    """
+
+    @staticmethod
+    def _same_origin_fetch(request: HttpRequest) -> bool:
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        if request.META.get("HTTP_ORIGIN") == "null" and self._same_origin_fetch(
+            request
+        ):
+            return True
+        return super()._origin_verified(request)
+
+    def _check_referer(self, request: HttpRequest) -> None:
+        if "HTTP_REFERER" not in request.META and self._same_origin_fetch(request):
+            return
+        super()._check_referer(request)
+
+
+no_referrer_csrf_protect = decorator_from_middleware(NoReferrerCsrf)
+
+
 def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Callable]:
     """What every candidate response shares.
 
@@ -147,7 +179,7 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
     """
 
     def decorate(view: Callable) -> Callable:
-        protected = csrf_protect(require_http_methods(list(methods))(view))
+        protected = no_referrer_csrf_protect(require_http_methods(list(methods))(view))
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:

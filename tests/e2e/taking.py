@@ -33,7 +33,8 @@ def post_form(page: Page, button) -> None:
     response = posted.value
     if response.status not in {301, 302, 303}:
         found = re.search(r"<h1[^>]*>(.*?)</h1>", response.text(), re.DOTALL)
-        heading = re.sub(r"<[^>]+>|\s+", " ", found.group(1)).strip() if found else ""
+        heading = re.sub(r"<[^>]+>", "", found.group(1)) if found else ""
+        heading = " ".join(heading.split())
         raise AssertionError(
             f"POST {url} answered {response.status} ({heading}), not a redirect"
         )
