@@ -29,6 +29,11 @@ from assessments.selectors import (
     results_on_jobs_of,
 )
 from assessments.services import invitation_create, invitation_revoke, invitation_url
+from assessments.statistics import (
+    band_explanation_text,
+    composite_sem,
+    results_compare,
+)
 from hiring.forms import DecisionForm, InvitationForm
 from hiring.models import (
     ROLE_CAPABILITIES,
@@ -194,6 +199,16 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         application.validity_label = (
             validity_status_label(result.validity_status) if result else ""
         )
+    # The SED rule: composites closer than 1.96 SED are shown as one group,
+    # not ranked apart.
+    by_result = {a.current_result.pk: a for a in applications if a.current_result}
+    for standing in results_compare(a.current_result for a in by_result.values()):
+        application = by_result[standing.key.pk]
+        application.standing = standing
+        application.peers = [
+            by_result[other.pk].candidate.full_name
+            for other in standing.indistinguishable_from
+        ]
     return render(
         request,
         "assessments/job_detail.html",
@@ -472,6 +487,13 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for name, data in validity.items()
     ]
+    version = result.invitation.instrument_version
+    band_sentences = band_explanation_text(
+        explanation,
+        scale_name=lambda key: version.scale_name(key, language),
+        band_name=band_label,
+        sem=composite_sem(result.scales or {}, _contribution_weights(explanation)),
+    )
     return render(
         request,
         "assessments/result_detail.html",
@@ -487,6 +509,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "validity_label": validity_status_label(result.validity_status),
             "band_label": band_label(result.band) if result.band else "",
             "contributions": _contributions(result, language),
+            "band_sentences": band_sentences,
             "nearest_cut": explanation.get("nearest_cut"),
             "nearest_cut_label": band_label(explanation["nearest_cut_label"])
             if explanation.get("nearest_cut_label")
@@ -501,6 +524,14 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- interviews --------------------------------------------------------------------
+
+
+def _contribution_weights(explanation: dict) -> dict[str, float]:
+    return {
+        item["scale"]: item["weight"]
+        for item in explanation.get("contributions") or []
+        if item.get("weight") is not None
+    }
 
 
 @require_safe

@@ -1,13 +1,10 @@
 """The statistics page of an instrument version: superusers only."""
 
-import pytest
 from django.urls import reverse
 
 from assessments.results import results_compute_and_store
 from tests.assessments.test_statistics_data import submissions_create
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def _url(version_id):

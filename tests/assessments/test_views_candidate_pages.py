@@ -13,18 +13,6 @@ from assessments.models import Invitation, PageTiming, Response
 from assessments.views.candidate import _scale_points
 
 
-@pytest.fixture(autouse=True)
-def web(settings):
-    """Plain HTTP and unhashed static names, as the development server serves."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-
-
 @pytest.fixture
 def invited(application, alice, instrument_version):
     return services.invitation_create(

@@ -13,18 +13,6 @@ from assessments import services
 from assessments.models import Invitation
 
 
-@pytest.fixture(autouse=True)
-def web(settings):
-    """Plain HTTP and unhashed static names, as the development server serves."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-
-
 @pytest.fixture
 def invited(application, alice, instrument_version):
     return services.invitation_create(

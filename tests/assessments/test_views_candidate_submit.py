@@ -17,18 +17,6 @@ def scoring_calls(monkeypatch):
     return calls
 
 
-@pytest.fixture(autouse=True)
-def web(settings):
-    """Plain HTTP and unhashed static names, as the development server serves."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-
-
 @pytest.fixture
 def invited(application, alice, instrument_version):
     return services.invitation_create(

@@ -4,9 +4,7 @@ import pytest
 from django.utils import timezone
 
 from hiring.models import Application, AuditEvent, Stage
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def _decide(client, application, data, **kwargs):

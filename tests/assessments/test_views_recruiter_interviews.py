@@ -1,14 +1,10 @@
 """ "My interviews": the interviews a user sits on, and nothing of any result."""
 
-import pytest
-
 from tests.assessments.test_views_recruiter_support import (
     InterviewFactory,
     QuestionnaireResultFactory,
 )
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def test_it_lists_the_interviews_where_the_user_is_on_the_panel(

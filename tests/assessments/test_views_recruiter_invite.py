@@ -11,9 +11,7 @@ import pytest
 from assessments.models import Invitation
 from assessments.services import token_hash
 from hiring.models import AuditEvent, Stage
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 VALID = {"language": "es", "extra_time_percent": "25", "expires_in_days": "5"}
 

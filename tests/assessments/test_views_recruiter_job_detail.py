@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,9 +12,7 @@ from tests.assessments.test_views_recruiter_support import (
     QuestionnaireResultFactory,
 )
 from tests.factories import ApplicationFactory
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def _row(page: str, application) -> str:

@@ -15,9 +15,7 @@ from tests.assessments.test_views_recruiter_support import (
     QuestionnaireResultFactory,
 )
 from tests.factories import ApplicationFactory
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 PEOPLE = ["alice", "bob", "dana", "charlie", "admin_user"]
 

@@ -13,9 +13,7 @@ from tests.assessments.test_views_recruiter_support import (
     QuestionnaireResultFactory,
     validity,
 )
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 @pytest.fixture

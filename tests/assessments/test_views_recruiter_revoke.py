@@ -1,13 +1,9 @@
 """Revoking an invitation from the application page."""
 
-import pytest
-
 from assessments.models import Invitation
 from hiring.models import AuditEvent
 from tests.assessments.test_views_recruiter_support import InvitationFactory
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def test_it_revokes_an_open_invitation_and_audits_it(client, application, alice):

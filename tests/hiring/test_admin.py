@@ -21,9 +21,7 @@ from tests.assessments.test_views_recruiter_support import (
     InterviewFactory,
     QuestionnaireResultFactory,
 )
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 MODELS = [
     model

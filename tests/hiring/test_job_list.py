@@ -6,9 +6,7 @@ import pytest
 
 from hiring.models import Stage
 from tests.factories import ApplicationFactory, JobFactory, JobMemberFactory
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def _row(page: str, job) -> str:

@@ -1,11 +1,7 @@
 """Staff log in with a form and log out with a POST (Django 5+ refuses GET)."""
 
-import pytest
-
 from tests.conftest import PASSWORD
-from tests.hiring.support import logged_in, web  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("web")
+from tests.hiring.support import logged_in
 
 
 def test_it_shows_the_login_form(client, db):
