@@ -7,214 +7,472 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hiring', '0001_initial'),
+        ("hiring", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(max_length=80, unique=True, verbose_name="slug"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'instrument',
-                'verbose_name_plural': 'instruments',
-                'ordering': ['slug'],
+                "verbose_name": "instrument",
+                "verbose_name_plural": "instruments",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentPlan',
+            name="AssessmentPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scale_weights', models.JSONField(blank=True, default=dict)),
-                ('bands', models.JSONField(blank=True, default=list)),
-                ('invitation_days', models.PositiveSmallIntegerField(default=14)),
-                ('percentiles', models.CharField(choices=[('normal', 'Normal'), ('empirical', 'Empirical')], default='normal', max_length=10)),
-                ('job', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assessment_plan', to='hiring.job')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='assessments.instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("scale_weights", models.JSONField(blank=True, default=dict)),
+                ("bands", models.JSONField(blank=True, default=list)),
+                ("invitation_days", models.PositiveSmallIntegerField(default=14)),
+                (
+                    "percentiles",
+                    models.CharField(
+                        choices=[("normal", "Normal"), ("empirical", "Empirical")],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "job",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessment_plan",
+                        to="hiring.job",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="assessments.instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assessment plan',
-                'verbose_name_plural': 'assessment plans',
+                "verbose_name": "assessment plan",
+                "verbose_name_plural": "assessment plans",
             },
         ),
         migrations.CreateModel(
-            name='InstrumentVersion',
+            name="InstrumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('definition', models.JSONField()),
-                ('checksum', models.CharField(max_length=64)),
-                ('source_file', models.CharField(max_length=200)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='assessments.instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("definition", models.JSONField()),
+                ("checksum", models.CharField(max_length=64)),
+                ("source_file", models.CharField(max_length=200)),
+                (
+                    "published_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="assessments.instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instrument version',
-                'verbose_name_plural': 'instrument versions',
-                'ordering': ['instrument__slug', '-version'],
+                "verbose_name": "instrument version",
+                "verbose_name_plural": "instrument versions",
+                "ordering": ["instrument__slug", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='Interview',
+            name="Interview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('scheduled_at', models.DateTimeField(verbose_name='scheduled at')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('collecting', 'Collecting'), ('complete', 'Complete'), ('cancelled', 'Cancelled')], default='scheduled', max_length=12)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interviews', to='hiring.application')),
-                ('interviewers', models.ManyToManyField(related_name='interviews', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("scheduled_at", models.DateTimeField(verbose_name="scheduled at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("collecting", "Collecting"),
+                            ("complete", "Complete"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interviews",
+                        to="hiring.application",
+                    ),
+                ),
+                (
+                    "interviewers",
+                    models.ManyToManyField(
+                        related_name="interviews", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interview',
-                'verbose_name_plural': 'interviews',
-                'ordering': ['scheduled_at', 'id'],
+                "verbose_name": "interview",
+                "verbose_name_plural": "interviews",
+                "ordering": ["scheduled_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('status', models.CharField(choices=[('created', 'Created'), ('sent', 'Sent'), ('opened', 'Opened'), ('in_progress', 'In progress'), ('submitted', 'Submitted'), ('scored', 'Scored'), ('expired', 'Expired'), ('revoked', 'Revoked')], db_index=True, default='created', max_length=12)),
-                ('language', models.CharField(default='en', max_length=2)),
-                ('extra_time_percent', models.PositiveSmallIntegerField(default=0, verbose_name='extra time (%)')),
-                ('item_order_seed', models.PositiveIntegerField()),
-                ('expires_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('consented_at', models.DateTimeField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('deadline_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('scored_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('session_nonce', models.CharField(blank=True, max_length=64)),
-                ('timed_out', models.BooleanField(default=False)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='hiring.application')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('instrument_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='assessments.instrumentversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("sent", "Sent"),
+                            ("opened", "Opened"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                            ("scored", "Scored"),
+                            ("expired", "Expired"),
+                            ("revoked", "Revoked"),
+                        ],
+                        db_index=True,
+                        default="created",
+                        max_length=12,
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=2)),
+                (
+                    "extra_time_percent",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="extra time (%)"
+                    ),
+                ),
+                ("item_order_seed", models.PositiveIntegerField()),
+                ("expires_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("consented_at", models.DateTimeField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("deadline_at", models.DateTimeField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("scored_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("session_nonce", models.CharField(blank=True, max_length=64)),
+                ("timed_out", models.BooleanField(default=False)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="hiring.application",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "instrument_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="assessments.instrumentversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NormSet',
+            name="NormSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('provisional', 'Provisional'), ('local', 'Local')], max_length=12)),
-                ('language', models.CharField(blank=True, max_length=2)),
-                ('scales', models.JSONField()),
-                ('samples', models.JSONField(blank=True, default=dict)),
-                ('n', models.PositiveIntegerField(default=0)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='norm_sets', to='assessments.instrumentversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("provisional", "Provisional"), ("local", "Local")],
+                        max_length=12,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=2)),
+                ("scales", models.JSONField()),
+                ("samples", models.JSONField(blank=True, default=dict)),
+                ("n", models.PositiveIntegerField(default=0)),
+                (
+                    "computed_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="norm_sets",
+                        to="assessments.instrumentversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'norm set',
-                'verbose_name_plural': 'norm sets',
-                'ordering': ['-computed_at', '-id'],
+                "verbose_name": "norm set",
+                "verbose_name_plural": "norm sets",
+                "ordering": ["-computed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PageTiming',
+            name="PageTiming",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('page', models.PositiveSmallIntegerField()),
-                ('item_count', models.PositiveSmallIntegerField()),
-                ('first_shown_at', models.DateTimeField()),
-                ('seconds', models.FloatField(null=True)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='page_timings', to='assessments.invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("page", models.PositiveSmallIntegerField()),
+                ("item_count", models.PositiveSmallIntegerField()),
+                ("first_shown_at", models.DateTimeField()),
+                ("seconds", models.FloatField(null=True)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="page_timings",
+                        to="assessments.invitation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QuestionnaireResult',
+            name="QuestionnaireResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scoring_version', models.CharField(max_length=20)),
-                ('scales', models.JSONField()),
-                ('validity', models.JSONField()),
-                ('validity_status', models.CharField(max_length=12)),
-                ('composite', models.FloatField(null=True)),
-                ('band', models.CharField(blank=True, max_length=40)),
-                ('explanation', models.JSONField(blank=True, default=dict)),
-                ('is_current', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='assessments.invitation')),
-                ('norm_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.normset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("scoring_version", models.CharField(max_length=20)),
+                ("scales", models.JSONField()),
+                ("validity", models.JSONField()),
+                ("validity_status", models.CharField(max_length=12)),
+                ("composite", models.FloatField(null=True)),
+                ("band", models.CharField(blank=True, max_length=40)),
+                ("explanation", models.JSONField(blank=True, default=dict)),
+                ("is_current", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="assessments.invitation",
+                    ),
+                ),
+                (
+                    "norm_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assessments.normset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'questionnaire result',
-                'verbose_name_plural': 'questionnaire results',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "questionnaire result",
+                "verbose_name_plural": "questionnaire results",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item_key', models.CharField(max_length=60)),
-                ('value', models.SmallIntegerField()),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('page', models.PositiveSmallIntegerField()),
-                ('invitation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='assessments.invitation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("item_key", models.CharField(max_length=60)),
+                ("value", models.SmallIntegerField()),
+                (
+                    "answered_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                ("page", models.PositiveSmallIntegerField()),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="responses",
+                        to="assessments.invitation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScaleReliability',
+            name="ScaleReliability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scale_key', models.CharField(max_length=60)),
-                ('n', models.PositiveIntegerField()),
-                ('alpha', models.FloatField(null=True)),
-                ('alpha_low', models.FloatField(null=True)),
-                ('alpha_high', models.FloatField(null=True)),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reliabilities', to='assessments.instrumentversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("scale_key", models.CharField(max_length=60)),
+                ("n", models.PositiveIntegerField()),
+                ("alpha", models.FloatField(null=True)),
+                ("alpha_low", models.FloatField(null=True)),
+                ("alpha_high", models.FloatField(null=True)),
+                (
+                    "computed_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reliabilities",
+                        to="assessments.instrumentversion",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='instrumentversion',
-            constraint=models.UniqueConstraint(fields=('instrument', 'version'), name='one_number_per_version'),
+            model_name="instrumentversion",
+            constraint=models.UniqueConstraint(
+                fields=("instrument", "version"), name="one_number_per_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='instrumentversion',
-            constraint=models.UniqueConstraint(fields=('instrument', 'checksum'), name='one_version_per_definition'),
+            model_name="instrumentversion",
+            constraint=models.UniqueConstraint(
+                fields=("instrument", "checksum"), name="one_version_per_definition"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['status', 'submitted_at'], name='assessments_status_2a7a85_idx'),
+            model_name="invitation",
+            index=models.Index(
+                fields=["status", "submitted_at"], name="assessments_status_2a7a85_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pagetiming',
-            constraint=models.UniqueConstraint(fields=('invitation', 'page'), name='one_timing_per_page'),
+            model_name="pagetiming",
+            constraint=models.UniqueConstraint(
+                fields=("invitation", "page"), name="one_timing_per_page"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='questionnaireresult',
-            constraint=models.UniqueConstraint(fields=('invitation', 'scoring_version', 'norm_set'), name='one_result_per_scoring'),
+            model_name="questionnaireresult",
+            constraint=models.UniqueConstraint(
+                fields=("invitation", "scoring_version", "norm_set"),
+                name="one_result_per_scoring",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='questionnaireresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('invitation',), name='one_current_result'),
+            model_name="questionnaireresult",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("invitation",),
+                name="one_current_result",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.UniqueConstraint(fields=('invitation', 'item_key'), name='one_answer_per_item'),
+            model_name="response",
+            constraint=models.UniqueConstraint(
+                fields=("invitation", "item_key"), name="one_answer_per_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scalereliability',
-            constraint=models.UniqueConstraint(fields=('version', 'scale_key'), name='one_reliability_per_scale'),
+            model_name="scalereliability",
+            constraint=models.UniqueConstraint(
+                fields=("version", "scale_key"), name="one_reliability_per_scale"
+            ),
         ),
     ]

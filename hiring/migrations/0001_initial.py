@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,126 +15,396 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('email', models.EmailField(max_length=254, verbose_name='email')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('preferred_language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=2, verbose_name='preferred language')),
-                ('external_id', models.CharField(blank=True, max_length=120, verbose_name='external id')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consent given at')),
-                ('retention_until', models.DateField(null=True, verbose_name='keep personal data until')),
-                ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='erased at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(max_length=100, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(max_length=100, verbose_name="last name"),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email")),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="phone"),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Spanish")],
+                        default="en",
+                        max_length=2,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="external id"
+                    ),
+                ),
+                (
+                    "consent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="consent given at"
+                    ),
+                ),
+                (
+                    "retention_until",
+                    models.DateField(
+                        null=True, verbose_name="keep personal data until"
+                    ),
+                ),
+                (
+                    "erased_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="erased at"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'candidate',
-                'verbose_name_plural': 'candidates',
-                'ordering': ['last_name', 'first_name', 'id'],
+                "verbose_name": "candidate",
+                "verbose_name_plural": "candidates",
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('department', models.CharField(blank=True, max_length=120, verbose_name='department')),
-                ('location', models.CharField(blank=True, max_length=120, verbose_name='location')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='status')),
-                ('external_id', models.CharField(blank=True, max_length=120, verbose_name='external id')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="department"
+                    ),
+                ),
+                (
+                    "location",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="location"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="external id"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'job',
-                'verbose_name_plural': 'jobs',
-                'ordering': ['title', 'id'],
+                "verbose_name": "job",
+                "verbose_name_plural": "jobs",
+                "ordering": ["title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OutboxEvent',
+            name="OutboxEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(max_length=60)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('payload', models.JSONField()),
-                ('relayed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("type", models.CharField(max_length=60)),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now
+                    ),
+                ),
+                ("payload", models.JSONField()),
+                ("relayed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('worker', models.CharField(max_length=200, unique=True)),
-                ('seen_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("worker", models.CharField(max_length=200, unique=True)),
+                ("seen_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('action', models.CharField(choices=[('decision.recorded', 'Decision recorded'), ('report.viewed', 'Report viewed'), ('invitation.created', 'Invitation created'), ('invitation.sent', 'Invitation sent'), ('invitation.revoked', 'Invitation revoked'), ('invitation.extended', 'Invitation extended'), ('data.exported', 'Data exported'), ('candidate.erased', 'Candidate erased')], max_length=40)),
-                ('object_type', models.CharField(max_length=60)),
-                ('object_id', models.CharField(max_length=60)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='hiring.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("decision.recorded", "Decision recorded"),
+                            ("report.viewed", "Report viewed"),
+                            ("invitation.created", "Invitation created"),
+                            ("invitation.sent", "Invitation sent"),
+                            ("invitation.revoked", "Invitation revoked"),
+                            ("invitation.extended", "Invitation extended"),
+                            ("data.exported", "Data exported"),
+                            ("candidate.erased", "Candidate erased"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=60)),
+                ("object_id", models.CharField(max_length=60)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="hiring.job",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='JobMember',
+            name="JobMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('recruiter', 'Recruiter'), ('hiring_manager', 'Hiring manager'), ('interviewer', 'Interviewer')], max_length=20, verbose_name='role')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='hiring.job')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='job_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("recruiter", "Recruiter"),
+                            ("hiring_manager", "Hiring manager"),
+                            ("interviewer", "Interviewer"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="hiring.job",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="job_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hiring team member',
-                'verbose_name_plural': 'hiring team members',
+                "verbose_name": "hiring team member",
+                "verbose_name_plural": "hiring team members",
             },
         ),
         migrations.AddField(
-            model_name='job',
-            name='team',
-            field=models.ManyToManyField(related_name='jobs', through='hiring.JobMember', to=settings.AUTH_USER_MODEL),
+            model_name="job",
+            name="team",
+            field=models.ManyToManyField(
+                related_name="jobs",
+                through="hiring.JobMember",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('applied', 'Applied'), ('assessing', 'Assessing'), ('interviewing', 'Interviewing'), ('offer', 'Offer'), ('hired', 'Hired'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='applied', max_length=20, verbose_name='stage')),
-                ('external_id', models.CharField(blank=True, max_length=120, verbose_name='external id')),
-                ('decision', models.CharField(blank=True, choices=[('advance', 'Advance'), ('hire', 'Hire'), ('reject', 'Reject'), ('hold', 'Hold')], max_length=10, verbose_name='decision')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='hiring.candidate')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='hiring.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("applied", "Applied"),
+                            ("assessing", "Assessing"),
+                            ("interviewing", "Interviewing"),
+                            ("offer", "Offer"),
+                            ("hired", "Hired"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="applied",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="external id"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("advance", "Advance"),
+                            ("hire", "Hire"),
+                            ("reject", "Reject"),
+                            ("hold", "Hold"),
+                        ],
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="reason"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="hiring.candidate",
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="hiring.job",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('candidate', 'job'), name='one_application_per_job'), models.CheckConstraint(condition=models.Q(('decision', ''), models.Q(('decided_by__isnull', False), ('decided_at__isnull', False), models.Q(('decision_reason', ''), _negated=True)), _connector='OR'), name='decision_has_who_when_why')],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("candidate", "job"), name="one_application_per_job"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decision", ""),
+                            models.Q(
+                                ("decided_by__isnull", False),
+                                ("decided_at__isnull", False),
+                                models.Q(("decision_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="decision_has_who_when_why",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='jobmember',
-            constraint=models.UniqueConstraint(fields=('job', 'user'), name='one_role_per_job'),
+            model_name="jobmember",
+            constraint=models.UniqueConstraint(
+                fields=("job", "user"), name="one_role_per_job"
+            ),
         ),
     ]

@@ -184,6 +184,7 @@ class QuestionnaireResultFactory(factory.django.DjangoModelFactory):
 class InterviewFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Interview
+        skip_postgeneration_save = True
 
     application = factory.SubFactory(ApplicationFactory)
     title = "Sales role play"
