@@ -15,7 +15,6 @@ results is written by %-templates, and the rows go back with COPY.
 from __future__ import annotations
 
 import json
-import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -42,10 +41,8 @@ from assessments.models import (
     ScaleReliability,
 )
 from assessments.scoring import SCORING_VERSION, BatchResult, Norm, score_batch
-from assessments.services import presentation_order
+from assessments.services import presentation_permutations
 from hiring.models import OutboxEvent
-
-logger = logging.getLogger(__name__)
 
 SCORABLE = (Invitation.Status.SUBMITTED, Invitation.Status.SCORED)
 RESCORE_BATCH_SIZE = 5000
@@ -238,166 +235,15 @@ def _page_arrays(invitation_ids: Sequence[int]):
 
 
 # --- presentation orders of many submissions ------------------------------------------
-#
-# services.presentation_order shuffles the item keys with random.Random(seed).
-# Done in Python that costs ~100 us per submission, more than scoring it, so
-# here CPython's generator (MT19937 seeded by init_by_array, then
-# Random.shuffle over _randbelow_with_getrandbits) runs for all submissions at
-# once in numpy. The first row of every call is checked against the real thing;
-# on a mismatch (a future Python changing its shuffle) the Python path is used.
-
-_MT_N, _MT_M = 624, 397
-_MT_SPLIT = _MT_N - _MT_M  # 227
-_MT_MATRIX_A = np.uint32(0x9908B0DF)
-_MT_UPPER, _MT_LOWER = np.uint32(0x80000000), np.uint32(0x7FFFFFFF)
-_mt_base_cache: list[np.ndarray] = []
-
-
-def _mt_base() -> np.ndarray:
-    """State after ``init_genrand(19650218)``, the start of ``init_by_array``."""
-    if not _mt_base_cache:
-        state = [19650218]
-        for i in range(1, _MT_N):
-            prev = state[-1]
-            state.append((1812433253 * (prev ^ (prev >> 30)) + i) & 0xFFFFFFFF)
-        _mt_base_cache.append(np.array(state, dtype=np.uint32))
-    return _mt_base_cache[0]
-
-
-def _mt_seed(seeds: np.ndarray) -> np.ndarray:
-    """MT19937 states (624 x N) for seeds below 2**32, as ``random.Random(seed)``."""
-    mt = np.repeat(_mt_base()[:, None], seeds.size, axis=1)
-    key = seeds.astype(np.uint32)
-    thirty = np.uint32(30)
-    i = 1
-    for _ in range(_MT_N):  # max(N, key length) steps; the key has one word
-        prev = mt[i - 1]
-        mt[i] = (mt[i] ^ ((prev ^ (prev >> thirty)) * np.uint32(1664525))) + key
-        i += 1
-        if i >= _MT_N:
-            mt[0] = mt[_MT_N - 1]
-            i = 1
-    for _ in range(_MT_N - 1):
-        prev = mt[i - 1]
-        mt[i] = (
-            mt[i] ^ ((prev ^ (prev >> thirty)) * np.uint32(1566083941))
-        ) - np.uint32(i)
-        i += 1
-        if i >= _MT_N:
-            mt[0] = mt[_MT_N - 1]
-            i = 1
-    mt[0] = _MT_UPPER
-    return mt
-
-
-def _mt_mix(current, following, far):
-    y = (current & _MT_UPPER) | (following & _MT_LOWER)
-    return far ^ (y >> np.uint32(1)) ^ ((y & np.uint32(1)) * _MT_MATRIX_A)
-
-
-def _mt_temper(y: np.ndarray) -> np.ndarray:
-    y = y ^ (y >> np.uint32(11))
-    y = y ^ ((y << np.uint32(7)) & np.uint32(0x9D2C5680))
-    y = y ^ ((y << np.uint32(15)) & np.uint32(0xEFC60000))
-    return y ^ (y >> np.uint32(18))
-
-
-class _MTOutputs:
-    """``genrand_uint32`` outputs of N generators, twisted a block at a time.
-
-    A twist computes the next 624 words in four dependent blocks; shuffling 60
-    items needs about 90 outputs, so usually only the first block is computed.
-    """
-
-    def __init__(self, seeds: np.ndarray):
-        self.old = _mt_seed(seeds)
-        self.new = np.empty_like(self.old)
-        self.done = 0
-        self.outputs = np.empty((seeds.size, 0), dtype=np.uint32)
-
-    def ensure(self, count: int) -> None:
-        while self.outputs.shape[1] < count:
-            self._next_block()
-
-    def _next_block(self) -> None:
-        old, new, done = self.old, self.new, self.done
-        if done == _MT_N:
-            self.old, self.new, self.done = new, np.empty_like(new), 0
-            old, new, done = self.old, self.new, 0
-        if done == 0:
-            stop = _MT_SPLIT
-            new[:stop] = _mt_mix(old[:stop], old[1 : stop + 1], old[_MT_M:])
-        elif done == _MT_SPLIT:
-            stop = 2 * _MT_SPLIT
-            new[done:stop] = _mt_mix(
-                old[done:stop], old[done + 1 : stop + 1], new[:_MT_SPLIT]
-            )
-        else:
-            stop = _MT_N
-            new[done : _MT_N - 1] = _mt_mix(
-                old[done : _MT_N - 1], old[done + 1 :], new[_MT_SPLIT : _MT_M - 1]
-            )
-            new[_MT_N - 1] = _mt_mix(old[_MT_N - 1], new[0], new[_MT_M - 1])
-        self.done = stop
-        self.outputs = np.hstack([self.outputs, _mt_temper(new[done:stop]).T])
-
-
-def _shuffled_columns(seeds: np.ndarray, n_items: int) -> np.ndarray:
-    """``random.Random(seed).shuffle(list(range(n_items)))`` for every seed."""
-    rows = seeds.size
-    perm = np.tile(np.arange(n_items, dtype=np.int64), (rows, 1))
-    if rows == 0 or n_items < 2:
-        return perm
-    stream = _MTOutputs(seeds)
-    position = np.zeros(rows, dtype=np.int64)
-    everyone = np.arange(rows)
-    for i in range(n_items - 1, 0, -1):
-        n = i + 1
-        shift = np.uint32(32 - n.bit_length())
-        drawn = np.empty(rows, dtype=np.int64)
-        todo = everyone
-        while todo.size:
-            at = position[todo]
-            stream.ensure(int(at.max()) + 1)
-            candidate = (stream.outputs[todo, at] >> shift).astype(np.int64)
-            position[todo] = at + 1
-            accepted = candidate < n
-            drawn[todo[accepted]] = candidate[accepted]
-            todo = todo[~accepted]
-        swapped = perm[everyone, drawn]
-        perm[everyone, drawn] = perm[:, i]
-        perm[:, i] = swapped
-    return perm
 
 
 def presentation_orders(definition: dict, seeds: Sequence[int]) -> np.ndarray:
     """N x k matrix of item columns in the order each submission presented them.
 
     Row i equals ``services.presentation_order(definition, seeds[i])`` mapped to
-    columns of ``all_item_keys(definition)``.
+    columns of ``all_item_keys(definition)``, the engine's column order.
     """
-    keys = all_item_keys(definition)
-    seeds = np.asarray(seeds, dtype=np.int64).reshape(-1)
-    if seeds.size == 0:
-        return np.empty((0, len(keys)), dtype=np.int64)
-    index = {key: j for j, key in enumerate(keys)}
-
-    def in_python(seed: int) -> list[int]:
-        return [index[key] for key in presentation_order(definition, int(seed))]
-
-    if seeds.min() < 0 or seeds.max() >= 2**32:
-        return np.array([in_python(seed) for seed in seeds], dtype=np.int64)
-    # In slices: the generator states take 2.5 kB per submission.
-    orders = np.vstack(
-        [
-            _shuffled_columns(seeds[start : start + 1000], len(keys))
-            for start in range(0, seeds.size, 1000)
-        ]
-    )
-    if orders[0].tolist() != in_python(seeds[0]):
-        logger.warning("Vectorised shuffle differs from random.shuffle; using Python")
-        return np.array([in_python(seed) for seed in seeds], dtype=np.int64)
-    return orders
+    return presentation_permutations(seeds, len(all_item_keys(definition)))
 
 
 # --- results as JSON text -------------------------------------------------------------
