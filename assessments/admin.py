@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     AssessmentPlan,
@@ -37,10 +40,24 @@ class InstrumentAdmin(admin.ModelAdmin):
 class InstrumentVersionAdmin(ReadOnlyAdmin):
     """Published versions are immutable; `manage.py load_instruments` adds new ones."""
 
-    list_display = ["instrument", "version", "source_file", "checksum", "published_at"]
+    list_display = [
+        "instrument",
+        "version",
+        "source_file",
+        "published_at",
+        "statistics_link",
+    ]
     list_filter = ["instrument"]
     search_fields = ["instrument__slug", "source_file", "checksum"]
     list_select_related = ["instrument"]
+
+    @admin.display(description=_("statistics"))
+    def statistics_link(self, obj: InstrumentVersion) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("instrument_statistics", args=[obj.pk]),
+            _("Scale statistics"),
+        )
 
 
 @admin.register(NormSet)

@@ -129,3 +129,11 @@ def test_it_links_a_job_to_its_recruiter_page(client, admin_user, job):
     page = logged_in(client, admin_user).get(_url(type(job), "change", job.pk))
 
     assert f'href="/jobs/{job.pk}/"' in page.content.decode()
+
+
+def test_it_links_each_instrument_version_to_its_statistics(client, admin_user):
+    version = InstrumentVersionFactory()
+
+    page = logged_in(client, admin_user).get(_url(InstrumentVersion)).content.decode()
+
+    assert f'href="/instruments/{version.pk}/statistics/"' in page
