@@ -45,7 +45,7 @@ from assessments.services import presentation_permutations
 from hiring.models import OutboxEvent
 
 SCORABLE = (Invitation.Status.SUBMITTED, Invitation.Status.SCORED)
-RESCORE_BATCH_SIZE = 5000
+RESCORE_BATCH_SIZE = 2500
 
 
 # --- norms and reliabilities ----------------------------------------------------------

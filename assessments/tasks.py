@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from assessments import services
+from assessments.results import RESCORE_BATCH_SIZE
 
 
 @shared_task(
@@ -42,7 +43,9 @@ def invitations_expire_task() -> int:
     max_retries=8,
     ignore_result=True,
 )
-def rescore_task(version_id: int, after_id: int = 0, batch_size: int = 5000) -> int:
+def rescore_task(
+    version_id: int, after_id: int = 0, batch_size: int = RESCORE_BATCH_SIZE
+) -> int:
     """Rescore one batch of a version, then enqueue the next one.
 
     Idempotent and resumable: a redelivered batch finds its results stored and

@@ -494,7 +494,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="submissions")
     parser.add_argument("--sample", type=int, default=2000, help="naive sample")
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--batch-size", type=int, default=2500)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument(
         "--force",
