@@ -15,19 +15,7 @@ from assessments.models import (
     Response,
     ScaleReliability,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written by loaders, the candidate flow or scoring: looked at, not edited."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from hiring.admin import ReadOnlyAdmin
 
 
 @admin.register(Instrument)

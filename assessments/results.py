@@ -489,7 +489,7 @@ def result_records(batch: BatchResult) -> ResultRecords:
 
 # --- writing --------------------------------------------------------------------------
 
-_RESULT_COLUMNS = (
+RESULT_COLUMNS = (
     "invitation",
     "scoring_version",
     "norm_set",
@@ -509,7 +509,7 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 class _Prepared:
     """Results computed for a group of invitations, not yet written.
 
-    ``fields[i]`` holds the text of every column of ``_RESULT_COLUMNS`` between
+    ``fields[i]`` holds the text of every column of ``RESULT_COLUMNS`` between
     ``norm_set`` and ``explanation`` for ``rows[i]``; ``composite`` and ``band``
     also stay as values for the outbox events.
     """
@@ -566,7 +566,7 @@ def _insert_results(prepared: _Prepared, *, now: datetime) -> None:
         return
     meta = QuestionnaireResult._meta
     table = meta.db_table
-    columns = ", ".join(meta.get_field(name).column for name in _RESULT_COLUMNS)
+    columns = ", ".join(meta.get_field(name).column for name in RESULT_COLUMNS)
     ids = [row.pk for row in prepared.rows]
     if connection.vendor == "postgresql":
         composite = _distinct_texts(
@@ -596,7 +596,7 @@ def _insert_results(prepared: _Prepared, *, now: datetime) -> None:
                 copy.write(chunk)
         return
     created = connection.ops.adapt_datetimefield_value(now)
-    placeholders = ", ".join(["%s"] * len(_RESULT_COLUMNS))
+    placeholders = ", ".join(["%s"] * len(RESULT_COLUMNS))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608

@@ -416,6 +416,7 @@ def floor(version, n: int) -> tuple[float, float]:
     from django.db import connection, transaction
 
     from assessments.models import Invitation, QuestionnaireResult, Response
+    from assessments.results import RESULT_COLUMNS
 
     results = QuestionnaireResult._meta.db_table
     with connection.cursor() as cursor:
@@ -441,21 +442,9 @@ def floor(version, n: int) -> tuple[float, float]:
             f"{invitation_id}\tfloor\t{norm_set}\t{scales}\t{validity}\t{status}\t"
             f"{composite}\t{band}\t{explanation}\tf\t{stamp}\n"
         )
+    # The same columns the rescore writes, in the same order.
     columns = [
-        QuestionnaireResult._meta.get_field(name).column
-        for name in (
-            "invitation",
-            "scoring_version",
-            "norm_set",
-            "scales",
-            "validity",
-            "validity_status",
-            "composite",
-            "band",
-            "explanation",
-            "is_current",
-            "created_at",
-        )
+        QuestionnaireResult._meta.get_field(name).column for name in RESULT_COLUMNS
     ]
     connection.ensure_connection()
     raw = connection.connection

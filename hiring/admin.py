@@ -13,6 +13,19 @@ from hiring.models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by services, loaders or scoring: looked at, never edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class JobMemberInline(admin.TabularInline):
     model = JobMember
     extra = 1
@@ -80,7 +93,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log is append-only: it can be read here, never written."""
 
     list_display = ["at", "action", "actor", "job", "object_type", "object_id"]
@@ -88,15 +101,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "actor__username", "job__title"]
     list_select_related = ["actor", "job"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(OutboxEvent)

@@ -13,13 +13,6 @@ from hiring.services import DomainError
 
 
 @pytest.fixture
-def scoring_calls(monkeypatch):
-    calls = []
-    monkeypatch.setattr(services, "scoring_enqueue", calls.append)
-    return calls
-
-
-@pytest.fixture
 def invitation(application, alice, instrument_version):
     invitation, _ = services.invitation_create(
         application=application,

@@ -13,13 +13,6 @@ from assessments import services
 from assessments.models import Invitation
 
 
-@pytest.fixture
-def invited(application, alice, instrument_version):
-    return services.invitation_create(
-        application=application, user=alice, instrument_version=instrument_version
-    )
-
-
 def landing_url(token: str) -> str:
     return reverse("take:landing", args=[token])
 

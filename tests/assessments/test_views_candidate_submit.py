@@ -2,45 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
 from assessments.models import Invitation, Response
-
-
-@pytest.fixture
-def scoring_calls(monkeypatch):
-    calls = []
-    monkeypatch.setattr(services, "scoring_enqueue", calls.append)
-    return calls
-
-
-@pytest.fixture
-def invited(application, alice, instrument_version):
-    return services.invitation_create(
-        application=application, user=alice, instrument_version=instrument_version
-    )
-
-
-@pytest.fixture
-def taking(client, invited):
-    invitation, token = invited
-    client.post(
-        reverse("take:landing", args=[token]), {"language": "en", "consent": "on"}
-    )
-    invitation.refresh_from_db()
-    return invitation
-
-
-def page_url(number: int) -> str:
-    return reverse("take:page", kwargs={"number": number})
-
-
-def page_answers(invitation, number: int, value: int = 3) -> dict[str, str]:
-    keys = services.taking_pages(invitation)[number - 1]
-    return {f"item-{key}": str(value) for key in keys}
+from tests.assessments.taking_support import page_answers, page_url
 
 
 def time_travel_past_deadline(invitation, seconds: int) -> None:
