@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from assessments.models import Interview, Invitation, QuestionnaireResult
-from hiring.models import Application, AuditEvent, Job
+from hiring.models import Application, Job
 from hiring.selectors import jobs_visible_to
 
 
@@ -67,15 +67,6 @@ def application_with_invitations(*, application_id: int, user) -> Application | 
         .first()
     )
     return _attach_latest(application) if application is not None else None
-
-
-def decision_history(*, application: Application) -> QuerySet[AuditEvent]:
-    """Every decision recorded on the application, newest first, from the audit log."""
-    return AuditEvent.objects.filter(
-        action=AuditEvent.Action.DECISION_RECORDED,
-        object_type=Application._meta.label_lower,
-        object_id=str(application.pk),
-    ).select_related("actor")
 
 
 def results_on_jobs_of(user) -> QuerySet[QuestionnaireResult]:

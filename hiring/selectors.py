@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from hiring.models import ROLE_CAPABILITIES, Application, Job, JobMember, Stage
+from hiring.models import (
+    ROLE_CAPABILITIES,
+    Application,
+    AuditEvent,
+    Job,
+    JobMember,
+    Stage,
+)
 
 
 def user_is_administrator(user) -> bool:
@@ -42,14 +49,16 @@ def jobs_visible_to(user) -> QuerySet[Job]:
 
 
 def jobs_with_pipeline(user) -> QuerySet[Job]:
-    """Visible jobs annotated with one count per stage (`stage_<name>`)."""
+    """Visible jobs annotated with one count per stage (`stage_<name>`) and the
+    user's role on each (`my_role`, None for an administrator without one)."""
     counts = {
         f"stage_{stage}": Count("applications", filter=Q(applications__stage=stage))
         for stage in Stage.values
     }
+    my_role = JobMember.objects.filter(job=OuterRef("pk"), user=user).values("role")
     return (
         Job.objects.filter(pk__in=jobs_visible_to(user).values("pk"))
-        .annotate(**counts)
+        .annotate(**counts, my_role=Subquery(my_role[:1]))
         .order_by("title", "id")
     )
 
@@ -62,3 +71,12 @@ def applications_visible_to(user, capability: str) -> QuerySet[Application]:
     return applications.filter(
         job__members__user=user, job__members__role__in=roles_with(capability)
     ).distinct()
+
+
+def decision_history(*, application: Application) -> QuerySet[AuditEvent]:
+    """Every decision recorded on the application, newest first, from the audit log."""
+    return AuditEvent.objects.filter(
+        action=AuditEvent.Action.DECISION_RECORDED,
+        object_type=Application._meta.label_lower,
+        object_id=str(application.pk),
+    ).select_related("actor")

@@ -4,12 +4,11 @@ assessments/views/recruiter.py, since hiring never imports assessments."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from hiring.models import Capability, JobMember, Stage
+from hiring.models import Capability, Stage
 from hiring.selectors import jobs_with_pipeline, roles_with, user_is_administrator
 
 
@@ -18,8 +17,7 @@ from hiring.selectors import jobs_with_pipeline, roles_with, user_is_administrat
 def job_list(request: HttpRequest) -> HttpResponse:
     """The user's jobs with one count per pipeline stage, in one query."""
     user = request.user
-    my_role = JobMember.objects.filter(job=OuterRef("pk"), user=user).values("role")
-    jobs = list(jobs_with_pipeline(user).annotate(my_role=Subquery(my_role[:1])))
+    jobs = list(jobs_with_pipeline(user))
     may_see = set(roles_with(Capability.VIEW_APPLICATIONS))
     administrator = user_is_administrator(user)
     for job in jobs:

@@ -24,7 +24,6 @@ from assessments.models import AssessmentPlan, Invitation, QuestionnaireResult
 from assessments.selectors import (
     application_with_invitations,
     applications_with_latest_results,
-    decision_history,
     interviews_of,
     results_on_jobs_of,
 )
@@ -42,7 +41,12 @@ from hiring.models import (
     Capability,
     Job,
 )
-from hiring.selectors import job_role, jobs_visible_to, user_is_administrator
+from hiring.selectors import (
+    decision_history,
+    job_role,
+    jobs_visible_to,
+    user_is_administrator,
+)
 from hiring.services import DomainError, application_decide, audit_record
 
 # --- permissions -------------------------------------------------------------------

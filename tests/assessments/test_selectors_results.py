@@ -4,10 +4,10 @@ from assessments.models import Invitation, QuestionnaireResult
 from assessments.selectors import (
     application_with_invitations,
     applications_with_latest_results,
-    decision_history,
     interviews_of,
     results_on_jobs_of,
 )
+from hiring.selectors import decision_history
 from hiring.services import application_decide
 from tests.assessments.test_views_recruiter_support import (
     InstrumentVersionFactory,
