@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +172,26 @@ class Invitation(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
+    class EmailStatus(models.TextChoices):
+        NOT_REQUESTED = "not_requested", _("Not emailed (link handed over)")
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Could not be sent")
+
+    # The rules of an invitation's life, in one place.
+    # Not finished and still usable: counts against a second invitation.
+    OPEN_STATUSES = frozenset(
+        {Status.CREATED, Status.SENT, Status.OPENED, Status.IN_PROGRESS}
+    )
+    # Not yet started: these expire when their link's validity ends.
+    UNSTARTED_STATUSES = frozenset({Status.CREATED, Status.SENT, Status.OPENED})
+    # Answers are closed: a result can be computed (again) from them.
+    SCORABLE_STATUSES = frozenset({Status.SUBMITTED, Status.SCORED})
+    FINISHED_STATUSES = SCORABLE_STATUSES
+    # Seconds past the deadline during which a page that was open in time still
+    # counts: it covers the round trip of the last save, not extra answering time.
+    DEADLINE_GRACE_SECONDS = 15
+
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="invitations"
     )
@@ -178,6 +199,9 @@ class Invitation(models.Model):
         InstrumentVersion, on_delete=models.PROTECT, related_name="invitations"
     )
     token_hash = models.CharField(max_length=64, unique=True)
+    # With the server's key this derives the token (`assessments.tokens`); alone it
+    # reveals nothing. Empty for links minted before tokens were derived.
+    token_salt = models.CharField(max_length=32, blank=True)
     status = models.CharField(
         max_length=12, choices=Status, default=Status.CREATED, db_index=True
     )
@@ -207,10 +231,29 @@ class Invitation(models.Model):
     session_nonce = models.CharField(max_length=64, blank=True)
     # Submitted past the deadline: the server closed the attempt.
     timed_out = models.BooleanField(default=False)
+    email_status = models.CharField(
+        _("email"),
+        max_length=16,
+        choices=EmailStatus,
+        default=EmailStatus.NOT_REQUESTED,
+    )
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=200, blank=True)
+    # When the next attempt at a pending email is due; the sweeper sends it then.
+    email_due_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["updated_at", "id"], name="invitation_polling"),
+            models.Index(
+                fields=["email_due_at"],
+                condition=models.Q(email_status="pending"),
+                name="invitation_email_pending",
+            ),
+        ]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
 
@@ -218,17 +261,36 @@ class Invitation(models.Model):
         return f"Invitation #{self.pk} ({self.status})"
 
     @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.SUBMITTED, self.Status.SCORED}
+        return self.status in self.FINISHED_STATUSES
+
+    @property
+    def is_scorable(self) -> bool:
+        return self.status in self.SCORABLE_STATUSES
 
     def is_expired(self, now=None) -> bool:
+        """Expired, or past its validity without having been started."""
         now = now or timezone.now()
         return self.status == self.Status.EXPIRED or (
-            not self.is_finished
-            and self.status != self.Status.REVOKED
+            self.status in self.UNSTARTED_STATUSES
             and self.started_at is None
             and now >= self.expires_at
         )
+
+    def deadline_passed(self, now=None, *, grace: bool = True) -> bool:
+        """Whether the time to answer is over; with ``grace`` the server still
+        accepts the round trip of a save sent just before the deadline."""
+        if self.deadline_at is None:
+            return False
+        now = now or timezone.now()
+        limit = self.deadline_at
+        if grace:
+            limit += timedelta(seconds=self.DEADLINE_GRACE_SECONDS)
+        return now > limit if grace else now >= limit
 
     def time_allowed(self) -> timedelta | None:
         minutes = self.instrument_version.time_limit_minutes
@@ -302,9 +364,11 @@ class QuestionnaireResult(models.Model):
     explanation = models.JSONField(default=dict, blank=True)
     is_current = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="result_polling")]
         constraints = [
             models.UniqueConstraint(
                 fields=["invitation", "scoring_version", "norm_set"],
@@ -339,9 +403,11 @@ class Interview(models.Model):
         settings.AUTH_USER_MODEL, related_name="interviews"
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.SCHEDULED)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["scheduled_at", "id"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="interview_polling")]
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
 

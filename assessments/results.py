@@ -42,6 +42,7 @@ from assessments.models import (
 )
 from assessments.scoring import SCORING_VERSION, BatchResult, Norm, score_batch
 from assessments.services import presentation_permutations
+from hiring.events import event_build
 from hiring.models import OutboxEvent
 
 SCORABLE = (Invitation.Status.SUBMITTED, Invitation.Status.SCORED)
@@ -622,20 +623,16 @@ def _insert_results(prepared: _Prepared, *, now: datetime) -> None:
 def _scored_event(
     row: _Row, *, status: str, composite: float | None, band: str, now: datetime
 ) -> OutboxEvent:
-    return OutboxEvent(
-        type="assessment.scored",
-        created_at=now,
-        payload={
-            "type": "assessment.scored",
-            "timestamp": now.isoformat(),
-            "data": {
-                "invitation_id": row.pk,
-                "application_id": row.application_id,
-                "scoring_version": SCORING_VERSION,
-                "validity_status": status,
-                "composite": composite,
-                "band": band or None,
-            },
+    return event_build(
+        type=OutboxEvent.Type.ASSESSMENT_SCORED,
+        now=now,
+        data={
+            "invitation_id": row.pk,
+            "application_id": row.application_id,
+            "scoring_version": SCORING_VERSION,
+            "validity_status": status,
+            "composite": composite,
+            "band": band or None,
         },
     )
 
@@ -828,7 +825,7 @@ def _write(prepared: _Prepared, *, now: datetime) -> int:
         ids = [row.pk for row in prepared.rows]
         QuestionnaireResult.objects.filter(
             _among("invitation_id", ids), is_current=True
-        ).update(is_current=False)
+        ).update(is_current=False, updated_at=now)
         _insert_results(prepared, now=now)
         events = [
             _scored_event(
@@ -845,7 +842,7 @@ def _write(prepared: _Prepared, *, now: datetime) -> int:
             Invitation.objects.filter(
                 _among("pk", [e.payload["data"]["invitation_id"] for e in events]),
                 status=Invitation.Status.SUBMITTED,
-            ).update(status=Invitation.Status.SCORED, scored_at=now)
+            ).update(status=Invitation.Status.SCORED, scored_at=now, updated_at=now)
             OutboxEvent.objects.bulk_create(events, batch_size=2000)
         return len(prepared)
 

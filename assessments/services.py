@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from smtplib import SMTPException
 
 import numpy as np
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -25,32 +25,25 @@ from assessments.models import (
     PageTiming,
     Response,
 )
+from assessments.tokens import (
+    invitation_token,
+    new_token_salt,
+    token_derive,
+    token_hash,
+    token_url,
+)
+from hiring.errors import Conflict, Gone, Invalid, NotFound
+from hiring.events import event_record
 from hiring.models import Application, AuditEvent, OutboxEvent, Stage
-from hiring.services import DomainError, audit_record
+from hiring.services import audit_record
 
 logger = logging.getLogger(__name__)
 
-# Seconds past the deadline during which a page that was open in time still counts:
-# it covers the round trip of the last save, not extra answering time.
-DEADLINE_GRACE_SECONDS = 15
+# Stages in which an application takes no more assessments.
+CLOSED_STAGES = frozenset({Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN})
 
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _new_token() -> str:
-    # 32 random bytes: 256 bits, well above the 128 the threat model asks for.
-    return secrets.token_urlsafe(32)
-
-
-def _event_record(event_type: str, now: datetime, **data) -> OutboxEvent:
-    """Write an event for the webhooks in the caller's transaction."""
-    return OutboxEvent.objects.create(
-        type=event_type,
-        created_at=now,
-        payload={"type": event_type, "timestamp": now.isoformat(), "data": data},
-    )
+# How long a request waits for the broker before leaving the work to a sweeper.
+ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
 
 
 # --- invitations -------------------------------------------------------------
@@ -66,10 +59,9 @@ def _plan_version(application: Application) -> tuple[InstrumentVersion, int]:
         days = settings.CRIBA_INVITATION_DAYS
     version = instrument.latest_version() if instrument else None
     if version is None:
-        raise DomainError(
+        raise Conflict(
             _("No questionnaire is loaded; run manage.py load_instruments."),
             code="no_instrument",
-            status=409,
         )
     return version, days
 
@@ -84,66 +76,81 @@ def invitation_create(
     extra_time_percent: int = 0,
     expires_in_days: int | None = None,
     send: bool = True,
-) -> tuple[Invitation, str]:
-    """Create an invitation and return it with its token, shown only this once.
+) -> Invitation:
+    """Invite the application's candidate to a questionnaire.
 
-    Only the SHA-256 of the token is stored. The email goes out after commit.
+    The application row is locked first, so two concurrent requests never make two
+    open invitations. Only the token's hash is stored; the link is derived again
+    with `assessments.tokens.invitation_link`. With ``send`` the email goes out from
+    a worker after commit, and is retried until it leaves.
     """
-    if application.stage in {Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN}:
-        raise DomainError(
+    application = (
+        Application.objects.select_for_update()
+        .select_related("candidate", "job")
+        .get(pk=application.pk)
+    )
+    if application.stage in CLOSED_STAGES:
+        raise Conflict(
             _("This application is closed; it cannot be invited."),
             code="application_closed",
-            status=409,
         )
     version, plan_days = _plan_version(application)
     if instrument_version is not None:
         version = instrument_version
     language = language or application.candidate.preferred_language
     if language not in version.languages:
-        raise DomainError(
+        raise Invalid(
             _("The questionnaire is not available in %(language)s.")
             % {"language": language},
             code="unsupported_language",
+            fields={"language": [_("Not offered by this questionnaire.")]},
         )
     if not 0 <= extra_time_percent <= 200:
-        raise DomainError(
-            _("Extra time must be between 0 and 200 %."), code="bad_extra_time"
+        raise Invalid(
+            _("Extra time must be between 0 and 200 %."),
+            code="bad_extra_time",
+            fields={"extra_time_percent": [_("Between 0 and 200.")]},
         )
-    open_statuses = [
-        Invitation.Status.CREATED,
-        Invitation.Status.SENT,
-        Invitation.Status.OPENED,
-        Invitation.Status.IN_PROGRESS,
-    ]
-    if (
-        Invitation.objects.select_for_update()
-        .filter(
-            application=application,
-            instrument_version__instrument=version.instrument,
-            status__in=open_statuses,
-            expires_at__gt=timezone.now(),
+    days = expires_in_days or plan_days
+    if not 1 <= days <= 365:
+        raise Invalid(
+            _("An invitation is valid for 1 to 365 days."),
+            code="bad_validity",
+            fields={"expires_in_days": [_("Between 1 and 365.")]},
         )
-        .exists()
-    ):
-        raise DomainError(
+    now = timezone.now()
+    if Invitation.objects.filter(
+        application=application,
+        instrument_version__instrument=version.instrument,
+        status__in=Invitation.OPEN_STATUSES,
+        expires_at__gt=now,
+    ).exists():
+        raise Conflict(
             _("This candidate already has an open invitation to this questionnaire."),
             code="already_invited",
-            status=409,
         )
-    token = _new_token()
-    days = expires_in_days or plan_days
+    salt = new_token_salt()
     invitation = Invitation.objects.create(
         application=application,
         instrument_version=version,
-        token_hash=token_hash(token),
+        token_hash=token_hash(token_derive(salt)),
+        token_salt=salt,
         language=language,
         extra_time_percent=extra_time_percent,
         item_order_seed=secrets.randbelow(2**31),
-        expires_at=timezone.now() + timedelta(days=days),
+        expires_at=now + timedelta(days=days),
         created_by=user if getattr(user, "is_authenticated", False) else None,
+        email_status=(
+            Invitation.EmailStatus.PENDING
+            if send
+            else Invitation.EmailStatus.NOT_REQUESTED
+        ),
+        email_due_at=now if send else None,
     )
     if application.stage == Stage.APPLIED:
-        Application.objects.filter(pk=application.pk).update(stage=Stage.ASSESSING)
+        Application.objects.filter(pk=application.pk).update(
+            stage=Stage.ASSESSING, updated_at=now
+        )
     audit_record(
         actor=user,
         action=AuditEvent.Action.INVITATION_CREATED,
@@ -152,12 +159,8 @@ def invitation_create(
         data={"version": str(version), "language": language, "days": days},
     )
     if send:
-        transaction.on_commit(lambda: invitation_email_send(invitation.pk, token))
-    return invitation, token
-
-
-def invitation_url(token: str) -> str:
-    return settings.CRIBA_BASE_URL + reverse("take:landing", args=[token])
+        transaction.on_commit(lambda: invitation_email_enqueue(invitation.pk))
+    return invitation
 
 
 def _minutes_allowed(invitation: Invitation) -> int | None:
@@ -166,66 +169,265 @@ def _minutes_allowed(invitation: Invitation) -> int | None:
     return None if allowed is None else int(allowed.total_seconds() // 60)
 
 
-def invitation_email_send(invitation_id: int, token: str) -> bool:
-    """Email the candidate their link; runs after the creating transaction commits."""
-    invitation = Invitation.objects.select_related(
-        "application__candidate", "application__job", "instrument_version"
-    ).get(pk=invitation_id)
-    candidate = invitation.application.candidate
-    with translation.override(invitation.language):
-        context = {
-            "candidate": candidate,
-            "job": invitation.application.job,
-            "url": invitation_url(token),
-            "expires_at": invitation.expires_at,
-            "minutes": _minutes_allowed(invitation),
-        }
-        subject = _("Your questionnaire for %(job)s") % {
-            "job": invitation.application.job.title
-        }
-        body = render_to_string("emails/invitation.txt", context)
+def invitation_email_enqueue(invitation_id: int) -> bool:
+    """Hand the email to a worker; only the id travels through the broker. A
+    broker outage is logged, not raised: the sweeper sends it when it is due."""
     try:
-        send_mail(subject, body, None, [candidate.email])
-    except OSError:
-        logger.exception("Invitation email %s could not be sent", invitation_id)
+        current_app.send_task(
+            "assessments.tasks.invitation_email_task",
+            args=[invitation_id],
+            retry=True,
+            retry_policy=ENQUEUE_RETRY_POLICY,
+        )
+    except Exception:
+        logger.warning(
+            "Could not enqueue the email of invitation %s; the sweeper will retry",
+            invitation_id,
+            exc_info=True,
+        )
         return False
-    now = timezone.now()
+    return True
+
+
+def _email_backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min ... capped at an hour, with up to 20 % jitter."""
+    seconds = min(30 * 2 ** max(attempts - 1, 0), 3600)
+    return timedelta(seconds=seconds * (1 + secrets.randbelow(200) / 1000))
+
+
+def invitation_email_send(*, invitation_id: int, now: datetime | None = None) -> bool:
+    """Send a pending invitation email; True when this call sent it.
+
+    Idempotent: the row is locked and only a pending email is sent, so a
+    redelivered task sends nothing twice. A failure records the attempt and the
+    next due time in the database (not as a countdown on the broker); after
+    ``CRIBA_EMAIL_MAX_ATTEMPTS`` the email is marked failed for the recruiter.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
-        Invitation.objects.filter(
-            pk=invitation_id, status=Invitation.Status.CREATED
-        ).update(status=Invitation.Status.SENT, sent_at=now)
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related(
+                "application__candidate", "application__job", "instrument_version"
+            )
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or (
+            invitation.email_status != Invitation.EmailStatus.PENDING
+        ):
+            return False
+        if not invitation.is_open or not invitation.token_salt:
+            invitation.email_status = Invitation.EmailStatus.NOT_REQUESTED
+            invitation.email_due_at = None
+            invitation.save(
+                update_fields=["email_status", "email_due_at", "updated_at"]
+            )
+            return False
+        candidate = invitation.application.candidate
+        with translation.override(invitation.language):
+            context = {
+                "candidate": candidate,
+                "job": invitation.application.job,
+                "url": token_url(invitation_token(invitation)),
+                "expires_at": invitation.expires_at,
+                "minutes": _minutes_allowed(invitation),
+            }
+            subject = _("Your questionnaire for %(job)s") % {
+                "job": invitation.application.job.title
+            }
+            body = render_to_string("emails/invitation.txt", context)
+        invitation.email_attempts += 1
+        try:
+            send_mail(subject, body, None, [candidate.email])
+        except (OSError, SMTPException) as error:
+            failed = invitation.email_attempts >= settings.CRIBA_EMAIL_MAX_ATTEMPTS
+            invitation.email_error = f"{type(error).__name__}: {error}"[:200]
+            invitation.email_status = (
+                Invitation.EmailStatus.FAILED
+                if failed
+                else Invitation.EmailStatus.PENDING
+            )
+            invitation.email_due_at = (
+                None if failed else now + _email_backoff(invitation.email_attempts)
+            )
+            invitation.save(
+                update_fields=[
+                    "email_attempts",
+                    "email_error",
+                    "email_status",
+                    "email_due_at",
+                    "updated_at",
+                ]
+            )
+            logger.warning(
+                "Invitation email %s failed (attempt %s): %s",
+                invitation_id,
+                invitation.email_attempts,
+                type(error).__name__,
+            )
+            return False
+        invitation.email_status = Invitation.EmailStatus.SENT
+        invitation.email_error = ""
+        invitation.email_due_at = None
+        invitation.sent_at = now
+        if invitation.status == Invitation.Status.CREATED:
+            invitation.status = Invitation.Status.SENT
+        invitation.save(
+            update_fields=[
+                "email_attempts",
+                "email_error",
+                "email_status",
+                "email_due_at",
+                "sent_at",
+                "status",
+                "updated_at",
+            ]
+        )
         audit_record(
             actor=None,
             action=AuditEvent.Action.INVITATION_SENT,
             obj=invitation,
             job=invitation.application.job,
-            data={"to": candidate.email},
+            data={"attempt": invitation.email_attempts},
         )
-        _event_record(
-            "invitation.sent",
-            now,
-            invitation_id=invitation.pk,
-            application_id=invitation.application_id,
-            expires_at=invitation.expires_at.isoformat(),
+        event_record(
+            type=OutboxEvent.Type.INVITATION_SENT,
+            now=now,
+            data={
+                "invitation_id": invitation.pk,
+                "application_id": invitation.application_id,
+                "expires_at": invitation.expires_at.isoformat(),
+            },
         )
     return True
 
 
+def invitation_emails_sweep(*, now: datetime | None = None) -> int:
+    """Enqueue every pending email whose next attempt is due; returns how many."""
+    now = now or timezone.now()
+    due = Invitation.objects.filter(
+        email_status=Invitation.EmailStatus.PENDING, email_due_at__lte=now
+    ).values_list("pk", flat=True)
+    return sum(invitation_email_enqueue(pk) for pk in due[:1000])
+
+
+def _open_invitation_for_update(invitation: Invitation) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("application__job")
+        .get(pk=invitation.pk)
+    )
+    if invitation.is_finished:
+        raise Conflict(
+            _("This questionnaire has already been submitted."),
+            code="already_submitted",
+        )
+    if invitation.status == Invitation.Status.REVOKED:
+        raise Conflict(_("This invitation was withdrawn."), code="revoked")
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, user) -> Invitation:
+    """Email the same link again (after a failed send, or on request)."""
+    invitation = _open_invitation_for_update(invitation)
+    if invitation.is_expired():
+        raise Gone(_("This invitation has expired; extend it first."), code="expired")
+    if not invitation.token_salt:
+        raise Conflict(
+            _("This link can no longer be shown; revoke it and invite again."),
+            code="link_unavailable",
+        )
+    now = timezone.now()
+    invitation.email_status = Invitation.EmailStatus.PENDING
+    invitation.email_due_at = now
+    invitation.email_attempts = 0
+    invitation.email_error = ""
+    invitation.save(
+        update_fields=[
+            "email_status",
+            "email_due_at",
+            "email_attempts",
+            "email_error",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.INVITATION_RESENT,
+        obj=invitation,
+        job=invitation.application.job,
+    )
+    transaction.on_commit(lambda: invitation_email_enqueue(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def invitation_extend(*, invitation: Invitation, user, days: int) -> Invitation:
+    """Give the candidate more days to start; an expired, unstarted link revives."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+        raise Invalid(
+            _("Extend by 1 to 90 days."),
+            code="bad_validity",
+            fields={"days": [_("Between 1 and 90.")]},
+        )
+    invitation = _open_invitation_for_update(invitation)
+    now = timezone.now()
+    previous = invitation.expires_at
+    invitation.expires_at = max(now, previous) + timedelta(days=days)
+    if invitation.status == Invitation.Status.EXPIRED:
+        invitation.status = (
+            Invitation.Status.OPENED
+            if invitation.opened_at
+            else Invitation.Status.SENT
+            if invitation.sent_at
+            else Invitation.Status.CREATED
+        )
+    invitation.save(update_fields=["expires_at", "status", "updated_at"])
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.INVITATION_EXTENDED,
+        obj=invitation,
+        job=invitation.application.job,
+        data={
+            "days": days,
+            "previous": previous.isoformat(),
+            "expires_at": invitation.expires_at.isoformat(),
+        },
+    )
+    return invitation
+
+
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, user) -> Invitation:
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    """Withdraw the link; it stops working at once. Revoking twice is harmless."""
+    invitation = Invitation.objects.select_for_update(of=("self",)).get(
+        pk=invitation.pk
+    )
     if invitation.is_finished:
-        raise DomainError(
+        raise Conflict(
             _("A submitted questionnaire cannot be revoked."),
             code="already_submitted",
-            status=409,
         )
     if invitation.status == Invitation.Status.REVOKED:
         return invitation
     invitation.status = Invitation.Status.REVOKED
     invitation.revoked_at = timezone.now()
     invitation.session_nonce = ""
-    invitation.save(update_fields=["status", "revoked_at", "session_nonce"])
+    if invitation.email_status == Invitation.EmailStatus.PENDING:
+        invitation.email_status = Invitation.EmailStatus.NOT_REQUESTED
+        invitation.email_due_at = None
+    invitation.save(
+        update_fields=[
+            "status",
+            "revoked_at",
+            "session_nonce",
+            "email_status",
+            "email_due_at",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=user,
         action=AuditEvent.Action.INVITATION_REVOKED,
@@ -239,20 +441,13 @@ def invitations_expire(*, now: datetime | None = None) -> int:
     """Mark unstarted invitations past their expiry as expired."""
     now = now or timezone.now()
     return Invitation.objects.filter(
-        status__in=[
-            Invitation.Status.CREATED,
-            Invitation.Status.SENT,
-            Invitation.Status.OPENED,
-        ],
+        status__in=Invitation.UNSTARTED_STATUSES,
+        started_at__isnull=True,
         expires_at__lte=now,
-    ).update(status=Invitation.Status.EXPIRED)
+    ).update(status=Invitation.Status.EXPIRED, updated_at=now)
 
 
 # --- taking a questionnaire --------------------------------------------------
-
-
-class TokenProblem(DomainError):  # noqa: N818 - a reason, not a crash
-    """Why a link cannot be used; carries the page's HTTP status."""
 
 
 def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitation:
@@ -268,19 +463,16 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitati
         else None
     )
     if invitation is None:
-        raise TokenProblem(_("This link is not valid."), code="unknown", status=404)
+        raise NotFound(_("This link is not valid."), code="unknown")
     if invitation.status == Invitation.Status.REVOKED:
-        raise TokenProblem(
-            _("This invitation was withdrawn."), code="revoked", status=410
-        )
+        raise Gone(_("This invitation was withdrawn."), code="revoked")
     if invitation.is_finished:
-        raise TokenProblem(
+        raise Conflict(
             _("This questionnaire has already been submitted."),
             code="submitted",
-            status=409,
         )
     if invitation.is_expired(now):
-        raise TokenProblem(_("This link has expired."), code="expired", status=410)
+        raise Gone(_("This link has expired."), code="expired")
     return invitation
 
 
@@ -291,13 +483,15 @@ def invitation_open(*, invitation: Invitation, now: datetime | None = None) -> N
         changed = Invitation.objects.filter(
             pk=invitation.pk,
             status__in=[Invitation.Status.CREATED, Invitation.Status.SENT],
-        ).update(status=Invitation.Status.OPENED, opened_at=now)
+        ).update(status=Invitation.Status.OPENED, opened_at=now, updated_at=now)
         if changed == 1:
-            _event_record(
-                "invitation.opened",
-                now,
-                invitation_id=invitation.pk,
-                application_id=invitation.application_id,
+            event_record(
+                type=OutboxEvent.Type.INVITATION_OPENED,
+                now=now,
+                data={
+                    "invitation_id": invitation.pk,
+                    "application_id": invitation.application_id,
+                },
             )
 
 
@@ -311,24 +505,17 @@ def taking_start(
     """
     now = now or timezone.now()
     if not consent:
-        raise DomainError(
+        raise Invalid(
             _("Please confirm that you agree before starting."), code="no_consent"
         )
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status in {
-        Invitation.Status.REVOKED,
-        Invitation.Status.SUBMITTED,
-        Invitation.Status.SCORED,
-        Invitation.Status.EXPIRED,
-    }:
-        raise TokenProblem(
-            _("This questionnaire can no longer be taken."), code="closed", status=409
-        )
+    if not invitation.is_open:
+        raise Conflict(_("This questionnaire can no longer be taken."), code="closed")
     # The link may have expired since it was checked and no sweep has run yet.
     if invitation.is_expired(now):
-        raise TokenProblem(_("This link has expired."), code="expired", status=410)
+        raise Gone(_("This link has expired."), code="expired")
     if language not in invitation.instrument_version.languages:
-        raise DomainError(
+        raise Invalid(
             _("Please choose one of the offered languages."), code="bad_language"
         )
     if invitation.opened_at is None:
@@ -389,12 +576,8 @@ def taking_pages(invitation: Invitation) -> list[list[str]]:
 
 
 def _check_time(invitation: Invitation, now: datetime) -> None:
-    if invitation.deadline_at is not None and now > invitation.deadline_at + timedelta(
-        seconds=DEADLINE_GRACE_SECONDS
-    ):
-        raise DomainError(
-            _("The time for this questionnaire is over."), code="time_up", status=409
-        )
+    if invitation.deadline_passed(now):
+        raise Conflict(_("The time for this questionnaire is over."), code="time_up")
 
 
 def page_shown(*, invitation: Invitation, page: int, now: datetime | None = None):
@@ -417,7 +600,7 @@ def _clean_answers(
 ) -> dict[str, int]:
     pages = taking_pages(invitation)
     if not 0 <= page < len(pages):
-        raise DomainError(
+        raise Invalid(
             _("Page %(page)s does not exist.") % {"page": page + 1}, code="bad_page"
         )
     allowed = set(pages[page])
@@ -426,26 +609,26 @@ def _clean_answers(
     cleaned: dict[str, int] = {}
     for key, value in raw.items():
         if key not in allowed:
-            raise DomainError(
+            raise Invalid(
                 _("Unknown item %(key)s on this page.") % {"key": key},
                 code="unknown_item",
             )
         if value in (None, ""):
             continue
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise DomainError(
+            raise Invalid(
                 _("The answer to %(key)s must be a whole number.") % {"key": key},
                 code="bad_answer",
             )
         try:
             number = int(value)
         except ValueError:
-            raise DomainError(
+            raise Invalid(
                 _("The answer to %(key)s must be a whole number.") % {"key": key},
                 code="bad_answer",
             ) from None
         if not low <= number <= high:
-            raise DomainError(
+            raise Invalid(
                 _("The answer to %(key)s must be between %(low)s and %(high)s.")
                 % {"key": key, "low": low, "high": high},
                 code="out_of_range",
@@ -469,10 +652,9 @@ def answers_save(
     now = now or timezone.now()
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.IN_PROGRESS:
-        raise DomainError(
+        raise Conflict(
             _("This questionnaire is not open for answers."),
             code="not_in_progress",
-            status=409,
         )
     _check_time(invitation, now)
     cleaned = _clean_answers(invitation, page, answers)
@@ -504,6 +686,7 @@ def submission_submit(
         ).update(
             status=Invitation.Status.SUBMITTED,
             submitted_at=now,
+            updated_at=now,
             session_nonce="",
             timed_out=timed_out,
         )
@@ -511,16 +694,17 @@ def submission_submit(
             current = Invitation.objects.get(pk=invitation.pk)
             if current.is_finished:
                 return False
-            raise DomainError(
+            raise Conflict(
                 _("This questionnaire is not open for answers."),
                 code="not_in_progress",
-                status=409,
             )
-        _event_record(
-            "assessment.submitted",
-            now,
-            invitation_id=invitation.pk,
-            application_id=invitation.application_id,
+        event_record(
+            type=OutboxEvent.Type.ASSESSMENT_SUBMITTED,
+            now=now,
+            data={
+                "invitation_id": invitation.pk,
+                "application_id": invitation.application_id,
+            },
         )
         transaction.on_commit(lambda: scoring_enqueue(invitation.pk))
     return True
@@ -531,10 +715,8 @@ def submission_close_if_timed_out(
 ) -> bool:
     """Submit what was saved when the server-side deadline has passed."""
     now = now or timezone.now()
-    if (
-        invitation.status == Invitation.Status.IN_PROGRESS
-        and invitation.deadline_at is not None
-        and now > invitation.deadline_at + timedelta(seconds=DEADLINE_GRACE_SECONDS)
+    if invitation.status == Invitation.Status.IN_PROGRESS and (
+        invitation.deadline_passed(now)
     ):
         return submission_submit(invitation=invitation, now=now, timed_out=True)
     return False
@@ -542,17 +724,12 @@ def submission_close_if_timed_out(
 
 def scoring_enqueue(invitation_id: int) -> bool:
     """Hand a submission to the workers; a broker outage is logged, not raised."""
-    from assessments.tasks import questionnaire_score_task
-
     try:
-        questionnaire_score_task.apply_async(
+        current_app.send_task(
+            "assessments.tasks.questionnaire_score_task",
             args=[invitation_id],
             retry=True,
-            retry_policy={
-                "max_retries": 2,
-                "interval_start": 0.2,
-                "interval_step": 0.5,
-            },
+            retry_policy=ENQUEUE_RETRY_POLICY,
         )
     except Exception:
         logger.warning(

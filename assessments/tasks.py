@@ -23,6 +23,19 @@ def questionnaire_score_task(invitation_id: int) -> None:
     services.questionnaire_score(invitation_id=invitation_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def invitation_email_task(invitation_id: int) -> bool:
+    # Takes only the id: the link is derived in the worker, never carried by the
+    # broker. A failed send records its next due time in the database, where the
+    # sweeper below picks it up; the task itself never waits on a countdown.
+    return services.invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task(ignore_result=True)
+def invitation_emails_sweep_task() -> int:
+    return services.invitation_emails_sweep()
+
+
 @shared_task(ignore_result=True)
 def submissions_sweep_task() -> int:
     return services.submissions_sweep()

@@ -30,6 +30,16 @@ urlpatterns = [
         recruiter.invitation_revoke_view,
         name="invitation_revoke",
     ),
+    path(
+        "invitations/<int:pk>/resend/",
+        recruiter.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/<int:pk>/extend/",
+        recruiter.invitation_extend_view,
+        name="invitation_extend",
+    ),
     path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
     path("interviews/", recruiter.my_interviews, name="my_interviews"),
 ]

@@ -25,6 +25,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.submissions_sweep_task",
             "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
         },
+        "send-due-invitation-emails": {
+            "task": "assessments.tasks.invitation_emails_sweep_task",
+            "schedule": 30.0,
+        },
         "expire-invitations": {
             "task": "assessments.tasks.invitations_expire_task",
             "schedule": 3600.0,

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hiring.problems.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -276,6 +277,14 @@ CRIBA_INVITATION_DAYS = env_int("CRIBA_INVITATION_DAYS", 14, minimum=1, maximum=
 # A submission still unscored this long after submit is enqueued again.
 CRIBA_SWEEP_AFTER_SECONDS = env_int("CRIBA_SWEEP_AFTER_SECONDS", 120, minimum=1)
 CRIBA_SWEEP_EVERY_SECONDS = env_int("CRIBA_SWEEP_EVERY_SECONDS", 60, minimum=1)
+# A new candidate's personal data is kept this many days unless someone decides
+# otherwise (each candidate's own date is shown and editable).
+CRIBA_RETENTION_DAYS = env_int("CRIBA_RETENTION_DAYS", 365, minimum=1, maximum=3650)
+# An invitation email that cannot be sent is tried again (30 s, 1 min, 2 min ...
+# capped at an hour apart) this many times before the recruiter is told it failed.
+CRIBA_EMAIL_MAX_ATTEMPTS = env_int(
+    "CRIBA_EMAIL_MAX_ATTEMPTS", 12, minimum=1, maximum=50
+)
 CRIBA_HEARTBEAT_EVERY_SECONDS = env_int("CRIBA_HEARTBEAT_EVERY_SECONDS", 20, minimum=1)
 # The worker counts as alive while its last heartbeat is younger than this.
 CRIBA_HEARTBEAT_STALE_SECONDS = env_int("CRIBA_HEARTBEAT_STALE_SECONDS", 90, minimum=1)

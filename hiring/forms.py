@@ -36,3 +36,11 @@ class InvitationForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=_("Link valid for (days)"), min_value=1, max_value=365
     )
+
+
+class ExtendForm(forms.Form):
+    """Give a candidate more days to start the questionnaire."""
+
+    days = forms.IntegerField(
+        label=_("Extend by (days)"), min_value=1, max_value=90, initial=7
+    )

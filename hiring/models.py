@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -59,6 +61,14 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="job_external_id_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["updated_at", "id"], name="job_polling")]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
 
@@ -108,6 +118,17 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="candidate_external_id_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="candidate_polling"),
+            models.Index(fields=["email"], name="candidate_email"),
+        ]
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
 
@@ -174,6 +195,14 @@ class Application(models.Model):
                 ),
                 name="decision_has_who_when_why",
             ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="application_external_id_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="application_polling")
         ]
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -187,11 +216,17 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         DECISION_RECORDED = "decision.recorded", _("Decision recorded")
+        JOB_CREATED = "job.created", _("Job created")
+        JOB_UPDATED = "job.updated", _("Job updated")
+        CANDIDATE_CREATED = "candidate.created", _("Candidate created")
+        CANDIDATE_UPDATED = "candidate.updated", _("Candidate updated")
+        APPLICATION_CREATED = "application.created", _("Application created")
         REPORT_VIEWED = "report.viewed", _("Report viewed")
         INVITATION_CREATED = "invitation.created", _("Invitation created")
         INVITATION_SENT = "invitation.sent", _("Invitation sent")
         INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
         INVITATION_EXTENDED = "invitation.extended", _("Invitation extended")
+        INVITATION_RESENT = "invitation.resent", _("Invitation email resent")
         EXPORT = "data.exported", _("Data exported")
         ERASURE = "candidate.erased", _("Candidate erased")
 
@@ -228,16 +263,39 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only")
 
 
-class OutboxEvent(models.Model):
-    """An event written in the business transaction, relayed to webhooks later."""
+def new_message_id() -> str:
+    """A unique, sortable-enough message id; it becomes the `webhook-id` header."""
+    return f"msg_{uuid.uuid4().hex}"
 
-    type = models.CharField(max_length=60)
+
+class OutboxEvent(models.Model):
+    """An event written in the business transaction, relayed to webhooks later.
+
+    Written only through `hiring.events.event_record`.
+    """
+
+    class Type(models.TextChoices):
+        INVITATION_SENT = "invitation.sent", _("Invitation sent")
+        INVITATION_OPENED = "invitation.opened", _("Invitation opened")
+        ASSESSMENT_SUBMITTED = "assessment.submitted", _("Assessment submitted")
+        ASSESSMENT_SCORED = "assessment.scored", _("Assessment scored")
+        APPLICATION_DECIDED = "application.decided", _("Application decided")
+
+    message_id = models.CharField(max_length=40, unique=True, default=new_message_id)
+    type = models.CharField(max_length=60, choices=Type)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     payload = models.JSONField()
     relayed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(relayed_at__isnull=True),
+                name="outbox_not_relayed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.type} #{self.pk}"

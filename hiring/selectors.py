@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
+from hiring.errors import Forbidden, NotFound
 from hiring.models import (
     ROLE_CAPABILITIES,
     Application,
     AuditEvent,
+    Capability,
     Job,
     JobMember,
     Stage,
@@ -28,12 +31,32 @@ def job_role(*, user, job: Job) -> str | None:
     )
 
 
-def user_can(*, user, job: Job, capability: str) -> bool:
-    """Whether the user's role on this job grants the capability."""
+def job_capabilities(*, user, job: Job) -> frozenset[str]:
+    """What the user may do on the job (one query at most); administrators may do
+    everything, someone with no role on the job nothing."""
     if user_is_administrator(user):
-        return True
+        return frozenset(Capability.values)
     role = job_role(user=user, job=job)
-    return role is not None and capability in ROLE_CAPABILITIES[role]
+    return ROLE_CAPABILITIES.get(role, frozenset()) if role else frozenset()
+
+
+def job_require(*, user, job: Job, capability: str) -> frozenset[str]:
+    """The user's capabilities on the job, if they include ``capability``.
+
+    Raises NotFound for someone with no role on the job (never a hint that it
+    exists) and Forbidden for a team member whose role does not allow it.
+    """
+    if user_is_administrator(user):
+        return frozenset(Capability.values)
+    role = job_role(user=user, job=job)
+    if role is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    capabilities = ROLE_CAPABILITIES[role]
+    if capability not in capabilities:
+        raise Forbidden(
+            _("Your role on this job does not allow this."), code="not_allowed"
+        )
+    return capabilities
 
 
 def roles_with(capability: str) -> list[str]:

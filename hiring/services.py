@@ -1,23 +1,28 @@
-"""Writes of the hiring side: decisions, the audit log, worker heartbeats."""
+"""Writes of the hiring side: jobs, candidates, applications, decisions, the audit
+log and worker heartbeats. Pages, the API, commands and tasks all call these."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from hiring.models import Application, AuditEvent, Job, Stage, WorkerHeartbeat
-
-
-class DomainError(Exception):
-    """A request that breaks a rule of the domain; views turn it into a 4xx."""
-
-    status = 400
-
-    def __init__(self, message: str, *, code: str = "invalid", status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
+from hiring.errors import Conflict, Invalid
+from hiring.events import event_record
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    Job,
+    OutboxEvent,
+    Stage,
+    WorkerHeartbeat,
+)
 
 
 def audit_record(
@@ -38,6 +43,331 @@ def audit_record(
     )
 
 
+# --- shared checks -------------------------------------------------------------------
+
+
+def _clean_fields(model: type[models.Model], values: dict) -> dict:
+    """Strip text, reject unknown fields and check every value against the model's
+    own field rules; raises Invalid naming each field that is wrong."""
+    allowed = {f.name: f for f in model._meta.get_fields() if hasattr(f, "clean")}
+    problems: dict[str, list[str]] = {}
+    cleaned = {}
+    for name, value in values.items():
+        field = allowed.get(name)
+        if field is None:
+            problems[name] = [_("Unknown field.")]
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            cleaned[name] = field.clean(value, None)
+        except ValidationError as error:
+            problems[name] = [str(m) for m in error.messages]
+    if problems:
+        raise Invalid(_("Some fields are not valid."), fields=problems)
+    return cleaned
+
+
+def _external_id_taken(model: type[models.Model], external_id: str, pk=None) -> bool:
+    if not external_id:
+        return False
+    return model.objects.filter(external_id=external_id).exclude(pk=pk).exists()
+
+
+def _save_unique(obj: models.Model, **kwargs) -> None:
+    """Save; a clash on a unique key (a concurrent create of the same external id)
+    becomes a Conflict instead of a database error."""
+    try:
+        with transaction.atomic():
+            obj.save(**kwargs)
+    except IntegrityError as error:
+        raise Conflict(
+            _("Another record already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        ) from error
+
+
+def _upsert(model, *, external_id: str, create, update, lookup=None):
+    """Create or update by the ATS's external id, never making two rows, also when
+    two requests race: the loser of the insert finds the winner's row and updates
+    it."""
+    if not external_id or not str(external_id).strip():
+        raise Invalid(
+            _("An external id is required."),
+            code="external_id_required",
+            fields={"external_id": [_("This field is required.")]},
+        )
+    external_id = str(external_id).strip()
+    for _attempt in range(2):
+        existing = (
+            model.objects.select_for_update().filter(external_id=external_id).first()
+        )
+        if existing is not None:
+            return update(existing), False
+        try:
+            with transaction.atomic():
+                return create(), True
+        except Conflict:
+            continue
+    raise Conflict(_("Another request changed this record; try again."), code="busy")
+
+
+# --- jobs ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def job_create(*, actor=None, **fields) -> Job:
+    """Create a job: title (required), department, location, status, external_id."""
+    values = _clean_fields(Job, fields)
+    if not values.get("title"):
+        raise Invalid(
+            _("A job needs a title."), fields={"title": [_("This field is required.")]}
+        )
+    if _external_id_taken(Job, values.get("external_id", "")):
+        raise Conflict(
+            _("Another job already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        )
+    job = Job(**values)
+    _save_unique(job)
+    audit_record(
+        actor=actor, action=AuditEvent.Action.JOB_CREATED, obj=job, job=job, data={}
+    )
+    return job
+
+
+@transaction.atomic
+def job_update(*, job: Job, actor=None, **fields) -> Job:
+    """Change a job's fields; an external id may be set once and not taken over."""
+    values = _clean_fields(Job, fields)
+    if "title" in values and not values["title"]:
+        raise Invalid(
+            _("A job needs a title."), fields={"title": [_("This field is required.")]}
+        )
+    if _external_id_taken(Job, values.get("external_id", ""), pk=job.pk):
+        raise Conflict(
+            _("Another job already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        )
+    changed = sorted(k for k, v in values.items() if getattr(job, k) != v)
+    for name, value in values.items():
+        setattr(job, name, value)
+    _save_unique(job)
+    if changed:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.JOB_UPDATED,
+            obj=job,
+            job=job,
+            data={"fields": changed},
+        )
+    return job
+
+
+@transaction.atomic
+def job_upsert(*, external_id: str, actor=None, **fields) -> tuple[Job, bool]:
+    return _upsert(
+        Job,
+        external_id=external_id,
+        create=lambda: job_create(actor=actor, external_id=external_id, **fields),
+        update=lambda job: job_update(job=job, actor=actor, **fields),
+    )
+
+
+# --- candidates ----------------------------------------------------------------------
+
+
+def retention_default(today: date | None = None) -> date:
+    """How long a new candidate's personal data is kept unless someone decides
+    otherwise: ``CRIBA_RETENTION_DAYS`` from today."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=settings.CRIBA_RETENTION_DAYS)
+
+
+def _candidate_checks(values: dict) -> None:
+    if "email" in values:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            raise Invalid(
+                _("Enter a valid email address."),
+                fields={"email": [_("Enter a valid email address.")]},
+            ) from None
+        values["email"] = values["email"].lower()
+    for name in ("first_name", "last_name"):
+        if name in values and not values[name]:
+            raise Invalid(
+                _("A candidate needs a first and a last name."),
+                fields={name: [_("This field is required.")]},
+            )
+
+
+@transaction.atomic
+def candidate_create(*, actor=None, **fields) -> Candidate:
+    """Add a candidate (first_name, last_name, email required; phone,
+    preferred_language, external_id, retention_until optional)."""
+    values = _clean_fields(Candidate, fields)
+    missing = [n for n in ("first_name", "last_name", "email") if not values.get(n)]
+    if missing:
+        raise Invalid(
+            _("Some required fields are empty."),
+            fields={n: [_("This field is required.")] for n in missing},
+        )
+    _candidate_checks(values)
+    if _external_id_taken(Candidate, values.get("external_id", "")):
+        raise Conflict(
+            _("Another candidate already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        )
+    values.setdefault("retention_until", retention_default())
+    if values["retention_until"] is None:
+        values["retention_until"] = retention_default()
+    candidate = Candidate(**values)
+    _save_unique(candidate)
+    audit_record(actor=actor, action=AuditEvent.Action.CANDIDATE_CREATED, obj=candidate)
+    return candidate
+
+
+@transaction.atomic
+def candidate_update(*, candidate: Candidate, actor=None, **fields) -> Candidate:
+    values = _clean_fields(Candidate, fields)
+    _candidate_checks(values)
+    if candidate.erased_at is not None:
+        raise Conflict(_("This candidate's personal data was erased."), code="erased")
+    if _external_id_taken(Candidate, values.get("external_id", ""), pk=candidate.pk):
+        raise Conflict(
+            _("Another candidate already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        )
+    changed = sorted(k for k, v in values.items() if getattr(candidate, k) != v)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    _save_unique(candidate)
+    if changed:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CANDIDATE_UPDATED,
+            obj=candidate,
+            data={"fields": changed},
+        )
+    return candidate
+
+
+@transaction.atomic
+def candidate_upsert(
+    *, external_id: str, actor=None, **fields
+) -> tuple[Candidate, bool]:
+    return _upsert(
+        Candidate,
+        external_id=external_id,
+        create=lambda: candidate_create(actor=actor, external_id=external_id, **fields),
+        update=lambda candidate: candidate_update(
+            candidate=candidate, actor=actor, **fields
+        ),
+    )
+
+
+def candidate_by_email(email: str) -> Candidate | None:
+    """The candidate already known by this email (not erased), if any."""
+    return (
+        Candidate.objects.filter(email__iexact=email.strip(), erased_at__isnull=True)
+        .order_by("id")
+        .first()
+    )
+
+
+# --- applications --------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(
+    *, candidate: Candidate, job: Job, actor=None, external_id: str = "", **fields
+) -> Application:
+    """Put a candidate on a job's pipeline; one application per candidate and job."""
+    values = _clean_fields(Application, {"external_id": external_id, **fields})
+    if job.status == Job.Status.CLOSED:
+        raise Conflict(_("This job is closed."), code="job_closed")
+    if Application.objects.filter(candidate=candidate, job=job).exists():
+        raise Conflict(
+            _("This candidate already applied to this job."),
+            code="already_applied",
+        )
+    if _external_id_taken(Application, values.get("external_id", "")):
+        raise Conflict(
+            _("Another application already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        )
+    application = Application(candidate=candidate, job=job, **values)
+    try:
+        _save_unique(application)
+    except Conflict as clash:
+        raise Conflict(
+            _("This candidate already applied to this job."), code="already_applied"
+        ) from clash
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.APPLICATION_CREATED,
+        obj=application,
+        job=job,
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, actor=None, **fields
+) -> Application:
+    """Change the stage or the external id; decisions go through application_decide."""
+    unknown = set(fields) - {"stage", "external_id"}
+    if unknown:
+        raise Invalid(
+            _("Some fields are not valid."),
+            fields={name: [_("Cannot be changed here.")] for name in unknown},
+        )
+    values = _clean_fields(Application, fields)
+    if _external_id_taken(
+        Application, values.get("external_id", ""), pk=application.pk
+    ):
+        raise Conflict(
+            _("Another application already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        )
+    for name, value in values.items():
+        setattr(application, name, value)
+    _save_unique(application)
+    return application
+
+
+@transaction.atomic
+def application_upsert(
+    *, external_id: str, candidate: Candidate, job: Job, actor=None, **fields
+) -> tuple[Application, bool]:
+    def update(application: Application) -> Application:
+        if application.candidate_id != candidate.pk or application.job_id != job.pk:
+            raise Conflict(
+                _("This external id belongs to another candidate's application."),
+                code="external_id_taken",
+                fields={"external_id": [_("Already in use.")]},
+            )
+        return application_update(application=application, actor=actor, **fields)
+
+    return _upsert(
+        Application,
+        external_id=external_id,
+        create=lambda: application_create(
+            candidate=candidate, job=job, actor=actor, external_id=external_id, **fields
+        ),
+        update=update,
+    )
+
+
 _STAGE_FOR_DECISION = {
     Application.Decision.HIRE: Stage.HIRED,
     Application.Decision.REJECT: Stage.REJECTED,
@@ -48,17 +378,27 @@ _STAGE_FOR_DECISION = {
 def application_decide(
     *, application: Application, user, decision: str, reason: str
 ) -> Application:
-    """Record who decided what about an application, when and why; audited."""
-    reason = reason.strip()
+    """Record who decided what about an application, when and why; audited, and
+    announced to integrations as ``application.decided``."""
+    reason = (reason or "").strip()
     if decision not in Application.Decision.values:
-        raise DomainError(f"Unknown decision {decision!r}", code="unknown_decision")
+        raise Invalid(
+            _("Unknown decision %(decision)s.") % {"decision": decision},
+            code="unknown_decision",
+            fields={"decision": [_("Choose one of the offered decisions.")]},
+        )
     if not reason:
-        raise DomainError("A decision needs its reason", code="reason_required")
+        raise Invalid(
+            _("A decision needs its reason."),
+            code="reason_required",
+            fields={"reason": [_("This field is required.")]},
+        )
     application = Application.objects.select_for_update().get(pk=application.pk)
     previous = application.decision
+    now = timezone.now()
     application.decision = decision
     application.decided_by = user
-    application.decided_at = timezone.now()
+    application.decided_at = now
     application.decision_reason = reason
     if decision in _STAGE_FOR_DECISION:
         application.stage = _STAGE_FOR_DECISION[decision]
@@ -69,6 +409,18 @@ def application_decide(
         obj=application,
         job=application.job,
         data={"decision": decision, "previous": previous, "reason": reason},
+    )
+    event_record(
+        type=OutboxEvent.Type.APPLICATION_DECIDED,
+        now=now,
+        data={
+            "application_id": application.pk,
+            "job_id": application.job_id,
+            "external_id": application.external_id or None,
+            "decision": decision,
+            "stage": application.stage,
+            "decided_at": now.isoformat(),
+        },
     )
     return application
 

@@ -40,6 +40,25 @@ def _test_web_settings(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def sent_emails(request, monkeypatch):
+    """Outside tests/integration (which run a real worker), the invitation email is
+    sent the moment it would be enqueued, as an idle worker would; the ids are
+    recorded in the order they were handed over."""
+    handed_over: list[int] = []
+    if "integration" in request.node.path.parts:
+        return handed_over
+    from assessments import services
+
+    def send_inline(invitation_id: int) -> bool:
+        handed_over.append(invitation_id)
+        services.invitation_email_send(invitation_id=invitation_id)
+        return True
+
+    monkeypatch.setattr(services, "invitation_email_enqueue", send_inline)
+    return handed_over
+
+
 def service_missing(reason: str) -> None:
     """Skip a test whose service is absent, but fail it under CI=true."""
     if os.environ.get("CI", "").lower() == "true":

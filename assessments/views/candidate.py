@@ -35,7 +35,8 @@ from assessments.forms import (
     answers_from_post,
 )
 from assessments.models import Invitation, Response
-from hiring.services import DomainError
+from hiring.errors import Conflict, DomainError, Gone
+from hiring.problems import problem_status
 
 SESSION_KEY = "take"
 
@@ -362,8 +363,8 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     """What the questionnaire is, consent and Start; only POST changes anything."""
     try:
         invitation = services.invitation_for_token(token)
-    except services.TokenProblem as problem:
-        return _problem_page(request, problem.code, problem.status)
+    except DomainError as problem:
+        return _problem_page(request, problem.code, problem_status(problem))
     version = invitation.instrument_version
     languages = version.languages
 
@@ -380,8 +381,8 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
                     language=form.cleaned_data["language"],
                     consent=form.cleaned_data["consent"],
                 )
-            except services.TokenProblem as problem:
-                return _problem_page(request, problem.code, problem.status)
+            except (Conflict, Gone) as problem:
+                return _problem_page(request, problem.code, problem_status(problem))
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
@@ -454,18 +455,18 @@ def page(request: HttpRequest, number: int) -> HttpResponse:
                 page=number - 1,
                 answers=answers_from_post(request.POST),
             )
+        except Conflict:
+            # Time ran out or the attempt closed between the checks.
+            services.submission_close_if_timed_out(invitation=invitation)
+            return redirect("take:done")
         except DomainError as error:
-            if error.status == 409:
-                # Time ran out or the attempt closed between the checks.
-                services.submission_close_if_timed_out(invitation=invitation)
-                return redirect("take:done")
             return _render_page(
                 request,
                 invitation,
                 pages,
                 number,
                 error=error.message,
-                status=error.status,
+                status=problem_status(error),
             )
         if _deadline_reached(invitation):
             # The page was sent as the time ran out (the countdown submits it):
@@ -517,11 +518,11 @@ def autosave(request: HttpRequest) -> HttpResponse:
             return _problem_json(
                 "time_up", 409, error.message, next=reverse("take:done")
             )
-        if error.status == 409:
+        if isinstance(error, Conflict):
             return _problem_json(
                 "submitted", 409, error.message, next=reverse("take:done")
             )
-        return _problem_json("invalid", error.status, error.message)
+        return _problem_json("invalid", problem_status(error), error.message)
     return JsonResponse({"saved": saved, "seconds_left": invitation.seconds_left()})
 
 

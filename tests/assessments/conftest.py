@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import services
+from assessments.tokens import invitation_token
 
 
 @pytest.fixture
@@ -17,9 +18,10 @@ def scoring_calls(monkeypatch):
 @pytest.fixture
 def invited(application, alice, instrument_version):
     """(invitation, token) for the starter questionnaire."""
-    return services.invitation_create(
+    invitation = services.invitation_create(
         application=application, user=alice, instrument_version=instrument_version
     )
+    return invitation, invitation_token(invitation)
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def test_it_rejects_an_unknown_item_key():
         spec.item_index("zz")
 
 
-def test_it_documents_the_long_string_limit():
+def test_it_documents_the_longstring_limit():
     thresholds = ValidityThresholds()
     assert thresholds.longstring_limit(8) == 6
     assert thresholds.longstring_limit(60) == 30

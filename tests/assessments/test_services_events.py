@@ -18,7 +18,7 @@ def test_it_records_sent_opened_and_submitted(
 ):
     monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, _ = services.invitation_create(application=application, user=alice)
+        invitation = services.invitation_create(application=application, user=alice)
     services.invitation_open(invitation=invitation)
     services.invitation_open(invitation=invitation)
     services.taking_start(invitation=invitation, language="en", consent=True)

@@ -30,7 +30,7 @@ def _complete(invitation, *, answer=None, seed=7):
 @pytest.fixture
 def submitted(application, alice, instrument_version, monkeypatch):
     monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
-    invitation, _ = services.invitation_create(
+    invitation = services.invitation_create(
         application=application, user=alice, send=False
     )
     return _complete(invitation)
@@ -71,7 +71,7 @@ def test_it_writes_nothing_more_when_scored_twice(submitted):
 def test_it_ignores_invitations_not_yet_submitted(
     application, alice, instrument_version
 ):
-    invitation, _ = services.invitation_create(
+    invitation = services.invitation_create(
         application=application, user=alice, send=False
     )
     assert results_compute_and_store(invitation_ids=[invitation.pk]) == []
@@ -80,7 +80,7 @@ def test_it_ignores_invitations_not_yet_submitted(
 
 def test_it_flags_a_straight_liner(application, alice, instrument_version, monkeypatch):
     monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
-    invitation, _ = services.invitation_create(
+    invitation = services.invitation_create(
         application=application, user=alice, send=False
     )
     invitation = _complete(invitation, answer=3)

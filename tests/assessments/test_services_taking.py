@@ -8,13 +8,14 @@ from django.utils import timezone
 from assessments import services
 from assessments.definitions import all_item_keys
 from assessments.models import Invitation, PageTiming, Response
+from hiring.errors import DomainError
 from hiring.models import OutboxEvent
-from hiring.services import DomainError
+from hiring.problems import problem_status
 
 
 @pytest.fixture
 def invitation(application, alice, instrument_version):
-    invitation, _ = services.invitation_create(
+    invitation = services.invitation_create(
         application=application,
         user=alice,
         instrument_version=instrument_version,
@@ -106,7 +107,7 @@ def test_it_saves_nothing_of_a_page_with_a_bad_answer(started, answer, code):
             invitation=started, page=0, answers={page[0]: 3, page[1]: answer}
         )
     assert error.value.code == code
-    assert error.value.status == 400
+    assert problem_status(error.value) == 400
     assert page[1] in error.value.message
     assert not Response.objects.exists()
 
@@ -130,21 +131,21 @@ def test_it_refuses_a_page_that_does_not_exist(started):
 def test_it_refuses_answers_before_the_start(invitation):
     with pytest.raises(DomainError) as error:
         services.answers_save(invitation=invitation, page=0, answers={})
-    assert error.value.status == 409
+    assert problem_status(error.value) == 409
 
 
 def test_it_accepts_a_save_within_the_grace_after_the_deadline(started):
     key = services.taking_pages(started)[0][0]
-    now = started.deadline_at + timedelta(seconds=services.DEADLINE_GRACE_SECONDS)
+    now = started.deadline_at + timedelta(seconds=Invitation.DEADLINE_GRACE_SECONDS)
     assert services.answers_save(invitation=started, page=0, answers={key: 3}, now=now)
 
 
 def test_it_refuses_a_save_after_the_deadline_and_grace(started):
     key = services.taking_pages(started)[0][0]
-    now = started.deadline_at + timedelta(seconds=services.DEADLINE_GRACE_SECONDS + 1)
+    now = started.deadline_at + timedelta(seconds=Invitation.DEADLINE_GRACE_SECONDS + 1)
     with pytest.raises(DomainError) as error:
         services.answers_save(invitation=started, page=0, answers={key: 3}, now=now)
-    assert (error.value.code, error.value.status) == ("time_up", 409)
+    assert (error.value.code, problem_status(error.value)) == ("time_up", 409)
     assert not Response.objects.exists()
 
 

@@ -10,11 +10,15 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Invitation
+from assessments.tokens import invitation_token
 
 
 @pytest.fixture
 def invited(application, alice, instrument_version):
-    return services.invitation_create(application=application, user=alice, send=False)
+    invitation = services.invitation_create(
+        application=application, user=alice, send=False
+    )
+    return invitation, invitation_token(invitation)
 
 
 def _post_start(client, token, *, secure, **headers):

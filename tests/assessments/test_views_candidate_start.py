@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Invitation
+from assessments.tokens import invitation_token
 
 
 def landing_url(token: str) -> str:
@@ -40,12 +41,13 @@ def test_it_shows_what_the_questionnaire_is(client, invited):
 
 
 def test_it_shows_the_time_with_the_extra_time(client, application, instrument_version):
-    _, token = services.invitation_create(
+    _invitation = services.invitation_create(
         application=application,
         user=None,
         instrument_version=instrument_version,
         extra_time_percent=100,
     )
+    token = invitation_token(_invitation)
     page = client.get(landing_url(token)).content.decode()
     assert "50 minutes" in page
     assert "25 minutes plus 100 %" in page
@@ -113,7 +115,8 @@ def test_it_offers_the_invitation_language_first(
 ):
     application.candidate.preferred_language = "es"
     application.candidate.save()
-    _, token = services.invitation_create(application=application, user=alice)
+    _invitation = services.invitation_create(application=application, user=alice)
+    token = invitation_token(_invitation)
     response = client.get(landing_url(token))
     page = response.content.decode()
     assert '<html lang="es">' in page

@@ -64,7 +64,7 @@ def test_it_lists_every_scale_in_a_table(client, alice, result):
 def test_it_explains_each_raised_validity_flag_in_plain_words(client, alice, job):
     result = QuestionnaireResultFactory(
         invitation__application__job=job,
-        validity=validity(long_string=(14, True), speed=(1.4, True), irv=(0.9, False)),
+        validity=validity(longstring=(14, True), speed=(1.4, True), irv=(0.9, False)),
         validity_status="invalid",
     )
 
@@ -149,7 +149,7 @@ def test_it_renders_a_result_the_scoring_engine_wrote(
     from assessments.results import results_compute_and_store
 
     monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
-    invitation, _ = services.invitation_create(
+    invitation = services.invitation_create(
         application=application, user=alice, send=False
     )
     services.taking_start(invitation=invitation, language="en", consent=True)

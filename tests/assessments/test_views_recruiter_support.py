@@ -130,7 +130,7 @@ def scale_score(t, *, raw_mean=3.9, sem=4.0):
 def validity(**flags):
     """All nine indices unflagged, except those given as `name=(value, flag)`."""
     names = [
-        "long_string",
+        "longstring",
         "irv",
         "even_odd",
         "mahalanobis",
@@ -162,7 +162,7 @@ class QuestionnaireResultFactory(factory.django.DjangoModelFactory):
             "blame": scale_score(45, raw_mean=1.9),
         }
     )
-    validity = factory.LazyFunction(lambda: validity(long_string=(14, True)))
+    validity = factory.LazyFunction(lambda: validity(longstring=(14, True)))
     validity_status = "questionable"
     composite = 0.49
     band = "fit"

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Invitation, Response
-from assessments.services import invitation_create, invitation_url, taking_pages
+from assessments.services import invitation_create, taking_pages
+from assessments.tokens import invitation_token, token_url
 from tests.e2e.taking import (
     MOBILE,
     answer_rest_and_submit,
@@ -48,15 +49,14 @@ def assert_items_are_fieldsets_with_legends(page) -> None:
 def test_it_resumes_on_a_phone_with_every_answer_kept(
     transactional_db, site, new_context, quiet_broker, instrument_version, application
 ):
-    invitation, token = invitation_create(
-        application=application, user=None, send=False
-    )
+    invitation = invitation_create(application=application, user=None, send=False)
+    token = invitation_token(invitation)
     pages = taking_pages(invitation)
     answers = careful_answers(instrument_version.definition)
     context = new_context(**MOBILE)
 
     page = context.new_page()
-    page.goto(invitation_url(token))
+    page.goto(token_url(token))
     assert_fits_the_phone(page)
     start(page)
     assert page.url == f"{site}/take/session/page/1/"

@@ -324,9 +324,7 @@ def answered_invitation(instrument_version, application, alice):
         taking_start,
     )
 
-    invitation, _token = invitation_create(
-        application=application, user=alice, send=False
-    )
+    invitation = invitation_create(application=application, user=alice, send=False)
     taking_start(invitation=invitation, language="en", consent=True)
     answers = careful_answers(instrument_version.definition)
     for number, keys in enumerate(taking_pages(invitation)):

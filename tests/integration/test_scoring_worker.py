@@ -10,6 +10,7 @@ import pytest
 
 from assessments.models import Invitation, QuestionnaireResult
 from assessments.services import submission_submit, submissions_sweep
+from assessments.tokens import invitation_token
 from tests.integration.conftest import (
     careful_answers,
     celery_broker,
@@ -120,7 +121,9 @@ def test_it_scores_once_a_submission_made_while_the_broker_was_down(
         },
     }
 
-    _, token = invitation_create(application=application, user=alice, send=False)
+    _invitation = invitation_create(application=application, user=alice, send=False)
+
+    token = invitation_token(_invitation)
     own_redis.start()
     with celery_broker(own_redis.url):
         own_redis.stop()

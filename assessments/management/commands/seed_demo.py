@@ -18,8 +18,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.models import AssessmentPlan, Instrument
+from assessments.services import (
+    answers_save,
+    invitation_create,
+    invitation_email_send,
+    page_shown,
+    submission_submit,
+    taking_pages,
+    taking_start,
+)
 from hiring.models import Application, Candidate, Job, JobMember, JobRole, Stage
-from hiring.services import application_decide
+from hiring.services import (
+    application_create,
+    application_decide,
+    candidate_create,
+    job_create,
+)
 
 INSTRUMENT_SLUG = "sales-drive"
 SEED = 20240601
@@ -212,8 +227,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool = False, **options):
-        from assessments.models import Instrument
-
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates users with published passwords; it runs only with "
@@ -262,17 +275,14 @@ class Command(BaseCommand):
         return user
 
     def _job(self, spec: dict, users: dict, instrument):
-        from assessments.models import AssessmentPlan
-
-        job, created = Job.objects.get_or_create(
-            title=spec["title"],
-            defaults={
-                "department": spec["department"],
-                "location": spec["location"],
-                "status": Job.Status.OPEN,
-            },
-        )
-        if created:
+        job = Job.objects.filter(title=spec["title"]).first()
+        if job is None:
+            job = job_create(
+                title=spec["title"],
+                department=spec["department"],
+                location=spec["location"],
+                status=Job.Status.OPEN,
+            )
             self.created.append(f"job {job.title}")
         for demo_user in USERS:
             if demo_user.role is not None:
@@ -297,21 +307,20 @@ class Command(BaseCommand):
     def _candidate(
         self, spec: DemoCandidate, job: Job, users: dict, rng: random.Random
     ) -> None:
-        person, created = Candidate.objects.get_or_create(
-            email=spec.email,
-            defaults={
-                "first_name": spec.first_name,
-                "last_name": spec.last_name,
-                "preferred_language": spec.language,
-                "retention_until": (timezone.now() + timedelta(days=365)).date(),
-            },
-        )
-        if created:
+        person = Candidate.objects.filter(email=spec.email).first()
+        if person is None:
+            person = candidate_create(
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=spec.email,
+                preferred_language=spec.language,
+            )
             self.created.append(f"candidate {person.full_name}")
-        application, created = Application.objects.get_or_create(
-            candidate=person, job=job, defaults={"stage": spec.stage}
-        )
-        if created:
+        application = Application.objects.filter(candidate=person, job=job).first()
+        if application is None:
+            application = application_create(
+                candidate=person, job=job, stage=spec.stage
+            )
             self.created.append(f"application {person.full_name} for {job.title}")
         if spec.rejected_because and not application.decision:
             application_decide(
@@ -327,31 +336,23 @@ class Command(BaseCommand):
     def _questionnaire(
         self, spec: DemoCandidate, application: Application, recruiter, rng
     ) -> None:
-        from assessments.services import (
-            answers_save,
-            invitation_create,
-            invitation_email_send,
-            invitation_url,
-            page_shown,
-            submission_submit,
-            taking_pages,
-            taking_start,
-        )
-
-        invitation, token = invitation_create(
-            application=application, user=recruiter, send=False
-        )
         name = application.candidate.full_name
         if spec.questionnaire == "sent":
-            invitation_email_send(invitation.pk, token)
-            self.links.append((name, invitation_url(token)))
+            invitation = invitation_create(application=application, user=recruiter)
+            # Sent here and now rather than by the worker, so the demo shows a
+            # sent invitation even before the worker starts.
+            invitation_email_send(invitation_id=invitation.pk)
+            self.links.append((name, application.pk))
             self.created.append(f"invitation sent to {name}")
             return
+        invitation = invitation_create(
+            application=application, user=recruiter, send=False
+        )
         answers = answers_for(invitation.instrument_version.definition, spec, rng)
         pages = taking_pages(invitation)
         if spec.questionnaire == "in_progress":
             pages = pages[:2]
-            self.links.append((name, invitation_url(token)))
+            self.links.append((name, application.pk))
         # A careful candidate reads for about six seconds an item, a careless one
         # clicks through in one; the speed check sees the difference.
         per_item = 1.0 if spec.questionnaire == "careless" else rng.uniform(5, 8)
@@ -383,8 +384,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
         else:
             self.stdout.write("The demo data is already in place; nothing added.")
-        for name, url in self.links:
-            self.stdout.write(f"Candidate link for {name}: {url}")
+        for name, application_id in self.links:
+            self.stdout.write(
+                f"{name}'s private link is on {settings.CRIBA_BASE_URL}"
+                f"/applications/{application_id}/ (signed in as rita)"
+            )
         self.stdout.write("Demo users (for this local demo only):")
         for user in USERS:
             role = user.role.label if user.role else "no role"

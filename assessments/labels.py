@@ -1,0 +1,119 @@
+"""The words a recruiter reads for the engine's keys: band names, validity statuses,
+validity checks and the sentence that says what a raised flag means.
+
+The keys are the engine's own (`assessments.scoring`); everything here is
+translated at the moment it is called.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def band_label(key: str) -> str:
+    labels = {
+        "strong_fit": _("Strong fit"),
+        "fit": _("Fit"),
+        "borderline": _("Borderline"),
+        "not_recommended": _("Not recommended"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()
+
+
+def validity_status_label(key: str) -> str:
+    labels = {
+        "valid": _("Valid"),
+        "questionable": _("Questionable"),
+        "invalid": _("Invalid"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()
+
+
+def validity_index_label(name: str) -> str:
+    labels = {
+        "longstring": _("Same answer in a row"),
+        "irv": _("Variability of the answers"),
+        "even_odd": _("Even-odd consistency"),
+        "mahalanobis": _("Unusual answer pattern"),
+        "speed": _("Answering speed"),
+        "instructed": _("Instruction items"),
+        "infrequency": _("Implausible statements"),
+        "impression": _("Favourable self-description"),
+        "consistency": _("Pairs of statements with the same meaning"),
+    }
+    return labels.get(name) or name.replace("_", " ").capitalize()
+
+
+def _count(value) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(value)
+
+
+def validity_sentence(name: str, value) -> str:
+    """One plain sentence that says what a raised validity flag means."""
+    n = _count(value)
+    if name == "longstring" and n is not None:
+        return ngettext(
+            "Gave the same answer to %(n)s statement in a row.",
+            "Gave the same answer to %(n)s statements in a row.",
+            n,
+        ) % {"n": n}
+    if name == "instructed" and n is not None:
+        return ngettext(
+            "Missed %(n)s instruction such as “choose Agree for this statement”.",
+            "Missed %(n)s instructions such as “choose Agree for this statement”.",
+            n,
+        ) % {"n": n}
+    if name == "infrequency" and n is not None:
+        return ngettext(
+            "Agreed with %(n)s statement that almost nobody can truthfully agree with.",
+            "Agreed with %(n)s statements that almost nobody can truthfully agree "
+            "with.",
+            n,
+        ) % {"n": n}
+    if name == "impression" and n is not None:
+        return ngettext(
+            "Gave %(n)s extremely favourable answer to statements that detect an "
+            "overly positive self-description.",
+            "Gave %(n)s extremely favourable answers to statements that detect an "
+            "overly positive self-description.",
+            n,
+        ) % {"n": n}
+    sentences = {
+        "longstring": _("Gave the same answer to many statements in a row."),
+        "irv": _(
+            "Answers varied very little across the questionnaire, as if given "
+            "without reading the statements."
+        ),
+        "even_odd": _(
+            "Answered statements of the same scale differently in the two halves "
+            "of the questionnaire."
+        ),
+        "mahalanobis": _(
+            "Gave a pattern of answers that is very unusual compared with the norm "
+            "group."
+        ),
+        "speed": _(
+            "Answered at least one page faster than 2 seconds per statement, too "
+            "fast to read them."
+        ),
+        "instructed": _(
+            "Missed instructions such as “choose Agree for this statement”."
+        ),
+        "infrequency": _(
+            "Agreed with statements that almost nobody can truthfully agree with."
+        ),
+        "impression": _(
+            "Gave many extremely favourable answers to statements that detect an "
+            "overly positive self-description."
+        ),
+        "consistency": _(
+            "Gave contradictory answers to pairs of statements that mean the same "
+            "thing."
+        ),
+    }
+    return sentences.get(name) or _("The “%(name)s” check was flagged.") % {
+        "name": name
+    }

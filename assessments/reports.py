@@ -1,0 +1,316 @@
+"""Read models: what a page or an API response shows, built once for every surface.
+
+Each function checks what the user may do on the job (`hiring.selectors`), reads
+through the assessment selectors, and returns plain dataclasses. Reading a report
+writes its `report.viewed` audit row here, so a page view and an API read are
+audited the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assessments.labels import (
+    band_label,
+    validity_index_label,
+    validity_sentence,
+    validity_status_label,
+)
+from assessments.models import QuestionnaireResult
+from assessments.selectors import (
+    application_with_invitations,
+    applications_with_latest_results,
+    results_on_jobs_of,
+)
+from assessments.statistics import band_explanation_text, composite_sem, results_compare
+from hiring.errors import NotFound
+from hiring.models import Application, AuditEvent, Capability, Job
+from hiring.selectors import decision_history, job_require, jobs_visible_to
+from hiring.services import audit_record
+
+
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+# --- the questionnaire report --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScaleRow:
+    key: str
+    name: str
+    lower_is_better: bool
+    missing: bool
+    raw_mean: float | None
+    t: float | None
+    t_low: float | None
+    t_high: float | None
+    percentile: float | None
+    sten: int | None
+
+
+@dataclass(frozen=True)
+class ValidityCheck:
+    name: str
+    label: str
+    value: float | None
+    flag: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Contribution:
+    scale: str
+    name: str
+    weight: float | None
+    z: float | None
+    contribution: float | None
+
+
+@dataclass(frozen=True)
+class QuestionnaireReport:
+    result: QuestionnaireResult
+    application: Application
+    capabilities: frozenset[str]
+    language: str
+    rows: list[ScaleRow]
+    checks: list[ValidityCheck]
+    validity_label: str
+    band_label: str
+    contributions: list[Contribution]
+    band_sentences: list[str]
+    nearest_cut: float | None
+    nearest_cut_label: str
+    distance_to_cut: float | None
+    provisional: bool
+
+    @property
+    def flags(self) -> list[ValidityCheck]:
+        return [check for check in self.checks if check.flag]
+
+    @property
+    def job(self) -> Job:
+        return self.application.job
+
+    @property
+    def candidate(self):
+        return self.application.candidate
+
+
+def _scale_rows(result: QuestionnaireResult, language: str) -> list[ScaleRow]:
+    version = result.invitation.instrument_version
+    definitions = {s["key"]: s for s in version.definition.get("scales", [])}
+    # The instrument's order first, then anything only the result knows.
+    keys = [key for key in definitions if key in result.scales]
+    keys += [key for key in result.scales if key not in definitions]
+    rows = []
+    for key in keys:
+        data = result.scales[key] or {}
+        rows.append(
+            ScaleRow(
+                key=key,
+                name=version.scale_name(key, language),
+                lower_is_better=not definitions.get(key, {}).get(
+                    "higher_is_better", True
+                ),
+                missing=bool(data.get("missing")) or data.get("t") is None,
+                raw_mean=data.get("raw_mean"),
+                t=data.get("t"),
+                t_low=data.get("t_low"),
+                t_high=data.get("t_high"),
+                percentile=data.get("percentile"),
+                sten=data.get("sten"),
+            )
+        )
+    return rows
+
+
+def _contribution_weights(explanation: dict) -> dict[str, float]:
+    return {
+        item["scale"]: item["weight"]
+        for item in explanation.get("contributions") or []
+        if item.get("weight") is not None
+    }
+
+
+def questionnaire_report_build(
+    result: QuestionnaireResult,
+    *,
+    capabilities: frozenset[str] = frozenset(),
+    language: str | None = None,
+) -> QuestionnaireReport:
+    """The report of a result already read through `results_on_jobs_of`; no checks,
+    no audit: callers use `questionnaire_report`."""
+    language = _language(language)
+    application = result.invitation.application
+    version = result.invitation.instrument_version
+    explanation = result.explanation or {}
+    checks = [
+        ValidityCheck(
+            name=name,
+            label=validity_index_label(name),
+            value=(data or {}).get("value"),
+            flag=bool((data or {}).get("flag")),
+            sentence=validity_sentence(name, (data or {}).get("value")),
+        )
+        for name, data in (result.validity or {}).items()
+    ]
+    contributions = [
+        Contribution(
+            scale=item.get("scale", ""),
+            name=version.scale_name(item.get("scale", ""), language),
+            weight=item.get("weight"),
+            z=item.get("z"),
+            contribution=item.get("contribution"),
+        )
+        for item in explanation.get("contributions") or []
+    ]
+    band_sentences = band_explanation_text(
+        explanation,
+        scale_name=lambda key: version.scale_name(key, language),
+        band_name=band_label,
+        sem=composite_sem(result.scales or {}, _contribution_weights(explanation)),
+    )
+    return QuestionnaireReport(
+        result=result,
+        application=application,
+        capabilities=capabilities,
+        language=language,
+        rows=_scale_rows(result, language),
+        checks=checks,
+        validity_label=validity_status_label(result.validity_status),
+        band_label=band_label(result.band) if result.band else "",
+        contributions=contributions,
+        band_sentences=band_sentences,
+        nearest_cut=explanation.get("nearest_cut"),
+        nearest_cut_label=band_label(explanation["nearest_cut_label"])
+        if explanation.get("nearest_cut_label")
+        else "",
+        distance_to_cut=explanation.get("distance_to_cut"),
+        provisional=result.norm_set.is_provisional,
+    )
+
+
+def questionnaire_report(
+    *, user, result_id: int, language: str | None = None, channel: str = "web"
+) -> QuestionnaireReport:
+    """A questionnaire result as its report, for a user allowed to read results on
+    its job; every read is audited (`report.viewed`, with the channel)."""
+    result = results_on_jobs_of(user).filter(pk=result_id).first()
+    if result is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    application = result.invitation.application
+    capabilities = job_require(
+        user=user, job=application.job, capability=Capability.VIEW_RESULTS
+    )
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.REPORT_VIEWED,
+        obj=result,
+        job=application.job,
+        data={
+            "application": application.pk,
+            "invitation": result.invitation_id,
+            "channel": channel,
+        },
+    )
+    return questionnaire_report_build(
+        result, capabilities=capabilities, language=language
+    )
+
+
+# --- a job's pipeline ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobPipeline:
+    job: Job
+    capabilities: frozenset[str]
+    applications: list[Application]
+
+    @property
+    def can_view_results(self) -> bool:
+        return Capability.VIEW_RESULTS in self.capabilities
+
+
+def job_pipeline(*, user, job_id: int) -> JobPipeline:
+    """A job's applications, each with its latest invitation, its current result
+    (`band_label`, `validity_label`) and, under the SED rule, the candidates its
+    composite cannot be told apart from (`standing`, `peers`)."""
+    job = jobs_visible_to(user).filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    capabilities = job_require(
+        user=user, job=job, capability=Capability.VIEW_APPLICATIONS
+    )
+    applications = applications_with_latest_results(job=job)
+    for application in applications:
+        result = application.current_result
+        application.band_label = band_label(result.band) if result else ""
+        application.validity_label = (
+            validity_status_label(result.validity_status) if result else ""
+        )
+        application.standing = None
+        application.peers = []
+    # The SED rule: composites closer than 1.96 SED are shown as one group, not
+    # ranked apart.
+    by_result = {a.current_result.pk: a for a in applications if a.current_result}
+    for standing in results_compare(a.current_result for a in by_result.values()):
+        application = by_result[standing.key.pk]
+        application.standing = standing
+        application.peers = [
+            by_result[other.pk].candidate.full_name
+            for other in standing.indistinguishable_from
+        ]
+    return JobPipeline(job=job, capabilities=capabilities, applications=applications)
+
+
+# --- an application ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationOverview:
+    application: Application
+    capabilities: frozenset[str]
+    history: list = field(default_factory=list)
+
+    @property
+    def can_view_results(self) -> bool:
+        return Capability.VIEW_RESULTS in self.capabilities
+
+    @property
+    def can_invite(self) -> bool:
+        return Capability.INVITE in self.capabilities
+
+    @property
+    def can_decide(self) -> bool:
+        return Capability.DECIDE in self.capabilities
+
+
+def application_overview(
+    *, user, application_id: int, capability: str = Capability.VIEW_APPLICATIONS
+) -> ApplicationOverview:
+    """An application with its invitations (newest first, each with its current
+    result and whether it may be revoked) and its decision history, for a user
+    whose role on the job grants ``capability``."""
+    application = application_with_invitations(application_id=application_id, user=user)
+    if application is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    capabilities = job_require(user=user, job=application.job, capability=capability)
+    may_invite = Capability.INVITE in capabilities
+    for invitation in application.invitations_newest_first:
+        invitation.can_manage = may_invite and invitation.is_open
+        invitation.can_revoke = invitation.can_manage
+    decisions = dict(Application.Decision.choices)
+    history = list(decision_history(application=application))
+    for event in history:
+        decision = event.data.get("decision", "")
+        event.decision_label = decisions.get(decision, decision)
+    return ApplicationOverview(
+        application=application, capabilities=capabilities, history=history
+    )
