@@ -45,7 +45,7 @@ from assessments.services import presentation_permutations
 from hiring.events import event_build
 from hiring.models import OutboxEvent
 
-SCORABLE = (Invitation.Status.SUBMITTED, Invitation.Status.SCORED)
+SCORABLE = tuple(Invitation.SCORABLE_STATUSES)
 RESCORE_BATCH_SIZE = 2500
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
@@ -244,9 +244,7 @@ def _clock(seconds: int | None) -> str:
 
 
 def _deadline_reached(invitation: Invitation) -> bool:
-    return invitation.deadline_at is not None and timezone.now() >= (
-        invitation.deadline_at
-    )
+    return invitation.deadline_passed(grace=False)
 
 
 def _done(api: bool, reason: str = "submitted", status: int = 409) -> HttpResponse:

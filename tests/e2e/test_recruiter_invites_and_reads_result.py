@@ -67,7 +67,7 @@ def test_it_shows_the_scored_result_of_an_invited_candidate(
     expect(recruiter.get_by_role("heading", level=1)).to_have_text(candidate.full_name)
     invite = recruiter.locator("#invite-form")
     invite.get_by_role("button", name="Send invitation").click()
-    link_field = recruiter.get_by_label("Candidate link")
+    link_field = recruiter.get_by_label("Candidate's private link")
     expect(link_field).to_have_value(re.compile(rf"^{re.escape(site)}/take/.+/$"))
     link = link_field.input_value()
 
