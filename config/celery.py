@@ -25,6 +25,11 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.submissions_sweep_task",
             "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
         },
+        "relay-webhooks": {
+            "task": "hiring.tasks.webhooks_send_task",
+            "schedule": 5.0,
+            "options": {"queue": "webhooks"},
+        },
         "send-due-invitation-emails": {
             "task": "assessments.tasks.invitation_emails_sweep_task",
             "schedule": 30.0,

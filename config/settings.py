@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.environment import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -271,12 +272,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+# Webhook attempts wait on receivers: their own queue, so a slow receiver never
+# delays scoring.
+CELERY_TASK_ROUTES = {"hiring.tasks.webhooks_*": {"queue": "webhooks"}}
 
 # Criba's own knobs.
 CRIBA_INVITATION_DAYS = env_int("CRIBA_INVITATION_DAYS", 14, minimum=1, maximum=365)
 # A submission still unscored this long after submit is enqueued again.
 CRIBA_SWEEP_AFTER_SECONDS = env_int("CRIBA_SWEEP_AFTER_SECONDS", 120, minimum=1)
 CRIBA_SWEEP_EVERY_SECONDS = env_int("CRIBA_SWEEP_EVERY_SECONDS", 60, minimum=1)
+# Webhooks to private, loopback and link-local addresses (and over plain HTTP)
+# are refused unless this is set, for development and tests only.
+CRIBA_WEBHOOK_ALLOW_PRIVATE = env_bool("CRIBA_WEBHOOK_ALLOW_PRIVATE", False)
+# Multiplies the webhook retry schedule (5 s, 1 min, 5 min ... about three days);
+# tests shrink it, production keeps 1.
+CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
+    "CRIBA_WEBHOOK_BACKOFF_SCALE", 1.0, minimum=0.0001, maximum=10.0
+)
 # A new candidate's personal data is kept this many days unless someone decides
 # otherwise (each candidate's own date is shown and editable).
 CRIBA_RETENTION_DAYS = env_int("CRIBA_RETENTION_DAYS", 365, minimum=1, maximum=3650)

@@ -7,11 +7,16 @@ Payload: ``{"type", "timestamp", "data"}``; the row's ``message_id`` is the stab
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
+from celery import current_app
+from django.db import transaction
 from django.utils import timezone
 
 from hiring.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
 
 
 def event_build(*, type: str, data: dict, now: datetime | None = None) -> OutboxEvent:
@@ -27,7 +32,25 @@ def event_build(*, type: str, data: dict, now: datetime | None = None) -> Outbox
 
 
 def event_record(*, type: str, data: dict, now: datetime | None = None) -> OutboxEvent:
-    """Write one event in the caller's transaction."""
+    """Write one event in the caller's transaction; once it commits, the webhook
+    relay is woken so subscribers hear of it within moments."""
     event = event_build(type=type, data=data, now=now)
     event.save()
+    transaction.on_commit(relay_wake)
     return event
+
+
+def relay_wake() -> bool:
+    """Ask a webhook worker to relay the outbox and send what is due. Beat does it
+    every few seconds too, so a broker hiccup only delays delivery."""
+    try:
+        current_app.send_task(
+            "hiring.tasks.webhooks_send_task",
+            queue="webhooks",
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2},
+        )
+    except Exception:
+        logger.warning("Could not wake the webhook relay", exc_info=True)
+        return False
+    return True

@@ -227,6 +227,11 @@ class AuditEvent(models.Model):
         INVITATION_REVOKED = "invitation.revoked", _("Invitation revoked")
         INVITATION_EXTENDED = "invitation.extended", _("Invitation extended")
         INVITATION_RESENT = "invitation.resent", _("Invitation email resent")
+        WEBHOOK_ENDPOINT_CREATED = "webhook.created", _("Webhook endpoint created")
+        WEBHOOK_ENDPOINT_UPDATED = "webhook.updated", _("Webhook endpoint changed")
+        WEBHOOK_ENDPOINT_DELETED = "webhook.deleted", _("Webhook endpoint deleted")
+        WEBHOOK_SECRET_ROTATED = "webhook.rotated", _("Webhook secret rotated")
+        WEBHOOK_REDELIVERED = "webhook.redelivered", _("Webhook redelivered")
         EXPORT = "data.exported", _("Data exported")
         ERASURE = "candidate.erased", _("Candidate erased")
 
@@ -307,3 +312,118 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} at {self.seen_at:%H:%M:%S}"
+
+
+class WebhookEndpoint(models.Model):
+    """A receiver of events, signed per the Standard Webhooks specification.
+
+    The signing secret must be usable to sign, so it cannot be hashed; it is kept
+    encrypted under a key derived from the server's secret key
+    (`hiring.webhooks.secrets`) and shown in clear only once, when made.
+    """
+
+    class DisabledReason(models.TextChoices):
+        NONE = "", _("Enabled")
+        MANUAL = "manual", _("Disabled by an administrator")
+        GONE = "gone", _("The receiver answered 410 Gone")
+        FAILING = "failing", _("Every delivery failed for too long")
+
+    name = models.CharField(_("name"), max_length=120)
+    url = models.URLField(_("URL"), max_length=500)
+    # Event types this endpoint receives; empty means every type.
+    events = models.JSONField(_("events"), default=list, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    disabled_reason = models.CharField(
+        max_length=10, choices=DisabledReason, blank=True, default=""
+    )
+    secret_encrypted = models.TextField()
+    # After a rotation the old secret still signs until this time.
+    previous_secret_encrypted = models.TextField(blank=True)
+    previous_secret_until = models.DateTimeField(null=True, blank=True)
+    # Consecutive failed attempts since the last success.
+    failure_streak = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event_type: str) -> bool:
+        return not self.events or event_type in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint; its attempts are retried until it succeeds or
+    its time runs out. The next attempt's time lives here, not on the broker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.PROTECT, related_name="deliveries", null=True
+    )
+    # A test ping carries its own body and has no outbox event.
+    message_id = models.CharField(max_length=40)
+    event_type = models.CharField(max_length=60)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event"],
+                condition=models.Q(event__isnull=False),
+                name="one_delivery_per_event_and_endpoint",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_delivery_due",
+            )
+        ]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint} ({self.status})"
+
+
+class WebhookAttempt(models.Model):
+    """One HTTP attempt of a delivery, kept for the administrators."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    # The first bytes of the receiver's answer, for debugging; never our secret.
+    response_excerpt = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

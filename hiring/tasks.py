@@ -1,10 +1,49 @@
-from celery import shared_task
+"""Thin Celery interfaces over the hiring services."""
+
+import time
+
+from celery import current_task, shared_task
 
 from hiring.services import worker_heartbeat_record
+from hiring.webhooks.delivery import delivery_attempt
+from hiring.webhooks.relay import (
+    deliveries_claim,
+    deliveries_next_due_in,
+    outbox_relay,
+)
+
+# One run of the webhook task stops claiming after this long, so a backlog is
+# spread over runs instead of holding one worker thread indefinitely.
+WEBHOOK_RUN_SECONDS = 50
+SHORT_WAIT_SECONDS = 2.0
 
 
 @shared_task(ignore_result=True)
 def worker_heartbeat_task() -> None:
-    from celery import current_task
-
     worker_heartbeat_record(worker=current_task.request.hostname or "worker")
+
+
+@shared_task(ignore_result=True)
+def webhooks_send_task() -> int:
+    """Relay the outbox into deliveries, then make every due attempt.
+
+    Runs on the `webhooks` queue, woken after each event commits and by beat.
+    Claims use SKIP LOCKED, so any number of these may run at once.
+    """
+    started = time.monotonic()
+    attempted = 0
+    while time.monotonic() - started < WEBHOOK_RUN_SECONDS:
+        outbox_relay()
+        claimed = deliveries_claim()
+        if not claimed:
+            # A retry due within moments is made by this run rather than by the
+            # next beat tick; anything later is left to beat.
+            wait = deliveries_next_due_in()
+            if wait is None or wait > SHORT_WAIT_SECONDS:
+                break
+            time.sleep(max(wait, 0.01))
+            continue
+        for delivery_id in claimed:
+            delivery_attempt(delivery_id=delivery_id)
+            attempted += 1
+    return attempted

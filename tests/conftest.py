@@ -59,6 +59,19 @@ def sent_emails(request, monkeypatch):
     return handed_over
 
 
+@pytest.fixture(autouse=True)
+def relay_wakes(request, monkeypatch):
+    """Outside tests/integration, waking the webhook relay is only counted: no
+    broker is at hand, and the tests that deliver call the relay themselves."""
+    wakes: list[bool] = []
+    if "integration" in request.node.path.parts:
+        return wakes
+    from hiring import events
+
+    monkeypatch.setattr(events, "relay_wake", lambda: wakes.append(True) or True)
+    return wakes
+
+
 def service_missing(reason: str) -> None:
     """Skip a test whose service is absent, but fail it under CI=true."""
     if os.environ.get("CI", "").lower() == "true":

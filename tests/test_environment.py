@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.environment import (
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_required,
@@ -153,3 +154,14 @@ def test_it_reads_the_process_environment_by_default(monkeypatch):
     monkeypatch.setenv("CRIBA_TEST_FLAG", "yes")
 
     assert env_bool("CRIBA_TEST_FLAG", False) is True
+
+
+def test_it_reads_a_float_within_its_range():
+    assert env_float("SCALE", 1.0, environ={"SCALE": "0.25"}) == 0.25
+    assert env_float("SCALE", 1.0, environ={}) == 1.0
+
+
+@pytest.mark.parametrize("value", ["fast", "nan", "inf", "-1"])
+def test_it_refuses_a_float_that_is_not_a_usable_number(value):
+    with pytest.raises(ImproperlyConfigured, match="SCALE"):
+        env_float("SCALE", 1.0, minimum=0.0, environ={"SCALE": value})

@@ -1,0 +1,301 @@
+"""One attempt of one delivery: sign the body, post it to the address checked at
+connect time, and record what happened."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import urllib3
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from standardwebhooks.webhooks import Webhook
+
+from hiring.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from hiring.webhooks.secrets import secret_open
+from hiring.webhooks.targets import TargetRefused, target_addresses, target_parts
+
+logger = logging.getLogger(__name__)
+
+# Delays before each retry: about three days in all (Standard Webhooks suggests a
+# schedule of this shape), each stretched by up to 20 % of random jitter so a
+# receiver that comes back is not hit by every retry at once.
+RETRY_SCHEDULE = [
+    timedelta(seconds=5),
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=14),
+    timedelta(hours=20),
+    timedelta(hours=20),
+]
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 15.0
+EXCERPT_BYTES = 500
+# A Retry-After longer than this is capped: the schedule, not the receiver, bounds
+# how long an event waits.
+MAX_RETRY_AFTER = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    duration_ms: int
+    excerpt: str = ""
+    error: str = ""
+    retry_after: timedelta | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def delivery_body(payload: dict) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    """The current secret, and during a rotation's overlap the previous one too."""
+    secrets = [secret_open(endpoint.secret_encrypted)]
+    if (
+        endpoint.previous_secret_encrypted
+        and endpoint.previous_secret_until
+        and now < endpoint.previous_secret_until
+    ):
+        secrets.append(secret_open(endpoint.previous_secret_encrypted))
+    return secrets
+
+
+def signed_headers(
+    *, message_id: str, body: bytes, secrets: list[str], now: datetime
+) -> dict[str, str]:
+    """The three Standard Webhooks headers; one signature per secret."""
+    signatures = " ".join(
+        Webhook(secret).sign(msg_id=message_id, timestamp=now, data=body)
+        for secret in secrets
+    )
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signatures,
+        "content-type": "application/json",
+        "user-agent": "Criba-Webhooks/1",
+    }
+
+
+def _retry_after(value: str | None) -> timedelta | None:
+    if not value:
+        return None
+    try:
+        seconds = max(0, int(value.strip()))
+    except ValueError:
+        return None
+    return min(timedelta(seconds=seconds), MAX_RETRY_AFTER)
+
+
+def http_post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+    """POST to the URL over a connection to an address checked just now; redirects
+    are not followed, and only the first bytes of the answer are read."""
+    started = time.monotonic()
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        scheme, host, port, path = target_parts(url)
+        address = target_addresses(host, port)[0]
+    except TargetRefused as refused:
+        return Outcome(None, elapsed(), error=refused.message[:300])
+    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    if scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            server_hostname=host,
+            assert_hostname=host,
+            cert_reqs="CERT_REQUIRED",
+            timeout=timeout,
+            retries=False,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+    default_port = 443 if scheme == "https" else 80
+    host_header = host if port == default_port else f"{host}:{port}"
+    try:
+        with pool:
+            response = pool.urlopen(
+                "POST",
+                path,
+                body=body,
+                headers={**headers, "host": host_header},
+                redirect=False,
+                preload_content=False,
+            )
+            try:
+                excerpt = response.read(EXCERPT_BYTES, decode_content=True)
+            finally:
+                response.release_conn()
+    except urllib3.exceptions.HTTPError as error:
+        return Outcome(None, elapsed(), error=f"{type(error).__name__}"[:300])
+    return Outcome(
+        response.status,
+        elapsed(),
+        excerpt=excerpt.decode("utf-8", "replace"),
+        retry_after=_retry_after(response.headers.get("retry-after")),
+    )
+
+
+def _next_delay(attempts: int) -> timedelta | None:
+    """Delay before the attempt after ``attempts`` failed ones; None when the
+    schedule is spent."""
+    if attempts > len(RETRY_SCHEDULE):
+        return None
+    base = RETRY_SCHEDULE[attempts - 1] * settings.CRIBA_WEBHOOK_BACKOFF_SCALE
+    return base * (1 + random.random() * 0.2)  # noqa: S311 - jitter, not a secret
+
+
+def delivery_attempt(
+    *, delivery_id: int, now: datetime | None = None
+) -> Outcome | None:
+    """Make one attempt of a claimed delivery and record its outcome."""
+    now = now or timezone.now()
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint")
+        .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+        .first()
+    )
+    if delivery is None or not delivery.endpoint.enabled:
+        return None
+    endpoint = delivery.endpoint
+    body = delivery_body(delivery.payload)
+    headers = signed_headers(
+        message_id=delivery.message_id,
+        body=body,
+        secrets=signing_secrets(endpoint, now),
+        now=now,
+    )
+    outcome = http_post(endpoint.url, body, headers)
+    _record(delivery, outcome, now)
+    return outcome
+
+
+# An endpoint that has failed every attempt for this long is disabled and the
+# administrators are told; the schedule above gives one event about as long.
+DISABLE_AFTER = timedelta(days=3)
+
+
+def _endpoint_succeeded(endpoint: WebhookEndpoint) -> None:
+    if endpoint.failure_streak or endpoint.first_failure_at:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+            failure_streak=0, first_failure_at=None, updated_at=timezone.now()
+        )
+
+
+def _endpoint_failed(endpoint: WebhookEndpoint, now: datetime, gone=False) -> None:
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint.failure_streak += 1
+    endpoint.first_failure_at = endpoint.first_failure_at or now
+    reason = None
+    if gone:
+        reason = WebhookEndpoint.DisabledReason.GONE
+    elif now - endpoint.first_failure_at >= DISABLE_AFTER:
+        reason = WebhookEndpoint.DisabledReason.FAILING
+    if reason and endpoint.enabled:
+        endpoint.enabled = False
+        endpoint.disabled_reason = reason
+        transaction.on_commit(lambda: _tell_administrators(endpoint.pk))
+    endpoint.save(
+        update_fields=[
+            "failure_streak",
+            "first_failure_at",
+            "enabled",
+            "disabled_reason",
+            "updated_at",
+        ]
+    )
+
+
+def _tell_administrators(endpoint_id: int) -> None:
+    endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_superuser=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Criba disabled the webhook endpoint %(name)s") % {
+            "name": endpoint.name
+        }
+        body = _(
+            "The endpoint %(name)s (%(url)s) was disabled: %(reason)s. Events are "
+            "kept; fix the receiver, enable the endpoint again in Criba's webhook "
+            "settings and redeliver what failed."
+        ) % {
+            "name": endpoint.name,
+            "url": endpoint.url,
+            "reason": endpoint.get_disabled_reason_display(),
+        }
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError:
+        logger.warning(
+            "Could not tell the administrators about endpoint %s", endpoint_id
+        )
+
+
+@transaction.atomic
+def _record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> None:
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=outcome.status_code,
+        duration_ms=outcome.duration_ms,
+        error=outcome.error,
+        response_excerpt=outcome.excerpt[:EXCERPT_BYTES],
+    )
+    delivery.attempts += 1
+    delivery.last_status_code = outcome.status_code
+    fields = ["attempts", "last_status_code", "status", "next_attempt_at"]
+    if outcome.succeeded:
+        delivery.status = WebhookDelivery.Status.SUCCEEDED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+        fields.append("delivered_at")
+        delivery.save(update_fields=fields)
+        _endpoint_succeeded(delivery.endpoint)
+        return
+    if outcome.status_code == 410:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.next_attempt_at = None
+        delivery.save(update_fields=fields)
+        _endpoint_failed(delivery.endpoint, now, gone=True)
+        return
+    delay = outcome.retry_after if outcome.status_code == 429 else None
+    delay = delay or _next_delay(delivery.attempts)
+    if delay is None:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + delay
+    delivery.save(update_fields=fields)
+    logger.info(
+        "Webhook delivery %s attempt %s failed: %s",
+        delivery.pk,
+        delivery.attempts,
+        outcome.status_code or outcome.error,
+    )
+    _endpoint_failed(delivery.endpoint, now)

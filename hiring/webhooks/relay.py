@@ -1,0 +1,88 @@
+"""From the outbox to deliveries, and the due deliveries to the workers.
+
+Both steps claim their rows with ``SELECT ... FOR UPDATE SKIP LOCKED``, so any
+number of workers can relay at once without sending an attempt twice: a claimed
+delivery's next attempt is pushed a lease ahead before the claim commits, and only
+the worker holding the claim makes the attempt.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from hiring.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+
+# Longer than one attempt can take (connect 5 s + read 15 s), so a claimed
+# delivery is never claimed again while its attempt is in flight; if the worker
+# dies, the delivery is simply due again after the lease.
+CLAIM_LEASE = timedelta(seconds=60)
+
+
+def outbox_relay(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Fan unrelayed events out into one delivery per subscribed endpoint; returns
+    how many deliveries were created."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        events = list(
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(relayed_at__isnull=True)
+            .order_by("id")[:limit]
+        )
+        if not events:
+            return 0
+        endpoints = list(WebhookEndpoint.objects.filter(enabled=True))
+        deliveries = [
+            WebhookDelivery(
+                endpoint=endpoint,
+                event=event,
+                message_id=event.message_id,
+                event_type=event.type,
+                payload=event.payload,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for event in events
+            for endpoint in endpoints
+            if endpoint.wants(event.type)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(relayed_at=now)
+    return len(deliveries)
+
+
+def deliveries_claim(*, now: datetime | None = None, limit: int = 20) -> list[int]:
+    """Claim up to ``limit`` due deliveries for this worker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status=WebhookDelivery.Status.PENDING,
+                next_attempt_at__lte=now,
+                endpoint__enabled=True,
+            )
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            WebhookDelivery.objects.filter(pk__in=ids).update(
+                next_attempt_at=now + CLAIM_LEASE
+            )
+    return ids
+
+
+def deliveries_next_due_in(*, now: datetime | None = None) -> float | None:
+    """Seconds until the next pending delivery falls due (None if there is none)."""
+    now = now or timezone.now()
+    due = (
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, endpoint__enabled=True
+        )
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return None if due is None else (due - now).total_seconds()

@@ -1,0 +1,77 @@
+"""Where a webhook may go: checked when an endpoint is registered and again at
+connect time, against the addresses the name resolves to then, so a name that
+later resolves to a private address (DNS rebinding) is still refused."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from hiring.errors import Invalid
+
+
+class TargetRefused(Invalid):
+    """The URL points somewhere Criba does not send data."""
+
+    default_code = "target_refused"
+
+
+def _allow_private() -> bool:
+    return bool(settings.CRIBA_WEBHOOK_ALLOW_PRIVATE)
+
+
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def target_parts(url: str) -> tuple[str, str, int, str]:
+    """(scheme, host, port, path with query) of an acceptable URL, or TargetRefused."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise TargetRefused(_("This is not a valid URL.")) from None
+    scheme = parts.scheme.lower()
+    if scheme not in {"https", "http"} or not parts.hostname:
+        raise TargetRefused(_("Webhook URLs start with https://."))
+    if scheme == "http" and not (settings.DEBUG or _allow_private()):
+        raise TargetRefused(_("Webhook URLs must use HTTPS."))
+    if parts.username or parts.password:
+        raise TargetRefused(_("Put no user name or password in the URL."))
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return scheme, parts.hostname, port or (443 if scheme == "https" else 80), path
+
+
+def target_addresses(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to now, all of them public, or TargetRefused."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise TargetRefused(
+            _("The name %(host)s does not resolve.") % {"host": host}
+        ) from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not _allow_private():
+        for address in addresses:
+            if not _public(ipaddress.ip_address(address.split("%")[0])):
+                raise TargetRefused(
+                    _(
+                        "%(host)s resolves to %(address)s, a private, loopback or "
+                        "link-local address; Criba sends webhooks only to public "
+                        "addresses."
+                    )
+                    % {"host": host, "address": address}
+                )
+    return addresses
+
+
+def target_check(url: str) -> None:
+    """Refuse a URL Criba would not send to, naming the reason."""
+    _scheme, host, port, _path = target_parts(url)
+    target_addresses(host, port)

@@ -1,0 +1,52 @@
+"""Webhooks go only to public HTTPS addresses, checked at registration and again
+at connect time."""
+
+import pytest
+
+from hiring.webhooks.targets import TargetRefused, target_check
+
+
+@pytest.fixture(autouse=True)
+def _production_rules(settings):
+    settings.DEBUG = False
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = False
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",  # loopback
+        "https://[::1]/hook",  # loopback, IPv6
+        "https://10.1.2.3/hook",  # private
+        "https://192.168.0.10/hook",  # private
+        "https://172.16.5.4/hook",  # private
+        "https://169.254.169.254/latest/meta-data",  # link-local (cloud metadata)
+        "https://[fe80::1]/hook",  # link-local, IPv6
+        "https://[::ffff:127.0.0.1]/hook",  # loopback mapped into IPv6
+        "https://0.0.0.0/hook",  # unspecified
+        "https://localhost/hook",  # a name that resolves to loopback
+    ],
+)
+def test_it_refuses_a_target_that_is_not_public(url):
+    with pytest.raises(TargetRefused, match="public addresses"):
+        target_check(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://203.0.113.9/hook", "HTTPS"),
+        ("ftp://example.com/hook", "https://"),
+        ("https://user:pw@example.com/hook", "password"),
+        ("https://no-such-name.invalid/hook", "does not resolve"),
+        ("https://[::1/hook", "not a valid URL"),
+    ],
+)
+def test_it_names_what_is_wrong_with_a_url(url, reason):
+    with pytest.raises(TargetRefused, match=reason):
+        target_check(url)
+
+
+def test_it_allows_loopback_over_http_when_told_to(settings):
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    target_check("http://127.0.0.1:9999/hook")

@@ -1,0 +1,88 @@
+"""A real HTTP receiver on loopback for webhook tests and benchmarks: it answers
+with the statuses it is told, in order, and records every request it gets."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+    path: str
+    at: float
+
+
+@dataclass
+class Receiver:
+    answers: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    default: int = 204
+    requests: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/hooks/criba"
+
+    def answer(self, statuses: Iterable[int | tuple[int, dict[str, str]]]) -> None:
+        for status in statuses:
+            self.answers.append(status if isinstance(status, tuple) else (status, {}))
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.requests) >= count:
+                    return list(self.requests)
+            time.sleep(0.02)
+        raise AssertionError(
+            f"the receiver got {len(self.requests)} requests, not {count}"
+        )
+
+
+def receiver_start(receiver: Receiver | None = None) -> Receiver:
+    receiver = receiver or Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the name http.server calls
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length)
+            with receiver.lock:
+                receiver.requests.append(
+                    Received(
+                        {k.lower(): v for k, v in self.headers.items()},
+                        body,
+                        self.path,
+                        time.monotonic(),
+                    )
+                )
+                status, headers = (
+                    receiver.answers.pop(0)
+                    if receiver.answers
+                    else (receiver.default, {})
+                )
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    receiver.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=receiver.server.serve_forever, daemon=True).start()
+    return receiver
+
+
+def receiver_stop(receiver: Receiver) -> None:
+    receiver.server.shutdown()
+    receiver.server.server_close()
