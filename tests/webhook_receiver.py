@@ -51,7 +51,7 @@ def receiver_start(receiver: Receiver | None = None) -> Receiver:
     receiver = receiver or Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the name http.server calls
+        def do_POST(self):
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)
             with receiver.lock:

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiring.errors import Conflict, Invalid
 from hiring import events
+from hiring.errors import Conflict, Invalid
 from hiring.models import (
     AuditEvent,
     OutboxEvent,
