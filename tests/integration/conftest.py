@@ -145,6 +145,9 @@ class Worker:
                     self.name,
                     "--without-gossip",
                     "--without-mingle",
+                    # The default queue and the webhooks' own.
+                    "-Q",
+                    "celery,webhooks",
                 ],
                 cwd=ROOT,
                 env=self.env,
