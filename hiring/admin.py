@@ -9,6 +9,9 @@ from hiring.models import (
     Job,
     JobMember,
     OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
     WorkerHeartbeat,
 )
 
@@ -122,6 +125,52 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Endpoints are added, rotated and tested on the webhook settings page, which
+    shows a secret once without keeping it anywhere; here they are looked up."""
+
+    list_display = ["name", "url", "enabled", "disabled_reason", "failure_streak"]
+    list_filter = ["enabled", "disabled_reason"]
+    search_fields = ["name", "url"]
+    fields = ["name", "url", "events", "enabled", "disabled_reason", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ["at", "status_code", "duration_ms", "error", "response_excerpt"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "endpoint",
+        "event_type",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event_type", "endpoint"]
+    search_fields = ["message_id"]
+    list_select_related = ["endpoint"]
+    inlines = [WebhookAttemptInline]
 
 
 admin.site.site_header = _("Criba administration")

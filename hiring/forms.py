@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hiring.models import Application, Candidate
+from hiring.models import Application, Candidate, OutboxEvent
 
 
 class DecisionForm(forms.Form):
@@ -44,3 +44,25 @@ class ExtendForm(forms.Form):
     days = forms.IntegerField(
         label=_("Extend by (days)"), min_value=1, max_value=90, initial=7
     )
+
+
+class WebhookEndpointForm(forms.Form):
+    """Register a receiver of events."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An HTTPS address on the public internet that accepts POST."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to receive every event."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].choices = OutboxEvent.Type.choices

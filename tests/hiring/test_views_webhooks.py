@@ -1,0 +1,81 @@
+"""The webhook settings pages: superusers only, the secret shown once in the
+response that made it and kept out of the session."""
+
+import pytest
+from django.contrib.sessions.models import Session
+
+from hiring.models import WebhookDelivery, WebhookEndpoint
+from hiring.webhooks.services import endpoint_create
+from tests.hiring.support import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _local_targets(settings):
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+
+
+@pytest.mark.parametrize("who", ["alice", "bob", "dana", "charlie"])
+def test_it_is_only_for_administrators(client, request, who):
+    user = request.getfixturevalue(who)
+    response = logged_in(client, user).get("/settings/webhooks/")
+    assert response.status_code in {302, 403}
+    assert response.status_code != 200
+
+
+def test_it_shows_a_new_secret_once_and_never_in_the_session(client, admin_user):
+    logged_in(client, admin_user)
+
+    response = client.post(
+        "/settings/webhooks/",
+        {
+            "name": "ATS",
+            "url": "http://127.0.0.1:9/hook",
+            "events": ["assessment.scored"],
+        },
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["assessment.scored"]
+    secret = page.split(
+        'id="new-secret" class="copy-field" type="text" readonly value="'
+    )[1].split('"')[0]
+    assert secret.startswith("whsec_")
+    assert secret not in client.get("/settings/webhooks/").content.decode()
+    assert not any(secret in str(s.get_decoded()) for s in Session.objects.all())
+
+
+def test_it_names_a_refused_url(client, admin_user, settings):
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = False
+    logged_in(client, admin_user)
+
+    response = client.post(
+        "/settings/webhooks/", {"name": "x", "url": "https://169.254.169.254/"}
+    )
+
+    assert response.status_code == 400
+    assert "public addresses" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_it_rotates_pings_and_toggles(client, admin_user):
+    endpoint, old = endpoint_create(
+        actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook"
+    )
+    logged_in(client, admin_user)
+
+    rotated = client.post(f"/settings/webhooks/{endpoint.pk}/rotate/")
+    client.post(f"/settings/webhooks/{endpoint.pk}/ping/")
+    client.post(f"/settings/webhooks/{endpoint.pk}/toggle/")
+
+    assert rotated.status_code == 200
+    assert "whsec_" in rotated.content.decode()
+    assert old not in rotated.content.decode()
+    assert WebhookDelivery.objects.get().event_type == "webhook.ping"
+    endpoint.refresh_from_db()
+    assert not endpoint.enabled
+    detail = client.get(f"/settings/webhooks/{endpoint.pk}/")
+    assert "webhook.ping" in detail.content.decode()
