@@ -173,5 +173,12 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     inlines = [WebhookAttemptInline]
 
 
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["at", "delivery", "status_code", "duration_ms", "error"]
+    list_filter = ["status_code"]
+    list_select_related = ["delivery__endpoint"]
+
+
 admin.site.site_header = _("Criba administration")
 admin.site.site_title = _("Criba")

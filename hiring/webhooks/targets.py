@@ -62,8 +62,9 @@ def target_addresses(host: str, port: int) -> list[str]:
             if not _public(ipaddress.ip_address(address.split("%")[0])):
                 raise TargetRefused(
                     _(
-                        "%(host)s resolves to %(address)s, a private, loopback or "
-                        "link-local address; Criba sends webhooks only to public "
+                        "%(host)s resolves to %(address)s, which is not on the "
+                        "public internet (a private, loopback, link-local or "
+                        "reserved address); Criba sends webhooks only to public "
                         "addresses."
                     )
                     % {"host": host, "address": address}

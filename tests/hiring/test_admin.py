@@ -14,8 +14,15 @@ from assessments.models import (
     Response,
     ScaleReliability,
 )
-from hiring.models import AuditEvent, OutboxEvent, WorkerHeartbeat
+from hiring.models import (
+    AuditEvent,
+    OutboxEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WorkerHeartbeat,
+)
 from hiring.services import audit_record
+from hiring.webhooks.services import endpoint_create
 from tests.assessments.test_views_recruiter_support import (
     InstrumentVersionFactory,
     InterviewFactory,
@@ -45,7 +52,7 @@ def test_it_registers_every_model_of_both_apps(model):
 
 
 @pytest.fixture
-def one_of_each(job, alice, dana):
+def one_of_each(job, alice, dana, settings):
     """A row of every model, so list columns and change forms really render."""
     result = QuestionnaireResultFactory(invitation__application__job=job)
     invitation = result.invitation
@@ -60,6 +67,17 @@ def one_of_each(job, alice, dana):
     audit_record(actor=alice, action=AuditEvent.Action.REPORT_VIEWED, obj=result)
     OutboxEvent.objects.create(type="assessment.scored", payload={"type": "x"})
     WorkerHeartbeat.objects.create(worker="celery@test", seen_at=timezone.now())
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    endpoint, _secret = endpoint_create(
+        actor=alice, name="ATS", url="https://127.0.0.1/hook"
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        message_id="msg_admin",
+        event_type="webhook.ping",
+        payload={"type": "webhook.ping"},
+    )
+    WebhookAttempt.objects.create(delivery=delivery, status_code=500)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
