@@ -42,7 +42,7 @@ from assessments.models import (
 )
 from assessments.scoring import SCORING_VERSION, BatchResult, Norm, score_batch
 from assessments.services import presentation_permutations
-from hiring.events import event_build
+from hiring.events import event_build, events_record_many
 from hiring.models import OutboxEvent
 
 SCORABLE = tuple(Invitation.SCORABLE_STATUSES)
@@ -843,7 +843,7 @@ def _write(prepared: _Prepared, *, now: datetime) -> int:
                 _among("pk", [e.payload["data"]["invitation_id"] for e in events]),
                 status=Invitation.Status.SUBMITTED,
             ).update(status=Invitation.Status.SCORED, scored_at=now, updated_at=now)
-            OutboxEvent.objects.bulk_create(events, batch_size=2000)
+            events_record_many(events)
         return len(prepared)
 
 

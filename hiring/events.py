@@ -36,8 +36,16 @@ def event_record(*, type: str, data: dict, now: datetime | None = None) -> Outbo
     relay is woken so subscribers hear of it within moments."""
     event = event_build(type=type, data=data, now=now)
     event.save()
-    transaction.on_commit(relay_wake)
+    transaction.on_commit(lambda: relay_wake())
     return event
+
+
+def events_record_many(events: list[OutboxEvent]) -> list[OutboxEvent]:
+    """Write many events built with `event_build` at once (bulk scoring)."""
+    created = OutboxEvent.objects.bulk_create(events, batch_size=2000)
+    if created:
+        transaction.on_commit(lambda: relay_wake())
+    return created
 
 
 def relay_wake() -> bool:

@@ -28,15 +28,25 @@ from assessments.services import (
     taking_pages,
     taking_start,
 )
-from hiring.models import Application, Candidate, Job, JobMember, JobRole, Stage
+from hiring.models import (
+    Application,
+    Candidate,
+    Job,
+    JobMember,
+    JobRole,
+    Stage,
+    WebhookEndpoint,
+)
 from hiring.services import (
     application_create,
     application_decide,
     candidate_create,
     job_create,
 )
+from hiring.webhooks.secrets import secret_new, secret_seal
 
 INSTRUMENT_SLUG = "sales-drive"
+DEMO_ENDPOINT_NAME = "Demo ATS"
 SEED = 20240601
 
 
@@ -252,6 +262,7 @@ class Command(BaseCommand):
                 # answers of each stay the same whatever was seeded before.
                 candidate_rng = random.Random(rng.getrandbits(32))  # noqa: S311
                 self._candidate(candidate, jobs[candidate.job], users, candidate_rng)
+            self._webhook_endpoint()
         self._report()
 
     # --- pieces -------------------------------------------------------------------
@@ -376,6 +387,22 @@ class Command(BaseCommand):
             return
         submission_submit(invitation=invitation)
         self.created.append(f"questionnaire submitted by {name}")
+
+    def _webhook_endpoint(self) -> None:
+        """An ATS endpoint as an administrator would register it. The demo has no
+        receiver on the internet, so it is left disabled: enabling it on the
+        webhook settings page shows retries and the attempt log."""
+        if WebhookEndpoint.objects.filter(name=DEMO_ENDPOINT_NAME).exists():
+            return
+        WebhookEndpoint.objects.create(
+            name=DEMO_ENDPOINT_NAME,
+            url="https://ats.example.com/hooks/criba",
+            events=["assessment.scored", "application.decided"],
+            enabled=False,
+            disabled_reason=WebhookEndpoint.DisabledReason.MANUAL,
+            secret_encrypted=secret_seal(secret_new()),
+        )
+        self.created.append(f"webhook endpoint {DEMO_ENDPOINT_NAME} (disabled)")
 
     def _report(self) -> None:
         if self.created:
