@@ -5,7 +5,7 @@ import time
 from celery import current_task, shared_task
 
 from hiring.services import worker_heartbeat_record
-from hiring.webhooks.delivery import delivery_attempt
+from hiring.webhooks.delivery import delivery_attempt, delivery_send
 from hiring.webhooks.relay import (
     deliveries_claim,
     deliveries_next_due_in,
@@ -33,9 +33,13 @@ def webhooks_send_task() -> int:
     started = time.monotonic()
     attempted = 0
     while time.monotonic() - started < WEBHOOK_RUN_SECONDS:
-        outbox_relay()
+        # Fresh deliveries come back leased to this run, their endpoint loaded.
+        relayed = outbox_relay()
+        for delivery in relayed:
+            delivery_send(delivery)
+            attempted += 1
         claimed = deliveries_claim()
-        if not claimed:
+        if not relayed and not claimed:
             # A retry due within moments is made by this run rather than by the
             # next beat tick; anything later is left to beat.
             wait = deliveries_next_due_in()

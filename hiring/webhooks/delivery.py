@@ -175,9 +175,17 @@ def delivery_attempt(
         .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
         .first()
     )
-    if delivery is None or not delivery.endpoint.enabled:
+    if delivery is None:
         return None
+    return delivery_send(delivery, now=now)
+
+
+def delivery_send(delivery: WebhookDelivery, *, now: datetime | None = None):
+    """Attempt a delivery the caller holds (claimed, its endpoint loaded)."""
+    now = now or timezone.now()
     endpoint = delivery.endpoint
+    if not endpoint.enabled:
+        return None
     body = delivery_body(delivery.payload)
     headers = signed_headers(
         message_id=delivery.message_id,

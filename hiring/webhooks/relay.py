@@ -21,9 +21,14 @@ from hiring.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 CLAIM_LEASE = timedelta(seconds=60)
 
 
-def outbox_relay(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Fan unrelayed events out into one delivery per subscribed endpoint; returns
-    how many deliveries were created."""
+def outbox_relay(
+    *, now: datetime | None = None, limit: int = 500
+) -> list[WebhookDelivery]:
+    """Fan unrelayed events out into one delivery per subscribed endpoint.
+
+    The new deliveries come back already claimed by the caller (their first
+    attempt is leased to it), so a fresh event is sent without a second claim.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         events = list(
@@ -32,7 +37,7 @@ def outbox_relay(*, now: datetime | None = None, limit: int = 500) -> int:
             .order_by("id")[:limit]
         )
         if not events:
-            return 0
+            return []
         endpoints = list(WebhookEndpoint.objects.filter(enabled=True))
         deliveries = [
             WebhookDelivery(
@@ -41,16 +46,16 @@ def outbox_relay(*, now: datetime | None = None, limit: int = 500) -> int:
                 message_id=event.message_id,
                 event_type=event.type,
                 payload=event.payload,
-                next_attempt_at=now,
+                next_attempt_at=now + CLAIM_LEASE,
                 created_at=now,
             )
             for event in events
             for endpoint in endpoints
             if endpoint.wants(event.type)
         ]
-        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        created = WebhookDelivery.objects.bulk_create(deliveries)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(relayed_at=now)
-    return len(deliveries)
+    return created
 
 
 def deliveries_claim(*, now: datetime | None = None, limit: int = 20) -> list[int]:

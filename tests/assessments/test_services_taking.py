@@ -180,12 +180,18 @@ def test_it_submits_once_and_enqueues_scoring_after_commit(
 
 
 def test_it_enqueues_nothing_before_commit(
-    started, scoring_calls, django_capture_on_commit_callbacks
+    started, scoring_calls, relay_wakes, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.submission_submit(invitation=started)
     assert scoring_calls == []
-    assert len(callbacks) == 1
+    assert relay_wakes == []
+    # After commit: the webhook relay is woken and scoring is enqueued.
+    assert len(callbacks) == 2
+    for callback in callbacks:
+        callback()
+    assert scoring_calls == [started.pk]
+    assert relay_wakes == [True]
 
 
 def test_it_closes_an_attempt_whose_time_ran_out(
