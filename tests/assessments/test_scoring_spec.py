@@ -82,5 +82,6 @@ def test_it_rejects_an_unknown_item_key():
 
 def test_it_documents_the_longstring_limit():
     thresholds = ValidityThresholds()
-    assert thresholds.longstring_limit(8) == 6
-    assert thresholds.longstring_limit(60) == 30
+    assert thresholds.longstring_limit(8) == 10
+    assert thresholds.longstring_limit(47) == 12
+    assert thresholds.longstring_limit(60) == 15
