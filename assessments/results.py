@@ -29,7 +29,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from assessments.definitions import all_item_keys, instrument_spec
+from assessments.definitions import all_item_keys, instrument_spec, item_model
 from assessments.models import (
     AssessmentPlan,
     InstrumentVersion,
@@ -40,7 +40,13 @@ from assessments.models import (
     Response,
     ScaleReliability,
 )
-from assessments.scoring import SCORING_VERSION, BatchResult, Norm, score_batch
+from assessments.scoring import (
+    SCORING_VERSION,
+    BatchResult,
+    CovarianceNorm,
+    Norm,
+    score_batch,
+)
 from assessments.services import presentation_permutations
 from hiring.events import event_build, events_record_many
 from hiring.models import OutboxEvent
@@ -645,6 +651,9 @@ class _Version:
     version: InstrumentVersion
     spec: object
     reliabilities: dict[str, float | None]
+    # The item norm of the Mahalanobis index: implied by the definition's scale
+    # figures (docs/scoring.md), the same for every norm set of the version.
+    covariance_norm: CovarianceNorm
 
 
 @dataclass
@@ -662,6 +671,7 @@ class _Context:
                 version=version,
                 spec=instrument_spec(version.definition),
                 reliabilities=reliabilities_current(version),
+                covariance_norm=item_model(version.definition).covariance_norm(),
             )
         return self.versions[version_id]
 
@@ -786,6 +796,7 @@ def _prepare(todo: list[_Row], context: _Context) -> _Prepared:
                 weights=weights,
                 bands=bands,
                 percentiles=percentiles,
+                covariance_norm=info.covariance_norm,
             )
             prepared.add(
                 [members[i] for i in positions], norm_set.pk, result_records(batch)

@@ -352,7 +352,7 @@ def bench_data_delete(version) -> None:
 
 def naive_rescore(version, ids: list[int]) -> float:
     """One ORM read per submission, a loop per answer, one save per result."""
-    from assessments.definitions import instrument_spec
+    from assessments.definitions import instrument_spec, item_model
     from assessments.models import Invitation, PageTiming, QuestionnaireResult
     from assessments.results import (
         _plan_settings,
@@ -365,6 +365,7 @@ def naive_rescore(version, ids: list[int]) -> float:
 
     definition = version.definition
     spec = instrument_spec(definition)
+    covariance_norm = item_model(definition).covariance_norm()
     reliabilities = reliabilities_current(version)
     weights, bands, percentiles = _plan_settings(None, definition)
     norm_sets = {lang: norm_set_current(version, lang) for lang in ("en", "es")}
@@ -393,6 +394,7 @@ def naive_rescore(version, ids: list[int]) -> float:
             weights=weights,
             bands=bands,
             percentiles=percentiles,
+            covariance_norm=covariance_norm,
         ).to_dict()
         QuestionnaireResult.objects.filter(
             invitation=invitation, is_current=True
