@@ -3,7 +3,7 @@
 A rule is data: an ordered list of clauses, each a status and the conditions
 that must all hold for it. The first clause that holds gives the status;
 when none does the submission is "valid". Being data, a rule can be shown to
-the recruiter in words (``assessments.validity_rules``) and each stored result
+the recruiter in words (``assessments.labels``) and each stored result
 names, through its scoring version, the rule that judged it
 (``VALIDITY_RULES``).
 """

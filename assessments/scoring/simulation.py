@@ -288,3 +288,130 @@ def flag_rates(batch: BatchResult) -> Mapping[str, float]:
     rates["invalid"] = float(np.mean(status == "invalid"))
     rates["not_valid"] = float(np.mean(status != "valid"))
     return rates
+
+
+# --- the benchmark: shares flagged per group, against the targets -----------------
+
+Z_95 = 1.959963984540054
+# Every index, then the overall status.
+MEASURES = (
+    "longstring",
+    "irv",
+    "even_odd",
+    "mahalanobis",
+    "speed",
+    "instructed",
+    "infrequency",
+    "impression",
+    "consistency",
+    "questionable",
+    "invalid",
+    "not_valid",
+)
+
+
+def wilson_interval(k: int, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Wilson score interval of the proportion k / n (Wilson 1927).
+
+    ``(p + z^2/2n -/+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)``; 0 of 100 ->
+    (0, .0370); (nan, nan) when n is 0.
+    """
+    if n <= 0:
+        return (math.nan, math.nan)
+    p = k / n
+    centre = p + z * z / (2 * n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return (max(0.0, (centre - half) / scale), min(1.0, (centre + half) / scale))
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    """How many of ``n`` simulated submissions of ``group`` each measure caught."""
+
+    group: str
+    n: int
+    counts: Mapping[str, int]
+
+    def share(self, measure: str) -> float:
+        return self.counts[measure] / self.n
+
+    def interval(self, measure: str) -> tuple[float, float]:
+        return wilson_interval(self.counts[measure], self.n)
+
+
+def group_outcome(group: str, batch: BatchResult) -> GroupOutcome:
+    status = np.asarray(batch.validity.status)
+    counts = {
+        name: int(np.count_nonzero(index.flag))
+        for name, index in batch.validity.indices.items()
+    }
+    counts["questionable"] = int(np.count_nonzero(status == "questionable"))
+    counts["invalid"] = int(np.count_nonzero(status == "invalid"))
+    counts["not_valid"] = int(np.count_nonzero(status != "valid"))
+    return GroupOutcome(group, len(batch), counts)
+
+
+def run_groups(
+    model: ItemModel,
+    *,
+    n: int,
+    seed: int,
+    items_per_page: int,
+    groups: tuple[str, ...] = GROUPS,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    assumptions: Assumptions = DEFAULT_ASSUMPTIONS,
+) -> dict[str, GroupOutcome]:
+    """Simulate and score ``n`` submissions of each group (seeded per group)."""
+    outcomes = {}
+    for g, group in enumerate(groups):
+        rng = np.random.default_rng([seed, GROUPS.index(group), g])
+        batch = simulate_and_score(
+            model,
+            group,
+            n,
+            rng,
+            items_per_page=items_per_page,
+            thresholds=thresholds,
+            assumptions=assumptions,
+        )
+        outcomes[group] = group_outcome(group, batch)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class Target:
+    """A share of a group marked questionable or invalid, with its limit.
+
+    Met when the whole 95 % interval is on the right side of the limit.
+    """
+
+    group: str
+    limit: float
+    at_most: bool
+
+    def describe(self) -> str:
+        side = "at most" if self.at_most else "at least"
+        return f"{self.group}: {side} {self.limit:.0%} not valid"
+
+    def met(self, outcome: GroupOutcome) -> bool:
+        low, high = outcome.interval("not_valid")
+        return high <= self.limit if self.at_most else low >= self.limit
+
+
+# SCORING.md section 6.
+TARGETS = (
+    Target("attentive", 0.05, at_most=True),
+    Target("random", 0.95, at_most=False),
+    Target("straight", 0.95, at_most=False),
+    Target("too_fast", 0.90, at_most=False),
+)
+
+
+def targets_missed(outcomes: Mapping[str, GroupOutcome]) -> list[Target]:
+    """The targets whose group was simulated and that it misses."""
+    return [
+        target
+        for target in TARGETS
+        if target.group in outcomes and not target.met(outcomes[target.group])
+    ]
