@@ -561,24 +561,32 @@ def instrument_spec(definition: dict) -> InstrumentSpec:
     )
 
 
-def item_model(definition: dict) -> ItemModel:
-    """The parallel-items model the definition's scale figures imply.
+def item_model(
+    definition: dict,
+    *,
+    norms: dict[str, dict] | None = None,
+    reliabilities: dict[str, float | None] | None = None,
+) -> ItemModel:
+    """The parallel-items model a definition's scale figures imply.
 
-    Its covariance is the provisional norm of the item-level Mahalanobis index
+    Its covariance is the norm of the item-level Mahalanobis index
     (``scoring.itemmodel`` gives the formulas), and its parameters drive the
-    simulated respondents of ``benchmarks/validity.py``.
+    simulated respondents of ``benchmarks/validity.py``. ``norms`` (``{scale:
+    {"mean", "sd"}}``, e.g. a local norm set) and ``reliabilities`` (estimated
+    alphas; ``None`` or outside (0, 1) keeps the definition's figure) replace
+    the definition's provisional figures where given.
     """
-    return ItemModel(
-        instrument_spec(definition),
-        {
-            scale["key"]: ScaleFigures(
-                mean=scale["norms"]["mean"],
-                sd=scale["norms"]["sd"],
-                reliability=scale["reliability"],
-            )
-            for scale in definition["scales"]
-        },
-    )
+    norms = norms or {}
+    reliabilities = reliabilities or {}
+    figures = {}
+    for scale in definition["scales"]:
+        key = scale["key"]
+        norm = norms.get(key) or scale["norms"]
+        alpha = reliabilities.get(key)
+        if alpha is None or not 0 < alpha < 1:
+            alpha = scale["reliability"]
+        figures[key] = ScaleFigures(mean=norm["mean"], sd=norm["sd"], reliability=alpha)
+    return ItemModel(instrument_spec(definition), figures)
 
 
 def validity_notes(

@@ -365,11 +365,16 @@ def naive_rescore(version, ids: list[int]) -> float:
 
     definition = version.definition
     spec = instrument_spec(definition)
-    covariance_norm = item_model(definition).covariance_norm()
     reliabilities = reliabilities_current(version)
     weights, bands, percentiles = _plan_settings(None, definition)
     norm_sets = {lang: norm_set_current(version, lang) for lang in ("en", "es")}
     norms = {lang: engine_norms(ns) for lang, ns in norm_sets.items()}
+    covariance_norms = {
+        lang: item_model(
+            definition, norms=ns.scales, reliabilities=reliabilities
+        ).covariance_norm()
+        for lang, ns in norm_sets.items()
+    }
     started = time.perf_counter()
     for invitation in Invitation.objects.filter(pk__in=ids).order_by("pk"):
         answers = {}
@@ -394,7 +399,7 @@ def naive_rescore(version, ids: list[int]) -> float:
             weights=weights,
             bands=bands,
             percentiles=percentiles,
-            covariance_norm=covariance_norm,
+            covariance_norm=covariance_norms[invitation.language],
         ).to_dict()
         QuestionnaireResult.objects.filter(
             invitation=invitation, is_current=True
