@@ -10,10 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from assessments.labels import validity_index_label, validity_status_label
 from assessments.models import InstrumentVersion
 from assessments.statistics import instrument_statistics
 from assessments.validity_rates import ValidityRates, validity_rates
-from assessments.views.recruiter import validity_index_label, validity_status_label
 
 
 def _validity_rows(rates: ValidityRates) -> dict:
