@@ -6,7 +6,9 @@ import pytest
 from assessments.scoring import (
     VALIDITY_RULE,
     InstrumentSpec,
+    ItemModel,
     ItemSpec,
+    ScaleFigures,
     ScaleSpec,
     ScoringInputError,
     ValidityIndex,
@@ -16,6 +18,7 @@ from assessments.scoring import (
     impression,
     infrequency,
     instructed,
+    inter_item_correlation,
     irv,
     longstring,
     mahalanobis,
@@ -291,3 +294,22 @@ def test_it_judges_with_the_rule_of_an_earlier_version_when_asked():
     assert validity_status(indices, rule_for_version("1.0.0"))[1][0] == "invalid"
     assert rule_for_version("2.0.0") is VALIDITY_RULE
     assert rule_for_version("9.0.0") is None
+
+
+def test_it_derives_the_parallel_item_model_from_scale_figures():
+    # Spearman-Brown solved for r: alpha .80 with 8 items -> r = 1/3; four items
+    # of one scale, alpha .75 -> r = .75 / (4 - 3 * .75) = 3/7.
+    assert inter_item_correlation(0.8, 8) == pytest.approx(1 / 3)
+    spec = three_scales_of_four()
+    model = ItemModel(
+        spec, {key: ScaleFigures(3.0, 0.5, 0.75) for key in spec.scale_keys}
+    )
+    norm = model.covariance_norm()
+    r = 3 / 7
+    variance = 4 * 0.25 / (1 + 3 * r)
+    cov = np.array(norm.cov)
+    assert cov[0, 0] == pytest.approx(variance)
+    assert cov[0, 1] == pytest.approx(r * variance)
+    assert cov[0, 4] == 0.0
+    # The mean of four such items has the scale's SD back.
+    assert np.sqrt(cov[:4, :4].sum() / 16) == pytest.approx(0.5)
