@@ -230,7 +230,8 @@ def mahalanobis(
                 w = weighted[members][:, missing]
                 block = precision[missing][:, missing]
                 distance[members] -= (w * np.linalg.solve(block, w.T).T).sum(axis=1)
-        value[rows] = distance
+        # A distance of 0 can come out a hair below it in floating point.
+        value[rows] = np.maximum(distance, 0.0)
     critical = np.where(
         enough,
         mahalanobis_critical(np.maximum(used, 1), thresholds.mahalanobis_alpha),
