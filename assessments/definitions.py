@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -46,7 +46,14 @@ from pydantic import (
 )
 
 from assessments.models import Instrument, InstrumentVersion, NormSet
-from assessments.scoring.spec import InstrumentSpec, ItemSpec, ScaleSpec
+from assessments.scoring.itemmodel import ItemModel, ScaleFigures
+from assessments.scoring.spec import (
+    DEFAULT_THRESHOLDS,
+    InstrumentSpec,
+    ItemSpec,
+    ScaleSpec,
+    ValidityThresholds,
+)
 
 MIN_ITEMS_PER_SCALE = 3
 # Past this many problems the rest are counted, not listed.
@@ -554,6 +561,56 @@ def instrument_spec(definition: dict) -> InstrumentSpec:
     )
 
 
+def item_model(
+    definition: dict,
+    *,
+    norms: dict[str, dict] | None = None,
+    reliabilities: dict[str, float | None] | None = None,
+) -> ItemModel:
+    """The parallel-items model a definition's scale figures imply.
+
+    Its covariance is the norm of the item-level Mahalanobis index
+    (``scoring.itemmodel`` gives the formulas), and its parameters drive the
+    simulated respondents of ``benchmarks/validity.py``. ``norms`` (``{scale:
+    {"mean", "sd"}}``, e.g. a local norm set) and ``reliabilities`` (estimated
+    alphas; ``None`` or outside (0, 1) keeps the definition's figure) replace
+    the definition's provisional figures where given.
+    """
+    norms = norms or {}
+    reliabilities = reliabilities or {}
+    figures = {}
+    for scale in definition["scales"]:
+        key = scale["key"]
+        norm = norms.get(key) or scale["norms"]
+        alpha = reliabilities.get(key)
+        if alpha is None or not 0 < alpha < 1:
+            alpha = scale["reliability"]
+        figures[key] = ScaleFigures(mean=norm["mean"], sd=norm["sd"], reliability=alpha)
+    return ItemModel(instrument_spec(definition), figures)
+
+
+def validity_notes(
+    definition: dict, thresholds: ValidityThresholds = DEFAULT_THRESHOLDS
+) -> list[str]:
+    """What the validity checks will and will not do on this instrument.
+
+    The even-odd rule (docs/scoring.md): the index counts only on instruments
+    with at least ``even_odd_min_scales`` scales of ``even_odd_min_items`` items;
+    with fewer, r across so few points is mostly chance.
+    """
+    spec = instrument_spec(definition)
+    notes = []
+    if not thresholds.even_odd_applicable(spec):
+        usable = thresholds.even_odd_scales(spec)
+        notes.append(
+            f"even-odd consistency is not computed: {usable} scale(s) have at "
+            f"least {thresholds.even_odd_min_items} items, and the index needs "
+            f"{thresholds.even_odd_min_scales} to mean something "
+            "(docs/scoring.md, even-odd consistency)"
+        )
+    return notes
+
+
 def provisional_norms(definition: dict) -> dict[str, dict]:
     """``{scale_key: {"mean", "sd", "n"}}`` as published in the definition."""
     return {
@@ -575,6 +632,7 @@ class LoadOutcome:
     version: int
     created: bool
     path: str
+    notes: tuple[str, ...] = ()
 
 
 def instrument_version_publish(*, definition: dict, source_file: str) -> LoadOutcome:
@@ -640,6 +698,9 @@ def instruments_load(directory: Path | str) -> list[LoadOutcome]:
         files_by_slug[slug] = file
         loaded.append((file, definition))
     return [
-        instrument_version_publish(definition=definition, source_file=file)
+        replace(
+            instrument_version_publish(definition=definition, source_file=file),
+            notes=tuple(validity_notes(definition)),
+        )
         for file, definition in loaded
     ]

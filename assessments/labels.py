@@ -1,5 +1,6 @@
 """The words a recruiter reads for the engine's keys: band names, validity statuses,
-validity checks and the sentence that says what a raised flag means.
+validity checks, the sentence that says what a raised flag means, and the validity
+rule (which flags, alone or together, make a result questionable or invalid).
 
 The keys are the engine's own (`assessments.scoring`); everything here is
 translated at the moment it is called.
@@ -9,6 +10,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from assessments.scoring.rules import (
+    Clause,
+    FigureAtLeast,
+    FlagRaised,
+    FlagsRaised,
+    ValidityRule,
+)
 
 
 def band_label(key: str) -> str:
@@ -117,3 +126,65 @@ def validity_sentence(name: str, value) -> str:
     return sentences.get(name) or _("The “%(name)s” check was flagged.") % {
         "name": name
     }
+
+
+# --- the validity rule in words -----------------------------------------------------
+
+
+def _condition_words(condition) -> str:
+    if isinstance(condition, FigureAtLeast):
+        n = condition.at_least
+        if condition.index == "instructed":
+            return ngettext(
+                "%(n)s instruction such as “choose Agree for this statement” was "
+                "missed",
+                "%(n)s or more instructions such as “choose Agree for this "
+                "statement” were missed",
+                n,
+            ) % {"n": n}
+        if condition.index == "infrequency":
+            return ngettext(
+                "%(n)s statement that almost nobody can truthfully agree with was "
+                "agreed with",
+                "%(n)s or more statements that almost nobody can truthfully agree "
+                "with were agreed with",
+                n,
+            ) % {"n": n}
+        return _("the figure of “%(check)s” is %(n)s or more") % {
+            "check": validity_index_label(condition.index),
+            "n": n,
+        }
+    if isinstance(condition, FlagRaised):
+        return _("“%(check)s” is flagged") % {
+            "check": validity_index_label(condition.index)
+        }
+    if isinstance(condition, FlagsRaised):
+        n = condition.at_least
+        if condition.besides:
+            return ngettext(
+                "at least %(n)s other check is flagged",
+                "at least %(n)s other checks are flagged",
+                n,
+            ) % {"n": n}
+        return ngettext(
+            "at least %(n)s check of any kind is flagged",
+            "at least %(n)s checks of any kind are flagged",
+            n,
+        ) % {"n": n}
+    return str(condition)
+
+
+def validity_clause_sentence(clause: Clause) -> str:
+    """One clause as a sentence: "Invalid when ... and ...."."""
+    conditions = _(" and ").join(_condition_words(c) for c in clause.all_of)
+    if clause.status == "invalid":
+        return _("Invalid when %(conditions)s.") % {"conditions": conditions}
+    return _("Questionable when %(conditions)s.") % {"conditions": conditions}
+
+
+def validity_rule_sentences(rule: ValidityRule) -> list[str]:
+    """The whole validity rule in words (``assessments.scoring.rules``), one
+    sentence per clause in order of precedence, ending with "valid"."""
+    sentences = [validity_clause_sentence(clause) for clause in rule.clauses]
+    sentences.append(_("Valid when no check is flagged."))
+    return sentences

@@ -8,8 +8,10 @@ audited the same way.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,10 +19,12 @@ from django.utils.translation import gettext as _
 from assessments.labels import (
     band_label,
     validity_index_label,
+    validity_rule_sentences,
     validity_sentence,
     validity_status_label,
 )
 from assessments.models import QuestionnaireResult
+from assessments.scoring.rules import rule_for_version
 from assessments.selectors import (
     application_with_invitations,
     applications_with_latest_results,
@@ -64,6 +68,18 @@ class ValidityCheck:
 
 
 @dataclass(frozen=True)
+class ValidityRuleReport:
+    """Which rule judged a result: its scoring version, the rule in words and
+    the sentence of the clause that gave the result its status. ``known`` is
+    False for a scoring version this release no longer describes."""
+
+    scoring_version: str
+    known: bool
+    sentences: list[str]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Contribution:
     scale: str
     name: str
@@ -88,6 +104,7 @@ class QuestionnaireReport:
     nearest_cut_label: str
     distance_to_cut: float | None
     provisional: bool
+    validity_rule: ValidityRuleReport
 
     @property
     def flags(self) -> list[ValidityCheck]:
@@ -128,6 +145,27 @@ def _scale_rows(result: QuestionnaireResult, language: str) -> list[ScaleRow]:
             )
         )
     return rows
+
+
+def _validity_rule(result: QuestionnaireResult) -> ValidityRuleReport:
+    """The rule of the result's own scoring version, and the clause it met."""
+    rule = rule_for_version(result.scoring_version)
+    if rule is None:
+        return ValidityRuleReport(result.scoring_version, False, [], "")
+    sentences = validity_rule_sentences(rule)
+    flags, figures = {}, {}
+    for name, data in (result.validity or {}).items():
+        data = data or {}
+        value = data.get("value")
+        number = value if isinstance(value, int | float) else math.nan
+        flags[name] = np.array([bool(data.get("flag"))])
+        figures[name] = np.array([float(number)])
+    reason = sentences[-1]
+    if flags:
+        _, _, clause = rule.evaluate(flags, figures)
+        if clause[0] >= 0:
+            reason = sentences[int(clause[0])]
+    return ValidityRuleReport(result.scoring_version, True, sentences, reason)
 
 
 def _contribution_weights(explanation: dict) -> dict[str, float]:
@@ -193,6 +231,7 @@ def questionnaire_report_build(
         else "",
         distance_to_cut=explanation.get("distance_to_cut"),
         provisional=result.norm_set.is_provisional,
+        validity_rule=_validity_rule(result),
     )
 
 

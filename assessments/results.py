@@ -29,7 +29,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from assessments.definitions import all_item_keys, instrument_spec
+from assessments.definitions import all_item_keys, instrument_spec, item_model
 from assessments.models import (
     AssessmentPlan,
     InstrumentVersion,
@@ -40,7 +40,13 @@ from assessments.models import (
     Response,
     ScaleReliability,
 )
-from assessments.scoring import SCORING_VERSION, BatchResult, Norm, score_batch
+from assessments.scoring import (
+    SCORING_VERSION,
+    BatchResult,
+    CovarianceNorm,
+    Norm,
+    score_batch,
+)
 from assessments.services import presentation_permutations
 from hiring.events import event_build, events_record_many
 from hiring.models import OutboxEvent
@@ -654,6 +660,7 @@ class _Context:
     versions: dict[int, _Version] = field(default_factory=dict)
     norm_sets: dict[tuple[int, str], NormSet] = field(default_factory=dict)
     norms: dict[tuple[int, bool], dict[str, Norm]] = field(default_factory=dict)
+    covariance_norms: dict[int, CovarianceNorm] = field(default_factory=dict)
 
     def version(self, version_id: int) -> _Version:
         if version_id not in self.versions:
@@ -672,6 +679,21 @@ class _Context:
                 self.version(version_id).version, language
             )
         return self.norm_sets[key]
+
+    def covariance_norm(self, version_id: int, norm_set: NormSet) -> CovarianceNorm:
+        """The item norm of the Mahalanobis index (docs/scoring.md): the item
+        model of the norm set's scale means and SDs and the current alphas."""
+        if norm_set.pk not in self.covariance_norms:
+            info = self.version(version_id)
+            model = item_model(
+                info.version.definition,
+                norms=norm_set.scales,
+                reliabilities=info.reliabilities,
+            )
+            self.covariance_norms[norm_set.pk] = model.covariance_norm(
+                source=norm_set.source
+            )
+        return self.covariance_norms[norm_set.pk]
 
     def engine_norms(self, norm_set: NormSet, with_samples: bool) -> dict[str, Norm]:
         key = (norm_set.pk, with_samples)
@@ -786,6 +808,7 @@ def _prepare(todo: list[_Row], context: _Context) -> _Prepared:
                 weights=weights,
                 bands=bands,
                 percentiles=percentiles,
+                covariance_norm=context.covariance_norm(version_id, norm_set),
             )
             prepared.add(
                 [members[i] for i in positions], norm_set.pk, result_records(batch)

@@ -352,7 +352,7 @@ def bench_data_delete(version) -> None:
 
 def naive_rescore(version, ids: list[int]) -> float:
     """One ORM read per submission, a loop per answer, one save per result."""
-    from assessments.definitions import instrument_spec
+    from assessments.definitions import instrument_spec, item_model
     from assessments.models import Invitation, PageTiming, QuestionnaireResult
     from assessments.results import (
         _plan_settings,
@@ -369,6 +369,12 @@ def naive_rescore(version, ids: list[int]) -> float:
     weights, bands, percentiles = _plan_settings(None, definition)
     norm_sets = {lang: norm_set_current(version, lang) for lang in ("en", "es")}
     norms = {lang: engine_norms(ns) for lang, ns in norm_sets.items()}
+    covariance_norms = {
+        lang: item_model(
+            definition, norms=ns.scales, reliabilities=reliabilities
+        ).covariance_norm()
+        for lang, ns in norm_sets.items()
+    }
     started = time.perf_counter()
     for invitation in Invitation.objects.filter(pk__in=ids).order_by("pk"):
         answers = {}
@@ -393,6 +399,7 @@ def naive_rescore(version, ids: list[int]) -> float:
             weights=weights,
             bands=bands,
             percentiles=percentiles,
+            covariance_norm=covariance_norms[invitation.language],
         ).to_dict()
         QuestionnaireResult.objects.filter(
             invitation=invitation, is_current=True

@@ -31,6 +31,7 @@ from .fairness import (
     thorndike_case2,
     two_proportion_z,
 )
+from .itemmodel import ItemModel, ScaleFigures, inter_item_correlation
 from .precision import (
     confidence_band,
     indistinguishable,
@@ -48,6 +49,16 @@ from .reliability import (
     mcdonald_omega,
     scale_statistics,
     spearman_brown,
+)
+from .rules import (
+    VALIDITY_RULE,
+    VALIDITY_RULES,
+    Clause,
+    FigureAtLeast,
+    FlagRaised,
+    FlagsRaised,
+    ValidityRule,
+    rule_for_version,
 )
 from .scales import ScaleScores, apply_keys, keyed_answers, reverse, scale_scores
 from .spec import (
@@ -87,16 +98,24 @@ from .version import SCORING_VERSION
 __all__ = [
     "DEFAULT_THRESHOLDS",
     "SCORING_VERSION",
+    "VALIDITY_RULE",
+    "VALIDITY_RULES",
     "AdverseImpactReport",
     "BandExplanation",
     "BatchResult",
+    "Clause",
     "Contribution",
     "CovarianceNorm",
     "CriterionValidity",
+    "FigureAtLeast",
+    "FlagRaised",
+    "FlagsRaised",
     "GroupImpact",
     "InstrumentSpec",
+    "ItemModel",
     "ItemSpec",
     "Norm",
+    "ScaleFigures",
     "ScaleResult",
     "ScaleScores",
     "ScaleSpec",
@@ -106,6 +125,7 @@ __all__ = [
     "SubmissionResult",
     "ValidityIndex",
     "ValidityResult",
+    "ValidityRule",
     "ValidityThresholds",
     "adverse_impact",
     "alpha_if_dropped",
@@ -131,6 +151,7 @@ __all__ = [
     "infrequency",
     "instructed",
     "instrument_reliability",
+    "inter_item_correlation",
     "irv",
     "keyed_answers",
     "longstring",
@@ -139,6 +160,7 @@ __all__ = [
     "normal_percentile",
     "range_restriction_correction",
     "reverse",
+    "rule_for_version",
     "scale_scores",
     "scale_statistics",
     "score_batch",

@@ -340,7 +340,6 @@ def score_batch(
         order=order,
         page_items=page_items,
         page_seconds=page_seconds,
-        scale_means=scores.mean,
         covariance_norm=covariance_norm,
         thresholds=thresholds,
     )

@@ -267,16 +267,19 @@ class Norm:
 
 @dataclass(frozen=True)
 class CovarianceNorm:
-    """Mean vector and covariance matrix of the scale means in a norm group.
+    """Mean vector and covariance matrix of the scale items in a norm group.
 
-    Used only for the Mahalanobis outlier index; ordered like
-    ``InstrumentSpec.scales``.
+    Used only for the item-level Mahalanobis index; ``items`` names the item of
+    each entry (scale items only: check items have almost no variance among
+    attentive respondents and are judged by their own indices). ``n`` is 0 for
+    a norm implied by the definition's figures (``itemmodel``).
     """
 
     mean: tuple[float, ...]
     cov: tuple[tuple[float, ...], ...]
     n: int
     source: str
+    items: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         mean = np.asarray(self.mean, dtype=float)
@@ -297,6 +300,12 @@ class CovarianceNorm:
             raise ScoringInputError(
                 f"norm source {self.source!r} is not one of {NORM_SOURCES}"
             )
+        items = tuple(self.items)
+        if len(items) != mean.size or len(set(items)) != len(items):
+            raise ScoringInputError(
+                "covariance norm: items must name each of the k entries once"
+            )
+        object.__setattr__(self, "items", items)
         object.__setattr__(self, "mean", tuple(float(v) for v in mean))
         object.__setattr__(self, "cov", tuple(tuple(float(v) for v in r) for r in cov))
 
@@ -305,57 +314,99 @@ class CovarianceNorm:
 class ValidityThresholds:
     """When a careless-responding index raises its flag (SCORING.md section 6).
 
+    Each default names its source; "calibrated" means chosen on the simulated
+    respondents of ``benchmarks/validity.py`` (docs/scoring.md has the table).
+
     - long-string: flag when the longest run of identical answers is
-      ``>= max(longstring_min_run, ceil(longstring_fraction * k))`` for k items;
-      half the instrument follows Curran (2016), the floor of 6 keeps short
-      instruments from flagging runs that happen by chance.
+      ``>= max(longstring_min_run, ceil(longstring_fraction * k))`` for k items.
+      Calibrated: Johnson (2005) set cut-offs of 6 to 9 from the distribution of
+      runs on a 300-item inventory; here a quarter of the instrument, at least
+      10, flags no simulated attentive respondent in a thousand while catching
+      runs of half the instrument.
     - IRV: flag when the within-person SD is below ``irv_min`` (Dunn et al. 2018).
     - even-odd: flag when the index (negated Spearman-Brown corrected r) is above
-      ``even_odd_max``, i.e. corrected r below .30 (Johnson 2005); it needs at
-      least ``even_odd_min_scales`` scales with both halves answered.
-    - Mahalanobis: flag when D^2 exceeds the chi-square quantile at
-      ``1 - mahalanobis_alpha`` (Meade & Craig 2012).
+      ``even_odd_max``, i.e. corrected r below .30 (Johnson 2005); computed only
+      on instruments with at least ``even_odd_min_scales`` scales of at least
+      ``even_odd_min_items`` items (calibrated: the fewest scales at which
+      simulated attentive respondents are flagged less than 1 % of the time;
+      5 scales: 5.8 %, 12: 0.9 %), and per submission only when as many
+      scales have both halves answered.
+    - Mahalanobis over items: flag when D^2 exceeds the chi-square quantile at
+      ``1 - mahalanobis_alpha`` for the items answered; p < .001 is the usual
+      criterion for multivariate outliers (Tabachnick & Fidell 2013, 4.1.4);
+      computed with at least ``mahalanobis_min_fraction`` of the items answered.
     - speed: flag when any page took less than ``speed_seconds_per_item``
       seconds per item (Huang et al. 2012).
     - impression management: flag when at least ``impression_fraction`` of the
       instrument's impression items got the extreme favourable answer.
     - consistency pairs: flag when the mean absolute difference within pairs
-      (after reverse keying) is ``>= consistency_max_difference`` scale points.
-    - instructed-response: flag on ``>= 1`` failure; infrequency: flag on ``>= 1``
-      endorsement.
+      (after reverse keying) is ``>= consistency_max_difference`` scale points,
+      computed with at least ``consistency_min_fraction`` of the pairs answered
+      (calibrated: with one pair of four, simulated attentive respondents who
+      skipped many items were flagged 7 % of the time).
+    - instructed-response: flag on ``>= 1`` failure (Meade & Craig 2012).
+    - infrequency: flag on ``>= infrequency_min`` endorsements. Calibrated: a
+      single endorsement is common among attentive respondents (an honest
+      "never late" exaggeration; Huang et al. 2015 report such items endorsed
+      by a few per cent of careful respondents), so with two items one
+      endorsement alone flagged about 4 % of simulated attentive respondents.
 
-    Overall status: ``"invalid"`` if any instructed item failed, or
-    ``>= invalid_infrequency`` infrequency items were endorsed, or
-    ``>= invalid_flag_count`` flags are raised; ``"questionable"`` if any flag is
-    raised; otherwise ``"valid"``.
+    How the flags combine into a status is the rule of ``rules.py``.
     """
 
-    longstring_min_run: int = 6
-    longstring_fraction: float = 0.5
+    longstring_min_run: int = 10
+    longstring_fraction: float = 0.25
     irv_min: float = 0.5
     even_odd_max: float = -0.30
-    even_odd_min_scales: int = 3
-    mahalanobis_alpha: float = 0.01
+    even_odd_min_scales: int = 12
+    even_odd_min_items: int = 4
+    mahalanobis_alpha: float = 0.001
+    mahalanobis_min_fraction: float = 0.5
     speed_seconds_per_item: float = 2.0
     impression_fraction: float = 0.75
     consistency_max_difference: float = 2.0
-    invalid_infrequency: int = 2
-    invalid_flag_count: int = 3
+    consistency_min_fraction: float = 0.5
+    infrequency_min: int = 2
 
     def __post_init__(self) -> None:
         if not 0 < self.mahalanobis_alpha < 1:
             raise ScoringInputError("mahalanobis_alpha must be in (0, 1)")
-        for name in ("longstring_fraction", "impression_fraction"):
+        for name in (
+            "longstring_fraction",
+            "impression_fraction",
+            "mahalanobis_min_fraction",
+            "consistency_min_fraction",
+        ):
             if not 0 < getattr(self, name) <= 1:
                 raise ScoringInputError(f"{name} must be in (0, 1]")
         if self.even_odd_min_scales < 3:
             raise ScoringInputError("even_odd_min_scales must be at least 3")
+        if self.even_odd_min_items < 2:
+            raise ScoringInputError("even_odd_min_items must be at least 2")
+        if self.infrequency_min < 1:
+            raise ScoringInputError("infrequency_min must be at least 1")
 
     def longstring_limit(self, n_items: int) -> int:
         """Run length at which the long-string flag is raised for ``n_items``."""
         return max(
             self.longstring_min_run, math.ceil(self.longstring_fraction * n_items)
         )
+
+    def even_odd_scales(self, spec: "InstrumentSpec") -> int:
+        """How many scales of ``spec`` have enough items for even-odd halves."""
+        return sum(
+            1
+            for key in spec.scale_keys
+            if spec.scale_columns(key).size >= self.even_odd_min_items
+        )
+
+    def even_odd_applicable(self, spec: "InstrumentSpec") -> bool:
+        """Whether even-odd consistency means something on ``spec``.
+
+        The rule (docs/scoring.md): at least ``even_odd_min_scales`` scales with
+        at least ``even_odd_min_items`` items each.
+        """
+        return self.even_odd_scales(spec) >= self.even_odd_min_scales
 
 
 DEFAULT_THRESHOLDS = ValidityThresholds()

@@ -5,15 +5,17 @@ computed) and a ``flag`` (never raised on NaN). Flags inform the recruiter; they
 never change the scale scores. Overviews: Meade & Craig 2012; Curran 2016.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import linalg, stats
+from scipy import stats
 
 from .errors import ScoringInputError
 from .inputs import order_matrix
-from .scales import checked_answers, row_mean, scale_scores
+from .rules import VALIDITY_RULE, ValidityRule
+from .scales import checked_answers, row_mean
 from .spec import DEFAULT_THRESHOLDS, CovarianceNorm, InstrumentSpec, ValidityThresholds
 
 INDEX_NAMES = (
@@ -27,7 +29,6 @@ INDEX_NAMES = (
     "impression",
     "consistency",
 )
-STATUSES = ("valid", "questionable", "invalid")
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,11 +122,15 @@ def even_odd(
     corrected ``2r / (1 + r)``, clipped to [-1, 1] since negative r would leave
     that range; reported as ``-corrected``. Scales without both halves answered
     are left out; NaN with fewer than ``thresholds.even_odd_min_scales`` scales
-    or no variance across scales. Flag when the index is above
+    or no variance across scales. NaN for every submission of an instrument
+    where the index means little (``ValidityThresholds.even_odd_applicable``:
+    too few scales with enough items). Flag when the index is above
     ``thresholds.even_odd_max`` (-.30).
     """
     keyed = checked_answers(answers, spec).keyed
     n_rows, n_scales = keyed.shape[0], len(spec.scales)
+    if not thresholds.even_odd_applicable(spec):
+        return _not_applicable(n_rows)
     odd = np.empty((n_rows, n_scales))
     even = np.empty((n_rows, n_scales))
     for j, key in enumerate(spec.scale_keys):
@@ -146,9 +151,33 @@ def even_odd(
     return ValidityIndex(value, value > thresholds.even_odd_max)
 
 
-def mahalanobis_critical(n_variables: int, alpha: float = 0.01) -> float:
-    """Chi-square critical value ``chi2_{1-alpha}(k)`` for the Mahalanobis flag."""
-    return float(stats.chi2.ppf(1.0 - alpha, n_variables))
+def mahalanobis_critical(n_variables, alpha: float = 0.001):
+    """Chi-square critical value ``chi2_{1-alpha}(k)`` for the Mahalanobis flag.
+
+    ``n_variables`` may be an array (one k per submission).
+    """
+    value = stats.chi2.ppf(1.0 - alpha, n_variables)
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def _patterns(answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a boolean matrix and the index of each row's.
+
+    Rows are packed into bytes first: sorting a few bytes per row is much
+    faster than ``np.unique(axis=0)`` on the booleans.
+    """
+    packed = np.packbits(answered, axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    padded = np.zeros((packed.shape[0], width), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    keys = padded.view(np.uint64)
+    if keys.shape[1] == 1:
+        _, first, which = np.unique(keys[:, 0], return_index=True, return_inverse=True)
+    else:
+        _, first, which = np.unique(
+            keys, axis=0, return_index=True, return_inverse=True
+        )
+    return answered[first], which.reshape(-1)
 
 
 def mahalanobis(
@@ -156,25 +185,61 @@ def mahalanobis(
 ) -> ValidityIndex:
     """Squared Mahalanobis distance ``D^2 = (x - mu)' Sigma^-1 (x - mu)``.
 
-    Mahalanobis 1936; as a careless-responding index Meade & Craig 2012. Rows of
-    ``x`` (N x m) against a norm mean (m) and covariance (m x m); NaN for rows
-    with a missing variable. Flag when ``D^2 > chi2_{1-alpha}(m)`` (alpha .01).
-    Uses a Cholesky solve, not an explicit inverse.
+    Mahalanobis 1936; as a careless-responding index Meade & Craig 2012 and the
+    R package careless (``mahad``), computed here against a norm mean (m) and
+    covariance (m x m) rather than the sample's own. Rows of ``x`` are N x m.
+
+    Missing answers: D^2 is computed over the answered variables only, with the
+    matching entries of the mean and the sub-matrix of the covariance (the
+    marginal of a multivariate normal is normal with those parameters), and
+    compared with the chi-square quantile for as many degrees of freedom as
+    variables were used (``extra["items"]``). A row with fewer than
+    ``thresholds.mahalanobis_min_fraction`` of the variables answered is NaN.
+    Computed for all rows at once with the norm's precision matrix ``P``; for
+    a row with missing items the partitioned inverse gives the answered items'
+    ``Sigma_oo^-1 = P_oo - P_om P_mm^-1 P_mo``, one small solve per pattern of
+    missing answers. Flag when
+    ``D^2 > chi2_{1 - thresholds.mahalanobis_alpha}(items)``.
     """
     x = _matrix(x)
     mean = np.asarray(mean, dtype=float)
     cov = np.asarray(cov, dtype=float)
     if mean.shape != x.shape[1:] or cov.shape != (mean.size, mean.size):
         raise ScoringInputError("mahalanobis: x is N x m, mean m, cov m x m")
-    factor = linalg.cholesky(cov, lower=True)
-    diff = x - mean
-    complete = ~np.isnan(diff).any(axis=1)
-    solved = linalg.solve_triangular(
-        factor, np.where(complete[:, None], diff, 0.0).T, lower=True
+    n_rows, m = x.shape
+    answered = ~np.isnan(x)
+    used = answered.sum(axis=1)
+    enough = used >= max(2, math.ceil(thresholds.mahalanobis_min_fraction * m - 1e-9))
+    value = np.full(n_rows, np.nan)
+    if enough.any():
+        rows = np.flatnonzero(enough)
+        deviation = np.where(answered[rows], x[rows] - mean, 0.0)
+        precision = np.linalg.inv(cov)
+        weighted = deviation @ precision
+        distance = (deviation * weighted).sum(axis=1)
+        # Rows with missing items: the inverse of the answered items'
+        # sub-covariance is P_oo - P_om P_mm^-1 P_mo (partitioned inverse), so
+        # with the missing deviations at 0, D^2 = d'P d - w_m' P_mm^-1 w_m,
+        # w = P d; one small solve per pattern of missing answers.
+        incomplete = np.flatnonzero(~answered[rows].all(axis=1))
+        if incomplete.size:
+            patterns, which = _patterns(answered[rows[incomplete]])
+            for p, pattern in enumerate(patterns):
+                members = incomplete[which == p]
+                missing = np.flatnonzero(~pattern)
+                w = weighted[members][:, missing]
+                block = precision[missing][:, missing]
+                distance[members] -= (w * np.linalg.solve(block, w.T).T).sum(axis=1)
+        # A distance of 0 can come out a hair below it in floating point.
+        value[rows] = np.maximum(distance, 0.0)
+    critical = np.where(
+        enough,
+        mahalanobis_critical(np.maximum(used, 1), thresholds.mahalanobis_alpha),
+        np.inf,
     )
-    value = np.where(complete, (solved**2).sum(axis=0), np.nan)
-    critical = mahalanobis_critical(mean.size, thresholds.mahalanobis_alpha)
-    return ValidityIndex(value, value > critical)
+    flag = np.where(np.isnan(value), False, value > critical)
+    items = np.where(enough, used, 0)
+    return ValidityIndex(value, flag, {"items": items})
 
 
 def speed(
@@ -222,18 +287,24 @@ def instructed(answers, spec: InstrumentSpec) -> ValidityIndex:
     return ValidityIndex(failures, failures >= 1)
 
 
-def infrequency(answers, spec: InstrumentSpec) -> ValidityIndex:
+def infrequency(
+    answers,
+    spec: InstrumentSpec,
+    *,
+    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+) -> ValidityIndex:
     """Count of infrequency items endorsed (answer ``>= expected``).
 
     Huang, Bowling, Liu & Li 2015 ("I have never spoken to another person").
-    Flag on one endorsement; NaN when the instrument has none.
+    Flag on ``thresholds.infrequency_min`` endorsements; NaN when the
+    instrument has none.
     """
     matrix = checked_answers(answers, spec).raw
     columns = spec.kind_columns("infrequency")
     if columns.size == 0:
         return _not_applicable(matrix.shape[0])
     endorsed = (matrix[:, columns] >= spec.expected_vector[columns]).sum(axis=1)
-    return ValidityIndex(endorsed, endorsed >= 1)
+    return ValidityIndex(endorsed, endorsed >= thresholds.infrequency_min)
 
 
 def impression(
@@ -272,7 +343,9 @@ def consistency(
 
     Psychometric synonyms (Meade & Craig 2012; Curran 2016) scored as a
     distance: both items reverse keyed first, pairs with a missing answer
-    skipped; NaN when no pair is answered. Flag when the mean difference is
+    skipped; NaN when fewer than ``thresholds.consistency_min_fraction`` of the
+    pairs (and at least one) are answered, since the mean of one or two
+    differences is mostly chance. Flag when the mean difference is
     ``>= thresholds.consistency_max_difference`` scale points.
     """
     keyed = checked_answers(answers, spec).keyed
@@ -280,36 +353,25 @@ def consistency(
         return _not_applicable(keyed.shape[0])
     first = spec.item_indices([a for a, _ in spec.consistency_pairs])
     second = spec.item_indices([b for _, b in spec.consistency_pairs])
-    value, _ = row_mean(np.abs(keyed[:, first] - keyed[:, second]))
+    value, count = row_mean(np.abs(keyed[:, first] - keyed[:, second]))
+    needed = max(1, math.ceil(thresholds.consistency_min_fraction * first.size - 1e-9))
+    value = np.where(count >= needed, value, np.nan)
     return ValidityIndex(value, value >= thresholds.consistency_max_difference)
 
 
 def validity_status(
-    flags: Mapping[str, np.ndarray],
-    instructed_failures,
-    infrequency_endorsements,
-    *,
-    thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Number of flags and overall status per submission.
+    indices: Mapping[str, ValidityIndex], rule: ValidityRule = VALIDITY_RULE
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number of flags, overall status and matching clause per submission.
 
-    ``"invalid"`` if an instructed item was failed, or at least
-    ``thresholds.invalid_infrequency`` (2) infrequency items were endorsed, or at
-    least ``thresholds.invalid_flag_count`` (3) flags are raised;
-    ``"questionable"`` if any flag is raised; else ``"valid"``. Counts may be
-    NaN (index not applicable), which never makes a submission invalid.
+    Applies ``rule`` (``rules.py``; the rule in words: docs/scoring.md) to the
+    flags of every index and the figures of the counting indices. An index that
+    is not applicable (NaN, never flagged) never counts.
     """
-    n_flags = np.sum([np.asarray(flag, dtype=bool) for flag in flags.values()], axis=0)
-    failed = np.nan_to_num(np.asarray(instructed_failures, dtype=float)) >= 1
-    endorsed = (
-        np.nan_to_num(np.asarray(infrequency_endorsements, dtype=float))
-        >= thresholds.invalid_infrequency
+    return rule.evaluate(
+        {name: index.flag for name, index in indices.items()},
+        {name: index.value for name, index in indices.items()},
     )
-    invalid = failed | endorsed | (n_flags >= thresholds.invalid_flag_count)
-    status = np.where(
-        invalid, "invalid", np.where(n_flags > 0, "questionable", "valid")
-    )
-    return n_flags.astype(np.int64), status
 
 
 @dataclass(frozen=True, eq=False)
@@ -319,6 +381,7 @@ class ValidityResult:
     indices: Mapping[str, ValidityIndex]
     n_flags: np.ndarray
     status: np.ndarray
+    clause: np.ndarray
 
     def __getitem__(self, name: str) -> ValidityIndex:
         return self.indices[name]
@@ -331,17 +394,18 @@ def validity_indices(
     order=None,
     page_items=None,
     page_seconds=None,
-    scale_means=None,
     covariance_norm: CovarianceNorm | None = None,
     thresholds: ValidityThresholds = DEFAULT_THRESHOLDS,
+    rule: ValidityRule = VALIDITY_RULE,
 ) -> ValidityResult:
     """Every index of section 6 plus the overall status, for N submissions.
 
     Speed needs ``page_items`` and ``page_seconds``; Mahalanobis needs a
-    ``covariance_norm`` over the scale means (``scale_means`` N x S, computed
-    here if not given). An index without its inputs is NaN and unflagged.
-    Distances on scale means rather than items keep the norm small (S x S) and
-    stable with a few hundred norm cases.
+    ``covariance_norm`` over items (``CovarianceNorm.items``). An index without
+    its inputs is NaN and unflagged. The distance is taken over the item
+    answers, not the scale means: random answers pull scale means towards the
+    middle of the scale, where the distance is small, while across items they
+    break the correlations the norm expects.
     """
     checked = checked_answers(answers, spec)
     matrix = checked.raw
@@ -357,12 +421,9 @@ def validity_indices(
     if covariance_norm is None:
         distance = _not_applicable(n_rows)
     else:
-        if scale_means is None:
-            scale_means = scale_scores(checked, spec).mean
-        if len(covariance_norm.mean) != len(spec.scales):
-            raise ScoringInputError("the covariance norm must cover every scale")
+        columns = spec.item_indices(covariance_norm.items)
         distance = mahalanobis(
-            scale_means,
+            matrix[:, columns],
             covariance_norm.mean,
             covariance_norm.cov,
             thresholds=thresholds,
@@ -374,14 +435,9 @@ def validity_indices(
         "mahalanobis": distance,
         "speed": timing,
         "instructed": instructed(checked, spec),
-        "infrequency": infrequency(checked, spec),
+        "infrequency": infrequency(checked, spec, thresholds=thresholds),
         "impression": impression(checked, spec, thresholds=thresholds),
         "consistency": consistency(checked, spec, thresholds=thresholds),
     }
-    n_flags, status = validity_status(
-        {name: index.flag for name, index in indices.items()},
-        indices["instructed"].value,
-        indices["infrequency"].value,
-        thresholds=thresholds,
-    )
-    return ValidityResult(indices, n_flags, status)
+    n_flags, status, clause = validity_status(indices, rule)
+    return ValidityResult(indices, n_flags, status, clause)

@@ -9,4 +9,7 @@ Bump rules (semantic versioning of *outputs*, not of code):
 - patch: no output changes (refactoring, documentation, error messages).
 """
 
-SCORING_VERSION = "1.0.0"
+# 2.0.0: Mahalanobis over items (answered items, sub-covariance), even-odd only
+# on instruments with enough scales, recalibrated long-string and Mahalanobis
+# thresholds, and the validity rule of ``rules.RULE_V2``.
+SCORING_VERSION = "2.0.0"

@@ -292,6 +292,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "nearest_cut_label": report.nearest_cut_label,
             "distance_to_cut": report.distance_to_cut,
             "provisional": report.provisional,
+            "judgement": report.validity_rule,
         },
     )
 

@@ -7,10 +7,26 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from assessments.labels import validity_index_label, validity_status_label
 from assessments.models import InstrumentVersion
 from assessments.statistics import instrument_statistics
+from assessments.validity_rates import ValidityRates, validity_rates
+
+
+def _validity_rows(rates: ValidityRates) -> dict:
+    status_labels = {
+        "questionable": validity_status_label("questionable"),
+        "invalid": validity_status_label("invalid"),
+        "not_valid": _("Questionable or invalid"),
+    }
+    return {
+        "rates": rates,
+        "rows": [(validity_index_label(r.name), r, r.percent()) for r in rates.flags]
+        + [(status_labels[r.name], r, r.percent()) for r in rates.statuses],
+    }
 
 
 @require_safe
@@ -33,5 +49,6 @@ def instrument_statistics_view(request: HttpRequest, version_id: int) -> HttpRes
         {
             "version": version,
             "statistics": instrument_statistics(version, language=language),
+            "validity": _validity_rows(validity_rates(version)),
         },
     )

@@ -23,14 +23,14 @@ def _run(*args) -> str:
 def test_it_prints_one_line_per_file(tmp_path):
     shutil.copy(STARTER, tmp_path / "sales-drive.yaml")
 
-    assert _run("--dir", str(tmp_path)) == "sales-drive v1 created\n"
+    assert _run("--dir", str(tmp_path)).startswith("sales-drive v1 created\n")
     assert _run("--dir", str(tmp_path)) == "sales-drive v1 unchanged\n"
     assert InstrumentVersion.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_it_loads_the_project_instruments_by_default():
-    assert _run() == "sales-drive v1 created\n"
+    assert _run().startswith("sales-drive v1 created\n")
     version = InstrumentVersion.objects.get()
     assert version.source_file == "assessments/instruments/sales-drive.yaml"
 

@@ -40,7 +40,7 @@ def test_it_publishes_version_1_with_provisional_norms(directory):
     [outcome] = instruments_load(directory)
 
     path = str(directory / "sales-drive.yaml")
-    assert outcome == LoadOutcome("sales-drive", 1, True, path)
+    assert outcome == LoadOutcome("sales-drive", 1, True, path, notes=outcome.notes)
     version = InstrumentVersion.objects.get()
     definition = definition_load(directory / "sales-drive.yaml")
     assert version.instrument.slug == "sales-drive"

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 from django.conf import settings
 
-from assessments.definitions import all_item_keys, definition_load, instrument_spec
+from assessments.definitions import (
+    all_item_keys,
+    definition_load,
+    instrument_spec,
+    item_model,
+)
 from assessments.results import presentation_orders, result_records
 from assessments.scoring import Norm, score_batch
 from assessments.services import presentation_order
@@ -45,7 +50,7 @@ def _batch(definition, *, n=400, seed=1, **options):
         order=presentation_orders(definition, rng.integers(0, 2**31, n)),
         page_items=np.full((n, 7), 8.0),
         page_seconds=rng.uniform(4, 60, (n, 7)),
-        **options,
+        **({"covariance_norm": item_model(definition).covariance_norm()} | options),
     )
 
 

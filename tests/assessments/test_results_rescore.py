@@ -3,7 +3,6 @@ current, earlier ones kept; idempotent and resumable."""
 
 import pytest
 
-from assessments import results
 from assessments.models import Invitation, NormSet, QuestionnaireResult
 from assessments.results import (
     results_compute_and_store,
@@ -11,6 +10,7 @@ from assessments.results import (
     results_rescore_batch,
     results_rescore_pending,
 )
+from assessments.scoring import SCORING_VERSION
 from tests.assessments.test_statistics_data import submissions_create
 
 
@@ -94,15 +94,18 @@ def test_it_reports_progress_per_batch(instrument_version, scored):
     assert seen == [8, 8, 8, 6]
 
 
-def test_it_marks_each_result_with_its_scoring_version(
-    instrument_version, scored, monkeypatch
+def test_it_brings_results_of_an_earlier_scoring_version_up_to_date(
+    instrument_version, scored
 ):
-    monkeypatch.setattr(results, "SCORING_VERSION", "2.0.0")
+    # As if scored before the validity rule of scoring version 2.
+    QuestionnaireResult.objects.update(scoring_version="1.0.0")
+    assert results_rescore_pending(version=instrument_version) == 30
 
     assert results_rescore(version=instrument_version).scored == 30
 
     versions = QuestionnaireResult.objects.values_list("scoring_version", "is_current")
-    assert sorted(set(versions)) == [("1.0.0", False), ("2.0.0", True)]
+    assert sorted(set(versions)) == [("1.0.0", False), (SCORING_VERSION, True)]
+    assert results_rescore_pending(version=instrument_version) == 0
 
 
 def test_it_uses_the_norms_of_each_language(instrument_version):

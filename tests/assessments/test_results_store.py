@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from assessments import results
-from assessments.definitions import all_item_keys, instrument_spec
+from assessments.definitions import all_item_keys, instrument_spec, item_model
 from assessments.models import AssessmentPlan, Invitation, NormSet, QuestionnaireResult
 from assessments.results import (
     _page_arrays,
@@ -74,6 +74,7 @@ def test_it_stores_what_the_engine_computes_for_each_submission(instrument_versi
         page_seconds=seconds,
         weights=plan["weights"],
         bands=[(-math.inf if b is None else b, label) for b, label in plan["bands"]],
+        covariance_norm=item_model(definition).covariance_norm(),
     )
     for i, result in enumerate(stored):
         result.refresh_from_db()

@@ -6,10 +6,11 @@ import pytest
 
 from assessments.scoring import (
     SCORING_VERSION,
-    CovarianceNorm,
     InstrumentSpec,
+    ItemModel,
     ItemSpec,
     Norm,
+    ScaleFigures,
     ScaleSpec,
     ScoringInputError,
     score_batch,
@@ -147,19 +148,54 @@ def test_it_serialises_a_submission_to_json():
     assert data["validity_status"] == "questionable"
 
 
-def test_it_marks_a_failed_attention_check_invalid_without_touching_scores():
+def test_it_marks_one_failed_attention_check_questionable_without_touching_scores():
     careless = list(CAREFUL)
     careless[10] = 2
     result = score([CAREFUL, careless])
-    assert list(result.validity.status) == ["valid", "invalid"]
+    assert list(result.validity.status) == ["valid", "questionable"]
     np.testing.assert_array_equal(result.t[0], result.t[1])
 
 
-def test_it_flags_a_mahalanobis_outlier_against_a_covariance_norm():
-    norm = CovarianceNorm((3.0, 2.5), ((0.25, 0.1), (0.1, 0.64)), 400, "local")
-    extreme = [5, 5, 5, 5, 1, 5, 5, 5, 5, 5, 4, 1]
-    result = score([CAREFUL, extreme], covariance_norm=norm)
-    np.testing.assert_array_equal(result.validity["mahalanobis"].flag, [False, True])
+def test_it_marks_a_failed_attention_check_with_another_flag_invalid():
+    careless = list(CAREFUL)
+    careless[10] = 2
+    result = score([careless], page_items=[[6, 6]], page_seconds=[[6.0, 30.0]])
+    assert result.validity["speed"].flag[0]
+    assert list(result.validity.status) == ["invalid"]
+
+
+def _drive_and_negativity_norm():
+    return ItemModel(
+        instrument(),
+        {
+            "drive": ScaleFigures(3.0, 0.5, 0.84),
+            "negativity": ScaleFigures(2.5, 0.8, 0.80),
+        },
+    ).covariance_norm()
+
+
+def test_it_flags_a_mahalanobis_outlier_against_an_item_norm():
+    # Answers that contradict the keying of d4 and swing between the extremes
+    # break the item correlations the norm expects.
+    extreme = [5, 1, 5, 1, 5, 1, 5, 1, 5, 1, 4, 1]
+    result = score([CAREFUL, extreme], covariance_norm=_drive_and_negativity_norm())
+    distance = result.validity["mahalanobis"]
+    np.testing.assert_array_equal(distance.flag, [False, True])
+    np.testing.assert_array_equal(distance.extra["items"], [10, 10])
+
+
+def test_it_computes_the_item_distance_over_the_answered_items_only():
+    norm = _drive_and_negativity_norm()
+    answers = list(CAREFUL)
+    answers[1] = answers[7] = NAN
+    result = score([answers], covariance_norm=norm)
+    kept = [0, 2, 3, 4, 5, 6, 8, 9]
+    diff = np.array(CAREFUL, dtype=float)[kept] - np.array(norm.mean)[kept]
+    sub = np.array(norm.cov)[np.ix_(kept, kept)]
+    expected = diff @ np.linalg.inv(sub) @ diff
+    distance = result.validity["mahalanobis"]
+    assert distance.value[0] == pytest.approx(expected, rel=1e-9)
+    assert distance.extra["items"][0] == 8
 
 
 def test_it_scores_one_submission_by_item_key():

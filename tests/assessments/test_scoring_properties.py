@@ -6,10 +6,11 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from assessments.scoring import (
-    CovarianceNorm,
     InstrumentSpec,
+    ItemModel,
     ItemSpec,
     Norm,
+    ScaleFigures,
     ScaleSpec,
     cronbach_alpha,
     reverse,
@@ -48,12 +49,14 @@ OPTIONS = {
     "reliabilities": {"agree": 0.81, "calm": None},
     "weights": {"agree": 0.5, "calm": 0.3, "negativity": -0.2},
     "bands": ((0.5, "strong_fit"), (0.0, "fit"), (-math.inf, "not_recommended")),
-    "covariance_norm": CovarianceNorm(
-        (3.2, 3.0, 2.4),
-        ((0.36, 0.1, -0.1), (0.1, 0.49, -0.1), (-0.1, -0.1, 0.64)),
-        300,
-        "local",
-    ),
+    "covariance_norm": ItemModel(
+        SPEC,
+        {
+            "agree": ScaleFigures(3.2, 0.6, 0.8),
+            "calm": ScaleFigures(3.0, 0.7, 0.75),
+            "negativity": ScaleFigures(2.4, 0.8, 0.7),
+        },
+    ).covariance_norm(),
 }
 
 

@@ -1,7 +1,11 @@
 import pytest
 
 from assessments.scoring import (
+    Clause,
+    CovarianceNorm,
+    FlagsRaised,
     InstrumentSpec,
+    ItemModel,
     ItemSpec,
     Norm,
     ScaleSpec,
@@ -67,6 +71,28 @@ def test_it_looks_up_item_columns_and_scale_columns():
         (lambda: Norm(3.0, 0.0, 10, "local"), "sd"),
         (lambda: Norm(3.0, 1.0, 10, "borrowed"), "source"),
         (lambda: ValidityThresholds(mahalanobis_alpha=1.5), "alpha"),
+        (lambda: ValidityThresholds(consistency_min_fraction=0), "consistency"),
+        (lambda: ValidityThresholds(mahalanobis_min_fraction=2), "mahalanobis"),
+        (lambda: ValidityThresholds(even_odd_min_items=1), "even_odd_min_items"),
+        (lambda: ValidityThresholds(infrequency_min=0), "infrequency_min"),
+        (
+            lambda: CovarianceNorm((3.0, 3.0), ((1, 0), (0, 1)), 0, "local"),
+            "items must name",
+        ),
+        (
+            lambda: CovarianceNorm(
+                (3.0, 3.0), ((1, 0), (0, 1)), 0, "local", items=("a", "a")
+            ),
+            "items must name",
+        ),
+        (lambda: Clause("valid", (FlagsRaised(1),)), "a clause gives"),
+        (lambda: Clause("invalid", ()), "at least one condition"),
+        (
+            lambda: ItemModel(
+                InstrumentSpec(1, 5, (ItemSpec("a", "s"),), (ScaleSpec("s"),)), {}
+            ),
+            "no figures",
+        ),
     ],
 )
 def test_it_rejects_an_inconsistent_spec(build, message):
@@ -82,5 +108,6 @@ def test_it_rejects_an_unknown_item_key():
 
 def test_it_documents_the_longstring_limit():
     thresholds = ValidityThresholds()
-    assert thresholds.longstring_limit(8) == 6
-    assert thresholds.longstring_limit(60) == 30
+    assert thresholds.longstring_limit(8) == 10
+    assert thresholds.longstring_limit(47) == 12
+    assert thresholds.longstring_limit(60) == 15

@@ -33,3 +33,6 @@ class Command(BaseCommand):
         for outcome in outcomes:
             state = "created" if outcome.created else "unchanged"
             self.stdout.write(f"{outcome.slug} v{outcome.version} {state}")
+            if outcome.created:
+                for note in outcome.notes:
+                    self.stdout.write(f"  {outcome.slug}: {note}")
