@@ -4,13 +4,10 @@ import math
 
 import pytest
 
-from assessments.results import results_compute_and_store
-from assessments.statistics import (
-    band_explanation_text,
-    composite_sem,
-    composites_compare,
-    results_compare,
-)
+from assessments.explanations import band_explanation_text
+from assessments.results.store import results_compute_and_store
+from assessments.scoring.comparison import composite_sem, composites_compare
+from assessments.statistics.comparison import results_compare
 from tests.assessments.test_statistics_data import submissions_create
 
 

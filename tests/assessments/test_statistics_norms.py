@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from assessments.models import NormSet, QuestionnaireResult
-from assessments.results import norm_set_current, results_compute_and_store
-from assessments.statistics import norms_recompute
+from assessments.results.norms import norm_set_current
+from assessments.results.store import results_compute_and_store
+from assessments.statistics.norms import norms_recompute
 from tests.assessments.test_statistics_data import submissions_create
 
 

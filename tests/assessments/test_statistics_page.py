@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from assessments.results import results_compute_and_store
+from assessments.results.store import results_compute_and_store
 from tests.assessments.test_statistics_data import submissions_create
 from tests.hiring.support import logged_in
 

@@ -4,7 +4,7 @@ from django.conf import settings
 
 from assessments import tasks
 from assessments.models import NormSet, QuestionnaireResult, ScaleReliability
-from assessments.results import results_compute_and_store
+from assessments.results.store import results_compute_and_store
 from config.celery import app
 from tests.assessments.test_statistics_data import submissions_create
 

@@ -146,7 +146,7 @@ def test_it_renders_a_result_the_scoring_engine_wrote(
     client, application, alice, instrument_version, monkeypatch
 ):
     from assessments import services
-    from assessments.results import results_compute_and_store
+    from assessments.results.store import results_compute_and_store
 
     monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
     invitation = services.invitation_create(
