@@ -11,7 +11,7 @@ from assessments.results.rescore import (
 )
 from assessments.results.store import results_compute_and_store
 from assessments.scoring import SCORING_VERSION
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def _local_norms(version, language=""):

@@ -28,8 +28,7 @@ from assessments.results.store import (
 )
 from assessments.scoring import empirical_percentile, score_batch
 from hiring.models import OutboxEvent
-from tests.assessments.test_statistics_data import latent_answers, submissions_create
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, latent_answers, submissions_create
 
 
 def test_it_loads_answers_in_the_order_asked_with_gaps_as_nan(instrument_version):

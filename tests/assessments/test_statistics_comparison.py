@@ -6,7 +6,7 @@ import pytest
 
 from assessments.results.store import results_compute_and_store
 from assessments.statistics.comparison import results_compare
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def test_it_compares_stored_results(instrument_version):

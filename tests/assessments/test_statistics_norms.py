@@ -8,7 +8,7 @@ from assessments.models import NormSet, QuestionnaireResult
 from assessments.results.norms import norm_set_current
 from assessments.results.store import results_compute_and_store
 from assessments.statistics.norms import norms_recompute
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def _scored(version, n, **options):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from assessments.results.store import results_compute_and_store
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 from tests.hiring.support import logged_in
 
 

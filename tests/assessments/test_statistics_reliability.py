@@ -11,7 +11,7 @@ from assessments.results.answers import answer_matrix
 from assessments.results.store import results_compute_and_store
 from assessments.scoring import instrument_reliability
 from assessments.statistics.reliability import reliabilities_recompute
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def _scored(version, n, **options):

@@ -6,7 +6,7 @@ from assessments import tasks
 from assessments.models import NormSet, QuestionnaireResult, ScaleReliability
 from assessments.results.store import results_compute_and_store
 from config.celery import app
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def _local_norms(version):

@@ -2,7 +2,8 @@
 
 ``hiring``: users, jobs, teams, candidates, applications; ``assessments``:
 instruments, norm sets, invitations, results, interviews; ``results``: stored
-results built from the scoring engine's own output.
+results built from the scoring engine's own output; ``submissions``: finished
+questionnaires with answers drawn from a latent-trait model.
 """
 
 from tests.factories.assessments import (
@@ -24,6 +25,7 @@ from tests.factories.hiring import (
     UserFactory,
 )
 from tests.factories.results import answers_of, result_fields
+from tests.factories.submissions import latent_answers, submissions_create
 
 __all__ = [
     "ANSWERS",
@@ -41,5 +43,7 @@ __all__ = [
     "QuestionnaireResultFactory",
     "UserFactory",
     "answers_of",
+    "latent_answers",
     "result_fields",
+    "submissions_create",
 ]
