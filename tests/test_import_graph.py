@@ -13,8 +13,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("config", "hiring", "assessments")
-# Modules allowed to import assessments from hiring while they move across.
-KNOWN_UPWARD = {"hiring.management.commands.seed_demo"}
 
 
 def project_modules(root: Path, packages=PACKAGES) -> dict[str, Path]:
@@ -112,9 +110,7 @@ def test_it_keeps_hiring_free_of_assessments(graph):
         f"{module} -> {target}"
         for module, targets in graph.items()
         for target in targets
-        if module.startswith("hiring")
-        and module not in KNOWN_UPWARD
-        and target.split(".")[0] == "assessments"
+        if module.startswith("hiring") and target.split(".")[0] == "assessments"
     )
     assert upward == []
 
