@@ -59,6 +59,10 @@ DEFINITION = {
         *_items("di", "discipline"),
         *_items("bl", "blame"),
     ],
+    "instructed": [
+        {"key": "ir1", "expected": 4, "text": {"en": "Choose Agree."}},
+        {"key": "ir2", "expected": 2, "text": {"en": "Choose Disagree."}},
+    ],
     "plan_defaults": {
         "weights": {"drive": 0.6, "blame": -0.4},
         "bands": [
@@ -78,7 +82,7 @@ ANSWERS = {
     "discipline": [4, 4, 4],
     "blame": [3, 3, 2, 3, 2, 3, 2, 3, 2],
 }
-# Nine statements of a page answered in 12 s: 1.3 s per statement, too fast.
+# Every page answered in 12 s: 1.3 s per statement on a page of nine, too fast.
 HURRIED_PAGE_SECONDS = 12.0
 
 
@@ -131,8 +135,9 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 
 class QuestionnaireResultFactory(factory.django.DjangoModelFactory):
-    """A stored result as the engine computes it for ``answers`` (by scale, see
-    ``results.answers_of``) and ``page_seconds`` (one figure per page)."""
+    """A stored result as the engine computes it for ``answers`` (by scale or
+    item, see ``results.answers_of``) and ``page_seconds`` (spent on every page);
+    a field given explicitly overrides the engine's figure."""
 
     class Meta:
         model = QuestionnaireResult

@@ -12,13 +12,19 @@ from assessments.scoring import score_one
 from assessments.services import presentation_order
 
 
-def answers_of(version: InstrumentVersion, **per_scale) -> dict[str, int]:
-    """Answers by item key: ``drive=[5, 4, ...]`` gives the items of a scale in
-    definition order (``None`` leaves one unanswered); check items are passed."""
+def answers_of(version: InstrumentVersion, **given) -> dict[str, int]:
+    """Answers by item key. A scale key with a list (``drive=[5, 4, ...]``) gives
+    that scale's items in definition order (``None`` leaves one unanswered); an
+    item key with a number answers that item (``ir1=1`` fails an instruction).
+    Check items not given are answered as instructed."""
     answers: dict[str, int] = {}
     definition = version.definition
-    for scale, values in per_scale.items():
-        keys = [item["key"] for item in definition["items"] if item["scale"] == scale]
+    scales = {scale["key"] for scale in definition["scales"]}
+    for name, values in given.items():
+        if name not in scales:
+            answers[name] = values
+            continue
+        keys = [item["key"] for item in definition["items"] if item["scale"] == name]
         answers.update(
             (key, value)
             for key, value in zip(keys, values, strict=False)
@@ -37,12 +43,12 @@ def result_fields(
     norm_set: NormSet,
     answers: dict[str, int],
     seed: int = 7,
-    page_seconds: list[float] | None = None,
+    page_seconds: float | None = None,
 ) -> dict:
     """The stored fields of a ``QuestionnaireResult`` for ``answers``.
 
-    ``page_seconds`` are the seconds spent on each page as presented with
-    ``seed`` (for the speed check); without them speed is not judged.
+    ``page_seconds`` is the time spent on every page as presented with ``seed``
+    (for the speed check); without it speed is not judged.
     """
     definition = version.definition
     spec = instrument_spec(definition)
@@ -52,6 +58,7 @@ def result_fields(
         size = definition["items_per_page"]
         total = len(all_item_keys(definition))
         page_items = [min(size, total - start) for start in range(0, total, size)]
+        page_seconds = [page_seconds] * len(page_items)
     result = score_one(
         spec,
         answers,
