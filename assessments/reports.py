@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from assessments.explanations import band_explanation_text
 from assessments.labels import (
     band_label,
     validity_index_label,
@@ -24,13 +25,14 @@ from assessments.labels import (
     validity_status_label,
 )
 from assessments.models import QuestionnaireResult
+from assessments.scoring.comparison import composite_sem
 from assessments.scoring.rules import rule_for_version
 from assessments.selectors import (
     application_with_invitations,
     applications_with_latest_results,
     results_on_jobs_of,
 )
-from assessments.statistics import band_explanation_text, composite_sem, results_compare
+from assessments.statistics.comparison import results_compare
 from hiring.errors import NotFound
 from hiring.models import Application, AuditEvent, Capability, Job
 from hiring.selectors import decision_history, job_require, jobs_visible_to

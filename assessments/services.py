@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
-import numpy as np
 from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessments.definitions import all_item_keys
 from assessments.models import (
     AssessmentPlan,
     Instrument,
@@ -25,6 +25,8 @@ from assessments.models import (
     PageTiming,
     Response,
 )
+from assessments.results.store import results_compute_and_store
+from assessments.scoring.order import presentation_permutations
 from assessments.tokens import (
     invitation_token,
     new_token_salt,
@@ -538,32 +540,12 @@ class PageItem:
     text: str
 
 
-def presentation_permutations(seeds, n_items: int) -> np.ndarray:
-    """N x k matrix: row i lists item positions in the order invitation i shows them.
-
-    Each item gets a pseudo-random key, SplitMix64 (Steele, Lea & Flood 2014) of
-    ``seed * k + position``, and items are shown by ascending key: a uniformly
-    shuffled order that is the same on every resume, differs between candidates,
-    and is computed for many invitations in one numpy pass (bulk rescoring needs
-    it for the long-string index) as for one.
-    """
-    seeds = np.asarray(seeds, dtype=np.uint64).reshape(-1, 1)
-    with np.errstate(over="ignore"):
-        x = seeds * np.uint64(n_items) + np.arange(n_items, dtype=np.uint64)
-        x = x + np.uint64(0x9E3779B97F4A7C15)
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        x = x ^ (x >> np.uint64(31))
-    return np.argsort(x, axis=1, kind="stable")
-
-
 def presentation_order(definition: dict, seed: int) -> list[str]:
     """Every item key in the order this candidate sees them.
 
-    Scale and check items are shuffled together with the invitation's seed.
+    Scale and check items are shuffled together with the invitation's seed
+    (``scoring.order.presentation_permutations``).
     """
-    from assessments.definitions import all_item_keys
-
     keys = all_item_keys(definition)
     return [keys[j] for j in presentation_permutations([seed], len(keys))[0]]
 
@@ -722,11 +704,15 @@ def submission_close_if_timed_out(
     return False
 
 
+# Sent by name: the task module imports this one, never the reverse.
+QUESTIONNAIRE_SCORE_TASK = "assessments.tasks.questionnaire_score_task"
+
+
 def scoring_enqueue(invitation_id: int) -> bool:
     """Hand a submission to the workers; a broker outage is logged, not raised."""
     try:
         current_app.send_task(
-            "assessments.tasks.questionnaire_score_task",
+            QUESTIONNAIRE_SCORE_TASK,
             args=[invitation_id],
             retry=True,
             retry_policy=ENQUEUE_RETRY_POLICY,
@@ -763,7 +749,5 @@ def submissions_sweep(*, now: datetime | None = None, older_than: int | None = N
 
 def questionnaire_score(*, invitation_id: int, now: datetime | None = None):
     """Score one submission; idempotent (one result per scoring and norm set)."""
-    from assessments.results import results_compute_and_store
-
     results = results_compute_and_store(invitation_ids=[invitation_id], now=now)
     return results[0] if results else None

@@ -1,22 +1,16 @@
 """Thin Celery interfaces over the assessment services."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
 from assessments import services
-from assessments.results import RESCORE_BATCH_SIZE
+from assessments.models import InstrumentVersion
+from assessments.results.rescore import RESCORE_BATCH_SIZE, results_rescore_batch
+from assessments.statistics.norms import norms_recompute
+from assessments.statistics.reliability import reliabilities_recompute
+from config.celery import idempotent_task_options
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-    ignore_result=True,
-)
+@shared_task(**idempotent_task_options())
 def questionnaire_score_task(invitation_id: int) -> None:
     # Idempotent: a redelivered or duplicated message finds the result already
     # stored and writes nothing more.
@@ -46,16 +40,7 @@ def invitations_expire_task() -> int:
     return services.invitations_expire()
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(DatabaseError,),
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=8,
-    ignore_result=True,
-)
+@shared_task(**idempotent_task_options())
 def rescore_task(
     version_id: int, after_id: int = 0, batch_size: int = RESCORE_BATCH_SIZE
 ) -> int:
@@ -65,9 +50,6 @@ def rescore_task(
     skips them; a chain broken by a crash is restarted with ``after_id=0``, which
     skips everything already done.
     """
-    from assessments.models import InstrumentVersion
-    from assessments.results import results_rescore_batch
-
     version = InstrumentVersion.objects.get(pk=version_id)
     batch = results_rescore_batch(
         version=version, after_id=after_id, batch_size=batch_size
@@ -80,14 +62,10 @@ def rescore_task(
 @shared_task(ignore_result=True)
 def norms_recompute_task() -> int:
     """Store new local norm sets where the valid submissions allow (N >= 100)."""
-    from assessments.statistics import norms_recompute
-
     return len(norms_recompute())
 
 
 @shared_task(ignore_result=True)
 def reliabilities_recompute_task() -> int:
     """Re-estimate alpha per version and scale; the SEM of new scores uses it."""
-    from assessments.statistics import reliabilities_recompute
-
     return len(reliabilities_recompute())

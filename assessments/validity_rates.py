@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 
 from assessments.definitions import instrument_spec, item_model
 from assessments.models import InstrumentVersion, QuestionnaireResult
-from assessments.results import SCORABLE
+from assessments.results.store import SCORABLE
 from assessments.scoring import DEFAULT_THRESHOLDS, SCORING_VERSION
 from assessments.scoring.simulation import run_groups, wilson_interval
 from assessments.scoring.validity import INDEX_NAMES

@@ -13,7 +13,8 @@ score, write results) and prints:
 - the ratio against the floor of the same run (one plain ``COPY`` read of every
   answer plus one ``COPY`` write of as many result rows with the same JSON):
   target at most 3x;
-- the rescoring process's peak memory (``ru_maxrss``): target at most 300 MB.
+- the rescoring process's peak memory (its ``VmHWM``): target at most 300 MB in
+  each of three consecutive runs (``--runs``); the ratios use the slowest run.
 
 Usage (the database must be PostgreSQL and hold nothing but benchmark data)::
 
@@ -181,7 +182,7 @@ def generate(version, n: int, seed: int = 2024) -> None:
 
     from assessments.definitions import all_item_keys
     from assessments.models import Invitation, PageTiming, Response
-    from assessments.results import presentation_orders
+    from assessments.results.answers import presentation_orders
     from hiring.models import Application, Candidate, Job
 
     rng = np.random.default_rng(seed)
@@ -354,10 +355,10 @@ def naive_rescore(version, ids: list[int]) -> float:
     """One ORM read per submission, a loop per answer, one save per result."""
     from assessments.definitions import instrument_spec, item_model
     from assessments.models import Invitation, PageTiming, QuestionnaireResult
-    from assessments.results import (
-        _plan_settings,
+    from assessments.results.norms import (
         engine_norms,
         norm_set_current,
+        plan_settings,
         reliabilities_current,
     )
     from assessments.scoring import SCORING_VERSION, score_one
@@ -366,7 +367,7 @@ def naive_rescore(version, ids: list[int]) -> float:
     definition = version.definition
     spec = instrument_spec(definition)
     reliabilities = reliabilities_current(version)
-    weights, bands, percentiles = _plan_settings(None, definition)
+    weights, bands, percentiles = plan_settings(None, definition)
     norm_sets = {lang: norm_set_current(version, lang) for lang in ("en", "es")}
     norms = {lang: engine_norms(ns) for lang, ns in norm_sets.items()}
     covariance_norms = {
@@ -423,7 +424,7 @@ def floor(version, n: int) -> tuple[float, float]:
     from django.db import connection, transaction
 
     from assessments.models import Invitation, QuestionnaireResult, Response
-    from assessments.results import RESULT_COLUMNS
+    from assessments.results.insert import RESULT_COLUMNS
 
     results = QuestionnaireResult._meta.db_table
     with connection.cursor() as cursor:
@@ -475,6 +476,58 @@ def floor(version, n: int) -> tuple[float, float]:
     return read, write
 
 
+def rescore_run(version, batch_size: int) -> tuple[float, float]:
+    """Wall seconds (process start included) and peak memory of one
+    ``manage.py rescore`` of the version, in a subprocess."""
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "rescore",
+        "--instrument",
+        SLUG,
+        "--version",
+        str(version.version),
+        "--batch-size",
+        str(batch_size),
+    ]
+    started = time.perf_counter()
+    # The command reports its own peak (VmHWM): the child's ru_maxrss, and so
+    # RUSAGE_CHILDREN, would start from this (large) process's peak, which
+    # Linux carries across fork and execve.
+    child = subprocess.run(
+        command,
+        check=True,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    print(child.stdout, end="")
+    peak_mb = float(re.search(r"peak memory (\d+) MB", child.stdout).group(1))
+    return seconds, peak_mb
+
+
+def results_delete(version) -> None:
+    """Delete every result of the version with one plain statement.
+
+    Freshly written rows have no statistics yet; the ORM's ``id IN (SELECT ...)``
+    delete can then take minutes where this join takes seconds.
+    """
+    from django.db import connection
+
+    from assessments.models import Invitation, QuestionnaireResult
+
+    vacuum("assessments_questionnaireresult")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {QuestionnaireResult._meta.db_table} AS r "
+            f"USING {Invitation._meta.db_table} AS i "
+            "WHERE r.invitation_id = i.id AND i.instrument_version_id = %s",
+            [version.pk],
+        )
+
+
 def vacuum(*tables: str) -> None:
     from django.db import connection
 
@@ -491,6 +544,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=100_000, help="submissions")
     parser.add_argument("--sample", type=int, default=2000, help="naive sample")
     parser.add_argument("--batch-size", type=int, default=2500)
+    parser.add_argument("--runs", type=int, default=3, help="consecutive rescores")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument(
         "--force",
@@ -522,7 +576,7 @@ def main() -> int:
         QuestionnaireResult,
         ScaleReliability,
     )
-    from assessments.results import answer_matrix
+    from assessments.results.answers import answer_matrix
     from assessments.scoring import instrument_reliability
 
     call_command("migrate", verbosity=0)
@@ -555,7 +609,7 @@ def main() -> int:
         print(f"  done in {time.perf_counter() - started:.0f} s")
     else:
         print(f"Reusing {have:,} generated submissions")
-    QuestionnaireResult.objects.filter(invitation__instrument_version=version).delete()
+    results_delete(version)
     NormSet.objects.filter(version=version, source=NormSet.Source.LOCAL).delete()
     ScaleReliability.objects.filter(version=version).delete()
     vacuum(
@@ -586,67 +640,60 @@ def main() -> int:
     vacuum("assessments_questionnaireresult")
     naive_rate = len(sample) / naive_seconds
 
-    print(f"Rescoring {len(ids):,} submissions: manage.py rescore (subprocess)...")
-    command = [
-        sys.executable,
-        str(ROOT / "manage.py"),
-        "rescore",
-        "--instrument",
-        SLUG,
-        "--version",
-        str(version.version),
-        "--batch-size",
-        str(args.batch_size),
-    ]
-    started = time.perf_counter()
-    # stdout is read for the command's own peak memory: RUSAGE_CHILDREN would
-    # count the pages a forked child shares with this (large) process.
-    child = subprocess.run(
-        command,
-        check=True,
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    rescore_seconds = time.perf_counter() - started
-    print(child.stdout, end="")
-    peak_mb = float(re.search(r"peak memory (\d+) MB", child.stdout).group(1))
-    current = QuestionnaireResult.objects.filter(
-        invitation__instrument_version=version, is_current=True
-    ).count()
-    if current != len(ids):
-        print(f"FAILED: {current} current results for {len(ids)} submissions")
-        return 1
-    rate = len(ids) / rescore_seconds
+    runs = []
+    for run in range(1, args.runs + 1):
+        if run > 1:
+            # Each run starts from no result at all, like the first.
+            results_delete(version)
+            vacuum("assessments_questionnaireresult")
+        print(
+            f"Rescoring {len(ids):,} submissions, run {run} of {args.runs}: "
+            "manage.py rescore (subprocess)..."
+        )
+        seconds, peak_mb = rescore_run(version, args.batch_size)
+        current = QuestionnaireResult.objects.filter(
+            invitation__instrument_version=version, is_current=True
+        ).count()
+        if current != len(ids):
+            print(f"FAILED: {current} current results for {len(ids)} submissions")
+            return 1
+        runs.append((seconds, peak_mb))
 
     print("Floor: plain read of all answers + bulk write of as many result rows...")
     read_seconds, write_seconds = floor(version, len(ids))
     floor_seconds = read_seconds + write_seconds
 
+    # The ratios are judged on the slowest run, the memory on the largest peak.
+    rescore_seconds = max(seconds for seconds, _ in runs)
+    peak_mb = max(peak for _, peak in runs)
+    rate = len(ids) / rescore_seconds
     naive_ratio = rate / naive_rate
     floor_ratio = rescore_seconds / floor_seconds
     checks = [
         (
-            "rescore",
-            f"{len(ids):,} submissions in {rescore_seconds:.1f} s = {rate:,.0f}/s",
-            None,
-        ),
+            f"run {run}",
+            f"{len(ids):,} submissions in {seconds:.1f} s = "
+            f"{len(ids) / seconds:,.0f}/s, peak memory {peak:.0f} MB",
+            peak <= TARGETS["memory_mb"],
+        )
+        for run, (seconds, peak) in enumerate(runs, start=1)
+    ]
+    checks += [
         (
             "vs naive",
-            f"{naive_ratio:.1f}x faster (naive {naive_rate:,.0f}/s on "
+            f"{naive_ratio:.1f}x faster, slowest run (naive {naive_rate:,.0f}/s on "
             f"{len(sample):,}, same run)",
             naive_ratio >= TARGETS["naive"],
         ),
         (
             "vs floor",
-            f"{floor_ratio:.2f}x the floor ({floor_seconds:.1f} s = read "
-            f"{read_seconds:.1f} s + write {write_seconds:.1f} s)",
+            f"{floor_ratio:.2f}x the floor, slowest run ({floor_seconds:.1f} s = "
+            f"read {read_seconds:.1f} s + write {write_seconds:.1f} s)",
             floor_ratio <= TARGETS["floor"],
         ),
         (
             "peak memory",
-            f"{peak_mb:.0f} MB (rescore process)",
+            f"{peak_mb:.0f} MB, largest of {len(runs)} runs (rescore process)",
             peak_mb <= TARGETS["memory_mb"],
         ),
     ]

@@ -4,12 +4,35 @@ import os
 
 from celery import Celery
 from celery.signals import worker_ready
+from django.db import DatabaseError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("criba")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def idempotent_task_options(
+    *, retry_on: tuple[type[BaseException], ...] = (DatabaseError,)
+) -> dict:
+    """The options of every task that is safe to run twice, in one place.
+
+    The message is acknowledged only after the task ran (a worker lost mid-task
+    means a redelivery), and the transient errors ``retry_on`` are retried with
+    jittered exponential backoff (2 s doubling, at most 2 min apart, 8 times:
+    about 10 minutes of outage), after which the sweepers take over.
+    """
+    return {
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": retry_on,
+        "retry_backoff": 2,
+        "retry_backoff_max": 120,
+        "retry_jitter": True,
+        "max_retries": 8,
+        "ignore_result": True,
+    }
 
 
 @app.on_after_finalize.connect

@@ -9,7 +9,8 @@ from django.utils import timezone
 from assessments import services
 from assessments.definitions import all_item_keys
 from assessments.models import Interview, Invitation, NormSet, QuestionnaireResult
-from assessments.results import results_compute_and_store, results_rescore_batch
+from assessments.results.rescore import results_rescore_batch
+from assessments.results.store import results_compute_and_store
 from hiring.models import Application, Candidate, Job
 from hiring.services import (
     application_decide,

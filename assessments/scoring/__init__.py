@@ -6,6 +6,12 @@ and stores ``SubmissionResult.to_dict()`` with ``SCORING_VERSION`` (see
 ``version.py`` for when it is bumped).
 """
 
+from .comparison import (
+    SED_Z,
+    CompositeStanding,
+    composite_sem,
+    composites_compare,
+)
 from .composite import (
     BandExplanation,
     Contribution,
@@ -32,6 +38,7 @@ from .fairness import (
     two_proportion_z,
 )
 from .itemmodel import ItemModel, ScaleFigures, inter_item_correlation
+from .order import presentation_permutations
 from .precision import (
     confidence_band,
     indistinguishable,
@@ -98,12 +105,14 @@ from .version import SCORING_VERSION
 __all__ = [
     "DEFAULT_THRESHOLDS",
     "SCORING_VERSION",
+    "SED_Z",
     "VALIDITY_RULE",
     "VALIDITY_RULES",
     "AdverseImpactReport",
     "BandExplanation",
     "BatchResult",
     "Clause",
+    "CompositeStanding",
     "Contribution",
     "CovarianceNorm",
     "CriterionValidity",
@@ -133,6 +142,8 @@ __all__ = [
     "band_index",
     "band_label",
     "composite_score",
+    "composite_sem",
+    "composites_compare",
     "confidence_band",
     "consistency",
     "corrected_item_total",
@@ -158,6 +169,7 @@ __all__ = [
     "mahalanobis",
     "mcdonald_omega",
     "normal_percentile",
+    "presentation_permutations",
     "range_restriction_correction",
     "reverse",
     "rule_for_version",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from assessments.labels import validity_index_label, validity_status_label
 from assessments.models import InstrumentVersion
-from assessments.statistics import instrument_statistics
+from assessments.statistics.page import instrument_statistics
 from assessments.validity_rates import ValidityRates, validity_rates
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.definitions import all_item_keys
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def test_it_prints_csv_to_standard_output(instrument_version):

@@ -5,8 +5,8 @@ import io
 from django.core.management import call_command
 
 from assessments.models import NormSet, ScaleReliability
-from assessments.results import results_compute_and_store
-from tests.assessments.test_statistics_data import submissions_create
+from assessments.results.store import results_compute_and_store
+from tests.factories import submissions_create
 
 
 def _run(*args):

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assessments.models import NormSet, QuestionnaireResult
-from assessments.results import results_compute_and_store
-from tests.assessments.test_statistics_data import submissions_create
+from assessments.results.store import results_compute_and_store
+from tests.factories import submissions_create
 
 
 def _run(*args):

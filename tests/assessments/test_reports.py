@@ -6,7 +6,7 @@ import pytest
 from assessments.reports import application_overview, job_pipeline, questionnaire_report
 from hiring.errors import Forbidden, NotFound
 from hiring.models import AuditEvent
-from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
+from tests.factories import QuestionnaireResultFactory
 
 
 @pytest.fixture

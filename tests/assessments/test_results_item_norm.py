@@ -5,9 +5,10 @@ import pytest
 
 from assessments.definitions import instrument_spec, item_model
 from assessments.models import NormSet, QuestionnaireResult
-from assessments.results import reliabilities_current, results_compute_and_store
+from assessments.results.norms import reliabilities_current
+from assessments.results.store import results_compute_and_store
 from assessments.scoring.validity import mahalanobis
-from tests.assessments.test_statistics_data import latent_answers, submissions_create
+from tests.factories import latent_answers, submissions_create
 
 
 def _stored_distances(ids):

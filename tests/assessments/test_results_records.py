@@ -15,7 +15,8 @@ from assessments.definitions import (
     instrument_spec,
     item_model,
 )
-from assessments.results import presentation_orders, result_records
+from assessments.results.answers import presentation_orders
+from assessments.results.records import result_records
 from assessments.scoring import Norm, score_batch
 from assessments.services import presentation_order
 

@@ -4,14 +4,14 @@ current, earlier ones kept; idempotent and resumable."""
 import pytest
 
 from assessments.models import Invitation, NormSet, QuestionnaireResult
-from assessments.results import (
-    results_compute_and_store,
+from assessments.results.rescore import (
     results_rescore,
     results_rescore_batch,
     results_rescore_pending,
 )
+from assessments.results.store import results_compute_and_store
 from assessments.scoring import SCORING_VERSION
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def _local_norms(version, language=""):

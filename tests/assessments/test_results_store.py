@@ -8,22 +8,27 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
-from assessments import results
 from assessments.definitions import all_item_keys, instrument_spec, item_model
 from assessments.models import AssessmentPlan, Invitation, NormSet, QuestionnaireResult
-from assessments.results import (
-    _page_arrays,
+from assessments.results.answers import (
     answer_matrix,
+    page_arrays,
+    presentation_orders,
+)
+from assessments.results.norms import (
     engine_norms,
     norm_set_current,
-    presentation_orders,
     reliabilities_current,
+)
+from assessments.results.store import (
+    ScoringContext,
     results_compute_and_store,
+    results_prepare,
+    results_write,
 )
 from assessments.scoring import empirical_percentile, score_batch
 from hiring.models import OutboxEvent
-from tests.assessments.test_statistics_data import latent_answers, submissions_create
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, latent_answers, submissions_create
 
 
 def test_it_loads_answers_in_the_order_asked_with_gaps_as_nan(instrument_version):
@@ -43,13 +48,13 @@ def test_it_loads_page_times_per_submission(instrument_version):
     ids = submissions_create(instrument_version, 2, page_seconds=30.0)
     none = submissions_create(instrument_version, 1, page_seconds=None)
 
-    items, seconds = _page_arrays([*ids, *none])
+    items, seconds = page_arrays([*ids, *none])
 
     pages = -(-len(all_item_keys(instrument_version.definition)) // 8)
     assert items.shape == (3, pages)
     assert np.all(seconds[:2] == 30.0)
     assert np.all(np.isnan(seconds[2]))
-    assert _page_arrays(none) == (None, None)
+    assert page_arrays(none) == (None, None)
 
 
 def test_it_stores_what_the_engine_computes_for_each_submission(instrument_version):
@@ -62,7 +67,7 @@ def test_it_stores_what_the_engine_computes_for_each_submission(instrument_versi
     assert [r.invitation_id for r in stored] == ids
     invitations = Invitation.objects.filter(pk__in=ids).order_by("pk")
     matrix, _ = answer_matrix(ids, spec.item_keys)
-    items, seconds = _page_arrays(ids)
+    items, seconds = page_arrays(ids)
     plan = definition["plan_defaults"]
     batch = score_batch(
         spec,
@@ -96,11 +101,10 @@ def test_it_stores_what_the_engine_computes_for_each_submission(instrument_versi
 
 def test_it_drops_what_another_worker_stored_meanwhile(instrument_version):
     ids = submissions_create(instrument_version, 5)
-    context = results._Context()
-    prepared = results._prepare_ids(ids, context)
+    prepared = results_prepare(ids, ScoringContext())
     results_compute_and_store(invitation_ids=[ids[2]])  # the other worker
 
-    written = results._write(prepared, now=timezone.now())
+    written = results_write(prepared, now=timezone.now())
 
     assert written == 4
     assert QuestionnaireResult.objects.filter(invitation_id__in=ids).count() == 5

@@ -9,13 +9,13 @@ from assessments.selectors import (
 )
 from hiring.selectors import decision_history
 from hiring.services import application_decide
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
     InstrumentVersionFactory,
     InterviewFactory,
     InvitationFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory
 
 
 def test_it_attaches_the_latest_invitation_and_current_result(

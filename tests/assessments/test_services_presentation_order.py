@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from assessments.services import presentation_order, presentation_permutations
+from assessments.scoring.order import presentation_permutations
+from assessments.services import presentation_order
 
 
 def test_it_gives_a_permutation_of_every_item():

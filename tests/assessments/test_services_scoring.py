@@ -6,7 +6,7 @@ import pytest
 
 from assessments import services
 from assessments.models import Invitation, QuestionnaireResult
-from assessments.results import results_compute_and_store
+from assessments.results.store import results_compute_and_store
 from hiring.models import OutboxEvent
 
 

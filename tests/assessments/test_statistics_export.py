@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from assessments.definitions import all_item_keys
-from assessments.results import results_compute_and_store
-from assessments.statistics import responses_export
+from assessments.results.store import results_compute_and_store
+from assessments.statistics.export import responses_export
 from hiring.models import AuditEvent
-from tests.assessments.test_statistics_data import latent_answers, submissions_create
+from tests.factories import latent_answers, submissions_create
 
 
 @pytest.fixture

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from assessments.models import NormSet, QuestionnaireResult
-from assessments.results import norm_set_current, results_compute_and_store
-from assessments.statistics import norms_recompute
-from tests.assessments.test_statistics_data import submissions_create
+from assessments.results.norms import norm_set_current
+from assessments.results.store import results_compute_and_store
+from assessments.statistics.norms import norms_recompute
+from tests.factories import submissions_create
 
 
 def _scored(version, n, **options):

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from assessments.results import results_compute_and_store
-from tests.assessments.test_statistics_data import submissions_create
+from assessments.results.store import results_compute_and_store
+from tests.factories import submissions_create
 from tests.hiring.support import logged_in
 
 

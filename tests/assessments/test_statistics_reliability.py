@@ -7,10 +7,11 @@ import pytest
 
 from assessments.definitions import instrument_spec
 from assessments.models import QuestionnaireResult, ScaleReliability
-from assessments.results import answer_matrix, results_compute_and_store
+from assessments.results.answers import answer_matrix
+from assessments.results.store import results_compute_and_store
 from assessments.scoring import instrument_reliability
-from assessments.statistics import reliabilities_recompute
-from tests.assessments.test_statistics_data import submissions_create
+from assessments.statistics.reliability import reliabilities_recompute
+from tests.factories import submissions_create
 
 
 def _scored(version, n, **options):

@@ -4,9 +4,9 @@ from django.conf import settings
 
 from assessments import tasks
 from assessments.models import NormSet, QuestionnaireResult, ScaleReliability
-from assessments.results import results_compute_and_store
+from assessments.results.store import results_compute_and_store
 from config.celery import app
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 
 
 def _local_norms(version):

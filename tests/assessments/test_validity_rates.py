@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from assessments.definitions import all_item_keys, item_model
 from assessments.models import QuestionnaireResult
-from assessments.results import results_compute_and_store
+from assessments.results.store import results_compute_and_store
 from assessments.scoring import SCORING_VERSION
 from assessments.scoring.simulation import attentive_answers
 from assessments.validity_rates import expected_attentive_rates, validity_rates
-from tests.assessments.test_statistics_data import submissions_create
+from tests.factories import submissions_create
 from tests.hiring.support import logged_in
 
 

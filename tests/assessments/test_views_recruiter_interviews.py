@@ -1,6 +1,6 @@
 """ "My interviews": the interviews a user sits on, and nothing of any result."""
 
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
     InterviewFactory,
     QuestionnaireResultFactory,
 )

@@ -8,13 +8,13 @@ decide but do not invite; recruiters and administrators do everything.
 import pytest
 
 from assessments.models import Invitation
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
     InstrumentVersionFactory,
     InterviewFactory,
     InvitationFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory
 from tests.hiring.support import logged_in
 
 PEOPLE = ["alice", "bob", "dana", "charlie", "admin_user"]

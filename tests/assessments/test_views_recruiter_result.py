@@ -8,10 +8,10 @@ import pytest
 
 from assessments.models import NormSet
 from hiring.models import AuditEvent
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    HURRIED_PAGE_SECONDS,
     NormSetFactory,
     QuestionnaireResultFactory,
-    validity,
 )
 from tests.hiring.support import logged_in
 
@@ -54,7 +54,7 @@ def test_it_lists_every_scale_in_a_table(client, alice, result):
     assert "4.22" in drive  # raw mean
     assert ">62<" in drive  # T
     assert "54\u201370" in drive  # 95 % band, with an en dash
-    assert ">88<" in drive  # percentile
+    assert ">89<" in drive  # percentile: 100 Phi(1.204) = 88.6
     assert ">8<" in drive  # sten
     assert "not scored (too few answers)" in _scale_row(page, "discipline")
     assert "lower is better" in _scale_row(page, "blame")
@@ -62,26 +62,28 @@ def test_it_lists_every_scale_in_a_table(client, alice, result):
 
 
 def test_it_explains_each_raised_validity_flag_in_plain_words(client, alice, job):
+    # One answer throughout, every page hurried: the engine flags the run, the
+    # lack of variability and the speed.
     result = QuestionnaireResultFactory(
         invitation__application__job=job,
-        validity=validity(longstring=(14, True), speed=(1.4, True), irv=(0.9, False)),
-        validity_status="invalid",
+        answers={"drive": [4] * 9, "discipline": [4] * 9, "blame": [4] * 9},
+        page_seconds=HURRIED_PAGE_SECONDS,
     )
+    assert result.validity_status == "invalid"
+    run = result.validity["longstring"]["value"]
 
     page = _page(client, alice, result)
 
-    assert "Gave the same answer to 14 statements in a row." in page
+    assert f"Gave the same answer to {run} statements in a row." in page
     assert "faster than 2 seconds per statement" in page
-    assert "Answers varied very little" not in page  # not flagged
+    assert "Answers varied very little" in page
+    assert "Answered statements of the same scale differently" not in page
     assert "Invalid" in page
 
 
 def test_it_says_so_when_no_validity_flag_is_raised(client, alice, job):
-    result = QuestionnaireResultFactory(
-        invitation__application__job=job,
-        validity=validity(),
-        validity_status="valid",
-    )
+    result = QuestionnaireResultFactory(invitation__application__job=job)
+    assert result.validity_status == "valid"
 
     assert "No sign of careless or unusual answering" in _page(client, alice, result)
 
@@ -146,7 +148,7 @@ def test_it_renders_a_result_the_scoring_engine_wrote(
     client, application, alice, instrument_version, monkeypatch
 ):
     from assessments import services
-    from assessments.results import results_compute_and_store
+    from assessments.results.store import results_compute_and_store
 
     monkeypatch.setattr(services, "scoring_enqueue", lambda pk: True)
     invitation = services.invitation_create(

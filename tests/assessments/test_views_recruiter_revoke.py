@@ -2,7 +2,7 @@
 
 from assessments.models import Invitation
 from hiring.models import AuditEvent
-from tests.assessments.test_views_recruiter_support import InvitationFactory
+from tests.factories import InvitationFactory
 from tests.hiring.support import logged_in
 
 

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
     InstrumentVersionFactory,
     QuestionnaireResultFactory,
 )

@@ -23,7 +23,7 @@ from hiring.models import (
 )
 from hiring.services import audit_record
 from hiring.webhooks.services import endpoint_create
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
     InstrumentVersionFactory,
     InterviewFactory,
     QuestionnaireResultFactory,

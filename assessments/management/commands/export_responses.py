@@ -7,7 +7,7 @@ from assessments.management.commands.rescore import (
     InstrumentVersionCommand,
     version_for,
 )
-from assessments.statistics import EXPORT_FORMATS, responses_export
+from assessments.statistics.export import EXPORT_FORMATS, responses_export
 
 
 class Command(InstrumentVersionCommand):

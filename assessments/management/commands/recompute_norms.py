@@ -3,10 +3,9 @@ from tqdm import tqdm
 
 from assessments.management.commands.rescore import version_for
 from assessments.models import InstrumentVersion
-from assessments.statistics import (
-    MIN_NORM_N,
+from assessments.statistics.norms import MIN_NORM_N, norms_recompute
+from assessments.statistics.reliability import (
     MIN_RELIABILITY_N,
-    norms_recompute,
     reliabilities_recompute,
 )
 

@@ -1,16 +1,17 @@
-import resource
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from assessments.models import InstrumentVersion
-from assessments.results import (
+from assessments.results.memory import allocator_single_arena, peak_memory_mb
+from assessments.results.rescore import (
     RESCORE_BATCH_SIZE,
     results_rescore,
     results_rescore_pending,
 )
 from assessments.scoring import SCORING_VERSION
+from assessments.tasks import rescore_task
 
 
 def version_for(instrument: str, number: int | None) -> InstrumentVersion:
@@ -84,11 +85,12 @@ class Command(InstrumentVersionCommand):
             raise CommandError("--batch-size must be at least 1")
         version = version_for(instrument, number)
         if enqueue:
-            from assessments.tasks import rescore_task
-
             rescore_task.delay(version.pk, after_id=0, batch_size=batch_size)
             self.stdout.write(f"{version}: rescoring enqueued")
             return
+        # Before any thread starts: the writer thread then shares the main
+        # arena instead of keeping a second working set of its own.
+        allocator_single_arena()
         pending = results_rescore_pending(version=version)
         self.stdout.write(
             f"{version}: {pending} submission(s) to score with scoring version "
@@ -108,7 +110,7 @@ class Command(InstrumentVersionCommand):
             )
         elapsed = time.perf_counter() - started
         rate = outcome.scored / elapsed if elapsed > 0 else 0.0
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = peak_memory_mb()
         self.stdout.write(
             f"Scored {outcome.scored} submission(s) in {outcome.batches} batch(es), "
             f"{elapsed:.1f} s ({rate:.0f}/s), peak memory {peak_mb:.0f} MB"

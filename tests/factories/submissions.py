@@ -3,7 +3,7 @@
 ``submissions_create`` bulk-inserts submitted invitations with their answers
 (and page times) straight into the tables, skipping the page-by-page services,
 from a latent-trait model: items load on their scale's trait, so alpha is
-realistic. The tests below check the helper itself.
+realistic. tests/assessments/test_factories_submissions.py checks them.
 """
 
 import uuid
@@ -12,10 +12,9 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
-from assessments.definitions import all_item_keys, instrument_spec
+from assessments.definitions import all_item_keys
 from assessments.models import Invitation, PageTiming, Response
-from assessments.scoring import instrument_reliability
-from tests.factories import ApplicationFactory
+from tests.factories.hiring import ApplicationFactory
 
 
 def latent_answers(
@@ -134,21 +133,3 @@ def submissions_create(
             batch_size=5000,
         )
     return ids
-
-
-def test_it_creates_submissions_with_every_answer(instrument_version):
-    ids = submissions_create(instrument_version, 5)
-
-    assert Invitation.objects.filter(pk__in=ids, status="submitted").count() == 5
-    items = len(all_item_keys(instrument_version.definition))
-    assert Response.objects.filter(invitation_id__in=ids).count() == 5 * items
-
-
-def test_it_generates_answers_with_a_realistic_alpha(instrument_version):
-    definition = instrument_version.definition
-    answers = latent_answers(definition, 400, seed=3)
-
-    stats = instrument_reliability(answers, instrument_spec(definition))
-
-    for figures in stats.values():
-        assert 0.7 < figures.alpha < 0.95

@@ -1,4 +1,4 @@
-"""factory_boy factories shared by the whole suite."""
+"""Factories of the hiring side: users, jobs and their teams, candidates."""
 
 import factory
 from django.contrib.auth import get_user_model
