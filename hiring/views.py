@@ -3,6 +3,7 @@ assessments/views/recruiter.py, since hiring never imports assessments."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,3 +31,21 @@ def job_list(request: HttpRequest) -> HttpResponse:
         "hiring/job_list.html",
         {"jobs": jobs, "stages": Stage.choices},
     )
+
+
+def login_locked_out(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """What a locked-out sign-in gets instead of the login form (axes calls it)."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": max(1, seconds // 60),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
