@@ -19,7 +19,6 @@ REDACTED = "[redacted]"
 # The token is the one path segment after /take/ that is not a token-free page
 # ("session/..."). Percent-encoded slashes stay inside the segment.
 _TAKE_TOKEN = re.compile(r"(/take/)(?!session(?:/|$|[?#\s]))([^/\s?#\"'<>]+)")
-_TOKEN_FIELD = re.compile(r"token", re.IGNORECASE)
 
 
 def redact(text: str) -> str:
@@ -62,14 +61,23 @@ class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
         }
 
     def get_traceback_frame_variables(self, request, tb_frame):
-        cleaned = []
-        for name, value in super().get_traceback_frame_variables(request, tb_frame):
-            if _TOKEN_FIELD.search(name) and value != self.cleansed_substitute:
-                value = self.cleansed_substitute
-            elif isinstance(value, str):
-                value = redact(value)
-            cleaned.append((name, value))
-        return cleaned
+        # cleanse_setting hides any key that looks secret ("token" among them),
+        # in nested dicts too, such as a view's kwargs.
+        return [
+            (name, self._redacted(self.cleanse_setting(name, value)))
+            for name, value in super().get_traceback_frame_variables(
+                request, tb_frame
+            )
+        ]
+
+    def _redacted(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, dict):
+            return {key: self._redacted(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self._redacted(item) for item in value)
+        return value
 
 
 class RedactingExceptionReporter(ExceptionReporter):
