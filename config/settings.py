@@ -390,5 +390,7 @@ LOGGING = {
             "propagate": False,
         },
         "django.db.backends": {"level": "WARNING"},
+        # Lockouts are audited; axes' per-request notes would only be noise.
+        "axes": {"level": "WARNING"},
     },
 }
