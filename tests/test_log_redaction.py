@@ -242,7 +242,7 @@ def test_it_keeps_tokens_out_of_the_development_server_output():
         status = None
         while time.monotonic() < deadline and status is None:
             try:
-                with urllib.request.urlopen(  # noqa: S310 - loopback only
+                with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/take/{token}/", timeout=5
                 ) as answer:
                     status = answer.status
