@@ -65,9 +65,7 @@ class RedactingExceptionReporterFilter(SafeExceptionReporterFilter):
         # in nested dicts too, such as a view's kwargs.
         return [
             (name, self._redacted(self.cleanse_setting(name, value)))
-            for name, value in super().get_traceback_frame_variables(
-                request, tb_frame
-            )
+            for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
 
     def _redacted(self, value: Any) -> Any:
