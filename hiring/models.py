@@ -239,22 +239,10 @@ class AuditEvent(models.Model):
         TEAM_MEMBER_ADDED = "team.member_added", _("Hiring team member added")
         TEAM_MEMBER_CHANGED = "team.member_changed", _("Hiring team role changed")
         TEAM_MEMBER_REMOVED = "team.member_removed", _("Hiring team member removed")
-        # Written by the services of API keys and webhook endpoints (with
-        # audit_record, as every other action) once those models exist.
+        # Hooks for the API keys, which do not exist yet: their create and revoke
+        # services record these with audit_record, as every other action does.
         API_KEY_CREATED = "api_key.created", _("API key created")
         API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
-        WEBHOOK_ENDPOINT_CREATED = (
-            "webhook_endpoint.created",
-            _("Webhook endpoint created"),
-        )
-        WEBHOOK_ENDPOINT_CHANGED = (
-            "webhook_endpoint.changed",
-            _("Webhook endpoint changed"),
-        )
-        WEBHOOK_ENDPOINT_REMOVED = (
-            "webhook_endpoint.removed",
-            _("Webhook endpoint removed"),
-        )
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
