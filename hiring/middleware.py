@@ -6,10 +6,18 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+
+from hiring.errors import Invalid
+from hiring.problems import (
+    problem_response,
+    problem_status,
+    problem_title,
+    wants_problem_json,
+)
 
 _NUL = "\x00"
 
@@ -18,12 +26,6 @@ def _holds_nul(data: QueryDict) -> bool:
     return any(
         _NUL in key or any(_NUL in value for value in values)
         for key, values in data.lists()
-    )
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or request.content_type == (
-        "application/json"
     )
 
 
@@ -40,29 +42,24 @@ class RejectNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._holds_nul(request):
-            message = _(
+        if not self._holds_nul(request):
+            return self.get_response(request)
+        error = Invalid(
+            _(
                 "The request contains a NUL character (\\x00), which is not "
                 "allowed in a web address or a form field."
-            )
-            if _wants_json(request):
-                return JsonResponse(
-                    {
-                        "title": _("The request could not be read"),
-                        "detail": message,
-                        "status": 400,
-                        "code": "nul_character",
-                    },
-                    status=400,
-                    content_type="application/problem+json",
-                )
-            return render(
-                request,
-                "bad_request.html",
-                {"message": message},
-                status=400,
-            )
-        return self.get_response(request)
+            ),
+            code="nul_character",
+        )
+        if wants_problem_json(request) or request.content_type == "application/json":
+            return problem_response(error, instance=request.path)
+        status = problem_status(error)
+        return render(
+            request,
+            "problem.html",
+            {"status": status, "title": problem_title(status), "detail": error.message},
+            status=status,
+        )
 
     @staticmethod
     def _holds_nul(request: HttpRequest) -> bool:

@@ -95,6 +95,16 @@ def _request(name, scene):
             reverse(name, args=[scene["open_invitation"].pk]),
             {},
         ),
+        "results:invitation_resend": lambda: (
+            "post",
+            reverse(name, args=[scene["open_invitation"].pk]),
+            {},
+        ),
+        "results:invitation_extend": lambda: (
+            "post",
+            reverse(name, args=[scene["open_invitation"].pk]),
+            {},
+        ),
         "results:result_detail": lambda: (
             "get",
             reverse(name, args=[scene["result"].pk]),

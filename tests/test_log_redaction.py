@@ -22,6 +22,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from assessments import services
+from assessments.tokens import invitation_token
 from config.redaction import (
     REDACTED,
     RedactingExceptionReporter,
@@ -51,9 +52,10 @@ def log_output():
 
 @pytest.fixture
 def invited(application, alice, instrument_version):
-    return services.invitation_create(
+    invitation = services.invitation_create(
         application=application, user=alice, instrument_version=instrument_version
     )
+    return invitation, invitation_token(invitation)
 
 
 def test_it_installs_the_filter_on_every_configured_handler():
