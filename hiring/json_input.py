@@ -12,6 +12,8 @@ import re
 from typing import Any
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 
 # A JSON string, so that brackets inside strings are not counted. Possessive
 # quantifiers keep an unterminated string from backtracking.
@@ -38,7 +40,9 @@ def json_depth(data: bytes) -> int:
     return deepest
 
 
-def json_loads_bounded(data: bytes | str, *, max_depth: int | None = None) -> Any:
+def json_loads_bounded(
+    data: bytes | str, *, max_depth: int | None = None, **options: Any
+) -> Any:
     """``json.loads`` that raises ``JSONTooDeepError`` instead of recursing too far.
 
     Raises ``ValueError`` (``json.JSONDecodeError``, ``UnicodeDecodeError`` or
@@ -49,4 +53,22 @@ def json_loads_bounded(data: bytes | str, *, max_depth: int | None = None) -> An
     # Fewer brackets than the limit cannot nest deeper than it: skip the scan.
     if raw.count(b"[") + raw.count(b"{") > limit and json_depth(raw) > limit:
         raise JSONTooDeepError(limit)
-    return json.loads(raw)
+    return json.loads(raw, **options)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+class BoundedJSONParser(JSONParser):
+    """The REST framework's JSON parser with the nesting bounded (and, as DRF's
+    strict mode does, without NaN or Infinity)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = stream.read() if stream is not None else b""
+        try:
+            return json_loads_bounded(data, parse_constant=_refuse_constant)
+        except JSONTooDeepError as error:
+            raise ParseError(str(error)) from None
+        except ValueError as error:
+            raise ParseError(f"JSON parse error - {error}") from None
