@@ -7,7 +7,6 @@ from django.test import RequestFactory
 
 from hiring.ratelimit import Rate, client_address, rate_hit
 
-
 START = 60 * 20_000  # the start of a 60-second window
 
 

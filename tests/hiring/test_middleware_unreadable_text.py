@@ -1,4 +1,5 @@
-"""A NUL byte in an address or a posted form is refused with a 400 naming it.
+"""A NUL byte or invalid UTF-8 in an address or a posted form is refused with a
+400 naming it.
 
 PostgreSQL refuses NUL in a text parameter; an admin search or list filter with
 ``%00`` used to reach the database and answer 500.
@@ -70,3 +71,30 @@ def test_it_answers_json_callers_with_a_problem(client, db):
 def test_it_still_searches_ordinary_text(admin, db):
     assert admin.get("/admin/hiring/candidate/?q=Ana%20Rivera").status_code == 200
     assert admin.get("/admin/hiring/candidate/?q=%2500").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/hiring/candidate/?q=%FF%FE", "/admin/hiring/candidate/?q=caf%E9"],
+)
+def test_it_refuses_a_query_that_is_not_utf8(admin, url):
+    response = admin.get(url)
+
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.content.decode()
+
+
+def test_it_refuses_a_posted_form_that_is_not_utf8(admin, job):
+    response = admin.post(
+        "/admin/hiring/candidate/add/",
+        b"first_name=Ana\xff&last_name=Rivera&email=a%40example.org",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.content.decode()
+    assert not Candidate.objects.exists()
+
+
+def test_it_reads_accented_utf8_as_usual(admin, db):
+    assert admin.get("/admin/hiring/candidate/?q=Mar%C3%ADa").status_code == 200
