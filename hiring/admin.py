@@ -1,6 +1,9 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,8 @@ from hiring.services import (
     job_member_remove,
     job_member_save,
     login_lockout_lift_record,
+    user_access,
+    user_access_audit,
 )
 
 
@@ -250,6 +255,24 @@ class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
                 ip_address=attempt.ip_address,
             )
         super().delete_queryset(request, queryset)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin; granting or taking away administrator, staff or active
+    status is audited, since it decides who sees candidates' results."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        previous = (
+            user_access(User.objects.get(pk=obj.pk)) if change and obj.pk else None
+        )
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            user_access_audit(actor=request.user, user=obj, previous=previous)
 
 
 admin.site.site_header = _("Criba administration")

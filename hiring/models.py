@@ -239,6 +239,7 @@ class AuditEvent(models.Model):
         TEAM_MEMBER_ADDED = "team.member_added", _("Hiring team member added")
         TEAM_MEMBER_CHANGED = "team.member_changed", _("Hiring team role changed")
         TEAM_MEMBER_REMOVED = "team.member_removed", _("Hiring team member removed")
+        USER_ACCESS_CHANGED = "user.access_changed", _("Account access changed")
         # Hooks for the API keys, which do not exist yet: their create and revoke
         # services record these with audit_record, as every other action does.
         API_KEY_CREATED = "api_key.created", _("API key created")

@@ -425,6 +425,33 @@ def job_member_remove(*, actor, member: JobMember) -> None:
     member.delete()
 
 
+# Account flags that change what a person may see: an administrator (superuser)
+# reads every job's results, staff reach the admin, inactive accounts none.
+USER_ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+def user_access(user) -> dict:
+    return {name: getattr(user, name) for name in USER_ACCESS_FIELDS}
+
+
+def user_access_audit(*, actor, user, previous: dict | None) -> AuditEvent | None:
+    """Audit a change of an account's access flags (``previous`` is None for a new
+    account); nothing is written when they did not change."""
+    current = user_access(user)
+    if previous is not None and previous == current:
+        return None
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.USER_ACCESS_CHANGED,
+        obj=user,
+        data={
+            "username": user.get_username(),
+            "access": current,
+            "previous": previous,
+        },
+    )
+
+
 # --- sign-in lockouts ----------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Every change to a hiring team made in the admin is in the audit log.
+"""Every change to a hiring team or an account's access made in the admin is in
+the audit log.
 
 A role on a job grants access to its candidates' results, so who was given or
 lost it, by whom and when, is recorded like a decision.
@@ -24,7 +25,8 @@ def form_data(response) -> dict:
         value = bound_field.value()
         if isinstance(widget, MultiWidget):
             for index, part in enumerate(widget.decompress(value)):
-                data[f"{bound_field.html_name}_{index}"] = part
+                if part is not None:
+                    data[f"{bound_field.html_name}_{index}"] = part
         elif value is not None:
             data[bound_field.html_name] = value
 
@@ -159,3 +161,33 @@ def test_it_audits_each_member_of_a_bulk_removal(admin, job, alice, bob, dana):
         "bob",
         "dana",
     ]
+
+
+def test_it_audits_an_account_made_administrator(admin, admin_user, alice):
+    page = admin.get(f"/admin/auth/user/{alice.pk}/change/")
+    data = form_data(page)
+    data["is_superuser"] = "on"
+    data["is_staff"] = "on"
+
+    response = admin.post(f"/admin/auth/user/{alice.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["errors"]
+    [event] = audit(Action.USER_ACCESS_CHANGED)
+    assert event.actor == admin_user
+    assert event.object_id == str(alice.pk)
+    assert event.data["previous"] == {
+        "is_active": True,
+        "is_staff": False,
+        "is_superuser": False,
+    }
+    assert event.data["access"]["is_superuser"] is True
+
+
+def test_it_writes_nothing_when_an_account_is_saved_with_the_same_access(admin, alice):
+    data = form_data(admin.get(f"/admin/auth/user/{alice.pk}/change/"))
+    data["first_name"] = "Alicia"
+
+    response = admin.post(f"/admin/auth/user/{alice.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert not audit(Action.USER_ACCESS_CHANGED)
