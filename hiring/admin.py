@@ -26,6 +26,7 @@ from hiring.services import (
     user_access,
     user_access_audit,
 )
+from hiring.webhooks.services import endpoint_delete
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -197,6 +198,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    # Deleting here goes through the service, so that it is audited too.
+    def delete_model(self, request, obj) -> None:
+        endpoint_delete(endpoint=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for endpoint in queryset:
+            endpoint_delete(endpoint=endpoint, actor=request.user)
 
 
 class WebhookAttemptInline(admin.TabularInline):

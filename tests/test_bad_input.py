@@ -19,7 +19,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Invitation, Response
 from assessments.tokens import invitation_token
-from hiring.models import Application, AuditEvent
+from hiring.models import Application, AuditEvent, WebhookEndpoint
 from tests.factories import ApplicationFactory
 from tests.hiring.support import logged_in
 
@@ -199,6 +199,22 @@ CASES = [
     Case("extend", "out of range", _form(days="10000"), "less than or equal to 90"),
     *_common("extend", candidate=False),
     *_common("revoke", candidate=False),
+    # The administrators' webhook settings.
+    Case("webhook", "malformed", b"=&&=%zz&%", REQUIRED),
+    Case("webhook", "nested", _form(**{"name[0]": "ATS", "url[]": "x"}), REQUIRED),
+    Case(
+        "webhook",
+        "wrong type",
+        _form(name="ATS", url="not a web address"),
+        "Enter a valid URL",
+    ),
+    Case(
+        "webhook",
+        "wrong type: events",
+        _form(name="ATS", url="https://ats.example/hook", events="everything"),
+        "Select a valid choice",
+    ),
+    *_common("webhook", candidate=False),
     *_common("resend", candidate=False),
 ]
 
@@ -274,6 +290,7 @@ def _target(endpoint: str, scene) -> tuple[Client, str]:
             scene["recruiter"],
             reverse("results:invitation_resend", args=[fresh]),
         ),
+        "webhook": (scene["admin"], reverse("hiring:webhook_list")),
     }[endpoint]
 
 
@@ -285,6 +302,7 @@ def _state(scene) -> tuple:
         list(Invitation.objects.order_by("pk").values_list("status", "expires_at")),
         list(Application.objects.order_by("pk").values_list("decision", "stage")),
         AuditEvent.objects.count(),
+        WebhookEndpoint.objects.count(),
     )
 
 
@@ -316,7 +334,7 @@ def test_every_kind_reaches_every_endpoint_with_fields():
     for case in CASES:
         kinds.setdefault(case.endpoint, set()).add(case.kind)
 
-    for endpoint in ("login", "landing", "invite", "decide", "extend"):
+    for endpoint in ("login", "landing", "invite", "decide", "extend", "webhook"):
         assert {"malformed", "oversized", "wrong type", "not utf-8", "nul"} <= kinds[
             endpoint
         ], endpoint

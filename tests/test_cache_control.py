@@ -8,6 +8,7 @@ with ``Cache-Control: no-store``, errors and redirects included.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from hiring.webhooks.services import endpoint_create
 from tests.assessments.test_views_recruiter_support import (
     InstrumentVersionFactory,
     InterviewFactory,
@@ -40,13 +41,18 @@ RECRUITER_ROUTES = sorted(
 
 
 @pytest.fixture
-def scene(job, alice, dana, instrument_version):
+def scene(job, alice, dana, admin_user, instrument_version, settings):
     version = InstrumentVersionFactory()
     result = QuestionnaireResultFactory(
         invitation__application__job=job, invitation__instrument_version=version
     )
     InterviewFactory(application=result.invitation.application, interviewers=[dana])
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    endpoint, _secret = endpoint_create(
+        actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook", events=[]
+    )
     return {
+        "endpoint": endpoint,
         "job": job,
         # The statistics need a real instrument definition.
         "version": instrument_version,
@@ -111,6 +117,35 @@ def _request(name, scene):
             None,
         ),
         "results:my_interviews": lambda: ("get", reverse(name), None),
+        # The webhook settings: a new endpoint's secret is shown once, on a page
+        # that no cache may keep.
+        "hiring:webhook_list": lambda: (
+            "post",
+            reverse(name),
+            {"name": "ATS", "url": "http://127.0.0.1:9/hook"},
+        ),
+        "hiring:webhook_detail": lambda: (
+            "get",
+            reverse(name, args=[scene["endpoint"].pk]),
+            None,
+        ),
+        "hiring:webhook_rotate": lambda: (
+            "post",
+            reverse(name, args=[scene["endpoint"].pk]),
+            {},
+        ),
+        "hiring:webhook_ping": lambda: (
+            "post",
+            reverse(name, args=[scene["endpoint"].pk]),
+            {},
+        ),
+        "hiring:webhook_toggle": lambda: (
+            "post",
+            reverse(name, args=[scene["endpoint"].pk]),
+            {},
+        ),
+        # No delivery exists: the 404 page is as private as any other.
+        "hiring:webhook_redeliver": lambda: ("post", reverse(name, args=[0]), {}),
     }
     return routes[name]()
 
@@ -130,6 +165,8 @@ def test_it_forbids_storing_every_recruiter_page(client, admin_user, scene, name
 
     assert response.status_code < 500
     assert "no-store" in response["Cache-Control"], (name, response.status_code)
+    if name == "hiring:webhook_rotate":
+        assert "whsec_" in response.content.decode()
     assert "private" in response["Cache-Control"]
 
 

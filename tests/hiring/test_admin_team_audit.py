@@ -8,7 +8,8 @@ lost it, by whom and when, is recorded like a decision.
 import pytest
 from django.forms import MultiWidget
 
-from hiring.models import AuditEvent, JobMember
+from hiring.models import AuditEvent, JobMember, WebhookEndpoint
+from hiring.webhooks.services import endpoint_create
 from tests.factories import UserFactory
 from tests.hiring.support import logged_in
 
@@ -191,3 +192,20 @@ def test_it_writes_nothing_when_an_account_is_saved_with_the_same_access(admin, 
 
     assert response.status_code == 302
     assert not audit(Action.USER_ACCESS_CHANGED)
+
+
+def test_it_audits_a_webhook_endpoint_deleted_in_the_admin(admin, admin_user, settings):
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    endpoint, _secret = endpoint_create(
+        actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook", events=[]
+    )
+
+    response = admin.post(
+        f"/admin/hiring/webhookendpoint/{endpoint.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not WebhookEndpoint.objects.exists()
+    [event] = audit(Action.WEBHOOK_ENDPOINT_DELETED)
+    assert event.actor == admin_user
+    assert event.data == {"url": "http://127.0.0.1:9/hook"}
