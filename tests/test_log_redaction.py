@@ -14,15 +14,19 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
+from gunicorn.config import Config
 
 from assessments import services
 from assessments.tokens import invitation_token
+from config.gunicorn import TokenRedactingLogger
 from config.redaction import (
     REDACTED,
     RedactingExceptionReporter,
@@ -259,3 +263,34 @@ def test_it_keeps_tokens_out_of_the_development_server_output():
     assert status is not None, output
     assert re.search(r'"GET /take/\[redacted\]/ HTTP/1\.1" \d{3}', output), output
     assert token not in output
+
+
+def test_it_keeps_tokens_out_of_gunicorns_access_log():
+    token = "F" * 43
+    config = Config()
+    config.set("accesslog", "-")
+    logger = TokenRedactingLogger(config)
+    response = SimpleNamespace(status="404 Not Found", headers=[], sent=10)
+    request = SimpleNamespace(
+        headers=[("REFERER", f"https://mail.example/take/{token}/")]
+    )
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/take/{token}/?lang=es",
+        "PATH_INFO": f"/take/{token}/",
+        "QUERY_STRING": "lang=es",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://mail.example/take/{token}/",
+        "REMOTE_ADDR": "192.0.2.1",
+    }
+
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=5))
+    line = config.access_log_format % atoms
+
+    assert f"GET /take/{REDACTED}/?lang=es HTTP/1.1" in line
+    assert token not in line
+    assert token not in repr(atoms)
+    assert all(
+        any(isinstance(f, TokenRedactingFilter) for f in handler.filters)
+        for handler in logger.access_log.handlers + logger.error_log.handlers
+    )
