@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -243,6 +244,12 @@ def test_it_keeps_tokens_out_of_the_development_server_output():
         text=True,
     )
     token = "E" * 43
+    lines: list[str] = []
+    # The access line is written after the response is sent: read the output as
+    # it comes, and stop the server only once that line has arrived.
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
+    access_line = re.compile(r'"GET /take/\S+ HTTP/1\.1" \d{3}')
     try:
         deadline = time.monotonic() + 60
         status = None
@@ -256,9 +263,15 @@ def test_it_keeps_tokens_out_of_the_development_server_output():
                 status = answer.code
             except OSError:
                 time.sleep(0.3)
+        while time.monotonic() < deadline and not any(
+            access_line.search(line) for line in list(lines)
+        ):
+            time.sleep(0.1)
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+    output = "".join(lines)
 
     assert status is not None, output
     assert re.search(r'"GET /take/\[redacted\]/ HTTP/1\.1" \d{3}', output), output
