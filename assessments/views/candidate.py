@@ -229,9 +229,11 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
             with translation.override(translation.get_language()):
                 wait = _throttled(request, kwargs.get("token"))
                 try:
-                    if wait:
-                        raise _Stop(_too_many(request, api, wait))
-                    response = protected(request, *args, **kwargs)
+                    response = (
+                        _too_many(request, api, wait)
+                        if wait
+                        else protected(request, *args, **kwargs)
+                    )
                 except _Stop as stop:
                     response = stop.response
                 except (RequestDataTooBig, TooManyFieldsSent):
