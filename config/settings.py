@@ -9,6 +9,7 @@ Two modes:
   PostgreSQL and ``REDIS_URL`` at Redis (Celery broker and cache).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "axes",
     "hiring",
     "assessments",
 ]
@@ -63,12 +65,16 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "hiring.middleware.RejectUnreadableTextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hiring.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hiring.problems.DomainErrorMiddleware",
+    # Last, so that it sees the login view's failures and answers a lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,10 +148,43 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Sign-in throttling: after AXES_FAILURE_LIMIT failures the account, and
+# separately the address, is locked for the cool-off time; an administrator lifts
+# it earlier in the admin (Access attempts) or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env_int("CRIBA_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("CRIBA_LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=7 * 24 * 60)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Failures while locked out do not extend the lock: it ends when it said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "hiring.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "hiring.ratelimit.client_address"
+# Successful sign-ins are not kept: failures are what the lockout needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+# Proxies in front of Criba that append the client to X-Forwarded-For (0: none).
+CRIBA_PROXY_HOPS = env_int("CRIBA_PROXY_HOPS", 0, minimum=0, maximum=5)
+# Candidate pages, per minute: per address (a shared office network counts once)
+# and per invitation (one candidate autosaving every answer).
+CRIBA_CANDIDATE_RATE_PER_ADDRESS = env_int(
+    "CRIBA_CANDIDATE_RATE_PER_ADDRESS", 600, minimum=1
+)
+CRIBA_CANDIDATE_RATE_PER_INVITATION = env_int(
+    "CRIBA_CANDIDATE_RATE_PER_INVITATION", 120, minimum=1
+)
+# JSON bodies nested deeper than this are refused before they are parsed.
+CRIBA_JSON_MAX_DEPTH = env_int("CRIBA_JSON_MAX_DEPTH", 32, minimum=2, maximum=500)
 LOGIN_URL = "login"
 # The candidate link shown once after an invitation stays server-side.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
@@ -241,6 +280,12 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON nested deeper than CRIBA_JSON_MAX_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "hiring.json_input.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Criba API", "VERSION": "1"}
@@ -302,13 +347,56 @@ CRIBA_HEARTBEAT_EVERY_SECONDS = env_int("CRIBA_HEARTBEAT_EVERY_SECONDS", 20, min
 CRIBA_HEARTBEAT_STALE_SECONDS = env_int("CRIBA_HEARTBEAT_STALE_SECONDS", 90, minimum=1)
 CRIBA_INSTRUMENTS_DIR = BASE_DIR / "assessments" / "instruments"
 
+# Error pages (DEBUG) and error emails print no candidate token.
+DEFAULT_EXCEPTION_REPORTER = "config.redaction.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.redaction.RedactingExceptionReporterFilter"
+
+# Every handler carries the token filter; django.server (the development server's
+# access log) and django.request are given handlers of ours here, replacing
+# Django's defaults that have no filter.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    "filters": {
+        "redact_tokens": {"()": "config.redaction.TokenRedactingFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tokens"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Propagates to the root's console; errors are also emailed to ADMINS.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.db.backends": {"level": "WARNING"},
+        # Lockouts are audited; axes' per-request notes would only be noise.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -4,11 +4,12 @@ from django.urls import include, path
 
 from assessments.views.statistics import instrument_statistics_view
 from hiring.health import healthz
+from hiring.views import SignInView
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("take/", include("assessments.urls_candidate")),
@@ -20,3 +21,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("hiring.urls")),
 ]
+
+handler400 = "hiring.views.bad_request"

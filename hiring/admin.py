@@ -1,4 +1,9 @@
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +19,14 @@ from hiring.models import (
     WebhookEndpoint,
     WorkerHeartbeat,
 )
+from hiring.services import (
+    job_member_remove,
+    job_member_save,
+    login_lockout_lift_record,
+    user_access,
+    user_access_audit,
+)
+from hiring.webhooks.services import endpoint_delete
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,8 +48,42 @@ class JobMemberInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class AuditedTeamAdmin(admin.ModelAdmin):
+    """Team changes go through the services that audit them."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        if isinstance(obj, JobMember):
+            job_member_save(actor=request.user, member=obj)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj) -> None:
+        if isinstance(obj, JobMember):
+            job_member_remove(actor=request.user, member=obj)
+        else:
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        if queryset.model is JobMember:
+            for member in queryset.select_related("user", "job"):
+                job_member_remove(actor=request.user, member=member)
+        else:
+            super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not JobMember:
+            super().save_formset(request, form, formset, change)
+            return
+        members = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            job_member_remove(actor=request.user, member=member)
+        for member in members:
+            job_member_save(actor=request.user, member=member)
+        formset.save_m2m()
+
+
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(AuditedTeamAdmin):
     list_display = ["title", "department", "location", "status", "created_at"]
     list_filter = ["status", "department"]
     search_fields = ["title", "department", "location", "external_id"]
@@ -48,7 +95,7 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(JobMember)
-class JobMemberAdmin(admin.ModelAdmin):
+class JobMemberAdmin(AuditedTeamAdmin):
     list_display = ["user", "job", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "job__title"]
@@ -116,6 +163,14 @@ class OutboxEventAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # An event not yet relayed is a webhook still owed to a subscriber. The
+        # bulk delete action asks this for every selected row and refuses the
+        # whole selection if one of them is not relayed.
+        if obj is not None and obj.relayed_at is None:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
@@ -143,6 +198,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    # Deleting here goes through the service, so that it is audited too.
+    def delete_model(self, request, obj) -> None:
+        endpoint_delete(endpoint=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for endpoint in queryset:
+            endpoint_delete(endpoint=endpoint, actor=request.user)
 
 
 class WebhookAttemptInline(admin.TabularInline):
@@ -178,6 +241,47 @@ class WebhookAttemptAdmin(ReadOnlyAdmin):
     list_display = ["at", "delivery", "status_code", "duration_ms", "error"]
     list_filter = ["status_code"]
     list_select_related = ["delivery__endpoint"]
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    """axes' failed sign-ins; deleting one lifts its lockout, which is audited."""
+
+    def delete_model(self, request, obj) -> None:
+        login_lockout_lift_record(
+            actor=request.user, username=obj.username, ip_address=obj.ip_address
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for attempt in queryset:
+            login_lockout_lift_record(
+                actor=request.user,
+                username=attempt.username,
+                ip_address=attempt.ip_address,
+            )
+        super().delete_queryset(request, queryset)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Django's user admin; granting or taking away administrator, staff or active
+    status is audited, since it decides who sees candidates' results."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        previous = (
+            user_access(User.objects.get(pk=obj.pk)) if change and obj.pk else None
+        )
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            user_access_audit(actor=request.user, user=obj, previous=previous)
 
 
 admin.site.site_header = _("Criba administration")

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class HiringConfig(AppConfig):
     name = "hiring"
     verbose_name = _("Hiring")
+
+    def ready(self) -> None:
+        # Connected here, once the apps are loaded, as Django asks of receivers.
+        from axes.signals import user_locked_out
+
+        from hiring.receivers import login_lockout_audit
+
+        user_locked_out.connect(login_lockout_audit, dispatch_uid="criba-lockout")

@@ -1,7 +1,9 @@
 """``/healthz``: can this deployment take and score a submission right now?
 
-Load balancers and monitors call it without credentials, so each check reports
-only whether it passed and a short reason: never a URL, host name or password.
+Load balancers and monitors call it without credentials, so they learn only
+whether each component is up. A signed-in administrator also sees each check's
+reason (an exception's class name, the heartbeat's age): never a URL, host name or
+password, for anyone.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from hiring.models import WorkerHeartbeat
+from hiring.selectors import user_is_administrator
 
 
 @dataclass(frozen=True)
@@ -76,15 +79,28 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker": worker_check(),
     }
     healthy = all(check.ok for check in checks.values())
-    response = JsonResponse(
+    detailed = _is_administrator(request) if checks["database"].ok else False
+    return JsonResponse(
         {
             "status": "ok" if healthy else "fail",
             "failing": [name for name, check in checks.items() if not check.ok],
             "checks": {
-                name: {"ok": check.ok, "detail": check.detail}
+                name: (
+                    {"ok": check.ok, "detail": check.detail}
+                    if detailed
+                    else {"ok": check.ok}
+                )
                 for name, check in checks.items()
             },
         },
         status=200 if healthy else 503,
     )
-    return response
+
+
+def _is_administrator(request: HttpRequest) -> bool:
+    # Reading the user reads the session from the database, which the check
+    # above has just found answering; it may still fail in between.
+    try:
+        return user_is_administrator(request.user)
+    except DatabaseError:
+        return False

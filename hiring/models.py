@@ -234,6 +234,16 @@ class AuditEvent(models.Model):
         WEBHOOK_REDELIVERED = "webhook.redelivered", _("Webhook redelivered")
         EXPORT = "data.exported", _("Data exported")
         ERASURE = "candidate.erased", _("Candidate erased")
+        LOGIN_LOCKED_OUT = "login.locked_out", _("Sign-in locked out")
+        LOGIN_LOCKOUT_LIFTED = "login.lockout_lifted", _("Sign-in lockout lifted")
+        TEAM_MEMBER_ADDED = "team.member_added", _("Hiring team member added")
+        TEAM_MEMBER_CHANGED = "team.member_changed", _("Hiring team role changed")
+        TEAM_MEMBER_REMOVED = "team.member_removed", _("Hiring team member removed")
+        USER_ACCESS_CHANGED = "user.access_changed", _("Account access changed")
+        # Hooks for the API keys, which do not exist yet: their create and revoke
+        # services record these with audit_record, as every other action does.
+        API_KEY_CREATED = "api_key.created", _("API key created")
+        API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
@@ -19,6 +20,7 @@ from hiring.models import (
     AuditEvent,
     Candidate,
     Job,
+    JobMember,
     OutboxEvent,
     Stage,
     WorkerHeartbeat,
@@ -365,6 +367,121 @@ def application_upsert(
             candidate=candidate, job=job, actor=actor, external_id=external_id, **fields
         ),
         update=update,
+    )
+
+
+# --- hiring teams: who may see a job's results ---------------------------------------
+# The admin is where teams are edited; it calls these so that every change of
+# access is in the audit log with who made it.
+
+
+def _member_data(member: JobMember) -> dict:
+    return {
+        "user_id": member.user_id,
+        "username": member.user.get_username(),
+        "role": member.role,
+    }
+
+
+@transaction.atomic
+def job_member_save(*, actor, member: JobMember) -> JobMember:
+    """Add a member to a hiring team or change their role; audited."""
+    previous = (
+        JobMember.objects.select_related("user")
+        .filter(pk=member.pk)
+        .select_for_update()
+        .first()
+        if member.pk
+        else None
+    )
+    member.save()
+    if previous is None:
+        action, data = AuditEvent.Action.TEAM_MEMBER_ADDED, _member_data(member)
+    elif (previous.user_id, previous.role, previous.job_id) == (
+        member.user_id,
+        member.role,
+        member.job_id,
+    ):
+        return member
+    else:
+        action = AuditEvent.Action.TEAM_MEMBER_CHANGED
+        data = {**_member_data(member), "previous": _member_data(previous)}
+        if previous.job_id != member.job_id:
+            data["previous"]["job_id"] = previous.job_id
+    audit_record(actor=actor, action=action, obj=member, job=member.job, data=data)
+    return member
+
+
+@transaction.atomic
+def job_member_remove(*, actor, member: JobMember) -> None:
+    """Take a member off a hiring team; audited."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.TEAM_MEMBER_REMOVED,
+        obj=member,
+        job=member.job,
+        data=_member_data(member),
+    )
+    member.delete()
+
+
+# Account flags that change what a person may see: an administrator (superuser)
+# reads every job's results, staff reach the admin, inactive accounts none.
+USER_ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+def user_access(user) -> dict:
+    return {name: getattr(user, name) for name in USER_ACCESS_FIELDS}
+
+
+def user_access_audit(*, actor, user, previous: dict | None) -> AuditEvent | None:
+    """Audit a change of an account's access flags (``previous`` is None for a new
+    account); nothing is written when they did not change."""
+    current = user_access(user)
+    if previous is not None and previous == current:
+        return None
+    return audit_record(
+        actor=actor,
+        action=AuditEvent.Action.USER_ACCESS_CHANGED,
+        obj=user,
+        data={
+            "username": user.get_username(),
+            "access": current,
+            "previous": previous,
+        },
+    )
+
+
+# --- sign-in lockouts ----------------------------------------------------------------
+
+
+def login_lockout_record(*, username: str | None, ip_address: str | None) -> AuditEvent:
+    """Audit that sign-in was locked for an account and an address."""
+    user = (
+        get_user_model()
+        .objects.filter(**{get_user_model().USERNAME_FIELD: username})
+        .first()
+        if username
+        else None
+    )
+    return AuditEvent.objects.create(
+        action=AuditEvent.Action.LOGIN_LOCKED_OUT,
+        object_type="auth.user",
+        object_id=str(user.pk) if user else "",
+        data={"username": (username or "")[:150], "ip_address": ip_address or ""},
+    )
+
+
+def login_lockout_lift_record(
+    *, actor, username: str | None, ip_address: str | None
+) -> AuditEvent:
+    """Audit that an administrator lifted a sign-in lockout."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditEvent.Action.LOGIN_LOCKOUT_LIFTED,
+        object_type="auth.user",
+        object_id="",
+        data={"username": (username or "")[:150], "ip_address": ip_address or ""},
     )
 
 

@@ -103,3 +103,50 @@ def test_it_needs_no_login(client, fresh_heartbeat):
 
 def test_it_refuses_writes(client, db):
     assert client.post("/healthz").status_code == 405
+
+
+def test_it_tells_anonymous_callers_only_up_or_down(client, db):
+    stale = settings.CRIBA_HEARTBEAT_STALE_SECONDS + 5
+    WorkerHeartbeat.objects.create(
+        worker="celery@gone", seen_at=timezone.now() - timedelta(seconds=stale)
+    )
+
+    body = client.get("/healthz").json()
+
+    assert body["checks"] == {
+        "database": {"ok": True},
+        "broker": {"ok": True},
+        "worker": {"ok": False},
+    }
+    text = str(body)
+    assert "ago" not in text
+    assert f"{stale}" not in text
+
+
+def test_it_names_no_exception_to_anonymous_callers(
+    client, fresh_heartbeat, closed_broker
+):
+    body = client.get("/healthz").json()
+
+    assert body["checks"]["broker"] == {"ok": False}
+    assert "Error" not in str(body)
+
+
+def test_it_gives_signed_in_administrators_the_details(
+    client, admin_user, fresh_heartbeat, closed_broker
+):
+    client.force_login(admin_user)
+
+    body = client.get("/healthz").json()
+
+    assert body["checks"]["worker"]["detail"].startswith("last heartbeat")
+    assert body["checks"]["broker"]["detail"].startswith("unreachable (")
+    assert body["checks"]["database"]["detail"] == "SELECT 1 answered"
+
+
+def test_it_gives_signed_in_recruiters_no_details(client, alice, fresh_heartbeat):
+    client.force_login(alice)
+
+    body = client.get("/healthz").json()
+
+    assert all(set(check) == {"ok"} for check in body["checks"].values())

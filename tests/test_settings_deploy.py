@@ -75,3 +75,39 @@ def test_it_runs_the_embedded_mode_without_any_secret(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_reads_the_sign_in_lockout_from_the_environment(tmp_path):
+    result = _run(
+        [
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()))",
+        ],
+        {
+            "DJANGO_DEBUG": "true",
+            "CRIBA_VAR_DIR": str(tmp_path),
+            "CRIBA_LOGIN_FAILURE_LIMIT": "3",
+            "CRIBA_LOGIN_LOCKOUT_MINUTES": "60",
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "3600"]
+
+
+def test_it_refuses_a_lockout_limit_it_does_not_understand(tmp_path):
+    result = _run(
+        ["manage.py", "check"],
+        {
+            "DJANGO_DEBUG": "true",
+            "CRIBA_VAR_DIR": str(tmp_path),
+            "CRIBA_LOGIN_FAILURE_LIMIT": "five",
+        },
+    )
+
+    assert result.returncode != 0
+    assert "CRIBA_LOGIN_FAILURE_LIMIT" in result.stderr

@@ -8,11 +8,11 @@ GET never changes the invitation's state: link scanners follow links.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from contextlib import suppress
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -35,8 +35,11 @@ from assessments.forms import (
     answers_from_post,
 )
 from assessments.models import Invitation, Response
+from assessments.tokens import token_hash
 from hiring.errors import Conflict, DomainError, Gone
+from hiring.json_input import JSONTooDeepError, json_loads_bounded
 from hiring.problems import problem_status
+from hiring.ratelimit import Rate, client_address, rate_hit
 
 SESSION_KEY = "take"
 
@@ -101,6 +104,13 @@ REASONS = {
     "invalid": (
         gettext_lazy("The answers could not be saved"),
         gettext_lazy("Nothing on this page was saved."),
+    ),
+    "too_many": (
+        gettext_lazy("Please slow down"),
+        gettext_lazy(
+            "Too many requests arrived from this connection in a short time. "
+            "Your saved answers are kept: wait a minute, then continue."
+        ),
     ),
     "time_up": (
         gettext_lazy("Time is up"),
@@ -169,9 +179,41 @@ class NoReferrerCsrf(CsrfViewMiddleware):
 no_referrer_csrf_protect = decorator_from_middleware(NoReferrerCsrf)
 
 
+def _throttled(request: HttpRequest, token: str | None) -> int | None:
+    """Seconds to wait when this address or invitation sent too many requests.
+
+    The invitation is the token's hash on the landing page (never the token: the
+    cache is readable) and the session's invitation afterwards.
+    """
+    per_address = Rate(settings.CRIBA_CANDIDATE_RATE_PER_ADDRESS, 60)
+    per_invitation = Rate(settings.CRIBA_CANDIDATE_RATE_PER_INVITATION, 60)
+    address = client_address(request) or "unknown"
+    wait = rate_hit(f"take:address:{address}", per_address)
+    if token is not None:
+        invitation = "token:" + token_hash(token)
+    else:
+        data = request.session.get(SESSION_KEY)
+        invitation_id = data.get("invitation_id") if isinstance(data, dict) else None
+        invitation = f"id:{invitation_id}" if isinstance(invitation_id, int) else None
+    if invitation is not None:
+        wait = max(wait or 0, rate_hit(f"take:{invitation}", per_invitation) or 0)
+    return wait or None
+
+
+def _too_many(request: HttpRequest, api: bool, wait: int) -> HttpResponse:
+    response = (
+        _problem_json("too_many", 429)
+        if api
+        else _problem_page(request, "too_many", 429)
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Callable]:
     """What every candidate response shares.
 
+    - a rate limit per address and per invitation (429 with ``Retry-After``);
     - ``Referrer-Policy: no-referrer`` so the token never leaks, and no caching;
     - the language the view activates is undone after the response is rendered;
     - CSRF is checked inside the wrapper so that an oversized post, which Django
@@ -185,8 +227,13 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             with translation.override(translation.get_language()):
+                wait = _throttled(request, kwargs.get("token"))
                 try:
-                    response = protected(request, *args, **kwargs)
+                    response = (
+                        _too_many(request, api, wait)
+                        if wait
+                        else protected(request, *args, **kwargs)
+                    )
                 except _Stop as stop:
                     response = stop.response
                 except (RequestDataTooBig, TooManyFieldsSent):
@@ -492,8 +539,15 @@ def autosave(request: HttpRequest) -> HttpResponse:
     """
     invitation = _attempt(request, api=True)
     try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        payload = json_loads_bounded(request.body)
+    except JSONTooDeepError as error:
+        return _problem_json(
+            "malformed",
+            400,
+            _("The JSON is nested deeper than %(limit)s levels.")
+            % {"limit": error.limit},
+        )
+    except ValueError:  # includes UnicodeDecodeError
         return _problem_json("malformed", 400, _("The request is not valid JSON."))
     if not isinstance(payload, dict):
         return _problem_json("malformed", 400, _("Send a JSON object."))

@@ -1,0 +1,112 @@
+"""Candidate pages are rate-limited per address and per invitation: 429, a
+``Retry-After`` and a page that tells the candidate what to do."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from assessments import services
+from assessments.tokens import invitation_token
+from hiring import ratelimit
+from tests.factories import ApplicationFactory
+
+
+@pytest.fixture
+def address():
+    """An address of its own, so counts left in the cache by other tests differ."""
+    number = uuid.uuid4().int
+    return f"2001:db8::{number % 65535:x}:{(number >> 16) % 65535:x}"
+
+
+def test_it_refuses_a_flood_of_link_guesses_from_one_address(
+    client, db, settings, address
+):
+    settings.CRIBA_CANDIDATE_RATE_PER_ADDRESS = 5
+    guesses = [f"{uuid.uuid4().hex}{uuid.uuid4().hex}" for _ in range(6)]
+
+    answers = [
+        client.get(reverse("take:landing", args=[g]), REMOTE_ADDR=address)
+        for g in guesses
+    ]
+
+    assert [a.status_code for a in answers] == [404] * 5 + [429]
+    refused = answers[-1]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    page = refused.content.decode()
+    assert "Please slow down" in page
+    assert "Your saved answers are kept" in page
+    assert refused["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in refused["Cache-Control"]
+
+
+def test_it_limits_one_invitation_across_addresses(client, invited, settings):
+    settings.CRIBA_CANDIDATE_RATE_PER_INVITATION = 3
+    _invitation, token = invited
+    url = reverse("take:landing", args=[token])
+
+    answers = [
+        client.get(url, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)
+    ]
+
+    assert answers == [200, 200, 200, 429]
+
+
+def test_it_answers_autosave_with_a_problem_and_retry_after(
+    client, taking, settings, address
+):
+    settings.CRIBA_CANDIDATE_RATE_PER_INVITATION = 2
+    url = reverse("take:autosave")
+    body = {"page": 1, "answers": {}}
+
+    answers = [
+        client.post(url, body, content_type="application/json", REMOTE_ADDR=address)
+        for _ in range(3)
+    ]
+
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    refused = answers[2]
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused.json()["code"] == "too_many"
+    assert int(refused["Retry-After"]) >= 1
+
+
+def test_it_counts_invitations_apart(
+    client, job, alice, instrument_version, settings, address
+):
+    settings.CRIBA_CANDIDATE_RATE_PER_INVITATION = 1
+    first, second = (
+        invitation_token(
+            services.invitation_create(
+                application=ApplicationFactory(job=job),
+                user=alice,
+                instrument_version=instrument_version,
+            )
+        )
+        for _ in range(2)
+    )
+
+    answers = [
+        client.get(reverse("take:landing", args=[token]), REMOTE_ADDR=address)
+        for token in (first, second, first)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+
+
+def test_it_keeps_the_token_out_of_the_cache_keys(client, invited, monkeypatch):
+    _invitation, token = invited
+    keys = []
+    add = ratelimit.cache.add
+
+    def recording_add(key, *args, **kwargs):
+        keys.append(key)
+        return add(key, *args, **kwargs)
+
+    monkeypatch.setattr(ratelimit.cache, "add", recording_add)
+
+    client.get(reverse("take:landing", args=[token]))
+
+    assert any(key.startswith("ratelimit:take:token:") for key in keys)
+    assert all(token not in key for key in keys)

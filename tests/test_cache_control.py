@@ -1,0 +1,213 @@
+"""No page with personal data or results may be kept by a browser or a proxy.
+
+Every route of the recruiter side (read from the URL configuration, so a new
+route cannot be forgotten), the statistics and the admin answer a signed-in user
+with ``Cache-Control: no-store``, errors and redirects included.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from hiring.webhooks.services import endpoint_create
+from tests.assessments.test_views_recruiter_support import (
+    InstrumentVersionFactory,
+    InterviewFactory,
+    InvitationFactory,
+    QuestionnaireResultFactory,
+)
+from tests.factories import ApplicationFactory
+from tests.hiring.support import logged_in
+
+# Routes that are not the recruiter side: public or the candidate's own.
+NOT_RECRUITER = {"healthz", "login", "set_language"}
+
+
+def _route_names(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in {"take", "admin"}:
+                continue
+            prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _route_names(entry.url_patterns, prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield namespace + entry.name
+
+
+RECRUITER_ROUTES = sorted(
+    name
+    for name in set(_route_names(get_resolver().url_patterns))
+    if name not in NOT_RECRUITER
+)
+
+
+@pytest.fixture
+def scene(job, alice, dana, admin_user, instrument_version, settings):
+    version = InstrumentVersionFactory()
+    result = QuestionnaireResultFactory(
+        invitation__application__job=job, invitation__instrument_version=version
+    )
+    InterviewFactory(application=result.invitation.application, interviewers=[dana])
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    endpoint, _secret = endpoint_create(
+        actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook", events=[]
+    )
+    return {
+        "endpoint": endpoint,
+        "job": job,
+        # The statistics need a real instrument definition.
+        "version": instrument_version,
+        "result": result,
+        "application": result.invitation.application,
+        "open_invitation": InvitationFactory(
+            application=ApplicationFactory(job=job), instrument_version=version
+        ),
+    }
+
+
+def _request(name, scene):
+    """(method, url, data) of a request that reaches the route's view."""
+    application = scene["application"].pk
+    routes = {
+        "hiring:job_list": lambda: ("get", reverse(name), None),
+        "logout": lambda: ("post", reverse(name), {}),
+        "instrument_statistics": lambda: (
+            "get",
+            reverse(name, args=[scene["version"].pk]),
+            None,
+        ),
+        "results:job_detail": lambda: (
+            "get",
+            reverse(name, args=[scene["job"].pk]),
+            None,
+        ),
+        "results:application_detail": lambda: (
+            "get",
+            reverse(name, args=[application]),
+            None,
+        ),
+        # Invalid forms: the page is shown again, with its personal data, as a 400.
+        "results:application_invite": lambda: (
+            "post",
+            reverse(name, args=[application]),
+            {},
+        ),
+        "results:application_decide": lambda: (
+            "post",
+            reverse(name, args=[application]),
+            {},
+        ),
+        "results:invitation_revoke": lambda: (
+            "post",
+            reverse(name, args=[scene["open_invitation"].pk]),
+            {},
+        ),
+        "results:invitation_resend": lambda: (
+            "post",
+            reverse(name, args=[scene["open_invitation"].pk]),
+            {},
+        ),
+        "results:invitation_extend": lambda: (
+            "post",
+            reverse(name, args=[scene["open_invitation"].pk]),
+            {},
+        ),
+        "results:result_detail": lambda: (
+            "get",
+            reverse(name, args=[scene["result"].pk]),
+            None,
+        ),
+        "results:my_interviews": lambda: ("get", reverse(name), None),
+        # The webhook settings: a new endpoint's secret is shown once, on a page
+        # that no cache may keep.
+        "hiring:webhook_list": lambda: (
+            "post",
+            reverse(name),
+            {"name": "ATS", "url": "http://127.0.0.1:9/hook"},
+        ),
+        "hiring:webhook_detail": lambda: (
+            "get",
+            reverse(name, args=[scene["endpoint"].pk]),
+            None,
+        ),
+        "hiring:webhook_rotate": lambda: (
+            "post",
+            reverse(name, args=[scene["endpoint"].pk]),
+            {},
+        ),
+        "hiring:webhook_ping": lambda: (
+            "post",
+            reverse(name, args=[scene["endpoint"].pk]),
+            {},
+        ),
+        "hiring:webhook_toggle": lambda: (
+            "post",
+            reverse(name, args=[scene["endpoint"].pk]),
+            {},
+        ),
+        # No delivery exists: the 404 page is as private as any other.
+        "hiring:webhook_redeliver": lambda: ("post", reverse(name, args=[0]), {}),
+    }
+    return routes[name]()
+
+
+def test_it_knows_how_to_reach_every_recruiter_route(scene):
+    assert RECRUITER_ROUTES
+    for name in RECRUITER_ROUTES:
+        assert _request(name, scene)
+
+
+@pytest.mark.parametrize("name", RECRUITER_ROUTES)
+def test_it_forbids_storing_every_recruiter_page(client, admin_user, scene, name):
+    method, url, data = _request(name, scene)
+    logged_in(client, admin_user)
+
+    response = getattr(client, method)(url, data)
+
+    assert response.status_code < 500
+    assert "no-store" in response["Cache-Control"], (name, response.status_code)
+    if name == "hiring:webhook_rotate":
+        assert "whsec_" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_it_forbids_storing_a_denied_page(client, dana, scene):
+    response = logged_in(client, dana).get(
+        reverse("results:result_detail", args=[scene["result"].pk])
+    )
+
+    assert response.status_code == 403
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/hiring/candidate/",
+        "/admin/hiring/candidate/?q=Casey",
+        "/admin/assessments/questionnaireresult/",
+        "/admin/hiring/auditevent/",
+    ],
+)
+def test_it_forbids_storing_the_admin(client, admin_user, scene, url):
+    response = logged_in(client, admin_user).get(url)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_forbids_storing_the_redirect_that_signs_in(client, alice):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "alice", "password": "correct horse battery staple"},
+    )
+
+    assert response.status_code == 302
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_leaves_responses_without_a_session_alone(client, db):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert "Cache-Control" not in response
