@@ -9,13 +9,13 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hiring.webhooks.services import endpoint_create
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
     InstrumentVersionFactory,
     InterviewFactory,
     InvitationFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory
 from tests.hiring.support import logged_in
 
 # Routes that are not the recruiter side: public or the candidate's own.
