@@ -14,8 +14,10 @@ ITEM_FIELD_PREFIX = "item-"
 
 
 class StartForm(forms.Form):
+    # Chosen once, with the language links of the landing page, which show the
+    # whole page in that language; the form carries the choice along.
     language = forms.ChoiceField(
-        label=_("Language of the questionnaire"), widget=forms.RadioSelect
+        label=_("Language of the questionnaire"), widget=forms.HiddenInput
     )
     consent = forms.BooleanField(
         label=_(

@@ -499,36 +499,45 @@ def invitation_open(*, invitation: Invitation, now: datetime | None = None) -> N
 
 @transaction.atomic
 def taking_start(
-    *, invitation: Invitation, language: str, consent: bool, now: datetime | None = None
+    *,
+    invitation: Invitation,
+    language: str | None = None,
+    consent: bool = False,
+    now: datetime | None = None,
 ) -> str:
     """Start (or resume) the attempt and return the nonce bound to the session.
 
-    The deadline is fixed the first time; resuming never restarts the clock.
+    The first start needs consent and an offered language. Resuming asks for
+    neither: consent is on record, and the language stays the one the attempt
+    started in, because the norms are per language. The deadline is fixed the
+    first time; resuming never restarts the clock.
     """
     now = now or timezone.now()
-    if not consent:
-        raise Invalid(
-            _("Please confirm that you agree before starting."), code="no_consent"
-        )
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise Conflict(_("This questionnaire can no longer be taken."), code="closed")
+    resuming = invitation.started_at is not None
     # The link may have expired since it was checked and no sweep has run yet.
-    if invitation.is_expired(now):
+    if not resuming and invitation.is_expired(now):
         raise Gone(_("This link has expired."), code="expired")
-    if language not in invitation.instrument_version.languages:
-        raise Invalid(
-            _("Please choose one of the offered languages."), code="bad_language"
-        )
+    if not resuming:
+        if not consent:
+            raise Invalid(
+                _("Please confirm that you agree before starting."), code="no_consent"
+            )
+        if language not in invitation.instrument_version.languages:
+            raise Invalid(
+                _("Please choose one of the offered languages."), code="bad_language"
+            )
+        invitation.language = language
     if invitation.opened_at is None:
         invitation.opened_at = now
-    if invitation.started_at is None:
+    if not resuming:
         invitation.started_at = now
         invitation.consented_at = now
         allowed = invitation.time_allowed()
         invitation.deadline_at = now + allowed if allowed else None
     invitation.status = Invitation.Status.IN_PROGRESS
-    invitation.language = language
     invitation.session_nonce = secrets.token_urlsafe(24)
     invitation.save()
     return invitation.session_nonce

@@ -72,16 +72,35 @@ def jobs_visible_to(user) -> QuerySet[Job]:
 
 
 def jobs_with_pipeline(user) -> QuerySet[Job]:
-    """Visible jobs annotated with one count per stage (`stage_<name>`) and the
-    user's role on each (`my_role`, None for an administrator without one)."""
+    """Visible jobs annotated with one count per stage (`stage_<name>`), the
+    user's role on each (`my_role`, None for an administrator without one) and how
+    many of its interviews the user sits on (`my_interview_count`)."""
     counts = {
         f"stage_{stage}": Count("applications", filter=Q(applications__stage=stage))
         for stage in Stage.values
     }
     my_role = JobMember.objects.filter(job=OuterRef("pk"), user=user).values("role")
+    # The same rule as "My interviews" (interviews whose panel includes the user),
+    # so the job list never promises interviews that page does not list. Reached
+    # through the reverse relation by name: hiring imports nothing of assessments.
+    my_interviews = (
+        Job.objects.filter(pk=OuterRef("pk"))
+        .annotate(
+            n=Count(
+                "applications__interviews",
+                filter=Q(applications__interviews__interviewers=user),
+                distinct=True,
+            )
+        )
+        .values("n")
+    )
     return (
         Job.objects.filter(pk__in=jobs_visible_to(user).values("pk"))
-        .annotate(**counts, my_role=Subquery(my_role[:1]))
+        .annotate(
+            **counts,
+            my_role=Subquery(my_role[:1]),
+            my_interview_count=Subquery(my_interviews[:1]),
+        )
         .order_by("title", "id")
     )
 
