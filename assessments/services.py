@@ -36,7 +36,7 @@ from assessments.tokens import (
 )
 from hiring.errors import Conflict, Gone, Invalid, NotFound
 from hiring.events import event_record
-from hiring.models import Application, AuditEvent, OutboxEvent, Stage
+from hiring.models import Application, AuditEvent, Job, OutboxEvent, Stage
 from hiring.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -51,21 +51,35 @@ ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step"
 # --- invitations -------------------------------------------------------------
 
 
-def _plan_version(application: Application) -> tuple[InstrumentVersion, int]:
-    plan = AssessmentPlan.objects.filter(job_id=application.job_id).first()
+def _plan_settings(
+    application: Application,
+) -> tuple[InstrumentVersion, int, str]:
+    """The version, link validity (days) and language (empty: the candidate's) of
+    the job's plan, or the defaults when the job has none."""
+    plan = (
+        AssessmentPlan.objects.filter(job_id=application.job_id)
+        .select_related("instrument", "instrument_version")
+        .first()
+    )
     if plan is not None:
         instrument = plan.instrument
         days = plan.invitation_days
+        language = plan.language
     else:
         instrument = Instrument.objects.order_by("slug").first()
         days = settings.CRIBA_INVITATION_DAYS
-    version = instrument.latest_version() if instrument else None
+        language = ""
+    version = None
+    if plan is not None and plan.instrument_version is not None:
+        version = plan.instrument_version
+    elif instrument is not None:
+        version = instrument.latest_version()
     if version is None:
         raise Conflict(
             _("No questionnaire is loaded; run manage.py load_instruments."),
             code="no_instrument",
         )
-    return version, days
+    return version, days, language
 
 
 @transaction.atomic
@@ -96,10 +110,15 @@ def invitation_create(
             _("This application is closed; it cannot be invited."),
             code="application_closed",
         )
-    version, plan_days = _plan_version(application)
+    if application.job.status != Job.Status.OPEN:
+        raise Conflict(
+            _("The job is not open; open it before inviting candidates."),
+            code="job_not_open",
+        )
+    version, plan_days, plan_language = _plan_settings(application)
     if instrument_version is not None:
         version = instrument_version
-    language = language or application.candidate.preferred_language
+    language = language or plan_language or application.candidate.preferred_language
     if language not in version.languages:
         raise Invalid(
             _("The questionnaire is not available in %(language)s.")

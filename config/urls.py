@@ -10,7 +10,6 @@ from hiring.health import healthz
 from hiring.views import SignInView
 
 
-
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers that ignore the page's icon link ask for /favicon.ico."""
     return redirect(static("favicon.svg"))

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from hiring.errors import Forbidden, NotFound
@@ -13,6 +23,7 @@ from hiring.models import (
     Capability,
     Job,
     JobMember,
+    JobRole,
     Stage,
 )
 
@@ -122,3 +133,30 @@ def decision_history(*, application: Application) -> QuerySet[AuditEvent]:
         object_type=Application._meta.label_lower,
         object_id=str(application.pk),
     ).select_related("actor")
+
+
+def job_for_user(*, user, job_id: int, capability: str) -> tuple[Job, frozenset[str]]:
+    """A job the user holds a role on, with their capabilities, if these include
+    ``capability``; NotFound or Forbidden otherwise (see `job_require`)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    return job, job_require(user=user, job=job, capability=capability)
+
+
+def job_team(*, job: Job) -> QuerySet[JobMember]:
+    """The job's hiring team, recruiters first."""
+    order = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(JobRole.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        JobMember.objects.filter(job=job)
+        .select_related("user")
+        .annotate(role_order=order)
+        .order_by("role_order", "user__username")
+    )
+
+
+def user_may_create_jobs(user) -> bool:
+    return bool(user.is_authenticated and user.has_perm("hiring.add_job"))

@@ -432,8 +432,10 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     languages = version.languages
     resuming = invitation.started_at is not None
 
-    if resuming and request.method != "POST" and _holds_live_session(
-        request, invitation
+    if (
+        resuming
+        and request.method != "POST"
+        and _holds_live_session(request, invitation)
     ):
         return redirect("take:resume")
 

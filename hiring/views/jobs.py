@@ -35,7 +35,7 @@ from hiring.selectors import (
 from hiring.services import (
     job_create_with_recruiter,
     job_member_add,
-    job_member_remove,
+    job_team_member_remove,
     job_update,
 )
 
@@ -208,7 +208,7 @@ def job_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpRespon
         user=request.user, job_id=pk, capability=Capability.MANAGE_JOB
     )
     try:
-        job_member_remove(job=job, member_id=member_id, actor=request.user)
+        job_team_member_remove(job=job, member_id=member_id, actor=request.user)
     except DomainError as error:
         if error.code != "last_recruiter":
             raise

@@ -28,10 +28,8 @@ def test_it_sends_the_browser_that_holds_the_session_straight_back(client, invit
     assert invitation.session_nonce == nonce
 
 
-def test_it_asks_another_browser_only_to_continue_with_the_time_left(
-    client, invited
-):
-    invitation, token = invited
+def test_it_asks_another_browser_only_to_continue_with_the_time_left(client, invited):
+    _invitation, token = invited
     client.post(landing_url(token), {"language": "en", "consent": "on"})
     other = Client()
 

@@ -9,9 +9,7 @@ from assessments import services
 from assessments.definitions import item_texts
 
 
-def test_it_lists_each_unanswered_statement_under_a_link_to_its_page(
-    client, taking
-):
+def test_it_lists_each_unanswered_statement_under_a_link_to_its_page(client, taking):
     pages = services.taking_pages(taking)
     first, second = pages[0], pages[1]
     # Everything answered except one statement of page 1 and two of page 2.

@@ -56,7 +56,8 @@ def test_it_counts_them_in_the_same_one_query(
         )
     logged_in(client, dana)
 
-    with django_assert_num_queries(3):
+    # session, user, the jobs with their counts, two permission reads ("New job")
+    with django_assert_num_queries(5):
         response = client.get("/")
 
     assert response.content.decode().count(f'data-interviews="{interviews}"') == 3

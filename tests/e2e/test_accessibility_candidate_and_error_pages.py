@@ -6,7 +6,8 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from playwright.sync_api import expect
 
-from assessments.services import invitation_create, invitation_url
+from assessments.services import invitation_create
+from assessments.tokens import invitation_link
 from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
 from tests.e2e.axe import assert_accessible
 from tests.e2e.recruiting import log_in
@@ -28,12 +29,11 @@ def test_it_finds_no_violation_on_the_candidate_pages(
     application,
     width,
 ):
-    _invitation, token = invitation_create(
-        application=application, user=None, send=False
-    )
+    invitation = invitation_create(application=application, user=None, send=False)
+    link = invitation_link(invitation)
     page = new_context(viewport={"width": width, "height": 800}).new_page()
 
-    page.goto(invitation_url(token))
+    page.goto(link)
     assert_accessible(page, axe_script, "landing")
     start(page)
     assert_accessible(page, axe_script, "first page")
@@ -45,7 +45,7 @@ def test_it_finds_no_violation_on_the_candidate_pages(
     assert_accessible(page, axe_script, "submit with unanswered statements")
 
     other = new_context(viewport={"width": width, "height": 800}).new_page()
-    other.goto(invitation_url(token))
+    other.goto(link)
     expect(other.locator("#take-resume")).to_be_visible()
     assert_accessible(other, axe_script, "landing of a started attempt")
     other.locator("form.take-continue button").click()
@@ -53,7 +53,9 @@ def test_it_finds_no_violation_on_the_candidate_pages(
     other.goto(f"{site}/take/{'x' * 43}/")
     assert_accessible(other, axe_script, "a link that does not work")
     page.reload()
-    expect(page.locator("h1")).to_have_text("The questionnaire was opened somewhere else")
+    expect(page.locator("h1")).to_have_text(
+        "The questionnaire was opened somewhere else"
+    )
     assert_accessible(page, axe_script, "stale session")
 
 

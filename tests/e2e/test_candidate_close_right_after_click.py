@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Response
-from assessments.services import invitation_create, invitation_url, taking_pages
+from assessments.services import invitation_create, taking_pages
+from assessments.tokens import invitation_link
 from tests.e2e.taking import choose, item_keys, radio, start
 from tests.integration.conftest import careful_answers
 
@@ -48,14 +49,13 @@ def test_it_keeps_answers_clicked_just_before_the_browser_closed(
     application,
     width,
 ):
-    invitation, token = invitation_create(
-        application=application, user=None, send=False
-    )
+    invitation = invitation_create(application=application, user=None, send=False)
+    link = invitation_link(invitation)
     answers = careful_answers(instrument_version.definition)
     first_page = taking_pages(invitation)[0]
     context = new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    start(page, invitation_url(token))
+    start(page, link)
 
     keys = item_keys(page)
     settled, quick = keys[:-QUICK_CLICKS], keys[-QUICK_CLICKS:]
@@ -84,7 +84,7 @@ def test_it_keeps_answers_clicked_just_before_the_browser_closed(
 
     # Reopening the link goes back where the candidate stopped, answers shown.
     page = new_context(viewport={"width": width, "height": 800}).new_page()
-    page.goto(invitation_url(token))
+    page.goto(link)
     expect(page.locator("#take-resume")).to_be_visible()
     expect(page.locator("input[name=consent]")).to_have_count(0)
     page.locator("form.take-continue button").click()
