@@ -113,6 +113,35 @@ class QuestionnaireReport:
         return [check for check in self.checks if check.flag]
 
     @property
+    def is_invalid(self) -> bool:
+        """The answers cannot be trusted: no band, composite or group is shown."""
+        return self.result.validity_status == "invalid"
+
+    @property
+    def is_questionable(self) -> bool:
+        return self.result.validity_status == "questionable"
+
+    @property
+    def taken_language(self) -> str:
+        return self.result.invitation.language
+
+    @property
+    def started_at(self):
+        return self.result.invitation.started_at
+
+    @property
+    def submitted_at(self):
+        return self.result.invitation.submitted_at
+
+    @property
+    def duration_minutes(self) -> int | None:
+        """Whole minutes from the start to the submit (None if either is unknown)."""
+        started, submitted = self.started_at, self.submitted_at
+        if started is None or submitted is None:
+            return None
+        return max(0, round((submitted - started).total_seconds() / 60))
+
+    @property
     def job(self) -> Job:
         return self.application.job
 

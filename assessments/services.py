@@ -349,6 +349,47 @@ def _open_invitation_for_update(invitation: Invitation) -> Invitation:
     return invitation
 
 
+@dataclass(frozen=True)
+class InvitationRefused:
+    application: Application
+    reason: str
+
+
+def invitations_create_many(
+    *, job: Job, application_ids: list[int], user
+) -> tuple[list[Invitation], list[InvitationRefused]]:
+    """Invite several applications of one job, each with its own link and email.
+
+    Each invitation is its own transaction: one candidate who cannot be invited
+    (already invited, application closed) does not stop the others, and is
+    returned with the reason. Ids of other jobs are refused as unknown.
+    """
+    if not application_ids:
+        raise Invalid(
+            _("Select at least one candidate to invite."),
+            code="nothing_selected",
+            fields={"application": [_("Select at least one candidate.")]},
+        )
+    applications = list(
+        Application.objects.filter(job=job, pk__in=application_ids)
+        .select_related("candidate", "job")
+        .order_by("candidate__last_name", "candidate__first_name", "id")
+    )
+    if len(applications) != len(set(application_ids)):
+        raise Invalid(
+            _("Some selected candidates are not on this job."),
+            code="unknown_application",
+            fields={"application": [_("Not on this job.")]},
+        )
+    created, refused = [], []
+    for application in applications:
+        try:
+            created.append(invitation_create(application=application, user=user))
+        except (Conflict, Invalid) as problem:
+            refused.append(InvitationRefused(application, problem.message))
+    return created, refused
+
+
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, user) -> Invitation:
     """Email the same link again (after a failed send, or on request)."""
