@@ -80,6 +80,7 @@ def candidate_import_view(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, job_id=pk, capability=Capability.MANAGE_JOB
     )
     preview = None
+    import_error = ""
     status = 200
     if request.method == "POST":
         form = CandidateImportForm(request.POST, request.FILES)
@@ -89,7 +90,7 @@ def candidate_import_view(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     summary = candidate_import(job=job, actor=request.user, data=data)
                 except DomainError as error:
-                    form.add_error(None, error.message)
+                    import_error = error.message
                 else:
                     messages.success(
                         request,
@@ -129,6 +130,7 @@ def candidate_import_view(request: HttpRequest, pk: int) -> HttpResponse:
             "capabilities": capabilities,
             "form": form,
             "preview": preview,
+            "import_error": import_error,
             "columns": [COLUMN_NAMES[column] for column in COLUMNS],
             "retention_days": settings.CRIBA_RETENTION_DAYS,
             "tab": "pipeline",
