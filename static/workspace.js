@@ -6,9 +6,22 @@
 (function () {
   "use strict";
 
-  var fields = document.querySelectorAll("input[data-invitation-link]");
-  if (!fields.length || !navigator.clipboard) {
+  var fields = document.querySelectorAll("[data-invitation-link]");
+  if (!fields.length) {
     return;
+  }
+
+  // The Clipboard API where the page may use it; selecting and the older copy
+  // command elsewhere (it still needs the click that calls it).
+  function copy(field) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(field.value);
+    }
+    field.focus();
+    field.select();
+    return document.execCommand("copy")
+      ? Promise.resolve()
+      : Promise.reject(new Error("copy refused"));
   }
   Array.prototype.forEach.call(fields, function (field) {
     var button = document.createElement("button");
@@ -20,7 +33,7 @@
     status.className = "copy-status";
     status.setAttribute("role", "status");
     button.addEventListener("click", function () {
-      navigator.clipboard.writeText(field.value).then(
+      copy(field).then(
         function () {
           status.textContent = field.getAttribute("data-copied-label");
         },
