@@ -321,7 +321,11 @@ def job_pipeline(*, user, job_id: int) -> JobPipeline:
     applications = applications_with_latest_results(job=job)
     for application in applications:
         result = application.current_result
-        application.band_label = band_label(result.band) if result else ""
+        invalid = result is not None and result.validity_status == "invalid"
+        # An invalid result has no band and is never grouped with valid ones.
+        application.band_label = (
+            band_label(result.band) if result and result.band and not invalid else ""
+        )
         application.validity_label = (
             validity_status_label(result.validity_status) if result else ""
         )
@@ -329,7 +333,11 @@ def job_pipeline(*, user, job_id: int) -> JobPipeline:
         application.peers = []
     # The SED rule: composites closer than 1.96 SED are shown as one group, not
     # ranked apart.
-    by_result = {a.current_result.pk: a for a in applications if a.current_result}
+    by_result = {
+        a.current_result.pk: a
+        for a in applications
+        if a.current_result and a.current_result.validity_status != "invalid"
+    }
     for standing in results_compare(a.current_result for a in by_result.values()):
         application = by_result[standing.key.pk]
         application.standing = standing

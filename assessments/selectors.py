@@ -87,7 +87,7 @@ def results_on_jobs_of(user) -> QuerySet[QuestionnaireResult]:
         invitation__application__job__in=jobs_visible_to(user).values("pk")
     ).select_related(
         "norm_set",
-        "invitation__instrument_version",
+        "invitation__instrument_version__instrument",
         "invitation__application__candidate",
         "invitation__application__job",
     )
