@@ -11,6 +11,7 @@ as invalid, apart from the valid ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -105,8 +106,6 @@ class PipelineFilters:
 
     def query(self, **changes) -> str:
         """The query string of these filters with ``changes`` (page back to 1)."""
-        from urllib.parse import urlencode
-
         values = {
             "stage": self.stage,
             "band": self.band,
