@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from assessments.labels import band_label, validity_status_label
 from assessments.models import AssessmentPlan, Invitation, QuestionnaireResult
 from assessments.selectors import application_latest, applications_prefetch_latest
-from assessments.statistics import results_compare
+from assessments.statistics.comparison import results_compare
 from hiring.errors import Invalid
 from hiring.models import Application, Capability, Job, Stage
 from hiring.selectors import job_for_user
