@@ -5,7 +5,9 @@ from django.test import RequestFactory
 from django.utils import translation
 from django.views.defaults import server_error
 
-from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
+from tests.factories import (
+    QuestionnaireResultFactory,
+)
 from tests.hiring.support import logged_in
 
 

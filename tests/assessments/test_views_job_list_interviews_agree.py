@@ -4,8 +4,12 @@ import re
 
 import pytest
 
-from tests.assessments.test_views_recruiter_support import InterviewFactory
-from tests.factories import ApplicationFactory, JobFactory, JobMemberFactory
+from tests.factories import (
+    ApplicationFactory,
+    InterviewFactory,
+    JobFactory,
+    JobMemberFactory,
+)
 from tests.hiring.support import logged_in
 
 

@@ -6,12 +6,13 @@ import re
 import pytest
 
 from assessments.models import Invitation
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
     InstrumentVersionFactory,
     InvitationFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory, CandidateFactory
 from tests.hiring.support import logged_in
 
 

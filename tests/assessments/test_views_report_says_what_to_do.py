@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from assessments.models import Invitation
 from hiring.models import Application
-from tests.assessments.test_views_recruiter_support import (
+from tests.assessments.workspace_support import validity
+from tests.factories import (
     QuestionnaireResultFactory,
-    validity,
 )
 from tests.hiring.support import logged_in
 

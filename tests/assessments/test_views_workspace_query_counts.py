@@ -3,11 +3,11 @@ else the job holds."""
 
 import pytest
 
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
     InvitationFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory
 from tests.hiring.support import logged_in
 
 

@@ -8,10 +8,12 @@ from playwright.sync_api import expect
 
 from assessments.services import invitation_create
 from assessments.tokens import invitation_link
-from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
 from tests.e2e.axe import assert_accessible
 from tests.e2e.recruiting import log_in
 from tests.e2e.taking import choose, item_keys, next_page, start
+from tests.factories import (
+    QuestionnaireResultFactory,
+)
 
 pytestmark = [pytest.mark.e2e]
 

@@ -10,13 +10,13 @@ from playwright.sync_api import expect
 
 from assessments.models import Invitation
 from hiring.models import Application, Job
-from tests.assessments.test_views_recruiter_support import (
-    InvitationFactory,
-    QuestionnaireResultFactory,
-    validity,
-)
+from tests.assessments.workspace_support import validity
 from tests.e2e.axe import assert_accessible
 from tests.e2e.recruiting import log_in
+from tests.factories import (
+    InvitationFactory,
+    QuestionnaireResultFactory,
+)
 
 pytestmark = [pytest.mark.e2e]
 
