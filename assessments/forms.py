@@ -14,8 +14,10 @@ ITEM_FIELD_PREFIX = "item-"
 
 
 class StartForm(forms.Form):
+    # Chosen once, with the language links of the landing page, which show the
+    # whole page in that language; the form carries the choice along.
     language = forms.ChoiceField(
-        label=_("Language of the questionnaire"), widget=forms.RadioSelect
+        label=_("Language of the questionnaire"), widget=forms.HiddenInput
     )
     consent = forms.BooleanField(
         label=_(
@@ -49,3 +51,94 @@ def answers_from_post(data) -> dict[str, object]:
             key = name.removeprefix(ITEM_FIELD_PREFIX)
             answers[key] = values[0] if len(values) == 1 else values
     return answers
+
+
+# --- the recruiter's assessment plan -------------------------------------------------
+
+WEIGHT_PREFIX = "weight_"
+CUT_PREFIX = "cut_"
+
+
+class PlanForm(forms.Form):
+    """A job's plan; one weight field per scale of the chosen version."""
+
+    version = forms.ModelChoiceField(
+        label=_("Questionnaire version"),
+        queryset=None,
+        empty_label=None,
+        help_text=_(
+            "Candidates take this version. A newer version appears here when it is "
+            "loaded; results already scored keep the version they were taken in."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the invitations"),
+        required=False,
+        help_text=_(
+            "Norms are per language, so a job whose candidates should all be "
+            "compared in one language can fix it here. You can still change it "
+            "for one invitation."
+        ),
+    )
+    invitation_days = forms.IntegerField(
+        label=_("A link works for (days)"),
+        min_value=1,
+        max_value=365,
+        help_text=_(
+            "Counted from the invitation; once started, the questionnaire's own "
+            "time limit applies."
+        ),
+    )
+
+    def __init__(self, *args, versions, scales, cut_labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: (
+            _("%(name)s, version %(number)s")
+            % {"name": v.instrument.name, "number": v.version}
+        )
+        self.fields["language"].choices = [
+            ("", _("Each candidate's preferred language")),
+            *LANGUAGE_NAMES.items(),
+        ]
+        self.scale_fields = []
+        for scale in scales:
+            name = WEIGHT_PREFIX + scale.key
+            self.fields[name] = forms.DecimalField(
+                label=scale.name,
+                min_value=0,
+                max_value=1,
+                max_digits=3,
+                decimal_places=2,
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.05", "inputmode": "decimal"}
+                ),
+                help_text=_("Lower is better; its weight counts against the composite.")
+                if not scale.higher_is_better
+                else "",
+            )
+            self.scale_fields.append((scale, name))
+        self.cut_fields = []
+        for key, label in cut_labels:
+            name = CUT_PREFIX + key
+            self.fields[name] = forms.DecimalField(
+                label=_("“%(band)s” begins at a composite of") % {"band": label},
+                min_value=-3,
+                max_value=3,
+                max_digits=3,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.05", "inputmode": "decimal"}
+                ),
+            )
+            self.cut_fields.append((key, name))
+
+    def weights(self) -> dict[str, float]:
+        return {
+            scale.key: float(self.cleaned_data.get(name) or 0)
+            for scale, name in self.scale_fields
+        }
+
+    def cuts(self) -> dict[str, float]:
+        return {key: float(self.cleaned_data[name]) for key, name in self.cut_fields}

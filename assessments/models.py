@@ -142,6 +142,17 @@ class AssessmentPlan(models.Model):
     instrument = models.ForeignKey(
         Instrument, on_delete=models.PROTECT, related_name="plans"
     )
+    # A version pinned by the recruiter; empty means the instrument's latest.
+    instrument_version = models.ForeignKey(
+        "InstrumentVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
+    # The language every invitation of the job uses unless the recruiter picks
+    # another; empty means each candidate's preferred language.
+    language = models.CharField(_("language"), max_length=2, blank=True)
     # {scale_key: weight}; lower-is-better scales carry a negative weight.
     scale_weights = models.JSONField(default=dict, blank=True)
     # [[lower_bound, label_key], ...] from the highest band down.

@@ -113,6 +113,35 @@ class QuestionnaireReport:
         return [check for check in self.checks if check.flag]
 
     @property
+    def is_invalid(self) -> bool:
+        """The answers cannot be trusted: no band, composite or group is shown."""
+        return self.result.validity_status == "invalid"
+
+    @property
+    def is_questionable(self) -> bool:
+        return self.result.validity_status == "questionable"
+
+    @property
+    def taken_language(self) -> str:
+        return self.result.invitation.language
+
+    @property
+    def started_at(self):
+        return self.result.invitation.started_at
+
+    @property
+    def submitted_at(self):
+        return self.result.invitation.submitted_at
+
+    @property
+    def duration_minutes(self) -> int | None:
+        """Whole minutes from the start to the submit (None if either is unknown)."""
+        started, submitted = self.started_at, self.submitted_at
+        if started is None or submitted is None:
+            return None
+        return max(0, round((submitted - started).total_seconds() / 60))
+
+    @property
     def job(self) -> Job:
         return self.application.job
 
@@ -292,7 +321,11 @@ def job_pipeline(*, user, job_id: int) -> JobPipeline:
     applications = applications_with_latest_results(job=job)
     for application in applications:
         result = application.current_result
-        application.band_label = band_label(result.band) if result else ""
+        invalid = result is not None and result.validity_status == "invalid"
+        # An invalid result has no band and is never grouped with valid ones.
+        application.band_label = (
+            band_label(result.band) if result and result.band and not invalid else ""
+        )
         application.validity_label = (
             validity_status_label(result.validity_status) if result else ""
         )
@@ -300,7 +333,11 @@ def job_pipeline(*, user, job_id: int) -> JobPipeline:
         application.peers = []
     # The SED rule: composites closer than 1.96 SED are shown as one group, not
     # ranked apart.
-    by_result = {a.current_result.pk: a for a in applications if a.current_result}
+    by_result = {
+        a.current_result.pk: a
+        for a in applications
+        if a.current_result and a.current_result.validity_status != "invalid"
+    }
     for standing in results_compare(a.current_result for a in by_result.values()):
         application = by_result[standing.key.pk]
         application.standing = standing

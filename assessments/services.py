@@ -36,7 +36,7 @@ from assessments.tokens import (
 )
 from hiring.errors import Conflict, Gone, Invalid, NotFound
 from hiring.events import event_record
-from hiring.models import Application, AuditEvent, OutboxEvent, Stage
+from hiring.models import Application, AuditEvent, Job, OutboxEvent, Stage
 from hiring.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -51,21 +51,35 @@ ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step"
 # --- invitations -------------------------------------------------------------
 
 
-def _plan_version(application: Application) -> tuple[InstrumentVersion, int]:
-    plan = AssessmentPlan.objects.filter(job_id=application.job_id).first()
+def _plan_settings(
+    application: Application,
+) -> tuple[InstrumentVersion, int, str]:
+    """The version, link validity (days) and language (empty: the candidate's) of
+    the job's plan, or the defaults when the job has none."""
+    plan = (
+        AssessmentPlan.objects.filter(job_id=application.job_id)
+        .select_related("instrument", "instrument_version")
+        .first()
+    )
     if plan is not None:
         instrument = plan.instrument
         days = plan.invitation_days
+        language = plan.language
     else:
         instrument = Instrument.objects.order_by("slug").first()
         days = settings.CRIBA_INVITATION_DAYS
-    version = instrument.latest_version() if instrument else None
+        language = ""
+    version = None
+    if plan is not None and plan.instrument_version is not None:
+        version = plan.instrument_version
+    elif instrument is not None:
+        version = instrument.latest_version()
     if version is None:
         raise Conflict(
             _("No questionnaire is loaded; run manage.py load_instruments."),
             code="no_instrument",
         )
-    return version, days
+    return version, days, language
 
 
 @transaction.atomic
@@ -96,10 +110,15 @@ def invitation_create(
             _("This application is closed; it cannot be invited."),
             code="application_closed",
         )
-    version, plan_days = _plan_version(application)
+    if application.job.status != Job.Status.OPEN:
+        raise Conflict(
+            _("The job is not open; open it before inviting candidates."),
+            code="job_not_open",
+        )
+    version, plan_days, plan_language = _plan_settings(application)
     if instrument_version is not None:
         version = instrument_version
-    language = language or application.candidate.preferred_language
+    language = language or plan_language or application.candidate.preferred_language
     if language not in version.languages:
         raise Invalid(
             _("The questionnaire is not available in %(language)s.")
@@ -330,6 +349,47 @@ def _open_invitation_for_update(invitation: Invitation) -> Invitation:
     return invitation
 
 
+@dataclass(frozen=True)
+class InvitationRefused:
+    application: Application
+    reason: str
+
+
+def invitations_create_many(
+    *, job: Job, application_ids: list[int], user
+) -> tuple[list[Invitation], list[InvitationRefused]]:
+    """Invite several applications of one job, each with its own link and email.
+
+    Each invitation is its own transaction: one candidate who cannot be invited
+    (already invited, application closed) does not stop the others, and is
+    returned with the reason. Ids of other jobs are refused as unknown.
+    """
+    if not application_ids:
+        raise Invalid(
+            _("Select at least one candidate to invite."),
+            code="nothing_selected",
+            fields={"application": [_("Select at least one candidate.")]},
+        )
+    applications = list(
+        Application.objects.filter(job=job, pk__in=application_ids)
+        .select_related("candidate", "job")
+        .order_by("candidate__last_name", "candidate__first_name", "id")
+    )
+    if len(applications) != len(set(application_ids)):
+        raise Invalid(
+            _("Some selected candidates are not on this job."),
+            code="unknown_application",
+            fields={"application": [_("Not on this job.")]},
+        )
+    created, refused = [], []
+    for application in applications:
+        try:
+            created.append(invitation_create(application=application, user=user))
+        except (Conflict, Invalid) as problem:
+            refused.append(InvitationRefused(application, problem.message))
+    return created, refused
+
+
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, user) -> Invitation:
     """Email the same link again (after a failed send, or on request)."""
@@ -499,36 +559,45 @@ def invitation_open(*, invitation: Invitation, now: datetime | None = None) -> N
 
 @transaction.atomic
 def taking_start(
-    *, invitation: Invitation, language: str, consent: bool, now: datetime | None = None
+    *,
+    invitation: Invitation,
+    language: str | None = None,
+    consent: bool = False,
+    now: datetime | None = None,
 ) -> str:
     """Start (or resume) the attempt and return the nonce bound to the session.
 
-    The deadline is fixed the first time; resuming never restarts the clock.
+    The first start needs consent and an offered language. Resuming asks for
+    neither: consent is on record, and the language stays the one the attempt
+    started in, because the norms are per language. The deadline is fixed the
+    first time; resuming never restarts the clock.
     """
     now = now or timezone.now()
-    if not consent:
-        raise Invalid(
-            _("Please confirm that you agree before starting."), code="no_consent"
-        )
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise Conflict(_("This questionnaire can no longer be taken."), code="closed")
+    resuming = invitation.started_at is not None
     # The link may have expired since it was checked and no sweep has run yet.
-    if invitation.is_expired(now):
+    if not resuming and invitation.is_expired(now):
         raise Gone(_("This link has expired."), code="expired")
-    if language not in invitation.instrument_version.languages:
-        raise Invalid(
-            _("Please choose one of the offered languages."), code="bad_language"
-        )
+    if not resuming:
+        if not consent:
+            raise Invalid(
+                _("Please confirm that you agree before starting."), code="no_consent"
+            )
+        if language not in invitation.instrument_version.languages:
+            raise Invalid(
+                _("Please choose one of the offered languages."), code="bad_language"
+            )
+        invitation.language = language
     if invitation.opened_at is None:
         invitation.opened_at = now
-    if invitation.started_at is None:
+    if not resuming:
         invitation.started_at = now
         invitation.consented_at = now
         allowed = invitation.time_allowed()
         invitation.deadline_at = now + allowed if allowed else None
     invitation.status = Invitation.Status.IN_PROGRESS
-    invitation.language = language
     invitation.session_nonce = secrets.token_urlsafe(24)
     invitation.save()
     return invitation.session_nonce

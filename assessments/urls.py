@@ -5,11 +5,13 @@ Included at "" before hiring.urls, so these paths must not overlap hiring's.
 
 from django.urls import path
 
-from assessments.views import recruiter
+from assessments.views import recruiter, workspace
 
 app_name = "results"
 urlpatterns = [
-    path("jobs/<int:pk>/", recruiter.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/", workspace.job_pipeline, name="job_detail"),
+    path("jobs/<int:pk>/invite/", workspace.job_invite_many, name="job_invite_many"),
+    path("jobs/<int:pk>/plan/", workspace.job_plan, name="job_plan"),
     path(
         "applications/<int:pk>/",
         recruiter.application_detail,
@@ -42,4 +44,5 @@ urlpatterns = [
     ),
     path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
     path("interviews/", recruiter.my_interviews, name="my_interviews"),
+    path("glossary/", workspace.glossary, name="glossary"),
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from hiring.models import Application, Candidate, OutboxEvent
+from hiring.models import Application, Candidate, JobRole, OutboxEvent
 
 
 class DecisionForm(forms.Form):
@@ -82,3 +83,101 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+# --- the recruiter workspace ---------------------------------------------------------
+
+
+class JobForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    department = forms.CharField(label=_("Department"), max_length=120, required=False)
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
+    external_id = forms.CharField(
+        label=_("External id"),
+        max_length=120,
+        required=False,
+        help_text=_("The job's id in your applicant tracking system, if it has one."),
+    )
+
+
+class JobMemberForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label=_("Choose a person"),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=JobRole.choices,
+        help_text=_(
+            "Recruiters set up the job, invite, read results and decide; hiring "
+            "managers read results and decide; interviewers see only the "
+            "interviews they sit on."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.get_username()})"
+            if user.get_full_name()
+            else user.get_username()
+        )
+
+
+class CandidateForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Candidate.Language,
+        help_text=_("The questionnaire and its emails are offered in this language."),
+    )
+    external_id = forms.CharField(
+        label=_("External id"),
+        max_length=120,
+        required=False,
+        help_text=_("Optional: the candidate's id in your applicant tracking system."),
+    )
+    retention_until = forms.DateField(
+        label=_("Keep personal data until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, retention_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention_until"].help_text = _(
+            "After this date the candidate's name, email and phone are erased; their "
+            "anonymous scores are kept for statistics. The default is %(days)s days "
+            "from today, the organisation's retention period; change it only if you "
+            "have a reason, such as a longer hiring process."
+        ) % {"days": retention_days}
+
+
+class CandidateImportForm(forms.Form):
+    csv_file = forms.FileField(
+        label=_("CSV file"),
+        required=False,
+        help_text=_(
+            "UTF-8, first line naming the columns: first name, last name, email, "
+            "and optionally phone, language (en or es) and external id."
+        ),
+    )
+    csv_text = forms.CharField(
+        label=_("Or paste the rows"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("csv_file")
+        if upload is not None:
+            cleaned["data"] = upload.read()
+        elif cleaned.get("csv_text", "").strip():
+            cleaned["data"] = cleaned["csv_text"]
+        else:
+            raise forms.ValidationError(_("Choose a CSV file or paste its rows."))
+        return cleaned

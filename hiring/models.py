@@ -20,6 +20,10 @@ class Capability(models.TextChoices):
     VIEW_RESULTS = "view_results", _("Read assessment results")
     INVITE = "invite", _("Invite candidates and revoke invitations")
     DECIDE = "decide", _("Record hiring decisions")
+    MANAGE_JOB = (
+        "manage_job",
+        _("Edit the job, its hiring team and assessment plan, and add candidates"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -29,6 +33,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_RESULTS,
             Capability.INVITE,
             Capability.DECIDE,
+            Capability.MANAGE_JOB,
         }
     ),
     JobRole.HIRING_MANAGER: frozenset(
@@ -221,6 +226,8 @@ class AuditEvent(models.Model):
         CANDIDATE_CREATED = "candidate.created", _("Candidate created")
         CANDIDATE_UPDATED = "candidate.updated", _("Candidate updated")
         APPLICATION_CREATED = "application.created", _("Application created")
+        CANDIDATES_IMPORTED = "candidates.imported", _("Candidates imported")
+        PLAN_UPDATED = "plan.updated", _("Assessment plan updated")
         REPORT_VIEWED = "report.viewed", _("Report viewed")
         INVITATION_CREATED = "invitation.created", _("Invitation created")
         INVITATION_SENT = "invitation.sent", _("Invitation sent")

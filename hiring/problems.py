@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from hiring.errors import Conflict, DomainError, Forbidden, Gone, Invalid, NotFound
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+ERROR_PAGES = {403: "403.html", 404: "404.html"}
 
 _STATUS: list[tuple[type[DomainError], int]] = [
     (NotFound, 404),
@@ -91,13 +92,17 @@ class DomainErrorMiddleware:
         if wants_problem_json(request):
             return problem_response(exception, instance=request.path)
         status = problem_status(exception)
+        # The same pages as Django's own 403 and 404, so a person meets one page
+        # for each, saying what they can do next.
+        template = ERROR_PAGES.get(status, "problem.html")
         return render(
             request,
-            "problem.html",
+            template,
             {
                 "status": status,
                 "title": problem_title(status),
                 "detail": exception.message,
+                "exception": exception.message if status == 403 else "",
             },
             status=status,
         )

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from hiring.errors import Forbidden, NotFound
@@ -13,6 +23,7 @@ from hiring.models import (
     Capability,
     Job,
     JobMember,
+    JobRole,
     Stage,
 )
 
@@ -72,16 +83,35 @@ def jobs_visible_to(user) -> QuerySet[Job]:
 
 
 def jobs_with_pipeline(user) -> QuerySet[Job]:
-    """Visible jobs annotated with one count per stage (`stage_<name>`) and the
-    user's role on each (`my_role`, None for an administrator without one)."""
+    """Visible jobs annotated with one count per stage (`stage_<name>`), the
+    user's role on each (`my_role`, None for an administrator without one) and how
+    many of its interviews the user sits on (`my_interview_count`)."""
     counts = {
         f"stage_{stage}": Count("applications", filter=Q(applications__stage=stage))
         for stage in Stage.values
     }
     my_role = JobMember.objects.filter(job=OuterRef("pk"), user=user).values("role")
+    # The same rule as "My interviews" (interviews whose panel includes the user),
+    # so the job list never promises interviews that page does not list. Reached
+    # through the reverse relation by name: hiring imports nothing of assessments.
+    my_interviews = (
+        Job.objects.filter(pk=OuterRef("pk"))
+        .annotate(
+            n=Count(
+                "applications__interviews",
+                filter=Q(applications__interviews__interviewers=user),
+                distinct=True,
+            )
+        )
+        .values("n")
+    )
     return (
         Job.objects.filter(pk__in=jobs_visible_to(user).values("pk"))
-        .annotate(**counts, my_role=Subquery(my_role[:1]))
+        .annotate(
+            **counts,
+            my_role=Subquery(my_role[:1]),
+            my_interview_count=Subquery(my_interviews[:1]),
+        )
         .order_by("title", "id")
     )
 
@@ -103,3 +133,30 @@ def decision_history(*, application: Application) -> QuerySet[AuditEvent]:
         object_type=Application._meta.label_lower,
         object_id=str(application.pk),
     ).select_related("actor")
+
+
+def job_for_user(*, user, job_id: int, capability: str) -> tuple[Job, frozenset[str]]:
+    """A job the user holds a role on, with their capabilities, if these include
+    ``capability``; NotFound or Forbidden otherwise (see `job_require`)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    return job, job_require(user=user, job=job, capability=capability)
+
+
+def job_team(*, job: Job) -> QuerySet[JobMember]:
+    """The job's hiring team, recruiters first."""
+    order = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(JobRole.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        JobMember.objects.filter(job=job)
+        .select_related("user")
+        .annotate(role_order=order)
+        .order_by("role_order", "user__username")
+    )
+
+
+def user_may_create_jobs(user) -> bool:
+    return bool(user.is_authenticated and user.has_perm("hiring.add_job"))

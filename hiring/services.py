@@ -13,7 +13,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiring.errors import Conflict, Invalid
+from hiring.errors import Conflict, Invalid, NotFound
 from hiring.events import event_record
 from hiring.models import (
     Application,
@@ -21,6 +21,7 @@ from hiring.models import (
     Candidate,
     Job,
     JobMember,
+    JobRole,
     OutboxEvent,
     Stage,
     WorkerHeartbeat,
@@ -546,3 +547,90 @@ def worker_heartbeat_record(*, worker: str, now=None) -> None:
     WorkerHeartbeat.objects.update_or_create(
         worker=worker[:200], defaults={"seen_at": now or timezone.now()}
     )
+
+
+# --- the recruiter workspace: jobs and their hiring teams ----------------------------
+
+
+@transaction.atomic
+def job_create_with_recruiter(*, actor, **fields) -> Job:
+    """Open a new job (a draft unless said otherwise) with its creator as its
+    recruiter, so the person who opened it can set it up."""
+    fields.setdefault("status", Job.Status.DRAFT)
+    job = job_create(actor=actor, **fields)
+    job_member_add(job=job, user=actor, role=JobRole.RECRUITER, actor=actor)
+    return job
+
+
+@transaction.atomic
+def job_member_add(*, job: Job, user, role: str, actor=None) -> JobMember:
+    """Put a person on the job's hiring team with a role, or change their role
+    (through `job_member_save`, which audits it); the last recruiter stays one."""
+    if role not in JobRole.values:
+        raise Invalid(
+            _("Choose one of the roles."),
+            code="unknown_role",
+            fields={"role": [_("Choose one of the roles.")]},
+        )
+    if not getattr(user, "is_active", False):
+        raise Invalid(
+            _("This account is not active."),
+            code="inactive_user",
+            fields={"user": [_("This account is not active.")]},
+        )
+    member = JobMember.objects.select_for_update().filter(job=job, user=user).first()
+    if member is None:
+        member = JobMember(job=job, user=user, role=role)
+    elif member.role != role:
+        _keep_a_recruiter(job=job, leaving=member, new_role=role)
+        member.role = role
+    return job_member_save(actor=actor, member=member)
+
+
+def _keep_a_recruiter(*, job: Job, leaving: JobMember, new_role: str = "") -> None:
+    if leaving.role != JobRole.RECRUITER or new_role == JobRole.RECRUITER:
+        return
+    others = (
+        JobMember.objects.select_for_update()
+        .filter(job=job, role=JobRole.RECRUITER)
+        .exclude(pk=leaving.pk)
+    )
+    if not others.exists():
+        raise Conflict(
+            _(
+                "A job needs at least one recruiter; add another recruiter before "
+                "this one leaves the role."
+            ),
+            code="last_recruiter",
+        )
+
+
+@transaction.atomic
+def job_team_member_remove(*, job: Job, member_id: int, actor=None) -> None:
+    """Take a person off the job's hiring team (through `job_member_remove`, which
+    audits it); the last recruiter stays."""
+    member = (
+        JobMember.objects.select_for_update()
+        .filter(job=job, pk=member_id)
+        .select_related("user", "job")
+        .first()
+    )
+    if member is None:
+        raise NotFound(_("This person is not on the job's team."), code="not_found")
+    _keep_a_recruiter(job=job, leaving=member)
+    job_member_remove(actor=actor, member=member)
+
+
+@transaction.atomic
+def candidate_add_to_job(*, job: Job, actor=None, **fields) -> tuple[Application, bool]:
+    """Put a person on the job's pipeline; ``(application, candidate_created)``.
+
+    A known email is recognised: that candidate is reused (their record is kept as
+    it is) rather than doubled.
+    """
+    email = str(fields.get("email") or "").strip()
+    candidate = candidate_by_email(email) if email else None
+    created = candidate is None
+    if created:
+        candidate = candidate_create(actor=actor, **fields)
+    return application_create(candidate=candidate, job=job, actor=actor), created

@@ -1,10 +1,28 @@
 from django.urls import path
 
-from hiring import views, views_webhooks
+from hiring import views_webhooks
+from hiring.views import candidates, jobs
 
 app_name = "hiring"
 urlpatterns = [
-    path("", views.job_list, name="job_list"),
+    path("", jobs.job_list, name="job_list"),
+    path("jobs/new/", jobs.job_new, name="job_new"),
+    path("jobs/<int:pk>/edit/", jobs.job_edit, name="job_edit"),
+    path("jobs/<int:pk>/status/", jobs.job_status, name="job_status"),
+    path("jobs/<int:pk>/team/", jobs.job_team_view, name="job_team"),
+    path(
+        "jobs/<int:pk>/team/<int:member_id>/remove/",
+        jobs.job_team_remove,
+        name="job_team_remove",
+    ),
+    path(
+        "jobs/<int:pk>/candidates/new/", candidates.candidate_new, name="candidate_new"
+    ),
+    path(
+        "jobs/<int:pk>/candidates/import/",
+        candidates.candidate_import_view,
+        name="candidate_import",
+    ),
     path("settings/webhooks/", views_webhooks.webhook_list, name="webhook_list"),
     path(
         "settings/webhooks/<int:pk>/",

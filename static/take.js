@@ -86,6 +86,18 @@
   var token = tokenInput ? tokenInput.value : "";
   // One request at a time, so that answers reach the server in the order given.
   var queue = Promise.resolve();
+  // Answers given but not yet acknowledged by the server, by item key. Whatever
+  // is left here when the page goes away is sent with a beacon, which the
+  // browser delivers even after the tab or window is closed.
+  var pending = {};
+
+  function acknowledge(answers) {
+    Object.keys(answers).forEach(function (key) {
+      if (pending[key] === answers[key]) {
+        delete pending[key];
+      }
+    });
+  }
 
   function save(key, value) {
     var answers = {};
@@ -109,9 +121,11 @@
           })
           .then(function (body) {
             if (response.ok) {
+              acknowledge(answers);
               say(status, status.getAttribute("data-saved"));
               syncClock(body && body.seconds_left);
             } else if (body && body.next) {
+              pending = {};
               window.location.assign(body.next);
             } else {
               say(status, (body && body.detail) || status.getAttribute("data-offline"));
@@ -124,6 +138,32 @@
       });
   }
 
+  function flush() {
+    var keys = Object.keys(pending);
+    if (!keys.length) {
+      return;
+    }
+    var body = new URLSearchParams();
+    body.append("csrfmiddlewaretoken", token);
+    body.append("page", String(page));
+    keys.forEach(function (key) {
+      body.append("item-" + key, String(pending[key]));
+    });
+    var sent = false;
+    if (navigator.sendBeacon) {
+      sent = navigator.sendBeacon(url, body);
+    }
+    if (!sent) {
+      fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: true,
+        body: body,
+      }).catch(function () {});
+    }
+    pending = {};
+  }
+
   form.addEventListener("change", function (event) {
     var input = event.target;
     if (!input || input.type !== "radio" || !input.getAttribute("data-item")) {
@@ -131,8 +171,20 @@
     }
     var key = input.getAttribute("data-item");
     var value = input.value;
+    pending[key] = Number(value);
     queue = queue.then(function () {
       return save(key, value);
     });
+  });
+
+  // The page post carries every answer on screen; nothing is left to flush.
+  form.addEventListener("submit", function () {
+    pending = {};
+  });
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      flush();
+    }
   });
 })();

@@ -45,6 +45,19 @@ def _test_web_settings(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """SQLite hands out the primary keys of rolled-back rows again, so counters
+    kept in the in-process cache (the candidate rate limit) would carry over to
+    the next test's rows. PostgreSQL never reuses a key, and its Redis cache is
+    shared with the broker, so it is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def sent_emails(request, monkeypatch):
     """Outside tests/integration (which run a real worker), the invitation email is
     sent the moment it would be enqueued, as an idle worker would; the ids are

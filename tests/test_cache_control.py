@@ -9,17 +9,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from hiring.webhooks.services import endpoint_create
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
     InstrumentVersionFactory,
     InterviewFactory,
     InvitationFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory
 from tests.hiring.support import logged_in
 
 # Routes that are not the recruiter side: public or the candidate's own.
-NOT_RECRUITER = {"healthz", "login", "set_language"}
+NOT_RECRUITER = {"healthz", "login", "set_language", "favicon"}
 
 
 def _route_names(patterns, namespace=""):
@@ -67,6 +67,7 @@ def scene(job, alice, dana, admin_user, instrument_version, settings):
 def _request(name, scene):
     """(method, url, data) of a request that reaches the route's view."""
     application = scene["application"].pk
+    job = scene["job"].pk
     routes = {
         "hiring:job_list": lambda: ("get", reverse(name), None),
         "logout": lambda: ("post", reverse(name), {}),
@@ -146,6 +147,17 @@ def _request(name, scene):
         ),
         # No delivery exists: the 404 page is as private as any other.
         "hiring:webhook_redeliver": lambda: ("post", reverse(name, args=[0]), {}),
+        # The recruiter workspace.
+        "hiring:job_new": lambda: ("get", reverse(name), None),
+        "hiring:job_edit": lambda: ("get", reverse(name, args=[job]), None),
+        "hiring:job_status": lambda: ("post", reverse(name, args=[job]), {}),
+        "hiring:job_team": lambda: ("get", reverse(name, args=[job]), None),
+        "hiring:job_team_remove": lambda: ("post", reverse(name, args=[job, 0]), {}),
+        "hiring:candidate_new": lambda: ("get", reverse(name, args=[job]), None),
+        "hiring:candidate_import": lambda: ("post", reverse(name, args=[job]), {}),
+        "results:job_invite_many": lambda: ("post", reverse(name, args=[job]), {}),
+        "results:job_plan": lambda: ("get", reverse(name, args=[job]), None),
+        "results:glossary": lambda: ("get", reverse(name), None),
     }
     return routes[name]()
 

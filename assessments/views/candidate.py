@@ -403,33 +403,65 @@ def _render_page(
 # --- views -------------------------------------------------------------------------
 
 
+def _holds_live_session(request: HttpRequest, invitation: Invitation) -> bool:
+    """Whether this browser already takes the invitation (its nonce is current)."""
+    data = request.session.get(SESSION_KEY)
+    return (
+        isinstance(data, dict)
+        and data.get("invitation_id") == invitation.pk
+        and bool(invitation.session_nonce)
+        and data.get("nonce") == invitation.session_nonce
+        and invitation.status == Invitation.Status.IN_PROGRESS
+    )
+
+
 @candidate_view("GET", "HEAD", "POST")
 def landing(request: HttpRequest, token: str) -> HttpResponse:
-    """What the questionnaire is, consent and Start; only POST changes anything."""
+    """What the questionnaire is, consent and Start; only POST changes anything.
+
+    Once started, the link leads back: straight to where the candidate stopped when
+    this browser still holds the session, otherwise to one Continue button (a GET
+    must not take the session from the window that holds it). Consent and the
+    language are asked only before the first start.
+    """
     try:
         invitation = services.invitation_for_token(token)
     except DomainError as problem:
         return _problem_page(request, problem.code, problem_status(problem))
     version = invitation.instrument_version
     languages = version.languages
+    resuming = invitation.started_at is not None
 
+    if (
+        resuming
+        and request.method != "POST"
+        and _holds_live_session(request, invitation)
+    ):
+        return redirect("take:resume")
+
+    form = None
+    status = 200
     if request.method == "POST":
-        form = StartForm(request.POST, languages=languages)
-        chosen = request.POST.get("language")
-        language = chosen if chosen in languages else invitation.language
+        if resuming:
+            language = invitation.language
+        else:
+            chosen = request.POST.get("language")
+            language = chosen if chosen in languages else invitation.language
+            form = StartForm(request.POST, languages=languages)
         translation.activate(language)
         services.invitation_open(invitation=invitation)
-        if form.is_valid():
+        error = ""
+        if form is None or form.is_valid():
             try:
                 nonce = services.taking_start(
                     invitation=invitation,
-                    language=form.cleaned_data["language"],
-                    consent=form.cleaned_data["consent"],
+                    language=form.cleaned_data["language"] if form else None,
+                    consent=bool(form and form.cleaned_data["consent"]),
                 )
             except (Conflict, Gone) as problem:
                 return _problem_page(request, problem.code, problem_status(problem))
-            except DomainError as error:
-                form.add_error(None, error.message)
+            except DomainError as problem:
+                error = problem.message
             else:
                 request.session[SESSION_KEY] = {
                     "invitation_id": invitation.pk,
@@ -439,20 +471,21 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
                 # fixation attempt) does not get the candidate's session.
                 request.session.cycle_key()
                 return redirect("take:resume")
+        if form is not None and error:
+            form.add_error(None, error)
         status = 400
     else:
         requested = request.GET.get("lang")
-        language = requested if requested in languages else invitation.language
+        if resuming or requested not in languages:
+            language = invitation.language
+        else:
+            language = requested
         translation.activate(language)
-        form = StartForm(initial={"language": language}, languages=languages)
-        status = 200
+        if not resuming:
+            form = StartForm(initial={"language": language}, languages=languages)
 
     allowed = invitation.time_allowed()
-    seconds_left = (
-        invitation.seconds_left()
-        if invitation.started_at
-        else (int(allowed.total_seconds()) if allowed else None)
-    )
+    seconds_left = invitation.seconds_left() if resuming else None
     context = {
         "form": form,
         "job_title": invitation.application.job.title,
@@ -462,10 +495,16 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
         "minutes": int(allowed.total_seconds() // 60) if allowed else None,
         "base_minutes": version.time_limit_minutes,
         "extra_time_percent": invitation.extra_time_percent,
-        "resuming": invitation.started_at is not None,
-        "clock": _clock(seconds_left) if invitation.started_at else "",
+        "resuming": resuming,
+        "seconds_left": seconds_left,
+        "clock": _clock(seconds_left),
+        "answered_count": len(_answered(invitation)) if resuming else 0,
         "expires_at": invitation.expires_at,
-        "other_languages": [
+        "language": language,
+        "language_name": LANGUAGE_NAMES.get(language, language),
+        "other_languages": []
+        if resuming
+        else [
             {"code": code, "name": LANGUAGE_NAMES.get(code, code)}
             for code in languages
             if code != language
@@ -530,28 +569,48 @@ def page(request: HttpRequest, number: int) -> HttpResponse:
     return _render_page(request, invitation, pages, number)
 
 
+# What ``navigator.sendBeacon`` sends when the page goes away: a form body, which
+# carries the CSRF token in ``csrfmiddlewaretoken`` since a beacon sets no header.
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _autosave_payload(request: HttpRequest) -> tuple[object, object]:
+    """``(page, answers)`` of a JSON body or of a beacon's form body."""
+    if request.content_type in FORM_CONTENT_TYPES:
+        raw = request.POST.get("page", "")
+        number = int(raw) if raw.isdigit() else raw
+        return number, answers_from_post(request.POST)
+    try:
+        payload = json_loads_bounded(request.body)
+    except JSONTooDeepError as error:
+        raise _Stop(
+            _problem_json(
+                "malformed",
+                400,
+                _("The JSON is nested deeper than %(limit)s levels.")
+                % {"limit": error.limit},
+            )
+        ) from None
+    except ValueError:  # includes UnicodeDecodeError
+        raise _Stop(
+            _problem_json("malformed", 400, _("The request is not valid JSON."))
+        ) from None
+    if not isinstance(payload, dict):
+        raise _Stop(_problem_json("malformed", 400, _("Send a JSON object.")))
+    return payload.get("page"), payload.get("answers")
+
+
 @candidate_view("POST", api=True)
 def autosave(request: HttpRequest) -> HttpResponse:
     """Save the answers of one page sent as JSON ``{"page": n, "answers": {}}``.
 
-    ``page`` counts from 1 as in the page URLs. Answers ``{"saved": k,
+    The page's script flushes what is still unsaved when the page is hidden or
+    closed with a beacon, as a form body (``page``, ``item-<key>`` fields and the
+    CSRF token). ``page`` counts from 1 as in the page URLs. Answers ``{"saved": k,
     "seconds_left": s}`` or a problem JSON naming what was wrong.
     """
     invitation = _attempt(request, api=True)
-    try:
-        payload = json_loads_bounded(request.body)
-    except JSONTooDeepError as error:
-        return _problem_json(
-            "malformed",
-            400,
-            _("The JSON is nested deeper than %(limit)s levels.")
-            % {"limit": error.limit},
-        )
-    except ValueError:  # includes UnicodeDecodeError
-        return _problem_json("malformed", 400, _("The request is not valid JSON."))
-    if not isinstance(payload, dict):
-        return _problem_json("malformed", 400, _("Send a JSON object."))
-    number, answers = payload.get("page"), payload.get("answers")
+    number, answers = _autosave_payload(request)
     if isinstance(number, bool) or not isinstance(number, int):
         return _problem_json(
             "malformed", 400, _("“page” must be the page number, counted from 1.")
@@ -594,11 +653,17 @@ def submit(request: HttpRequest) -> HttpResponse:
         return redirect("take:done")
 
     answered = _answered(invitation)
-    unanswered_pages = [
-        index + 1
-        for index, keys in enumerate(pages)
-        if any(key not in answered for key in keys)
-    ]
+    texts = item_texts(invitation.instrument_version.definition, invitation.language)
+    unanswered_pages = []
+    number = 0
+    for index, keys in enumerate(pages):
+        missing = []
+        for key in keys:
+            number += 1
+            if key not in answered:
+                missing.append({"key": key, "number": number, "text": texts[key]})
+        if missing:
+            unanswered_pages.append({"number": index + 1, "items": missing})
     item_count = sum(len(keys) for keys in pages)
     context = {
         **_shared_context(invitation),

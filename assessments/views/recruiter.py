@@ -14,18 +14,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
+from assessments.forms import LANGUAGE_NAMES
 from assessments.models import AssessmentPlan, Invitation
 from assessments.reports import (
     ApplicationOverview,
     ScaleRow,
     application_overview,
-    job_pipeline,
     questionnaire_report,
 )
 from assessments.selectors import interviews_of
@@ -39,28 +40,22 @@ from hiring.services import application_decide
 # --- job ---------------------------------------------------------------------------
 
 
-@require_safe
-@login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A job's applications with their latest invitation and current result."""
-    pipeline = job_pipeline(user=request.user, job_id=pk)
-    return render(
-        request,
-        "assessments/job_detail.html",
-        {
-            "job": pipeline.job,
-            "applications": pipeline.applications,
-            "can_view_results": pipeline.can_view_results,
-        },
-    )
-
-
 # --- application -------------------------------------------------------------------
 
 
 def _invitation_days(job: Job) -> int:
     plan = AssessmentPlan.objects.filter(job=job).only("invitation_days").first()
     return plan.invitation_days if plan else settings.CRIBA_INVITATION_DAYS
+
+
+def _back(request: HttpRequest, application_id: int) -> HttpResponse:
+    """To the page the form was on (e.g. the report), else the application page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("results:application_detail", pk=application_id)
 
 
 def _render_application(
@@ -139,10 +134,10 @@ def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         _(
             "Invitation created; the email is on its way. The candidate's link is "
-            "below if you want to hand it over yourself."
+            "on the application page if you want to hand it over yourself."
         ),
     )
-    return redirect("results:application_detail", pk=pk)
+    return _back(request, pk)
 
 
 @require_POST
@@ -167,7 +162,7 @@ def application_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, overview, decision_form=form, status=problem_status(problem)
         )
     messages.success(request, _("Decision recorded."))
-    return redirect("results:application_detail", pk=pk)
+    return _back(request, pk)
 
 
 def _invitation_action(request: HttpRequest, pk: int, action) -> HttpResponse:
@@ -266,10 +261,43 @@ def _chart(rows: list[ScaleRow]) -> str:
     return mark_safe(scale_profile_svg(scales, labels=labels))  # noqa: S308
 
 
+def _report_forms(report) -> dict:
+    """The decision form and "invite again" of the report's own page."""
+    application = report.application
+    forms = {"decision_form": None, "invite_form": None, "invite_blocked": ""}
+    if Capability.DECIDE in report.capabilities:
+        forms["decision_form"] = DecisionForm()
+    if Capability.INVITE in report.capabilities:
+        invitation = report.result.invitation
+        forms["invite_form"] = InvitationForm(
+            initial={
+                "language": invitation.language,
+                "extra_time_percent": invitation.extra_time_percent,
+                "expires_in_days": _invitation_days(application.job),
+            }
+        )
+        if application.stage in services.CLOSED_STAGES:
+            forms["invite_blocked"] = _("This application is closed.")
+        elif application.job.status != Job.Status.OPEN:
+            forms["invite_blocked"] = _("The job is not open.")
+        elif application.invitations.filter(
+            status__in=Invitation.OPEN_STATUSES
+        ).exists():
+            forms["invite_blocked"] = _(
+                "An invitation is already open; see the application page."
+            )
+    return forms
+
+
 @require_safe
 @login_required
 def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The recruiter's report on one questionnaire result; every view is audited."""
+    """The recruiter's report on one questionnaire result; every view is audited.
+
+    Plain words first: an invalid result says so, with what to do, and shows no
+    band, composite or profile; a questionable one shows its caution beside the
+    band. The decision and "invite again" are on the page.
+    """
     report = questionnaire_report(user=request.user, result_id=pk)
     return render(
         request,
@@ -281,7 +309,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": report.job,
             "candidate": report.candidate,
             "rows": report.rows,
-            "chart": _chart(report.rows),
+            "chart": "" if report.is_invalid else _chart(report.rows),
             "flags": report.flags,
             "checks": report.checks,
             "validity_label": report.validity_label,
@@ -293,6 +321,11 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "distance_to_cut": report.distance_to_cut,
             "provisional": report.provisional,
             "judgement": report.validity_rule,
+            "language_name": LANGUAGE_NAMES.get(
+                report.taken_language, report.taken_language
+            ),
+            "back_here": request.path,
+            **_report_forms(report),
         },
     )
 

@@ -118,12 +118,33 @@ def test_it_answers_the_attention_checks_of_careful_candidates(instrument_versio
         for item in instrument_version.definition["instructed"]
     }
     submitted = Invitation.objects.filter(status="submitted")
-    careless = submitted.filter(application__candidate__email="tom.becker@example.com")
+    careless = submitted.filter(
+        application__candidate__email__in=[
+            "tom.becker@example.com",
+            "liam.byrne@example.com",
+        ]
+    )
     for invitation in submitted.exclude(pk__in=careless):
         answers = dict(invitation.responses.values_list("item_key", "value"))
         assert {key: answers[key] for key in instructed} == instructed
-    straight = set(careless.get().responses.values_list("value", flat=True))
-    assert len(straight) == 1
+    assert careless.count() == 2
+    for invitation in careless:
+        straight = set(invitation.responses.values_list("value", flat=True))
+        assert len(straight) == 1
+
+
+def test_it_shows_the_workspace_a_draft_job_and_a_recruiter_who_opens_jobs(
+    instrument_version,
+):
+    _seed()
+
+    draft = Job.objects.get(title="Customer Success Manager")
+    assert draft.status == Job.Status.DRAFT
+    assert not hasattr(draft, "assessment_plan")
+    assert draft.applications.count() == 2
+    rita = get_user_model().objects.get(username="rita")
+    assert rita.has_perm("hiring.add_job")
+    assert Application.objects.filter(job__title="Account Executive").count() >= 10
 
 
 def test_it_answers_every_item_of_a_submitted_questionnaire(instrument_version):

@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 
 from assessments.models import QuestionnaireResult
 from assessments.results import rescore
@@ -53,7 +54,9 @@ def test_it_keeps_at_most_two_batches_in_flight_when_writes_are_slow(
     assert outcome.scored == 24
     assert outcome.batches == 6
     assert IN_FLIGHT == 2
-    assert alive.most == 2  # one written while the next is scored, never more
+    # On PostgreSQL one batch is written while the next is scored, never more;
+    # SQLite has one writer, so there the batches go one at a time.
+    assert alive.most == (IN_FLIGHT if connection.vendor == "postgresql" else 1)
     assert QuestionnaireResult.objects.filter(invitation_id__in=ids).count() == 24
 
 

@@ -121,8 +121,9 @@ def test_it_offers_the_invitation_language_first(
     page = response.content.decode()
     assert '<html lang="es">' in page
     assert response["Content-Language"] == "es"
-    radio = re.search(r'<input[^>]*name="language"[^>]*value="es"[^>]*>', page)
-    assert " checked" in radio.group(0)
+    chosen = re.search(r'<input[^>]*name="language"[^>]*>', page).group(0)
+    assert 'type="hidden"' in chosen
+    assert 'value="es"' in chosen
 
 
 def test_it_shows_the_landing_in_another_language_on_request(client, invited):

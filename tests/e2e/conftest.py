@@ -130,3 +130,14 @@ def quiet_broker() -> Iterator[None]:
     """
     with celery_broker("memory://"):
         yield
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """axe-core's script (installed from npm if missing), for ``assert_accessible``."""
+    from tests.e2e.axe import axe_install
+
+    script = axe_install()
+    if script is None:
+        service_missing("axe-core is not installed and npm is not available")
+    return script

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -57,6 +58,8 @@ class DemoUser:
     last_name: str
     role: str | None  # their role on every demo job; None: no role at all
     superuser: bool = False
+    # Allowed to open new jobs from the workspace ("hiring.add_job").
+    opens_jobs: bool = False
 
     @property
     def password(self) -> str:
@@ -66,7 +69,7 @@ class DemoUser:
 
 USERS = [
     DemoUser("admin", "Ada", "Admin", None, superuser=True),
-    DemoUser("rita", "Rita", "Recruiter", JobRole.RECRUITER),
+    DemoUser("rita", "Rita", "Recruiter", JobRole.RECRUITER, opens_jobs=True),
     DemoUser("hugo", "Hugo", "Manager", JobRole.HIRING_MANAGER),
     DemoUser("ivan", "Ivan", "Interviewer", JobRole.INTERVIEWER),
     DemoUser("nora", "Nora", "Nobody", None),
@@ -78,6 +81,14 @@ JOBS = [
         "title": "Sales Development Representative",
         "department": "Sales",
         "location": "Remote",
+    },
+    # A draft with no plan yet: what a recruiter sees right after "New job".
+    {
+        "title": "Customer Success Manager",
+        "department": "Customer Success",
+        "location": "Valencia",
+        "status": Job.Status.DRAFT,
+        "plan": False,
     },
 ]
 
@@ -101,7 +112,7 @@ class DemoCandidate:
         return f"{self.first_name}.{self.last_name}@example.com".lower()
 
 
-AE, SDR = JOBS[0]["title"], JOBS[1]["title"]
+AE, SDR, CSM = (spec["title"] for spec in JOBS)
 
 CANDIDATES = [
     DemoCandidate(
@@ -165,6 +176,39 @@ CANDIDATES = [
         },
     ),
     DemoCandidate("Emma", "Larsen", SDR, Stage.ASSESSING, "sent"),
+    # More of the Account Executive pipeline, so filters, sorting and the groups
+    # of the margin of error have something to work on.
+    DemoCandidate(
+        "Hannah",
+        "Schmidt",
+        AE,
+        Stage.ASSESSING,
+        "submitted",
+        {"self_discipline": 0.9, "achievement_drive": 0.8, "negativity_blame": -0.4},
+    ),
+    DemoCandidate(
+        "Mateo",
+        "Silva",
+        AE,
+        Stage.ASSESSING,
+        "submitted",
+        {"self_discipline": 1.0, "achievement_drive": 0.7, "coachability": 0.6},
+        language="es",
+    ),
+    DemoCandidate(
+        "Grace",
+        "Owusu",
+        AE,
+        Stage.ASSESSING,
+        "submitted",
+        {"self_discipline": -0.7, "coachability": -0.5, "negativity_blame": 0.9},
+    ),
+    DemoCandidate("Liam", "Byrne", AE, Stage.ASSESSING, "careless"),
+    DemoCandidate("Yuki", "Tanaka", AE, Stage.APPLIED, None),
+    DemoCandidate("Omar", "Haddad", AE, Stage.APPLIED, None),
+    DemoCandidate("Elena", "Popescu", AE, Stage.APPLIED, None, language="es"),
+    DemoCandidate("Noah", "Dubois", CSM, Stage.APPLIED, None),
+    DemoCandidate("Zara", "Ali", CSM, Stage.APPLIED, None),
     DemoCandidate("Jonas", "Weber", SDR, Stage.APPLIED, None),
     DemoCandidate(
         "Aisha",
@@ -283,6 +327,15 @@ class Command(BaseCommand):
             user.set_password(spec.password)
             user.save(update_fields=["password"])
             self.created.append(f"user {spec.username}")
+        if (
+            spec.opens_jobs
+            and not user.user_permissions.filter(codename="add_job").exists()
+        ):
+            user.user_permissions.add(
+                Permission.objects.get(
+                    content_type__app_label="hiring", codename="add_job"
+                )
+            )
         return user
 
     def _job(self, spec: dict, users: dict, instrument):
@@ -292,7 +345,7 @@ class Command(BaseCommand):
                 title=spec["title"],
                 department=spec["department"],
                 location=spec["location"],
-                status=Job.Status.OPEN,
+                status=spec.get("status", Job.Status.OPEN),
             )
             self.created.append(f"job {job.title}")
         for demo_user in USERS:
@@ -302,6 +355,8 @@ class Command(BaseCommand):
                     user=users[demo_user.username],
                     defaults={"role": demo_user.role},
                 )
+        if not spec.get("plan", True):
+            return job
         defaults = instrument.latest_version().definition["plan_defaults"]
         _, created = AssessmentPlan.objects.get_or_create(
             job=job,

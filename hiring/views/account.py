@@ -1,47 +1,22 @@
-"""Pages of the hiring side. Pages that show assessment results live in
-assessments/views/recruiter.py, since hiring never imports assessments."""
+"""Signing in, a locked-out sign-in, and Django's 400 in the site's words."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from hiring.errors import Invalid
 from hiring.forms import SignInForm
-from hiring.models import Capability, Stage
 from hiring.problems import (
     problem_response,
     problem_status,
     problem_title,
     wants_problem_json,
 )
-from hiring.selectors import jobs_with_pipeline, roles_with, user_is_administrator
-
-
-@require_safe
-@login_required
-def job_list(request: HttpRequest) -> HttpResponse:
-    """The user's jobs with one count per pipeline stage, in one query."""
-    user = request.user
-    jobs = list(jobs_with_pipeline(user))
-    may_see = set(roles_with(Capability.VIEW_APPLICATIONS))
-    administrator = user_is_administrator(user)
-    for job in jobs:
-        # Interviewers see the job they sit on, not its pipeline.
-        job.can_view_applications = administrator or job.my_role in may_see
-        job.pipeline = [getattr(job, f"stage_{stage}") for stage in Stage.values]
-        job.total = sum(job.pipeline)
-    return render(
-        request,
-        "hiring/job_list.html",
-        {"jobs": jobs, "stages": Stage.choices},
-    )
 
 
 def login_locked_out(

@@ -1,0 +1,349 @@
+"""Candidates from a CSV file onto a job's pipeline: a preview that names every row's
+problem before anything is written, then one all-or-nothing write.
+
+The preview is a read model (`candidate_import_preview`); the write
+(`candidate_import`) parses again, refuses the whole file if any row has a problem,
+and otherwise adds every row in one transaction. A row whose email belongs to a
+known candidate reuses that candidate instead of making a second one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hiring.errors import Conflict, Invalid
+from hiring.models import Application, AuditEvent, Candidate, Job
+from hiring.services import (
+    application_create,
+    audit_record,
+    candidate_create,
+)
+
+MAX_ROWS = 1000
+MAX_BYTES = 1_000_000
+
+# Column -> the names a header may use for it (compared without case, spaces,
+# dashes or underscores).
+COLUMNS = {
+    "first_name": ("firstname", "givenname", "nombre"),
+    "last_name": ("lastname", "surname", "familyname", "apellidos", "apellido"),
+    "email": ("email", "emailaddress", "mail", "correo"),
+    "phone": ("phone", "telephone", "mobile", "telefono", "teléfono"),
+    "preferred_language": ("language", "preferredlanguage", "idioma"),
+    "external_id": ("externalid", "id", "atsid"),
+}
+REQUIRED = ("first_name", "last_name", "email")
+COLUMN_NAMES = {
+    "first_name": gettext_lazy("first name"),
+    "last_name": gettext_lazy("last name"),
+    "email": gettext_lazy("email"),
+    "phone": gettext_lazy("phone"),
+    "preferred_language": gettext_lazy("language"),
+    "external_id": gettext_lazy("external id"),
+}
+LANGUAGE_NAMES = {
+    "en": "en",
+    "english": "en",
+    "inglés": "en",
+    "ingles": "en",
+    "es": "es",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+}
+
+
+def _normal(name: str) -> str:
+    return "".join(ch for ch in name.strip().lower() if ch not in " -_.")
+
+
+@dataclass
+class ImportRow:
+    line: int
+    values: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+    # The known candidate this row's email belongs to, if any.
+    existing: Candidate | None = None
+    # That candidate is already on this job's pipeline: nothing to add.
+    already_applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.values.get('first_name', '')} {self.values.get('last_name', '')}"
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    # Problems of the file as a whole (encoding, header, size).
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows) and all(r.ok for r in self.rows)
+
+    @property
+    def problem_rows(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for r in self.rows if r.ok and r.existing is None)
+
+    @property
+    def known_count(self) -> int:
+        return sum(
+            1 for r in self.rows if r.ok and r.existing and not r.already_applied
+        )
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(1 for r in self.rows if r.ok and r.already_applied)
+
+
+def _header(names: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Map column positions to fields; the problems of the header."""
+    aliases = {
+        alias: column for column, names_ in COLUMNS.items() for alias in names_
+    } | {_normal(column): column for column in COLUMNS}
+    positions: dict[int, str] = {}
+    problems = []
+    for index, name in enumerate(names):
+        column = aliases.get(_normal(name))
+        if column is None:
+            if name.strip():
+                problems.append(
+                    _("Unknown column “%(name)s”; remove it or rename it.")
+                    % {"name": name.strip()}
+                )
+            continue
+        if column in positions.values():
+            problems.append(
+                _("The column “%(name)s” appears twice.") % {"name": name.strip()}
+            )
+            continue
+        positions[index] = column
+    missing = [c for c in REQUIRED if c not in positions.values()]
+    if missing:
+        problems.append(
+            _("The first line must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(str(COLUMN_NAMES[c]) for c in missing)}
+        )
+    return positions, problems
+
+
+def _check_row(row: ImportRow, languages: set[str]) -> None:
+    values = row.values
+    for column in REQUIRED:
+        if not values.get(column):
+            row.problems.append(
+                _("The %(column)s is empty.") % {"column": COLUMN_NAMES[column]}
+            )
+    email = values.get("email", "")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.problems.append(
+                _("“%(email)s” is not an email address.") % {"email": email}
+            )
+        values["email"] = email.lower()
+    language = values.get("preferred_language", "")
+    if language:
+        code = LANGUAGE_NAMES.get(language.lower(), language.lower())
+        if code not in languages:
+            row.problems.append(
+                _("Unknown language “%(language)s”; use %(choices)s.")
+                % {"language": language, "choices": ", ".join(sorted(languages))}
+            )
+        else:
+            values["preferred_language"] = code
+    for column, limit in (
+        ("first_name", 100),
+        ("last_name", 100),
+        ("phone", 40),
+        ("external_id", 120),
+    ):
+        if len(values.get(column, "")) > limit:
+            row.problems.append(
+                _("The %(column)s is longer than %(limit)s characters.")
+                % {"column": COLUMN_NAMES[column], "limit": limit}
+            )
+
+
+def _decode(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data
+    if len(data) > MAX_BYTES:
+        raise Invalid(
+            _("The file is larger than 1 MB; split it into smaller files."),
+            code="import_too_big",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(
+            _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
+            code="import_encoding",
+        ) from None
+
+
+def candidate_import_preview(*, job: Job, data: bytes | str) -> ImportPreview:
+    """Every row of the file with its problems, and which emails are already known;
+    writes nothing. Three queries whatever the number of rows."""
+    try:
+        text = _decode(data)
+    except Invalid as problem:
+        return ImportPreview(rows=[], problems=[problem.message])
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        return ImportPreview(
+            rows=[], problems=[_("The text is larger than 1 MB; split it.")]
+        )
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    lines = list(csv.reader(io.StringIO(text), dialect))
+    lines = [(number, cells) for number, cells in enumerate(lines, start=1) if cells]
+    lines = [(n, c) for n, c in lines if any(cell.strip() for cell in c)]
+    if not lines:
+        return ImportPreview(rows=[], problems=[_("The file has no rows.")])
+    positions, problems = _header(lines[0][1])
+    body = lines[1:]
+    if not body and not problems:
+        problems.append(_("The file names the columns but has no candidates."))
+    if len(body) > MAX_ROWS:
+        problems.append(
+            _("The file has %(count)s rows; import at most %(limit)s at a time.")
+            % {"count": len(body), "limit": MAX_ROWS}
+        )
+        body = body[:MAX_ROWS]
+    languages = set(Candidate.Language.values)
+    rows = []
+    for number, cells in body:
+        values = dict.fromkeys(COLUMNS, "")
+        for index, column in positions.items():
+            if index < len(cells):
+                values[column] = cells[index].strip()
+        row = ImportRow(line=number, values=values)
+        if len(cells) > len(lines[0][1]) and any(
+            cell.strip() for cell in cells[len(lines[0][1]) :]
+        ):
+            row.problems.append(_("This line has more cells than the header."))
+        _check_row(row, languages)
+        rows.append(row)
+
+    first_line: dict[str, int] = {}
+    for row in rows:
+        email = row.values["email"]
+        if not email:
+            continue
+        if email in first_line:
+            row.problems.append(
+                _("The same email as line %(line)s; keep one of the two.")
+                % {"line": first_line[email]}
+            )
+        else:
+            first_line[email] = row.line
+    external_ids = [r.values["external_id"] for r in rows if r.values["external_id"]]
+
+    known = {
+        candidate.email.lower(): candidate
+        for candidate in Candidate.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=list(first_line), erased_at__isnull=True)
+        .order_by("-id")
+    }
+    applied = set(
+        Application.objects.filter(
+            job=job, candidate__in=list(known.values())
+        ).values_list("candidate_id", flat=True)
+    )
+    taken = dict(
+        Candidate.objects.filter(external_id__in=external_ids).values_list(
+            "external_id", "email"
+        )
+    )
+    for row in rows:
+        candidate = known.get(row.values["email"])
+        if candidate is not None:
+            row.existing = candidate
+            row.already_applied = candidate.pk in applied
+        external_id = row.values["external_id"]
+        if external_id and external_id in taken:
+            owner = taken[external_id].lower()
+            if owner != row.values["email"]:
+                row.problems.append(
+                    _("The external id “%(id)s” belongs to another candidate.")
+                    % {"id": external_id}
+                )
+    return ImportPreview(rows=rows, problems=problems)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    reused: int
+    skipped: int
+    applications: list[Application]
+
+
+@transaction.atomic
+def candidate_import(*, job: Job, actor, data: bytes | str) -> ImportSummary:
+    """Add every row of the file to the job's pipeline, or nothing.
+
+    A row whose email is known reuses that candidate (their record is left as it
+    is); one already on this job is skipped. Any problem in any row refuses the
+    whole file, naming the rows.
+    """
+    if job.status == Job.Status.CLOSED:
+        raise Conflict(_("This job is closed."), code="job_closed")
+    preview = candidate_import_preview(job=job, data=data)
+    if not preview.ok:
+        lines = [str(row.line) for row in preview.problem_rows]
+        raise Invalid(
+            _("Nothing was imported: fix the problems first (lines %(lines)s).")
+            % {"lines": ", ".join(lines)}
+            if lines
+            else " ".join([_("Nothing was imported."), *preview.problems]),
+            code="import_invalid",
+        )
+    created = reused = skipped = 0
+    applications = []
+    for row in preview.rows:
+        if row.already_applied:
+            skipped += 1
+            continue
+        candidate = row.existing
+        if candidate is None:
+            values = {k: v for k, v in row.values.items() if v}
+            candidate = candidate_create(actor=actor, **values)
+            created += 1
+        else:
+            reused += 1
+        applications.append(
+            application_create(candidate=candidate, job=job, actor=actor)
+        )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CANDIDATES_IMPORTED,
+        obj=job,
+        job=job,
+        data={"created": created, "reused": reused, "skipped": skipped},
+    )
+    return ImportSummary(
+        created=created, reused=reused, skipped=skipped, applications=applications
+    )

@@ -1,0 +1,160 @@
+"""The assessment plan of a job: version, language, weights and cut scores with
+their meaning in words, validity of the links, and a preview of how typical
+profiles would band."""
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+from assessments import services
+from assessments.definitions import instrument_spec
+from assessments.models import AssessmentPlan
+from assessments.plans import plan_preview, plan_values
+from assessments.scoring.composite import composite_score, plan_weights
+from hiring.models import AuditEvent
+from tests.factories import ApplicationFactory
+from tests.hiring.support import logged_in
+
+WEIGHTS = {
+    "self_discipline": "0.40",
+    "achievement_drive": "0.20",
+    "coachability": "0.20",
+    "resilience_to_rejection": "0.10",
+    "negativity_blame": "0.10",
+}
+
+
+def form(version, **changes):
+    data = {
+        "version": version.pk,
+        "language": "es",
+        "invitation_days": "10",
+        **{f"weight_{k}": v for k, v in WEIGHTS.items()},
+        "cut_strong_fit": "0.60",
+        "cut_fit": "0.10",
+        "cut_borderline": "-0.40",
+        "action": "save",
+    }
+    data.update(changes)
+    return data
+
+
+def preview_rows(page: str) -> list[tuple[str, str]]:
+    return re.findall(
+        r'<tr data-profile="\d+"><th scope="row">.*?</th><td class="numeric">(.*?)</td>'
+        r"<td>(.*?)</td>",
+        page,
+    )
+
+
+def test_it_shows_the_defaults_in_words_with_a_preview(
+    client, job, alice, instrument_version
+):
+    page = logged_in(client, alice).get(f"/jobs/{job.pk}/plan/").content.decode()
+
+    assert "This job has no plan yet" in page
+    assert "Lower is better: one standard deviation above average" in page
+    assert "half a standard deviation" not in page  # cut meanings use figures
+    assert "0.50 standard deviations or more better" in page
+    assert "\u22120.50" in page  # the borderline cut, with a true minus sign
+    rows = preview_rows(page)
+    assert rows[0] == ("0.00", "Fit")  # average everywhere
+    assert rows[2][1] == "Strong fit"  # clearly better all round
+    assert rows[3][1] == "Borderline"  # somewhat weaker all round
+
+
+def test_it_previews_a_change_without_saving_it(client, job, alice, instrument_version):
+    response = logged_in(client, alice).post(
+        f"/jobs/{job.pk}/plan/",
+        form(instrument_version, action="preview", cut_borderline="-0.60"),
+    )
+
+    assert response.status_code == 200
+    assert not AssessmentPlan.objects.filter(job=job).exists()
+    rows = preview_rows(response.content.decode())
+    assert rows[3] == ("\u22120.50", "Borderline")
+
+
+def test_it_saves_the_plan_with_signed_weights_and_bands(
+    client, job, alice, instrument_version
+):
+    response = logged_in(client, alice).post(
+        f"/jobs/{job.pk}/plan/", form(instrument_version)
+    )
+
+    assert response.status_code == 302
+    plan = AssessmentPlan.objects.get(job=job)
+    assert plan.instrument_version == instrument_version
+    assert plan.language == "es"
+    assert plan.invitation_days == 10
+    assert plan.scale_weights["negativity_blame"] == pytest.approx(-0.1)
+    assert plan.scale_weights["self_discipline"] == pytest.approx(0.4)
+    assert plan.bands == [
+        [0.6, "strong_fit"],
+        [0.1, "fit"],
+        [-0.4, "borderline"],
+        [None, "not_recommended"],
+    ]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PLAN_UPDATED).exists()
+
+
+def test_it_names_bands_out_of_order_and_saves_nothing(
+    client, job, alice, instrument_version
+):
+    response = logged_in(client, alice).post(
+        f"/jobs/{job.pk}/plan/", form(instrument_version, cut_fit="0.80")
+    )
+
+    assert response.status_code == 400
+    assert "Each band must begin above the next one" in response.content.decode()
+    assert not AssessmentPlan.objects.exists()
+
+
+def test_it_needs_one_weight_and_names_a_weight_out_of_range(
+    client, job, alice, instrument_version
+):
+    zeros = {f"weight_{k}": "0" for k in WEIGHTS}
+    logged_in(client, alice)
+
+    none = client.post(f"/jobs/{job.pk}/plan/", form(instrument_version, **zeros))
+    huge = client.post(
+        f"/jobs/{job.pk}/plan/", form(instrument_version, weight_coachability="3")
+    )
+
+    assert none.status_code == 400
+    assert "Give at least one scale a weight above 0." in none.content.decode()
+    assert huge.status_code == 400
+    assert "less than or equal to 1" in huge.content.decode()
+    assert not AssessmentPlan.objects.exists()
+
+
+def test_it_previews_what_the_engine_computes(job, instrument_version):
+    values = plan_values(job)
+    spec = instrument_spec(instrument_version.definition)
+    weights = plan_weights(spec, values.weights())
+    better = np.array([1.0 if s.higher_is_better else -1.0 for s in spec.scales])
+
+    previews = plan_preview(values, "en")
+
+    assert previews[2].composite == pytest.approx(
+        float(composite_score(better, weights))
+    )
+    assert math.isclose(previews[2].composite, sum(abs(w) for w in weights))
+
+
+def test_it_invites_in_the_plan_language_and_version(
+    client, job, alice, instrument_version
+):
+    logged_in(client, alice).post(f"/jobs/{job.pk}/plan/", form(instrument_version))
+    application = ApplicationFactory(job=job)
+
+    invitation = services.invitation_create(
+        application=application, user=alice, send=False
+    )
+
+    assert invitation.language == "es"
+    assert invitation.instrument_version == instrument_version
+    lifetime = invitation.expires_at - invitation.created_at
+    assert round(lifetime.total_seconds() / 86400) == 10
