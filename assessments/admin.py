@@ -8,12 +8,20 @@ from assessments.models import (
     Instrument,
     InstrumentVersion,
     Interview,
+    InterviewResult,
     Invitation,
     NormSet,
     PageTiming,
+    Panelist,
+    PracticeAttempt,
+    PracticeCase,
     QuestionnaireResult,
     Response,
+    Rubric,
+    RubricVersion,
     ScaleReliability,
+    Scorecard,
+    ScorecardVersion,
 )
 from hiring.admin import ReadOnlyAdmin
 
@@ -137,8 +145,18 @@ class QuestionnaireResultAdmin(ReadOnlyAdmin):
     list_select_related = ["invitation"]
 
 
+class PanelistInline(admin.TabularInline):
+    model = Panelist
+    extra = 0
+    fields = ["interviewer", "invited_at", "reminded_at"]
+    readonly_fields = ["invited_at", "reminded_at"]
+
+
 @admin.register(Interview)
 class InterviewAdmin(admin.ModelAdmin):
+    """Scheduling, rescheduling and cancelling belong to the recruiter pages, which
+    tell the panel; the admin is for looking and for repairs."""
+
     list_display = ["title", "application", "scheduled_at", "status"]
     list_filter = ["status"]
     search_fields = [
@@ -147,5 +165,80 @@ class InterviewAdmin(admin.ModelAdmin):
         "application__job__title",
     ]
     list_select_related = ["application__candidate", "application__job"]
-    filter_horizontal = ["interviewers"]
     autocomplete_fields = ["application"]
+    inlines = [PanelistInline]
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "created_at"]
+    search_fields = ["slug", "name"]
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(ReadOnlyAdmin):
+    """Published versions are immutable; `manage.py load_instruments` adds new ones."""
+
+    list_display = ["rubric", "version", "source_file", "published_at"]
+    list_filter = ["rubric"]
+    list_select_related = ["rubric"]
+
+
+class ScorecardVersionInline(admin.TabularInline):
+    model = ScorecardVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "recommendation", "ratings", "reason", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(ReadOnlyAdmin):
+    list_display = ["interview", "interviewer", "submitted_at", "current_version"]
+    list_select_related = ["interview__application__candidate", "interviewer"]
+    inlines = [ScorecardVersionInline]
+
+
+@admin.register(InterviewResult)
+class InterviewResultAdmin(ReadOnlyAdmin):
+    list_display = ["interview", "scoring_version", "state", "score", "computed_at"]
+    list_filter = ["state", "scoring_version"]
+    list_select_related = ["interview__application__candidate"]
+
+
+@admin.register(PracticeCase)
+class PracticeCaseAdmin(admin.ModelAdmin):
+    """Written here by administrators; the practice page builds its form from the
+    rubric version's competencies."""
+
+    list_display = ["title", "rubric_version", "created_at"]
+    list_select_related = ["rubric_version__rubric"]
+    exclude = ["created_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PracticeAttempt)
+class PracticeAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["case", "interviewer", "created_at"]
+    list_select_related = ["case", "interviewer"]
+
+
+@admin.register(Panelist)
+class PanelistAdmin(ReadOnlyAdmin):
+    list_display = ["interview", "interviewer", "invited_at", "reminded_at"]
+    list_select_related = ["interview__application__candidate", "interviewer"]
+
+
+@admin.register(ScorecardVersion)
+class ScorecardVersionAdmin(ReadOnlyAdmin):
+    """Locked versions: an amendment adds a version, nothing edits one."""
+
+    list_display = ["scorecard", "number", "recommendation", "created_at"]
+    list_select_related = ["scorecard__interviewer"]

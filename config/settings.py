@@ -346,6 +346,7 @@ CRIBA_HEARTBEAT_EVERY_SECONDS = env_int("CRIBA_HEARTBEAT_EVERY_SECONDS", 20, min
 # The worker counts as alive while its last heartbeat is younger than this.
 CRIBA_HEARTBEAT_STALE_SECONDS = env_int("CRIBA_HEARTBEAT_STALE_SECONDS", 90, minimum=1)
 CRIBA_INSTRUMENTS_DIR = BASE_DIR / "assessments" / "instruments"
+CRIBA_RUBRICS_DIR = BASE_DIR / "assessments" / "rubrics"
 
 # Error pages (DEBUG) and error emails print no candidate token.
 DEFAULT_EXCEPTION_REPORTER = "config.redaction.RedactingExceptionReporter"
