@@ -30,6 +30,21 @@ from hiring.models import Capability
 from hiring.selectors import job_capabilities
 
 
+def panel_visible(
+    *, is_panelist: bool, has_submitted: bool, capabilities: frozenset[str]
+) -> bool:
+    """THE independence rule: may this person see the other scorecards of an
+    interview and its aggregate?
+
+    A panelist waits for their own submission even when their role on the job
+    would show everything: independence comes before role. Anyone else needs a
+    role that reads results.
+    """
+    if is_panelist:
+        return has_submitted
+    return Capability.VIEW_RESULTS in capabilities
+
+
 @dataclass(frozen=True)
 class InterviewAccess:
     """One user's standing on one interview; every read goes through it."""
@@ -49,14 +64,12 @@ class InterviewAccess:
 
     @property
     def sees_panel(self) -> bool:
-        """Others' scorecards and the aggregate.
-
-        A panelist waits for their own submission even when their role on the job
-        would show everything: independence comes before role.
-        """
-        if self.is_panelist:
-            return self.has_submitted
-        return Capability.VIEW_RESULTS in self.capabilities
+        """Others' scorecards and the aggregate (see ``panel_visible``)."""
+        return panel_visible(
+            is_panelist=self.is_panelist,
+            has_submitted=self.has_submitted,
+            capabilities=self.capabilities,
+        )
 
     @property
     def can_rate(self) -> bool:
@@ -209,18 +222,46 @@ def interviews_of_application(*, application_id: int) -> QuerySet[Interview]:
     )
 
 
-def current_interview_results(*, application_id: int) -> list[InterviewResult]:
+@dataclass(frozen=True)
+class VisibleResults:
+    results: list[InterviewResult]
+    hidden: int  # interviews whose aggregate waits for the user's own scorecard
+
+
+def interview_results_visible(
+    *, user, application_id: int, capabilities: frozenset[str]
+) -> VisibleResults:
     """Current-version results of the application's interviews that are not
-    cancelled, oldest interview first (for the combined report)."""
-    return list(
+    cancelled, oldest first, filtered by ``panel_visible`` for each interview: a
+    hiring manager who sits on a panel does not see that panel's aggregate in the
+    application report before submitting. One query."""
+    seat = Panelist.objects.filter(interview=OuterRef("interview"), interviewer=user)
+    submitted = Scorecard.objects.filter(
+        interview=OuterRef("interview"),
+        interviewer=user,
+        submitted_at__isnull=False,
+    )
+    rows = (
         InterviewResult.objects.filter(
             interview__application_id=application_id,
             scoring_version=INTERVIEW_SCORING_VERSION,
         )
         .exclude(interview__status=Interview.Status.CANCELLED)
+        .annotate(is_panelist=Exists(seat), has_submitted=Exists(submitted))
         .select_related("interview__rubric_version")
         .order_by("interview__scheduled_at", "interview_id")
     )
+    visible, hidden = [], 0
+    for row in rows:
+        if panel_visible(
+            is_panelist=row.is_panelist,
+            has_submitted=row.has_submitted,
+            capabilities=capabilities,
+        ):
+            visible.append(row)
+        else:
+            hidden += 1
+    return VisibleResults(results=visible, hidden=hidden)
 
 
 # --- calibration and practice --------------------------------------------------------

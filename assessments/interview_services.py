@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 import numpy as np
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from assessments.calendar import METHOD_CANCEL, METHOD_REQUEST, interview_calendar
 from assessments.interview_selectors import InterviewAccess
@@ -76,13 +79,13 @@ def _checked_time(
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if scheduled_at is None or timezone.is_naive(scheduled_at):
-        errors["scheduled_at"] = ["Give the interview's date and time."]
+        errors["scheduled_at"] = [_("Give the interview's date and time.")]
     if duration_minutes is None or not (
         MIN_DURATION_MINUTES <= duration_minutes <= MAX_DURATION_MINUTES
     ):
         errors["duration_minutes"] = [
-            f"The length must be between {MIN_DURATION_MINUTES} and "
-            f"{MAX_DURATION_MINUTES} minutes."
+            _("The length must be between %(low)s and %(high)s minutes.")
+            % {"low": MIN_DURATION_MINUTES, "high": MAX_DURATION_MINUTES}
         ]
     return errors
 
@@ -99,12 +102,27 @@ def plan_rubric_version(application: Application) -> RubricVersion | None:
     return plan.rubric.latest_version()
 
 
-def _panel_emails_on_commit(interview: Interview, kind: str) -> None:
-    from assessments.tasks import interview_email_task
+def interview_email_enqueue(panelist_id: int, kind: str) -> bool:
+    """Hand one panelist's email to the workers; a broker outage is logged."""
+    try:
+        current_app.send_task(
+            "assessments.tasks.interview_email_task", args=[panelist_id, kind]
+        )
+    except Exception:
+        logger.warning(
+            "Could not enqueue the %s email of panel seat %s",
+            kind,
+            panelist_id,
+            exc_info=True,
+        )
+        return False
+    return True
 
+
+def _panel_emails_on_commit(interview: Interview, kind: str) -> None:
     seats = list(interview.panelists.values_list("pk", flat=True))
     for seat in seats:
-        transaction.on_commit(lambda seat=seat: interview_email_task.delay(seat, kind))
+        transaction.on_commit(lambda seat=seat: interview_email_enqueue(seat, kind))
 
 
 def interview_schedule(
@@ -127,9 +145,9 @@ def interview_schedule(
     errors = _checked_time(scheduled_at, duration_minutes)
     interviewer_ids = [getattr(i, "pk", i) for i in interviewers]
     if not interviewer_ids:
-        errors["interviewers"] = ["Choose at least one interviewer."]
+        errors["interviewers"] = [_("Choose at least one interviewer.")]
     elif len(set(interviewer_ids)) != len(interviewer_ids):
-        errors["interviewers"] = ["Each interviewer can sit on the panel once."]
+        errors["interviewers"] = [_("Each interviewer can sit on the panel once.")]
     else:
         team = set(
             JobMember.objects.filter(
@@ -139,15 +157,15 @@ def interview_schedule(
         outside = [i for i in interviewer_ids if i not in team]
         if outside:
             errors["interviewers"] = [
-                "Every interviewer must be on the job's hiring team."
+                _("Every interviewer must be on the job's hiring team.")
             ]
     rubric_version = rubric_version or plan_rubric_version(application)
     if rubric_version is None:
         errors["rubric_version"] = [
-            "The job's assessment plan names no interview rubric; choose one."
+            _("The job's assessment plan names no interview rubric; choose one.")
         ]
     if errors:
-        raise Invalid("The interview cannot be scheduled.", fields=errors)
+        raise Invalid(_("The interview cannot be scheduled."), fields=errors)
     with transaction.atomic():
         interview = Interview.objects.create(
             application=application,
@@ -176,14 +194,14 @@ def interview_reschedule(
 ) -> Interview:
     """Move an open interview; the panel gets an updated calendar entry."""
     if not access.can_schedule:
-        raise Forbidden("Only the job's recruiters can reschedule an interview.")
+        raise Forbidden(_("Only the job's recruiters can reschedule an interview."))
     errors = _checked_time(scheduled_at, duration_minutes)
     if errors:
-        raise Invalid("The interview cannot be rescheduled.", fields=errors)
+        raise Invalid(_("The interview cannot be rescheduled."), fields=errors)
     with transaction.atomic():
         interview = Interview.objects.select_for_update().get(pk=access.interview.pk)
         if not interview.is_open:
-            raise Conflict("A cancelled or complete interview cannot be moved.")
+            raise Conflict(_("A cancelled or complete interview cannot be moved."))
         interview.scheduled_at = scheduled_at
         interview.duration_minutes = duration_minutes
         interview.sequence += 1
@@ -203,17 +221,17 @@ def interview_reschedule(
 def interview_cancel(*, access: InterviewAccess, reason: str) -> Interview:
     """Cancel an open interview and tell the panel; the reason is kept."""
     if not access.can_schedule:
-        raise Forbidden("Only the job's recruiters can cancel an interview.")
+        raise Forbidden(_("Only the job's recruiters can cancel an interview."))
     reason = reason.strip()
     if not reason:
         raise Invalid(
-            "Say why the interview is cancelled.",
-            fields={"reason": ["A cancellation needs its reason."]},
+            _("Say why the interview is cancelled."),
+            fields={"reason": [_("A cancellation needs its reason.")]},
         )
     with transaction.atomic():
         interview = Interview.objects.select_for_update().get(pk=access.interview.pk)
         if not interview.is_open:
-            raise Conflict("This interview is already cancelled or complete.")
+            raise Conflict(_("This interview is already cancelled or complete."))
         interview.status = Interview.Status.CANCELLED
         interview.cancel_reason = reason[:MAX_NOTE_CHARS]
         interview.sequence += 1
@@ -288,7 +306,8 @@ def interview_email_send(
             starts_at=interview.scheduled_at,
             ends_at=interview.ends_at,
             sequence=interview.sequence,
-            organizer_email=settings.DEFAULT_FROM_EMAIL,
+            organizer_email=parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+            or "no-reply@localhost",
             attendee_email=seat.interviewer.email,
             attendee_name=seat.interviewer.get_full_name(),
             method=method,
@@ -309,8 +328,6 @@ def scorecard_reminders_send(*, now: datetime | None = None) -> int:
     """Enqueue a reminder to every panelist whose scorecard is missing after the
     interview ended, at most once a day and for two weeks. Each seat is claimed
     with a conditional UPDATE, so concurrent runs remind once."""
-    from assessments.tasks import interview_email_task
-
     now = now or timezone.now()
     submitted = Scorecard.objects.filter(
         interview=OuterRef("interview"),
@@ -340,7 +357,7 @@ def scorecard_reminders_send(*, now: datetime | None = None) -> int:
         if claimed:
             seat_id = seat.pk
             transaction.on_commit(
-                lambda seat_id=seat_id: interview_email_task.delay(
+                lambda seat_id=seat_id: interview_email_enqueue(
                     seat_id, EmailKind.REMINDER
                 )
             )
@@ -390,23 +407,28 @@ def scorecard_input_parse(
                 ratings[key] = int(raw)
             else:
                 errors[f"rating-{key}"] = [
-                    f"A rating is a whole number from {RATING_MIN} to "
-                    f"{RATING_MAX}, or no decision."
+                    _(
+                        "A rating is a whole number from %(low)s to %(high)s, "
+                        "or no decision."
+                    )
+                    % {"low": RATING_MIN, "high": RATING_MAX}
                 ]
         note = (data.get(f"{prefix}notes-{key}") or "").strip()
         if len(note) > MAX_NOTE_CHARS:
             errors[f"notes-{key}"] = [
-                f"Notes are limited to {MAX_NOTE_CHARS} characters."
+                _("Notes are limited to %(n)s characters.") % {"n": MAX_NOTE_CHARS}
             ]
         elif note:
             notes[key] = note
     recommendation = (data.get(f"{prefix}recommendation") or "").strip()
     if recommendation and recommendation not in Recommendation.values:
-        errors["recommendation"] = ["Choose one of the recommendations offered."]
+        errors["recommendation"] = [_("Choose one of the recommendations offered.")]
         recommendation = ""
     summary = (data.get(f"{prefix}summary") or "").strip()
     if len(summary) > MAX_NOTE_CHARS:
-        errors["summary"] = [f"The summary is limited to {MAX_NOTE_CHARS} characters."]
+        errors["summary"] = [
+            _("The summary is limited to %(n)s characters.") % {"n": MAX_NOTE_CHARS}
+        ]
     return ScorecardInput(
         ratings, notes, recommendation, summary[:MAX_NOTE_CHARS]
     ), errors
@@ -418,24 +440,26 @@ def _complete_problems(
     errors: dict[str, list[str]] = {}
     for key in rubric_version.competency_keys:
         if key not in scorecard.ratings:
-            errors[f"rating-{key}"] = ["Rate this competency or choose no decision."]
+            errors[f"rating-{key}"] = [_("Rate this competency or choose no decision.")]
         elif scorecard.ratings[key] in EXTREME_RATINGS and (
             len(scorecard.notes.get(key, "")) < MIN_EVIDENCE_CHARS
         ):
             errors[f"notes-{key}"] = [
-                "A rating of 1 or 5 needs the evidence behind it: what the "
-                "candidate said or did."
+                _(
+                    "A rating of 1 or 5 needs the evidence behind it: what the "
+                    "candidate said or did."
+                )
             ]
     if not scorecard.recommendation:
-        errors["recommendation"] = ["Choose an overall recommendation."]
+        errors["recommendation"] = [_("Choose an overall recommendation.")]
     return errors
 
 
 def _require_rater(access: InterviewAccess) -> None:
     if not access.is_panelist:
-        raise Forbidden("Only the interview's panelists fill in scorecards.")
+        raise Forbidden(_("Only the interview's panelists fill in scorecards."))
     if not access.can_rate:
-        raise Conflict("This interview was cancelled.")
+        raise Conflict(_("This interview was cancelled."))
 
 
 def scorecard_draft_save(
@@ -463,7 +487,7 @@ def scorecard_draft_save(
         )
         if updated != 1:
             raise Conflict(
-                "This scorecard is submitted and locked; record an amendment."
+                _("This scorecard is submitted and locked; record an amendment.")
             )
     card.refresh_from_db()
     return card
@@ -525,7 +549,7 @@ def scorecard_submit(
     rubric_version = access.interview.rubric_version
     errors = _complete_problems(rubric_version, scorecard)
     if errors:
-        raise Invalid("The scorecard is not complete.", fields=errors)
+        raise Invalid(_("The scorecard is not complete."), fields=errors)
     now = now or timezone.now()
     with transaction.atomic():
         card, _created = Scorecard.objects.get_or_create(
@@ -543,7 +567,7 @@ def scorecard_submit(
             updated_at=now,
         )
         if claimed != 1:
-            raise Conflict("This scorecard is already submitted.")
+            raise Conflict(_("This scorecard is already submitted."))
         card.refresh_from_db()
         version = _version_create(
             card=card,
@@ -574,20 +598,22 @@ def scorecard_amend(
     Earlier versions stay as they were and are shown with the new one.
     """
     if not access.is_panelist:
-        raise Forbidden("Only the interviewer can amend their scorecard.")
+        raise Forbidden(_("Only the interviewer can amend their scorecard."))
     if not access.has_submitted:
-        raise Conflict("Submit the scorecard before amending it.")
+        raise Conflict(_("Submit the scorecard before amending it."))
     if access.interview.status == Interview.Status.CANCELLED:
-        raise Conflict("This interview was cancelled.")
+        raise Conflict(_("This interview was cancelled."))
     rubric_version = access.interview.rubric_version
     errors = _complete_problems(rubric_version, scorecard)
     reason = reason.strip()
     if not reason:
-        errors["reason"] = ["Say why the scorecard changes."]
+        errors["reason"] = [_("Say why the scorecard changes.")]
     elif len(reason) > MAX_NOTE_CHARS:
-        errors["reason"] = [f"The reason is limited to {MAX_NOTE_CHARS} characters."]
+        errors["reason"] = [
+            _("The reason is limited to %(n)s characters.") % {"n": MAX_NOTE_CHARS}
+        ]
     if errors:
-        raise Invalid("The amendment cannot be recorded.", fields=errors)
+        raise Invalid(_("The amendment cannot be recorded."), fields=errors)
     now = now or timezone.now()
     with transaction.atomic():
         card = Scorecard.objects.select_for_update().get(pk=access.own.pk)
@@ -640,12 +666,16 @@ def _aggregate_on_commit(interview_id: int) -> None:
 def interview_aggregate_enqueue(interview_id: int) -> bool:
     """Enqueue the aggregation; a broker outage is logged, and the next submission
     or the sweeper picks the interview up again."""
-    from assessments.tasks import interview_aggregate_task
-
     try:
-        interview_aggregate_task.delay(interview_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the sweeper retries
-        logger.exception("Could not enqueue the aggregation of an interview")
+        current_app.send_task(
+            "assessments.tasks.interview_aggregate_task", args=[interview_id]
+        )
+    except Exception:
+        logger.warning(
+            "Could not enqueue the aggregation of interview %s; the sweeper will retry",
+            interview_id,
+            exc_info=True,
+        )
         return False
     return True
 
@@ -751,6 +781,15 @@ def interviews_unaggregated(
     )
 
 
+def interviews_aggregate_sweep(*, now: datetime | None = None) -> int:
+    """Enqueue the aggregation again for interviews a lost job left behind."""
+    older_than = timedelta(seconds=settings.CRIBA_SWEEP_AFTER_SECONDS)
+    stale = interviews_unaggregated(older_than=older_than, now=now)
+    return sum(
+        1 for interview_id in stale[:1000] if interview_aggregate_enqueue(interview_id)
+    )
+
+
 # --- practice ------------------------------------------------------------------------
 
 
@@ -763,8 +802,8 @@ def practice_attempt_record(
     missing = [k for k in keys if k not in ratings]
     if missing:
         raise Invalid(
-            "Rate every competency of the practice case.",
-            fields={f"rating-{k}": ["Rate this competency."] for k in missing},
+            _("Rate every competency of the practice case."),
+            fields={f"rating-{k}": [_("Rate this competency.")] for k in missing},
         )
     attempt = PracticeAttempt.objects.create(
         case=case, interviewer=user, ratings={k: ratings[k] for k in keys}

@@ -188,3 +188,31 @@ def validity_rule_sentences(rule: ValidityRule) -> list[str]:
     sentences = [validity_clause_sentence(clause) for clause in rule.clauses]
     sentences.append(_("Valid when no check is flagged."))
     return sentences
+
+
+def recommendation_label(key: str) -> str:
+    labels = {
+        "definitely_not": _("Definitely not"),
+        "no": _("No"),
+        "yes": _("Yes"),
+        "strong_yes": _("Strong yes"),
+        "no_decision": _("No decision"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()
+
+
+def interview_flag_label(key: str) -> str:
+    labels = {
+        "low_agreement": _("Interviewers disagree (r_wg below .70)"),
+        "wide_range": _("Ratings two or more points apart"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()
+
+
+def interview_state_label(key: str) -> str:
+    labels = {
+        "awaiting": _("No scorecard yet"),
+        "partial": _("Some scorecards missing"),
+        "complete": _("All scorecards in"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from assessments.models import Interview, Invitation, QuestionnaireResult
+from assessments.models import Invitation, QuestionnaireResult
 from hiring.models import Application, Job
 from hiring.selectors import jobs_visible_to
 
@@ -90,13 +90,4 @@ def results_on_jobs_of(user) -> QuerySet[QuestionnaireResult]:
         "invitation__instrument_version__instrument",
         "invitation__application__candidate",
         "invitation__application__job",
-    )
-
-
-def interviews_of(user) -> QuerySet[Interview]:
-    """The interviews the user sits on, soonest first."""
-    return (
-        Interview.objects.filter(interviewers=user)
-        .select_related("application__candidate", "application__job")
-        .order_by("scheduled_at", "id")
     )

@@ -302,6 +302,8 @@ class OutboxEvent(models.Model):
         ASSESSMENT_SUBMITTED = "assessment.submitted", _("Assessment submitted")
         ASSESSMENT_SCORED = "assessment.scored", _("Assessment scored")
         APPLICATION_DECIDED = "application.decided", _("Application decided")
+        SCORECARD_SUBMITTED = "scorecard.submitted", _("Scorecard submitted")
+        INTERVIEW_COMPLETED = "interview.completed", _("Interview completed")
 
     message_id = models.CharField(max_length=40, unique=True, default=new_message_id)
     type = models.CharField(max_length=60, choices=Type)

@@ -490,6 +490,12 @@ _STAGE_FOR_DECISION = {
     Application.Decision.HIRE: Stage.HIRED,
     Application.Decision.REJECT: Stage.REJECTED,
 }
+# Advancing moves an application one step along the pipeline; hold keeps it.
+_NEXT_STAGE = {
+    Stage.APPLIED: Stage.ASSESSING,
+    Stage.ASSESSING: Stage.INTERVIEWING,
+    Stage.INTERVIEWING: Stage.OFFER,
+}
 
 
 @transaction.atomic
@@ -520,6 +526,8 @@ def application_decide(
     application.decision_reason = reason
     if decision in _STAGE_FOR_DECISION:
         application.stage = _STAGE_FOR_DECISION[decision]
+    elif decision == Application.Decision.ADVANCE:
+        application.stage = _NEXT_STAGE.get(application.stage, application.stage)
     application.save()
     audit_record(
         actor=user,

@@ -22,14 +22,15 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
 from assessments.forms import LANGUAGE_NAMES
+from assessments.interview_selectors import interviews_of_application
 from assessments.models import AssessmentPlan, Invitation
 from assessments.reports import (
     ApplicationOverview,
     ScaleRow,
     application_overview,
+    application_report,
     questionnaire_report,
 )
-from assessments.selectors import interviews_of
 from assessments.tokens import invitation_link
 from hiring.errors import DomainError, Invalid, NotFound
 from hiring.forms import DecisionForm, ExtendForm, InvitationForm
@@ -95,6 +96,13 @@ def _render_application(
             "decision_form": decision_form if overview.can_decide else None,
             "extend_form": ExtendForm() if overview.can_invite else None,
             "error": error,
+            "interviews": interviews_of_application(application_id=application.pk),
+            "can_schedule": overview.can_invite,
+            "report": application_report(
+                user=request.user, application_id=application.pk
+            )
+            if overview.can_view_results
+            else None,
         },
         status=status,
     )
@@ -327,18 +335,4 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "back_here": request.path,
             **_report_forms(report),
         },
-    )
-
-
-# --- interviews --------------------------------------------------------------------
-
-
-@require_safe
-@login_required
-def my_interviews(request: HttpRequest) -> HttpResponse:
-    """The interviews the user sits on: no applications, no results."""
-    return render(
-        request,
-        "assessments/my_interviews.html",
-        {"interviews": interviews_of(request.user)},
     )
