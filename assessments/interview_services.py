@@ -693,7 +693,7 @@ def interview_aggregate(
     now = now or timezone.now()
     with transaction.atomic():
         interview = (
-            Interview.objects.select_for_update()
+            Interview.objects.select_for_update(of=("self",))
             .select_related("rubric_version")
             .filter(pk=interview_id)
             .first()
