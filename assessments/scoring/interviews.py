@@ -220,8 +220,8 @@ def aggregate_batch(ratings, weights) -> BatchAggregate:
         mean = filled.sum(axis=1) / n
         squares = np.where(present, (ratings - mean[:, None, :]) ** 2, 0.0)
         variance = np.where(n >= 2, squares.sum(axis=1) / (n - 1), np.nan)
-    high = np.where(present, ratings, -np.inf).max(axis=1)
-    low = np.where(present, ratings, np.inf).min(axis=1)
+    high = np.where(present, ratings, -np.inf).max(axis=1, initial=-np.inf)
+    low = np.where(present, ratings, np.inf).min(axis=1, initial=np.inf)
     spread = np.where(n >= 1, high - low, np.nan)
     agreement = np.where(
         n >= 2, np.clip(1.0 - variance / null_variance(), 0.0, 1.0), np.nan

@@ -90,6 +90,15 @@ def test_it_has_no_score_when_every_rating_is_no_decision():
     assert aggregate.weight_covered == 0.0
 
 
+def test_it_aggregates_a_panel_with_no_scorecard_yet():
+    aggregate = aggregate_interview(
+        np.empty((0, 2)), keys=["a", "b"], weights=[1, 1], panel_size=2
+    )
+    assert aggregate.state == "awaiting"
+    assert aggregate.score is None
+    assert [c.n for c in aggregate.competencies] == [0, 0]
+
+
 def test_it_states_completion_from_submitted_and_panel_size():
     assert completion_state(0, 3) == "awaiting"
     assert completion_state(2, 3) == "partial"

@@ -28,7 +28,7 @@ def plan(job, instrument_version, rubric_version):
     )
 
 
-def TOMORROW_ON_THE_MINUTE():  # noqa: N802 - reads as a constant at the call
+def _tomorrow_on_the_minute():
     return timezone.now().replace(second=0, microsecond=0) + timedelta(days=1)
 
 
@@ -36,7 +36,7 @@ def _schedule(application, alice, panel, **kwargs):
     return services.interview_schedule(
         user=alice,
         application=application,
-        scheduled_at=kwargs.pop("scheduled_at", TOMORROW_ON_THE_MINUTE()),
+        scheduled_at=kwargs.pop("scheduled_at", _tomorrow_on_the_minute()),
         duration_minutes=kwargs.pop("duration_minutes", 45),
         interviewers=panel,
         **kwargs,

@@ -19,7 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentPlan, Instrument
+from assessments.interview_selectors import interview_access
+from assessments.interview_services import (
+    ScorecardInput,
+    interview_aggregate,
+    interview_schedule,
+    scorecard_submit,
+)
+from assessments.models import AssessmentPlan, Instrument, Interview, Rubric
 from assessments.services import (
     answers_save,
     invitation_create,
@@ -48,6 +55,7 @@ from hiring.webhooks.secrets import secret_new, secret_seal
 
 INSTRUMENT_SLUG = "sales-drive"
 DEMO_ENDPOINT_NAME = "Demo ATS"
+RUBRIC_SLUG = "sales-interview"
 SEED = 20240601
 
 
@@ -72,6 +80,7 @@ USERS = [
     DemoUser("rita", "Rita", "Recruiter", JobRole.RECRUITER, opens_jobs=True),
     DemoUser("hugo", "Hugo", "Manager", JobRole.HIRING_MANAGER),
     DemoUser("ivan", "Ivan", "Interviewer", JobRole.INTERVIEWER),
+    DemoUser("olga", "Olga", "Ortega", JobRole.INTERVIEWER),
     DemoUser("nora", "Nora", "Nobody", None),
 ]
 
@@ -221,6 +230,67 @@ CANDIDATES = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoInterview:
+    """An interview of a demo candidate; ``days`` from now (negative: past).
+
+    ``scorecards`` maps an interviewer to their ratings of the six competencies of
+    the starter rubric (None: no decision) and recommendation; panelists not named
+    have not submitted yet.
+    """
+
+    candidate_email: str
+    days: float
+    scorecards: dict[str, tuple[list, str]] = field(default_factory=dict)
+    panel: tuple[str, ...] = ("ivan", "olga")
+
+
+RUBRIC_KEYS = (
+    "prospecting_discipline",
+    "motivation_goals",
+    "coachability",
+    "resilience_rejection",
+    "accountability",
+    "customer_focus",
+)
+
+INTERVIEWS = [
+    # Complete, with one competency in clear disagreement: Ivan heard a candidate
+    # who argued with feedback, Olga one who used it.
+    DemoInterview(
+        "lucia.fernandez@example.com",
+        -1,
+        {
+            "ivan": ([4, 4, 1, 4, 4, 3], "yes"),
+            "olga": ([4, 5, 5, 4, 3, 4], "strong_yes"),
+        },
+    ),
+    # Complete, and the panel agrees.
+    DemoInterview(
+        "priya.natarajan@example.com",
+        -3,
+        {
+            "ivan": ([4, 5, 4, 4, 5, 4], "strong_yes"),
+            "olga": ([4, 4, 4, 4, 5, 4], "strong_yes"),
+        },
+    ),
+    # Ended two hours ago; Olga has submitted, Ivan has not: his kit is open and
+    # her scorecard stays hidden from him until he submits.
+    DemoInterview(
+        "daniel.okafor@example.com",
+        -2 / 24,
+        {"olga": ([2, 3, 2, None, 2, 3], "no")},
+    ),
+    # Tomorrow: nothing to rate yet.
+    DemoInterview("marcus.chen@example.com", 1),
+]
+
+EVIDENCE = {
+    1: "Described arguing with the manager's feedback and changing nothing.",
+    5: "Gave a specific example with numbers, what they did and what changed.",
+}
+
+
 def _likert(center: float, rng: random.Random, low: int, high: int) -> int:
     return max(low, min(high, round(center + rng.gauss(0, 0.6))))
 
@@ -293,6 +363,8 @@ class Command(BaseCommand):
                 f"The {INSTRUMENT_SLUG!r} questionnaire is not loaded: "
                 "run load_instruments first"
             )
+        rubric = Rubric.objects.filter(slug=RUBRIC_SLUG).first()
+        self.rubric = rubric
         self.created: list[str] = []
         self.links: list[tuple[str, str]] = []
         # One transaction: a failure leaves nothing half seeded, and the scoring
@@ -307,6 +379,16 @@ class Command(BaseCommand):
                 candidate_rng = random.Random(rng.getrandbits(32))  # noqa: S311
                 self._candidate(candidate, jobs[candidate.job], users, candidate_rng)
             self._webhook_endpoint()
+            seeded = self._interviews(users) if rubric else []
+        # Aggregated here as well as by the worker (idempotent), so the debrief shows
+        # at once.
+        for interview in seeded:
+            interview_aggregate(interview_id=interview.pk)
+        if rubric is None:
+            self.stdout.write(
+                f"The {RUBRIC_SLUG!r} rubric is not loaded: no interviews seeded "
+                "(run load_instruments)"
+            )
         self._report()
 
     # --- pieces -------------------------------------------------------------------
@@ -358,14 +440,18 @@ class Command(BaseCommand):
         if not spec.get("plan", True):
             return job
         defaults = instrument.latest_version().definition["plan_defaults"]
-        _, created = AssessmentPlan.objects.get_or_create(
+        plan, created = AssessmentPlan.objects.get_or_create(
             job=job,
             defaults={
                 "instrument": instrument,
                 "scale_weights": dict(defaults["weights"]),
                 "bands": [list(band) for band in defaults["bands"]],
+                "rubric": self.rubric,
             },
         )
+        if plan.rubric is None and self.rubric is not None:
+            plan.rubric = self.rubric
+            plan.save(update_fields=["rubric"])
         if created:
             self.created.append(f"assessment plan for {job.title}")
         return job
@@ -458,6 +544,47 @@ class Command(BaseCommand):
             secret_encrypted=secret_seal(secret_new()),
         )
         self.created.append(f"webhook endpoint {DEMO_ENDPOINT_NAME} (disabled)")
+
+    def _interviews(self, users: dict) -> list[Interview]:
+        seeded = []
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        for spec in INTERVIEWS:
+            application = Application.objects.filter(
+                candidate__email=spec.candidate_email
+            ).first()
+            if application is None or application.interviews.exists():
+                continue
+            interview = interview_schedule(
+                user=users["rita"],
+                application=application,
+                scheduled_at=now + timedelta(days=spec.days),
+                duration_minutes=60,
+                interviewers=[users[name] for name in spec.panel],
+                title="Structured sales interview",
+                location="Room 2 / video link in the calendar entry",
+            )
+            name = application.candidate.full_name
+            self.created.append(f"interview with {name}")
+            for username, (ratings, recommendation) in spec.scorecards.items():
+                scorecard_submit(
+                    access=interview_access(
+                        user=users[username], interview_id=interview.pk
+                    ),
+                    scorecard=ScorecardInput(
+                        ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
+                        notes={
+                            key: EVIDENCE.get(
+                                rating, "Answered the question with a general example."
+                            )
+                            for key, rating in zip(RUBRIC_KEYS, ratings, strict=True)
+                            if rating is not None
+                        },
+                        recommendation=recommendation,
+                    ),
+                )
+                self.created.append(f"scorecard of {username} on {name}")
+            seeded.append(interview)
+        return seeded
 
     def _report(self) -> None:
         if self.created:
