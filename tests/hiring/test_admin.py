@@ -7,10 +7,13 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
+from assessments.interview_services import interview_aggregate
 from assessments.models import (
     AssessmentPlan,
     InstrumentVersion,
     PageTiming,
+    PracticeAttempt,
+    PracticeCase,
     Response,
     ScaleReliability,
 )
@@ -23,9 +26,11 @@ from hiring.models import (
 )
 from hiring.services import audit_record
 from hiring.webhooks.services import endpoint_create
+from tests.assessments.interview_support import submit
 from tests.factories import (
     InstrumentVersionFactory,
     InterviewFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
 )
 from tests.hiring.support import logged_in
@@ -58,6 +63,19 @@ def one_of_each(job, alice, dana, settings):
     invitation = result.invitation
     version = invitation.instrument_version
     InterviewFactory(application=invitation.application, interviewers=[dana])
+    interview = PanelInterviewFactory(application=invitation.application, panel=[dana])
+    submit(dana, interview, [3, 3, 3, 3, 3, 3])
+    interview_aggregate(interview_id=interview.pk)
+    case = PracticeCase.objects.create(
+        rubric_version=interview.rubric_version,
+        title="A practice case",
+        answers={"coachability": "I asked my manager to listen to my calls."},
+        agreed_ratings={"coachability": 4},
+        created_by=alice,
+    )
+    PracticeAttempt.objects.create(
+        case=case, interviewer=dana, ratings={"coachability": 3}
+    )
     AssessmentPlan.objects.create(job=job, instrument=version.instrument)
     ScaleReliability.objects.create(version=version, scale_key="drive", n=40)
     Response.objects.create(invitation=invitation, item_key="dr01", value=4, page=0)
