@@ -61,7 +61,14 @@ endif
 
 # --- quality -----------------------------------------------------------------------
 
-test: $(STAMP) messages
+# axe-core for the accessibility checks of tests/e2e, from the npm registry.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null; then \
+	    npm ci --prefix tests/e2e --no-audit --no-fund --silent && touch $@; \
+	else echo "npm is missing: the axe-core checks of tests/e2e cannot run"; fi
+
+test: $(STAMP) messages $(AXE)
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP)
