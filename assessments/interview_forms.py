@@ -24,8 +24,6 @@ class InterviewTimeForm(forms.Form):
         label=_("Date and time"),
         widget=_LocalDateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text=_("In the time zone %(zone)s.")
-        % {"zone": timezone.get_default_timezone_name()},
     )
     duration_minutes = forms.IntegerField(
         label=_("Length (minutes)"),
@@ -33,6 +31,13 @@ class InterviewTimeForm(forms.Form):
         max_value=MAX_DURATION_MINUTES,
         initial=60,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, in the language of the request, not once at import.
+        self.fields["scheduled_at"].help_text = _("In the time zone %(zone)s.") % {
+            "zone": timezone.get_current_timezone_name()
+        }
 
 
 class InterviewScheduleForm(InterviewTimeForm):

@@ -42,7 +42,7 @@ from assessments.interview_selectors import (
 from assessments.labels import recommendation_label
 from assessments.models import PracticeCase, Recommendation, Rubric
 from assessments.reports import application_overview
-from hiring.errors import DomainError, Forbidden, Invalid, NotFound
+from hiring.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from hiring.models import Capability
 from hiring.problems import problem_details, problem_status, wants_problem_json
 from hiring.selectors import user_is_administrator
@@ -203,7 +203,16 @@ def interview_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the kit and the scorecard -------------------------------------------------------
 
 
+def _require_rubric(access: InterviewAccess) -> None:
+    if access.interview.rubric_version is None:
+        raise Conflict(
+            _("This interview was scheduled without a rubric; it has no kit."),
+            code="no_rubric",
+        )
+
+
 def _require_panelist(access: InterviewAccess) -> None:
+    _require_rubric(access)
     if not access.is_panelist:
         raise Forbidden(
             _("Only the interview's panelists use its kit and scorecard."),
@@ -406,6 +415,7 @@ def _render_debrief(request, access, *, form=None, status=200) -> HttpResponse:
             ),
             code="scorecard_first",
         )
+    _require_rubric(access)
     debrief = interview_debrief(access=access)
     return render(
         request,

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hiring', '0004_webhook_endpoints_and_deliveries'),
+        ("hiring", "0004_webhook_endpoints_and_deliveries"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxevent',
-            name='type',
-            field=models.CharField(choices=[('invitation.sent', 'Invitation sent'), ('invitation.opened', 'Invitation opened'), ('assessment.submitted', 'Assessment submitted'), ('assessment.scored', 'Assessment scored'), ('application.decided', 'Application decided'), ('scorecard.submitted', 'Scorecard submitted'), ('interview.completed', 'Interview completed')], max_length=60),
+            model_name="outboxevent",
+            name="type",
+            field=models.CharField(
+                choices=[
+                    ("invitation.sent", "Invitation sent"),
+                    ("invitation.opened", "Invitation opened"),
+                    ("assessment.submitted", "Assessment submitted"),
+                    ("assessment.scored", "Assessment scored"),
+                    ("application.decided", "Application decided"),
+                    ("scorecard.submitted", "Scorecard submitted"),
+                    ("interview.completed", "Interview completed"),
+                ],
+                max_length=60,
+            ),
         ),
     ]

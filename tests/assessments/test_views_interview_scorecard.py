@@ -110,3 +110,16 @@ def test_it_redirects_the_kit_to_the_scorecard_once_submitted(client, interview,
 
     assert response.status_code == 302
     assert response["Location"].endswith(f"/interviews/{interview.pk}/scorecard/")
+
+
+def test_it_explains_that_an_interview_without_a_rubric_has_no_kit(
+    client, application, dana
+):
+    legacy = PanelInterviewFactory(
+        application=application, panel=[dana], rubric_version=None
+    )
+
+    response = logged_in(client, dana).get(f"/interviews/{legacy.pk}/kit/")
+
+    assert response.status_code == 409
+    assert "without a rubric" in response.content.decode()
