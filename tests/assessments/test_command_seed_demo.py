@@ -3,10 +3,19 @@
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from assessments.models import AssessmentPlan, Invitation, Response
+from assessments.models import (
+    AssessmentPlan,
+    Interview,
+    InterviewResult,
+    Invitation,
+    Response,
+    ScorecardVersion,
+)
+from assessments.rubric_definitions import rubrics_load
 from hiring.models import Application, Candidate, Job, JobMember
 
 
@@ -181,10 +190,6 @@ def test_it_answers_the_same_way_on_every_fresh_database(instrument_version):
 
 @pytest.fixture
 def rubric_loaded(instrument_version):
-    from django.conf import settings
-
-    from assessments.rubric_definitions import rubrics_load
-
     rubrics_load(settings.CRIBA_RUBRICS_DIR)
     return instrument_version
 
@@ -192,8 +197,6 @@ def rubric_loaded(instrument_version):
 def test_it_schedules_interviews_with_the_demo_interviewer_on_every_panel(
     rubric_loaded,
 ):
-    from assessments.models import Interview, InterviewResult
-
     _seed()
 
     interviews = Interview.objects.all()
@@ -211,8 +214,6 @@ def test_it_schedules_interviews_with_the_demo_interviewer_on_every_panel(
 
 
 def test_it_adds_no_interview_when_run_twice(rubric_loaded):
-    from assessments.models import Interview, ScorecardVersion
-
     _seed()
     counts = (Interview.objects.count(), ScorecardVersion.objects.count())
 

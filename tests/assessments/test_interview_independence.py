@@ -4,7 +4,14 @@ manager see everything; someone off the panel sees nothing."""
 
 import pytest
 
-from tests.assessments.interview_support import EVIDENCE, form_data, submit
+from assessments.interview_selectors import interview_access
+from assessments.interview_services import scorecard_submit
+from tests.assessments.interview_support import (
+    EVIDENCE,
+    form_data,
+    scorecard_input,
+    submit,
+)
 from tests.factories import JobMemberFactory, PanelInterviewFactory, UserFactory
 from tests.hiring.support import logged_in
 
@@ -25,9 +32,6 @@ def interview(application, dana, erin):
 
 @pytest.fixture
 def erin_submitted(interview, erin, django_capture_on_commit_callbacks):
-    from assessments.interview_selectors import interview_access
-    from assessments.interview_services import scorecard_submit
-    from tests.assessments.interview_support import scorecard_input
 
     card = scorecard_input([1, 4, 4, 4, 4, 4], "definitely_not")
     card.notes["prospecting_discipline"] = B_SECRET

@@ -1,12 +1,16 @@
 """Aggregation on each submission: SCORING.md section 7 through the database,
 idempotent, and interview.completed written once."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from assessments import interview_services as services
+from assessments.interview_selectors import interview_access
 from assessments.models import Interview, InterviewResult
 from hiring.models import OutboxEvent
-from tests.assessments.interview_support import submit
+from tests.assessments.interview_support import scorecard_input, submit
 from tests.factories import JobMemberFactory, PanelInterviewFactory, UserFactory
 
 
@@ -82,8 +86,6 @@ def test_it_writes_nothing_when_aggregating_the_same_scorecards_again(
 def test_it_aggregates_the_amended_version(
     interview, dana, django_capture_on_commit_callbacks
 ):
-    from assessments.interview_selectors import interview_access
-    from tests.assessments.interview_support import scorecard_input
 
     submit(dana, interview, [3] * 6, capture=django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -97,9 +99,6 @@ def test_it_aggregates_the_amended_version(
 
 
 def test_it_finds_interviews_whose_aggregation_was_lost(interview, dana):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     submit(dana, interview, [3] * 6)  # on-commit never ran: no result
     later = timezone.now() + timedelta(minutes=5)
