@@ -171,8 +171,16 @@ class InterviewAdmin(admin.ModelAdmin):
 
 @admin.register(Rubric)
 class RubricAdmin(admin.ModelAdmin):
-    list_display = ["slug", "name", "created_at"]
+    list_display = ["slug", "name", "created_at", "calibration_link"]
     search_fields = ["slug", "name"]
+
+    @admin.display(description=_("calibration"))
+    def calibration_link(self, obj: Rubric) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("results:rubric_calibration", args=[obj.pk]),
+            _("Interviewer calibration"),
+        )
 
 
 @admin.register(RubricVersion)

@@ -98,3 +98,11 @@ def test_it_shows_the_distance_from_the_agreed_ratings(client, dana, admin_user)
     assert "5 of 6 competencies within one point" in html
     assert "Accepted feedback but kept no record." in html
     assert PracticeAttempt.objects.get().ratings["coachability"] == 5
+
+
+def test_it_links_each_rubric_to_its_calibration_from_the_admin(client, admin_user):
+    rubric = RubricVersionFactory().rubric
+
+    page = logged_in(client, admin_user).get("/admin/assessments/rubric/")
+
+    assert f'href="/rubrics/{rubric.pk}/calibration/"' in page.content.decode()
