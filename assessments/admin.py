@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -217,14 +218,99 @@ class InterviewResultAdmin(ReadOnlyAdmin):
     list_select_related = ["interview__application__candidate"]
 
 
+class PracticeCaseForm(forms.ModelForm):
+    """A practice case: its rubric version and title first; once saved, one sample
+    answer, agreed rating and rationale per competency of that version."""
+
+    class Meta:
+        model = PracticeCase
+        fields = ["rubric_version", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["rubric_version"].disabled = True
+            for key in self.instance.rubric_version.competency_keys:
+                self.initial[f"answer_{key}"] = self.instance.answers.get(key, "")
+                self.initial[f"agreed_{key}"] = self.instance.agreed_ratings.get(key)
+                self.initial[f"rationale_{key}"] = self.instance.rationale.get(key, "")
+
+    def save(self, commit=True):
+        case = super().save(commit=False)
+        if case.pk:
+            keys = case.rubric_version.competency_keys
+            case.answers = {k: self.cleaned_data[f"answer_{k}"] for k in keys}
+            case.agreed_ratings = {k: self.cleaned_data[f"agreed_{k}"] for k in keys}
+            case.rationale = {
+                k: self.cleaned_data[f"rationale_{k}"]
+                for k in keys
+                if self.cleaned_data[f"rationale_{k}"]
+            }
+        else:
+            case.answers, case.agreed_ratings, case.rationale = {}, {}, {}
+        if commit:
+            case.save()
+        return case
+
+
+def _competency_fields(version: RubricVersion) -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for competency in version.competencies:
+        key, name = competency["key"], competency["name"]["en"]
+        fields[f"answer_{key}"] = forms.CharField(
+            label=_("%(name)s: sample answer") % {"name": name},
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+        fields[f"agreed_{key}"] = forms.TypedChoiceField(
+            label=_("%(name)s: agreed rating") % {"name": name},
+            choices=[(r, str(r)) for r in range(1, 6)],
+            coerce=int,
+        )
+        fields[f"rationale_{key}"] = forms.CharField(
+            label=_("%(name)s: why that rating") % {"name": name},
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+        )
+    return fields
+
+
 @admin.register(PracticeCase)
 class PracticeCaseAdmin(admin.ModelAdmin):
-    """Written here by administrators; the practice page builds its form from the
-    rubric version's competencies."""
+    """Written here by administrators: choose the rubric version and save, then
+    write a sample answer, the agreed rating and its rationale per competency."""
 
     list_display = ["title", "rubric_version", "created_at"]
     list_select_related = ["rubric_version__rubric"]
-    exclude = ["created_by"]
+    form = PracticeCaseForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        extra = _competency_fields(obj.rubric_version)
+        names = list(extra)  # the form's metaclass consumes the dict it is given
+        form = type("PracticeCaseCompetencyForm", (PracticeCaseForm,), extra)
+        kwargs["fields"] = ["rubric_version", "title", *names]
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["rubric_version", "title"]})]
+        return [
+            (None, {"fields": ["rubric_version", "title"]}),
+            *(
+                (
+                    competency["name"]["en"],
+                    {
+                        "fields": [
+                            f"answer_{competency['key']}",
+                            f"agreed_{competency['key']}",
+                            f"rationale_{competency['key']}",
+                        ]
+                    },
+                )
+                for competency in obj.rubric_version.competencies
+            ),
+        ]
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
