@@ -188,7 +188,11 @@ def interviews_of(user) -> QuerySet[Interview]:
     """
     mine = Scorecard.objects.filter(interview=OuterRef("pk"), interviewer=user)
     return (
-        Interview.objects.filter(panelists__interviewer=user)
+        # A subquery, not a join: filtering on the panelists join would make the
+        # panel count below count only the user's own seat.
+        Interview.objects.filter(
+            pk__in=Panelist.objects.filter(interviewer=user).values("interview_id")
+        )
         .select_related("application__candidate", "application__job")
         .annotate(
             panel_size=Count("panelists", distinct=True),

@@ -68,3 +68,13 @@ def test_it_lists_my_interviews_in_a_fixed_number_of_queries(
         page = client.get("/interviews/")
 
     assert page.content.decode().count("data-interview=") == 6
+
+
+def test_it_counts_the_whole_panel_on_my_interviews(client, job, dana, bob):
+    interview = PanelInterviewFactory(application__job=job, panel=[dana, bob])
+    submit(bob, interview, [3] * 6)
+
+    page = logged_in(client, dana).get("/interviews/").content.decode()
+
+    assert "1 of 2 in" in page
+    assert "Open the kit" in page
