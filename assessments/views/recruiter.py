@@ -29,6 +29,7 @@ from assessments.reports import (
     ScaleRow,
     application_overview,
     application_report,
+    application_report_build,
     questionnaire_report,
 )
 from assessments.tokens import invitation_link
@@ -67,8 +68,20 @@ def _render_application(
     decision_form: DecisionForm | None = None,
     error: str = "",
     status: int = 200,
+    audited: bool = False,
 ) -> HttpResponse:
+    """``audited``: the page is read (a GET), so showing the combined report is a
+    report view for the audit log; a form shown again after bad input is not."""
     application = overview.application
+    report = None
+    if overview.can_view_results:
+        report = (
+            application_report(user=request.user, application_id=application.pk)
+            if audited
+            else application_report_build(
+                application, user=request.user, capabilities=overview.capabilities
+            )
+        )
     if overview.can_invite and invite_form is None:
         invite_form = InvitationForm(
             initial={
@@ -98,11 +111,7 @@ def _render_application(
             "error": error,
             "interviews": interviews_of_application(application_id=application.pk),
             "can_schedule": overview.can_invite,
-            "report": application_report(
-                user=request.user, application_id=application.pk
-            )
-            if overview.can_view_results
-            else None,
+            "report": report,
         },
         status=status,
     )
@@ -112,7 +121,7 @@ def _render_application(
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     overview = application_overview(user=request.user, application_id=pk)
-    return _render_application(request, overview)
+    return _render_application(request, overview, audited=True)
 
 
 @require_POST

@@ -106,3 +106,12 @@ def test_it_keeps_the_report_from_an_interviewer(client, application, plan, dana
         403,
         404,
     )
+
+
+def test_it_audits_the_overall_picture_when_the_page_is_read(
+    client, application, plan, bob
+):
+    logged_in(client, bob).get(f"/applications/{application.pk}/")
+
+    event = AuditEvent.objects.get(action="report.viewed")
+    assert event.data == {"application": application.pk, "report": "application"}
