@@ -35,10 +35,8 @@ def test_it_prints_one_line_per_file(tmp_path):
 @pytest.mark.django_db
 def test_it_loads_the_project_instruments_by_default():
     out = _run()
-    assert out.startswith("sales-drive v1 created
-")
-    assert out.endswith("rubric sales-interview v1 created
-")
+    assert out.startswith("sales-drive v1 created\n")
+    assert out.endswith("rubric sales-interview v1 created\n")
     version = InstrumentVersion.objects.get()
     assert version.source_file == "assessments/instruments/sales-drive.yaml"
 
