@@ -7,8 +7,7 @@ from assessments.models import AssessmentPlan
 from assessments.reports import application_report
 from hiring.models import AuditEvent
 from tests.assessments.interview_support import submit
-from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
-from tests.factories import PanelInterviewFactory
+from tests.factories import PanelInterviewFactory, QuestionnaireResultFactory
 from tests.hiring.support import logged_in
 
 BANDS = [

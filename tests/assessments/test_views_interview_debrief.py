@@ -5,8 +5,12 @@ import pytest
 
 from hiring.models import AuditEvent, Stage
 from tests.assessments.interview_support import submit
-from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
-from tests.factories import JobMemberFactory, PanelInterviewFactory, UserFactory
+from tests.factories import (
+    JobMemberFactory,
+    PanelInterviewFactory,
+    QuestionnaireResultFactory,
+    UserFactory,
+)
 from tests.hiring.support import logged_in
 
 

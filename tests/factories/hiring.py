@@ -1,10 +1,7 @@
 """Factories of the hiring side: users, jobs and their teams, candidates."""
 
-from datetime import timedelta
-
 import factory
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from hiring.models import Application, Candidate, Job, JobMember
 
@@ -53,57 +50,3 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     candidate = factory.SubFactory(CandidateFactory)
     job = factory.SubFactory(JobFactory)
-
-
-def _starter_rubric() -> dict:
-    from django.conf import settings
-
-    from assessments.rubric_definitions import rubric_load
-
-    return rubric_load(settings.CRIBA_RUBRICS_DIR / "sales-interview.yaml")
-
-
-class RubricFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "assessments.Rubric"
-        django_get_or_create = ("slug",)
-
-    slug = "sales-interview"
-    name = "Sales structured interview"
-
-
-class RubricVersionFactory(factory.django.DjangoModelFactory):
-    """The starter sales rubric, as ``load_instruments`` publishes it."""
-
-    class Meta:
-        model = "assessments.RubricVersion"
-        django_get_or_create = ("rubric", "version")
-
-    rubric = factory.SubFactory(RubricFactory)
-    version = 1
-    definition = factory.LazyFunction(_starter_rubric)
-    checksum = factory.Sequence(lambda n: f"{n:064d}")
-    source_file = "assessments/rubrics/sales-interview.yaml"
-
-
-class PanelInterviewFactory(factory.django.DjangoModelFactory):
-    """An interview on the starter rubric that ended an hour ago, with its panel."""
-
-    class Meta:
-        model = "assessments.Interview"
-        skip_postgeneration_save = True
-
-    application = factory.SubFactory(ApplicationFactory)
-    rubric_version = factory.SubFactory(RubricVersionFactory)
-    title = "Structured interview"
-    scheduled_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
-    duration_minutes = 60
-
-    @factory.post_generation
-    def panel(self, create, extracted, **kwargs):
-        if create and extracted:
-            from assessments.models import Panelist
-
-            Panelist.objects.bulk_create(
-                Panelist(interview=self, interviewer=user) for user in extracted
-            )
