@@ -8,12 +8,14 @@ with ``Cache-Control: no-store``, errors and redirects included.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.models import PracticeCase
 from hiring.webhooks.services import endpoint_create
 from tests.factories import (
     ApplicationFactory,
     InstrumentVersionFactory,
     InterviewFactory,
     InvitationFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
 )
 from tests.hiring.support import logged_in
@@ -51,7 +53,18 @@ def scene(job, alice, dana, admin_user, instrument_version, settings):
     endpoint, _secret = endpoint_create(
         actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook", events=[]
     )
+    interview = PanelInterviewFactory(
+        application=result.invitation.application, panel=[dana]
+    )
     return {
+        "interview": interview,
+        "practice_case": PracticeCase.objects.create(
+            rubric_version=interview.rubric_version,
+            title="A practice case",
+            answers={},
+            agreed_ratings={},
+            created_by=admin_user,
+        ),
         "endpoint": endpoint,
         "job": job,
         # The statistics need a real instrument definition.
@@ -144,6 +157,58 @@ def _request(name, scene):
             "post",
             reverse(name, args=[scene["endpoint"].pk]),
             {},
+        ),
+        # Interviews: the pages of a panelist's and a manager's work.
+        "results:interview_schedule": lambda: (
+            "post",
+            reverse(name, args=[application]),
+            {},
+        ),
+        "results:interview_detail": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:interview_kit": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:scorecard": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:interview_debrief": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:interview_decide": lambda: (
+            "post",
+            reverse(name, args=[scene["interview"].pk]),
+            {},
+        ),
+        "results:interview_reschedule": lambda: (
+            "post",
+            reverse(name, args=[scene["interview"].pk]),
+            {},
+        ),
+        "results:interview_cancel": lambda: (
+            "post",
+            reverse(name, args=[scene["interview"].pk]),
+            {},
+        ),
+        "results:rubric_calibration": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].rubric_version.rubric_id]),
+            None,
+        ),
+        "results:practice_list": lambda: ("get", reverse(name), None),
+        "results:practice_case": lambda: (
+            "get",
+            reverse(name, args=[scene["practice_case"].pk]),
+            None,
         ),
         # No delivery exists: the 404 page is as private as any other.
         "hiring:webhook_redeliver": lambda: ("post", reverse(name, args=[0]), {}),
