@@ -61,14 +61,7 @@ endif
 
 # --- quality -----------------------------------------------------------------------
 
-# axe-core for the accessibility checks of tests/e2e, from the npm registry.
-AXE := tests/e2e/node_modules/axe-core/axe.min.js
-$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
-	@if command -v npm >/dev/null; then \
-	    npm ci --prefix tests/e2e --no-audit --no-fund --silent && touch $@; \
-	else echo "npm is missing: the axe-core checks of tests/e2e cannot run"; fi
-
-test: $(STAMP) messages $(AXE)
+test: $(STAMP) messages
 	$(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP)

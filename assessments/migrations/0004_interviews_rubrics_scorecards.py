@@ -19,8 +19,8 @@ def copy_panels_to_panelists(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0002_invitation_rules_email_and_polling"),
-        ("hiring", "0003_external_ids_polling_and_event_envelope"),
+        ("assessments", "0003_plan_version_and_language"),
+        ("hiring", "0006_workspace_capability_and_audit_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hiring", "0005_audit_lockouts_and_access_changes"),
+        ("hiring", "0006_workspace_capability_and_audit_actions"),
     ]
 
     operations = [
