@@ -56,13 +56,17 @@ def seed(n: int) -> str:
 
     django.setup()
     from django.core.management import call_command
-    from tests.assessments.test_statistics_data import submissions_create
 
     from assessments.models import InstrumentVersion, QuestionnaireResult
-    from assessments.results import results_compute_and_store
+    from assessments.results.store import results_compute_and_store
     from hiring.models import ApiKey
     from hiring.services import api_key_create
-    from tests.factories import ApplicationFactory, CandidateFactory, JobFactory
+    from tests.factories import (
+        ApplicationFactory,
+        CandidateFactory,
+        JobFactory,
+        submissions_create,
+    )
 
     call_command("migrate", verbosity=0)
     call_command("load_instruments", verbosity=0)

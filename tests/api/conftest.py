@@ -6,10 +6,14 @@ import pytest
 
 from assessments import services as assessment_services
 from assessments.models import Invitation, QuestionnaireResult
-from assessments.results import results_compute_and_store
+from assessments.results.store import results_compute_and_store
 from hiring.models import Application, Candidate, Job
-from tests.assessments.test_statistics_data import submissions_create
-from tests.factories import ApplicationFactory, CandidateFactory, JobFactory
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    JobFactory,
+    submissions_create,
+)
 
 
 @dataclass
