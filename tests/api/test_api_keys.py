@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from hiring.models import ApiKey
-from tests.conftest import PASSWORD
+from tests.hiring.support import logged_in
 
 
 def test_it_prints_the_key_once_as_the_last_line(db):
@@ -48,7 +48,7 @@ def test_it_refuses_unknown_or_missing_scopes(db, scopes):
 
 
 def test_it_does_not_let_a_session_login_call_the_api(client, admin_user):
-    client.login(username=admin_user.username, password=PASSWORD)
+    logged_in(client, admin_user)
 
     response = client.get("/api/v1/jobs/")
 
@@ -82,7 +82,7 @@ def test_it_writes_the_last_use_at_most_once_a_minute(
 def test_it_shows_the_key_once_in_the_admin_and_keeps_it_out_of_the_session(
     client, admin_user
 ):
-    client.login(username=admin_user.username, password=PASSWORD)
+    logged_in(client, admin_user)
 
     response = client.post(
         reverse("admin:hiring_apikey_add"),
@@ -104,7 +104,7 @@ def test_it_shows_the_key_once_in_the_admin_and_keeps_it_out_of_the_session(
 
 def test_it_revokes_keys_from_the_admin(client, admin_user, api_client):
     api = api_client()
-    client.login(username=admin_user.username, password=PASSWORD)
+    logged_in(client, admin_user)
 
     client.post(
         reverse("admin:hiring_apikey_changelist"),
