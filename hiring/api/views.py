@@ -3,6 +3,7 @@ services and selectors the pages use."""
 
 from __future__ import annotations
 
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -32,6 +33,12 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     """The base of every resource: scopes by method, PATCH rather than PUT."""
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Candidates' data and results: never kept by a browser or a proxy.
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
     def input(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(data=self.request.data, partial=partial)

@@ -9,6 +9,7 @@ def test_it_reads_a_result_with_everything_it_was_computed_with(api_client, worl
 
     body = response.json()
     result = world.result
+    assert "no-store" in response["Cache-Control"]
     assert body["id"] == result.pk
     assert body["application_external_id"] == "app-1"
     assert body["candidate_external_id"] == "cand-1"
