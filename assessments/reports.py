@@ -30,6 +30,7 @@ from assessments.scoring.comparison import composite_sem
 from assessments.scoring.rules import rule_for_version
 from assessments.selectors import (
     application_with_invitations,
+    application_with_invitations_for_integrations,
     applications_with_latest_results,
     results_on_jobs_of,
 )
@@ -409,6 +410,44 @@ def interview_z(score: float) -> float:
     return (score - INTERVIEW_MIDPOINT) / INTERVIEW_POINTS_PER_UNIT
 
 
+# --- applicant tracking systems ------------------------------------------------------
+
+
+def _report_viewed(result: QuestionnaireResult, *, api_key) -> AuditEvent:
+    application = result.invitation.application
+    return AuditEvent(
+        actor=None,
+        action=AuditEvent.Action.REPORT_VIEWED,
+        job=application.job,
+        object_type=QuestionnaireResult._meta.label_lower,
+        object_id=str(result.pk),
+        data={
+            "application": application.pk,
+            "invitation": result.invitation_id,
+            "channel": "api",
+            "api_key": api_key.prefix,
+        },
+    )
+
+
+def questionnaire_report_reads_record(*, results, api_key) -> None:
+    """Audit an applicant tracking system's reads of these results like page
+    views (`report.viewed`, channel `api`), all of them in one insert."""
+    events = [_report_viewed(result, api_key=api_key) for result in results]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def questionnaire_reports_for_integration(
+    *, results, api_key, language: str | None = None
+) -> list[QuestionnaireReport]:
+    """The reports of results an applicant tracking system reads (its key reaches
+    every job; its scope was checked at the edge), audited."""
+    results = list(results)
+    questionnaire_report_reads_record(results=results, api_key=api_key)
+    return [questionnaire_report_build(result, language=language) for result in results]
+
+
 @dataclass(frozen=True)
 class ApplicationReport:
     """The combined picture of an application for the people who read results."""
@@ -564,3 +603,31 @@ def application_report(*, user, application_id: int) -> ApplicationReport:
         data={"application": application.pk, "report": "application"},
     )
     return application_report_build(application, user=user, capabilities=capabilities)
+
+
+@dataclass(frozen=True)
+class IntegrationApplicationReport:
+    """An application with its invitations (newest first, each with
+    `current_result`) and the report of its newest scored result, if any."""
+
+    application: Application
+    report: QuestionnaireReport | None
+
+
+def application_report_for_integration(
+    *, application_id: int, api_key, language: str | None = None
+) -> IntegrationApplicationReport:
+    application = application_with_invitations_for_integrations(
+        application_id=application_id
+    )
+    if application is None:
+        raise NotFound(_("There is no such application."), code="not_found")
+    result = application.current_result
+    reports = (
+        questionnaire_reports_for_integration(
+            results=[result], api_key=api_key, language=language
+        )
+        if result is not None
+        else [None]
+    )
+    return IntegrationApplicationReport(application=application, report=reports[0])

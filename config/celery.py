@@ -73,6 +73,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.reliabilities_recompute_task",
             "schedule": 3600.0,
         },
+        "purge-idempotency-records": {
+            "task": "hiring.tasks.idempotency_records_purge_task",
+            "schedule": 3600.0,
+        },
         "recompute-norms": {
             "task": "assessments.tasks.norms_recompute_task",
             "schedule": 86400.0,

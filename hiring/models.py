@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -446,3 +447,85 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class ApiKey(models.Model):
+    """A key an applicant tracking system calls the API with.
+
+    Only the key's prefix (to find the row) and the SHA-256 of the whole key are
+    stored: the key is 256 random bits, so a fast hash is as safe as a slow one.
+    """
+
+    class Scope(models.TextChoices):
+        JOBS_READ = "jobs:read", _("Read jobs")
+        JOBS_WRITE = "jobs:write", _("Create and update jobs")
+        APPLICATIONS_READ = "applications:read", _("Read candidates and applications")
+        APPLICATIONS_WRITE = (
+            "applications:write",
+            _("Create and update candidates and applications"),
+        )
+        INVITATIONS_WRITE = (
+            "invitations:write",
+            _("Order, extend and revoke invitations"),
+        )
+        RESULTS_READ = "results:read", _("Read questionnaire results and reports")
+        INTERVIEWS_READ = "interviews:read", _("Read interviews and scorecards")
+        WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints")
+
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST sent with an ``Idempotency-Key``.
+
+    The row is inserted before the request runs, so a concurrent duplicate finds it
+    (unique per API key and key) and is refused while ``response_status`` is empty.
+    """
+
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.CASCADE, related_name="idempotency_records"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "key"], name="one_record_per_idempotency_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.response_status or 'running'})"

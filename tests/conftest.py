@@ -172,3 +172,28 @@ def instrument_version(db):
 
     instruments_load(settings.CRIBA_INSTRUMENTS_DIR)
     return InstrumentVersion.objects.get(instrument__slug="sales-drive", version=1)
+
+
+# --- the API -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client(db):
+    """``api_client(*scopes)``: a DRF test client holding a new key with those
+    scopes (every scope when none is named); ``client.api_key`` is the key."""
+    from rest_framework.test import APIClient
+
+    from hiring.models import ApiKey
+    from hiring.services import api_key_create
+
+    def make(*scopes: str, name: str = "ATS") -> APIClient:
+        api_key, raw_key = api_key_create(
+            name=name, scopes=list(scopes) or list(ApiKey.Scope.values)
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+        client.api_key = api_key
+        client.raw_key = raw_key
+        return client
+
+    return make

@@ -19,12 +19,13 @@ from assessments.models import (
 )
 from hiring.models import (
     AuditEvent,
+    IdempotencyRecord,
     OutboxEvent,
     WebhookAttempt,
     WebhookDelivery,
     WorkerHeartbeat,
 )
-from hiring.services import audit_record
+from hiring.services import api_key_create, audit_record
 from hiring.webhooks.services import endpoint_create
 from tests.assessments.interview_support import submit
 from tests.factories import (
@@ -85,6 +86,8 @@ def one_of_each(job, alice, dana, settings):
     audit_record(actor=alice, action=AuditEvent.Action.REPORT_VIEWED, obj=result)
     OutboxEvent.objects.create(type="assessment.scored", payload={"type": "x"})
     WorkerHeartbeat.objects.create(worker="celery@test", seen_at=timezone.now())
+    api_key, _raw_key = api_key_create(name="ATS", scopes=["jobs:read"])
+    IdempotencyRecord.objects.create(api_key=api_key, key="k", fingerprint="f")
     settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
     endpoint, _secret = endpoint_create(
         actor=alice, name="ATS", url="https://127.0.0.1/hook"

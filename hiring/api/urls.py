@@ -1,0 +1,10 @@
+from rest_framework.routers import SimpleRouter
+
+from hiring.api.views import ApplicationViewSet, CandidateViewSet, JobViewSet
+
+router = SimpleRouter()
+router.register("jobs", JobViewSet, basename="job")
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("applications", ApplicationViewSet, basename="application")
+
+urlpatterns = router.urls
