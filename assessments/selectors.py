@@ -100,7 +100,6 @@ def results_on_jobs_of(user) -> QuerySet[QuestionnaireResult]:
     )
 
 
-
 # --- applicant tracking systems (API keys are organisation-wide) ------------------
 
 
