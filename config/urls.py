@@ -31,6 +31,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    path("integrations/greenhouse/", include("assessments.urls_greenhouse")),
     re_path(r"^api/", EndpointNotFoundView.as_view()),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from hiring.models import (
     ApiKey,
     Application,
+    AtsCallback,
+    AtsErrorReport,
     AuditEvent,
     Candidate,
     IdempotencyRecord,
@@ -400,6 +402,33 @@ class ApiKeyAdmin(admin.ModelAdmin):
             % {"count": revoked},
             messages.SUCCESS,
         )
+
+
+@admin.register(AtsCallback)
+class AtsCallbackAdmin(ReadOnlyAdmin):
+    """Calls an ATS asked for when a result is ready (Greenhouse's PATCH)."""
+
+    list_display = [
+        "created_at",
+        "provider",
+        "reference",
+        "invitation_id",
+        "status",
+        "attempts",
+        "last_status_code",
+    ]
+    list_filter = ["provider", "status"]
+    search_fields = ["reference"]
+
+
+@admin.register(AtsErrorReport)
+class AtsErrorReportAdmin(ReadOnlyAdmin):
+    """Errors an ATS reported about Criba's answers (Greenhouse's response_error)."""
+
+    list_display = ["received_at", "provider", "reference"]
+    list_filter = ["provider"]
+    search_fields = ["reference"]
+    readonly_fields = ["received_at", "provider", "reference", "body"]
 
 
 admin.site.site_header = _("Criba administration")

@@ -529,3 +529,69 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.response_status or 'running'})"
+
+
+class AtsCallback(models.Model):
+    """A call an applicant tracking system asked for when a result is ready (e.g.
+    Greenhouse's completion PATCH). It waits until the invitation is scored, then
+    is retried on the webhook schedule until the ATS answers 2xx."""
+
+    class Provider(models.TextChoices):
+        GREENHOUSE = "greenhouse", "Greenhouse"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the result")
+        PENDING = "pending", _("Being sent")
+        SUCCEEDED = "succeeded", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    provider = models.CharField(max_length=20, choices=Provider)
+    # The ATS's own reference of the order, e.g. Greenhouse's partner_interview_id.
+    reference = models.CharField(max_length=64, unique=True)
+    # The invitation whose result the ATS waits for (hiring keeps no foreign key
+    # into assessments).
+    invitation_id = models.PositiveBigIntegerField(db_index=True)
+    method = models.CharField(max_length=8, default="PATCH")
+    url = models.URLField(max_length=1000)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.WAITING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="ats_callback_due",
+            )
+        ]
+        verbose_name = _("ATS callback")
+        verbose_name_plural = _("ATS callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.reference} ({self.status})"
+
+
+class AtsErrorReport(models.Model):
+    """An error an applicant tracking system reported about Criba's answers."""
+
+    provider = models.CharField(max_length=20, choices=AtsCallback.Provider)
+    reference = models.CharField(max_length=64, blank=True, db_index=True)
+    body = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("ATS error report")
+        verbose_name_plural = _("ATS error reports")
+
+    def __str__(self) -> str:
+        at = f"{self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.provider} {self.reference or '-'} at {at}"

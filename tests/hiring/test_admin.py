@@ -18,6 +18,8 @@ from assessments.models import (
     ScaleReliability,
 )
 from hiring.models import (
+    AtsCallback,
+    AtsErrorReport,
     AuditEvent,
     IdempotencyRecord,
     OutboxEvent,
@@ -99,6 +101,15 @@ def one_of_each(job, alice, dana, settings):
         payload={"type": "webhook.ping"},
     )
     WebhookAttempt.objects.create(delivery=delivery, status_code=500)
+    AtsCallback.objects.create(
+        provider="greenhouse",
+        reference="gh-1",
+        invitation_id=invitation.pk,
+        url="https://127.0.0.1/patch",
+    )
+    AtsErrorReport.objects.create(
+        provider="greenhouse", reference="gh-1", body={"error": "bad score"}
+    )
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
