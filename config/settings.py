@@ -319,12 +319,28 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "hiring.models.Job.Status",
         "InvitationStatusEnum": "assessments.models.Invitation.Status",
+        "WebhookDeliveryStatusEnum": "hiring.models.WebhookDelivery.Status",
     },
     # The machine serving the docs may have no internet: Swagger UI comes from the
     # sidecar package's static files, under our own CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every event Criba sends, with its payload (as `x-webhooks` in OpenAPI 3.0).
+    "WEBHOOKS": [
+        f"hiring.api.webhooks.{name}_WEBHOOK"
+        for name in (
+            "INVITATION_SENT",
+            "INVITATION_OPENED",
+            "ASSESSMENT_SUBMITTED",
+            "ASSESSMENT_SCORED",
+            "APPLICATION_DECIDED",
+        )
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hiring.api.webhooks.webhooks_as_extension",
+    ],
     "SWAGGER_UI_SETTINGS": {
         "persistAuthorization": False,
         "displayRequestDuration": True,

@@ -7,7 +7,8 @@ import pytest
 from assessments import services as assessment_services
 from assessments.models import Invitation, QuestionnaireResult
 from assessments.results.store import results_compute_and_store
-from hiring.models import Application, Candidate, Job
+from hiring.models import Application, Candidate, Job, WebhookEndpoint
+from hiring.webhooks.services import endpoint_create
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -23,6 +24,7 @@ class World:
     application: Application
     invitation: Invitation
     result: QuestionnaireResult
+    webhook: WebhookEndpoint
 
 
 def scored_results(instrument_version, n: int, *, application=None) -> list:
@@ -33,7 +35,7 @@ def scored_results(instrument_version, n: int, *, application=None) -> list:
 
 
 @pytest.fixture
-def world(instrument_version) -> World:
+def world(instrument_version, settings) -> World:
     job = JobFactory(external_id="job-1")
     candidate = CandidateFactory(external_id="cand-1")
     CandidateFactory(external_id="cand-2")  # not applied anywhere yet
@@ -43,4 +45,8 @@ def world(instrument_version) -> World:
     invitation = assessment_services.invitation_create(
         application=other, user=None, send=False
     )
-    return World(job, candidate, application, invitation, result)
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    webhook, _secret = endpoint_create(
+        actor=None, name="ATS", url="https://127.0.0.1/hooks/criba"
+    )
+    return World(job, candidate, application, invitation, result, webhook)
