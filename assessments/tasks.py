@@ -4,6 +4,7 @@ from celery import shared_task
 
 from assessments import services
 from assessments.models import InstrumentVersion
+from assessments.privacy.retention import retention_sweep
 from assessments.results.rescore import RESCORE_BATCH_SIZE, results_rescore_batch
 from assessments.statistics.norms import norms_recompute
 from assessments.statistics.reliability import reliabilities_recompute
@@ -69,3 +70,13 @@ def norms_recompute_task() -> int:
 def reliabilities_recompute_task() -> int:
     """Re-estimate alpha per version and scale; the SEM of new scores uses it."""
     return len(reliabilities_recompute())
+
+
+@shared_task(ignore_result=True)
+def retention_sweep_task() -> int:
+    """Warn administrators of coming erasures and erase what is past its date.
+
+    Safe to run twice: each erasure claims its candidate under a row lock and a
+    second run finds nothing left to erase.
+    """
+    return len(retention_sweep().erased)

@@ -65,6 +65,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.reliabilities_recompute_task",
             "schedule": 3600.0,
         },
+        "retention-sweep": {
+            "task": "assessments.tasks.retention_sweep_task",
+            "schedule": 86400.0,
+        },
         "recompute-norms": {
             "task": "assessments.tasks.norms_recompute_task",
             "schedule": 86400.0,
