@@ -24,11 +24,12 @@ from hiring.models import (
 from hiring.services import application_decide, audit_record
 from hiring.webhooks.relay import outbox_relay
 from hiring.webhooks.services import endpoint_create
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
     InterviewFactory,
     QuestionnaireResultFactory,
 )
-from tests.factories import ApplicationFactory, CandidateFactory
 
 FIRST_NAME = "Zebulon"
 LAST_NAME = "Quennell-Ashby"

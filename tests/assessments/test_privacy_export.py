@@ -14,11 +14,13 @@ from tests.assessments.privacy_support import (
     PHONE,
     dossier_create,
 )
-from tests.assessments.test_views_recruiter_support import (
+from tests.factories import (
+    ApplicationFactory,
     InterviewFactory,
+    JobFactory,
     QuestionnaireResultFactory,
+    UserFactory,
 )
-from tests.factories import ApplicationFactory, JobFactory, UserFactory
 
 EXPECTED_SECTIONS = {
     "candidate",

@@ -12,8 +12,7 @@ from assessments.models import PrivacyNotice
 from assessments.privacy.notices import privacy_notice_publish
 from assessments.tokens import invitation_token
 from hiring.errors import Invalid
-from tests.assessments.test_views_recruiter_support import QuestionnaireResultFactory
-from tests.factories import UserFactory
+from tests.factories import QuestionnaireResultFactory, UserFactory
 from tests.hiring.support import logged_in
 
 
