@@ -16,6 +16,7 @@ from assessments.models import (
     Panelist,
     PracticeAttempt,
     PracticeCase,
+    PrivacyNotice,
     QuestionnaireResult,
     Response,
     Rubric,
@@ -24,7 +25,9 @@ from assessments.models import (
     Scorecard,
     ScorecardVersion,
 )
+from assessments.privacy.notices import privacy_notice_publish
 from hiring.admin import ReadOnlyAdmin
+from hiring.errors import Invalid
 
 
 @admin.register(Instrument)
@@ -336,3 +339,37 @@ class ScorecardVersionAdmin(ReadOnlyAdmin):
 
     list_display = ["scorecard", "number", "recommendation", "created_at"]
     list_select_related = ["scorecard__interviewer"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """Saving publishes a new version; the consents given keep pointing at theirs."""
+
+    list_display = ["version", "published_at", "published_by"]
+    readonly_fields = ["version", "published_at", "published_by"]
+    fields = ["version", "published_at", "published_by", "text_en", "text_es"]
+    list_select_related = ["published_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj: PrivacyNotice, form, change: bool) -> None:
+        try:
+            notice = privacy_notice_publish(
+                text_en=obj.text_en, text_es=obj.text_es, user=request.user
+            )
+        except Invalid as error:  # the form's required fields stop this first
+            raise ValueError(error.message) from error
+        # The admin's messages and redirect then speak of the published version.
+        obj.pk, obj.version, obj.published_at = (
+            notice.pk,
+            notice.version,
+            notice.published_at,
+        )
+        obj.published_by = notice.published_by

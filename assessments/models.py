@@ -322,6 +322,8 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
+    # The privacy notice version shown on the landing page the candidate started from.
+    consent_version = models.PositiveIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -770,3 +772,41 @@ class PracticeAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interviewer} on {self.case}"
+
+
+class PrivacyNotice(models.Model):
+    """The privacy notice candidates read before they consent; one row per version.
+
+    A published version is never changed: a candidate's consent points at the text
+    they saw, so an edit publishes a new version instead.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_en = models.TextField(_("text in English"))
+    text_es = models.TextField(_("text in Spanish"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self) -> str:
+        return f"Privacy notice v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError(
+                "A published privacy notice is immutable; publish a new version"
+            )
+        super().save(*args, **kwargs)
+
+    def text(self, language: str) -> str:
+        return self.text_es if language == "es" else self.text_en

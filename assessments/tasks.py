@@ -4,6 +4,7 @@ from celery import shared_task
 
 from assessments import interview_services, services
 from assessments.models import InstrumentVersion
+from assessments.privacy.retention import retention_sweep
 from assessments.results.rescore import RESCORE_BATCH_SIZE, results_rescore_batch
 from assessments.statistics.norms import norms_recompute
 from assessments.statistics.reliability import reliabilities_recompute
@@ -100,3 +101,13 @@ def interview_email_task(panelist_id: int, kind: str) -> bool:
 @shared_task(ignore_result=True)
 def scorecard_reminders_task() -> int:
     return interview_services.scorecard_reminders_send()
+
+
+@shared_task(ignore_result=True)
+def retention_sweep_task() -> int:
+    """Warn administrators of coming erasures and erase what is past its date.
+
+    Safe to run twice: each erasure claims its candidate under a row lock and a
+    second run finds nothing left to erase.
+    """
+    return len(retention_sweep().erased)

@@ -391,8 +391,9 @@ CRIBA_WEBHOOK_ALLOW_PRIVATE = env_bool("CRIBA_WEBHOOK_ALLOW_PRIVATE", False)
 CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
     "CRIBA_WEBHOOK_BACKOFF_SCALE", 1.0, minimum=0.0001, maximum=10.0
 )
-# A new candidate's personal data is kept this many days unless someone decides
-# otherwise (each candidate's own date is shown and editable).
+# Candidates' personal data is kept this many days after their last activity (GDPR
+# art. 5: no longer than needed); each candidate's own date is shown and editable,
+# and a daily task erases what is past its date.
 CRIBA_RETENTION_DAYS = env_int("CRIBA_RETENTION_DAYS", 365, minimum=1, maximum=3650)
 # An invitation email that cannot be sent is tried again (30 s, 1 min, 2 min ...
 # capped at an hour apart) this many times before the recruiter is told it failed.

@@ -43,6 +43,7 @@ urlpatterns = [
         name="instrument_statistics",
     ),
     path("", include("assessments.urls")),
+    path("", include("assessments.urls_privacy")),
     path("", include("hiring.urls")),
 ]
 

@@ -124,7 +124,22 @@ class CandidateAdmin(admin.ModelAdmin):
     ]
     list_filter = ["preferred_language", "erased_at"]
     search_fields = ["first_name", "last_name", "email", "external_id"]
-    readonly_fields = ["consent_at", "erased_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "consent_at",
+        "consent_version",
+        "erased_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An erased candidate has nothing left to edit, and must not be refilled.
+        if obj is not None and obj.is_erased:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def view_on_site(self, obj: Candidate) -> str:
+        return reverse("privacy:candidate", args=[obj.pk])
 
 
 @admin.register(Application)

@@ -1,4 +1,5 @@
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,6 +26,10 @@ class Capability(models.TextChoices):
         "manage_job",
         _("Edit the job, its hiring team and assessment plan, and add candidates"),
     )
+    PERSONAL_DATA = (
+        "personal_data",
+        _("Export, erase and keep candidates' personal data"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -35,6 +40,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.INVITE,
             Capability.DECIDE,
             Capability.MANAGE_JOB,
+            Capability.PERSONAL_DATA,
         }
     ),
     JobRole.HIRING_MANAGER: frozenset(
@@ -103,6 +109,12 @@ class JobMember(models.Model):
         return f"{self.user} ({self.get_role_display()}) on {self.job}"
 
 
+def retention_date(today: date | None = None) -> date:
+    """Until when a candidate active ``today`` has their personal data kept."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=settings.CRIBA_RETENTION_DAYS)
+
+
 class Candidate(models.Model):
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -117,7 +129,24 @@ class Candidate(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=120, blank=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    retention_until = models.DateField(_("keep personal data until"), null=True)
+    # The version of the privacy notice the candidate saw when they consented.
+    consent_version = models.PositiveIntegerField(
+        _("privacy notice version consented to"), null=True, blank=True
+    )
+    # Empty only once the candidate is erased: nothing personal is left to keep.
+    retention_until = models.DateField(
+        _("keep personal data until"),
+        null=True,
+        default=retention_date,
+        help_text=_(
+            "After this date the personal data is erased automatically, unless an "
+            "application is still open. Activity moves it forward; administrators "
+            "are told a week before."
+        ),
+    )
+    # The retention date administrators were last warned about, so each date is
+    # announced once.
+    retention_notified_for = models.DateField(null=True, blank=True, editable=False)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,7 +172,13 @@ class Candidate(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return _("Erased candidate #%(id)s") % {"id": self.pk}
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Stage(models.TextChoices):
@@ -154,6 +189,9 @@ class Stage(models.TextChoices):
     HIRED = "hired", _("Hired")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+CLOSED_STAGES = frozenset({Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN})
 
 
 class Application(models.Model):
@@ -216,6 +254,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.candidate} for {self.job}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still in the pipeline: its candidate's data is needed and kept."""
+        return self.stage not in CLOSED_STAGES
+
 
 class AuditEvent(models.Model):
     """One line of the append-only audit log."""
@@ -252,6 +295,7 @@ class AuditEvent(models.Model):
         # services record these with audit_record, as every other action does.
         API_KEY_CREATED = "api_key.created", _("API key created")
         API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
+        RETENTION_CHANGED = "retention.changed", _("Retention date changed")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -29,6 +28,7 @@ from hiring.models import (
     OutboxEvent,
     Stage,
     WorkerHeartbeat,
+    retention_date,
 )
 
 
@@ -190,8 +190,25 @@ def job_upsert(*, external_id: str, actor=None, **fields) -> tuple[Job, bool]:
 def retention_default(today: date | None = None) -> date:
     """How long a new candidate's personal data is kept unless someone decides
     otherwise: ``CRIBA_RETENTION_DAYS`` from today."""
-    today = today or timezone.localdate()
-    return today + timedelta(days=settings.CRIBA_RETENTION_DAYS)
+    return retention_date(today)
+
+
+def candidate_retention_extend(
+    *, candidate_id: int, now: datetime | None = None
+) -> bool:
+    """Keep the candidate's data for the retention period counted from ``now``.
+
+    Called on activity (an invitation, a start, a submission, a decision). Only
+    ever moves the date forward, so a later date set by hand stays; an erased
+    candidate has nothing left to keep. Returns whether the date moved.
+    """
+    until = retention_date(timezone.localdate(now) if now else None)
+    changed = (
+        Candidate.objects.filter(pk=candidate_id, erased_at__isnull=True)
+        .exclude(retention_until__gte=until)
+        .update(retention_until=until)
+    )
+    return changed == 1
 
 
 def _candidate_checks(values: dict) -> None:
@@ -533,6 +550,7 @@ def application_decide(
     elif decision == Application.Decision.ADVANCE:
         application.stage = _NEXT_STAGE.get(application.stage, application.stage)
     application.save()
+    candidate_retention_extend(candidate_id=application.candidate_id)
     audit_record(
         actor=user,
         action=AuditEvent.Action.DECISION_RECORDED,

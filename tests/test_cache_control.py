@@ -21,7 +21,14 @@ from tests.factories import (
 from tests.hiring.support import logged_in
 
 # Routes that are not the recruiter side: public or the candidate's own.
-NOT_RECRUITER = {"healthz", "login", "set_language", "favicon"}
+NOT_RECRUITER = {
+    "healthz",
+    "login",
+    "set_language",
+    "favicon",
+    "privacy:notice",
+    "privacy:notice_version",
+}
 
 
 def _route_names(patterns, namespace=""):
@@ -83,6 +90,7 @@ def _request(name, scene):
     """(method, url, data) of a request that reaches the route's view."""
     application = scene["application"].pk
     job = scene["job"].pk
+    candidate = scene["application"].candidate_id
     routes = {
         "hiring:job_list": lambda: ("get", reverse(name), None),
         "logout": lambda: ("post", reverse(name), {}),
@@ -225,6 +233,12 @@ def _request(name, scene):
         "results:job_invite_many": lambda: ("post", reverse(name, args=[job]), {}),
         "results:job_plan": lambda: ("get", reverse(name, args=[job]), None),
         "results:glossary": lambda: ("get", reverse(name), None),
+        # A candidate's data rights: the page, its forms refused (shown again as a
+        # 400 with the personal data) and the export file itself.
+        "privacy:candidate": lambda: ("get", reverse(name, args=[candidate]), None),
+        "privacy:retention": lambda: ("post", reverse(name, args=[candidate]), {}),
+        "privacy:erase": lambda: ("post", reverse(name, args=[candidate]), {}),
+        "privacy:export": lambda: ("post", reverse(name, args=[candidate]), {}),
     }
     return routes[name]()
 

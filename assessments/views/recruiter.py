@@ -105,6 +105,9 @@ def _render_application(
             "invitations": application.invitations_newest_first,
             "history": overview.history,
             "can_view_results": overview.can_view_results,
+            "can_manage_personal_data": (
+                Capability.PERSONAL_DATA in overview.capabilities
+            ),
             "invite_form": invite_form if overview.can_invite else None,
             "decision_form": decision_form if overview.can_decide else None,
             "extend_form": ExtendForm() if overview.can_invite else None,

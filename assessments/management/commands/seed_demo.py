@@ -1,7 +1,8 @@
 """Fill an empty deployment with a small, believable demo; safe to run again.
 
-Everything is looked up by a stable key (username, job title, candidate email) and
-created only when missing, so a second run adds nothing. Questionnaires are taken
+Everything is looked up by a stable key (username, job title, candidate email; for
+the candidate erased on request, the erasure's row in the audit log) and created
+only when missing, so a second run adds nothing. Questionnaires are taken
 through the same services the candidate pages use, so the running worker scores
 the submitted ones exactly as it would a real candidate's.
 """
@@ -26,7 +27,15 @@ from assessments.interview_services import (
     interview_schedule,
     scorecard_submit,
 )
-from assessments.models import AssessmentPlan, Instrument, Interview, Rubric
+from assessments.models import (
+    AssessmentPlan,
+    Instrument,
+    Interview,
+    PrivacyNotice,
+    Rubric,
+)
+from assessments.privacy.erasure import candidate_erase
+from assessments.privacy.notices import privacy_notice_publish
 from assessments.services import (
     answers_save,
     invitation_create,
@@ -38,6 +47,7 @@ from assessments.services import (
 )
 from hiring.models import (
     Application,
+    AuditEvent,
     Candidate,
     Job,
     JobMember,
@@ -115,6 +125,9 @@ class DemoCandidate:
     traits: dict[str, float] = field(default_factory=dict)
     language: str = "en"
     rejected_because: str = ""
+    # Withdraws after the questionnaire and asks for their personal data to be
+    # erased: the demo then shows an erased candidate whose scores remain.
+    erased_on_request: bool = False
 
     @property
     def email(self) -> str:
@@ -227,7 +240,30 @@ CANDIDATES = [
         None,
         rejected_because="Needs visa sponsorship, which this role cannot offer.",
     ),
+    DemoCandidate(
+        "Lena",
+        "Vogt",
+        AE,
+        Stage.ASSESSING,
+        "submitted",
+        traits={"achievement_drive": 0.4, "self_discipline": 0.2},
+        erased_on_request=True,
+    ),
 ]
+
+DEMO_ERASURE = "demo"
+DEMO_NOTICE_EN = """\
+About this demo
+This deployment holds demonstration data only.
+
+A person decides
+Scores inform the hiring team; a person makes every decision."""
+DEMO_NOTICE_ES = """\
+Sobre esta demostración
+Este despliegue solo contiene datos de demostración.
+
+Decide una persona
+Las puntuaciones informan al equipo; una persona toma cada decisión."""
 
 
 @dataclass(frozen=True)
@@ -370,6 +406,7 @@ class Command(BaseCommand):
         # One transaction: a failure leaves nothing half seeded, and the scoring
         # of every submission is enqueued only once all of it is committed.
         with transaction.atomic():
+            self._privacy_notice()
             users = {user.username: self._user(user) for user in USERS}
             jobs = {spec["title"]: self._job(spec, users, instrument) for spec in JOBS}
             rng = random.Random(SEED)  # noqa: S311 - demo answers, not secrets
@@ -456,9 +493,24 @@ class Command(BaseCommand):
             self.created.append(f"assessment plan for {job.title}")
         return job
 
+    def _privacy_notice(self) -> None:
+        # The migrations seed version 1; a flushed database gets a short one.
+        if not PrivacyNotice.objects.exists():
+            privacy_notice_publish(
+                text_en=DEMO_NOTICE_EN, text_es=DEMO_NOTICE_ES, user=None
+            )
+            self.created.append("privacy notice")
+
     def _candidate(
         self, spec: DemoCandidate, job: Job, users: dict, rng: random.Random
     ) -> None:
+        if (
+            spec.erased_on_request
+            and AuditEvent.objects.filter(
+                action=AuditEvent.Action.ERASURE, data__trigger=DEMO_ERASURE
+            ).exists()
+        ):
+            return
         person = Candidate.objects.filter(email=spec.email).first()
         if person is None:
             person = candidate_create(
@@ -484,6 +536,17 @@ class Command(BaseCommand):
             self.created.append(f"decision on {person.full_name}")
         if spec.questionnaire and not application.invitations.exists():
             self._questionnaire(spec, application, users["rita"], rng)
+        if spec.erased_on_request:
+            application_decide(
+                application=application,
+                user=users["rita"],
+                decision=Application.Decision.REJECT,
+                reason="Withdrew and asked for the personal data to be erased.",
+            )
+            candidate_erase(candidate=person, actor=None, trigger=DEMO_ERASURE)
+            self.created.append(
+                f"candidate #{person.pk} erased on request (results kept)"
+            )
 
     def _questionnaire(
         self, spec: DemoCandidate, application: Application, recruiter, rng
