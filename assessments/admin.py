@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
@@ -8,14 +9,25 @@ from assessments.models import (
     Instrument,
     InstrumentVersion,
     Interview,
+    InterviewResult,
     Invitation,
     NormSet,
     PageTiming,
+    Panelist,
+    PracticeAttempt,
+    PracticeCase,
+    PrivacyNotice,
     QuestionnaireResult,
     Response,
+    Rubric,
+    RubricVersion,
     ScaleReliability,
+    Scorecard,
+    ScorecardVersion,
 )
+from assessments.privacy.notices import privacy_notice_publish
 from hiring.admin import ReadOnlyAdmin
+from hiring.errors import Invalid
 
 
 @admin.register(Instrument)
@@ -137,8 +149,18 @@ class QuestionnaireResultAdmin(ReadOnlyAdmin):
     list_select_related = ["invitation"]
 
 
+class PanelistInline(admin.TabularInline):
+    model = Panelist
+    extra = 0
+    fields = ["interviewer", "invited_at", "reminded_at"]
+    readonly_fields = ["invited_at", "reminded_at"]
+
+
 @admin.register(Interview)
 class InterviewAdmin(admin.ModelAdmin):
+    """Scheduling, rescheduling and cancelling belong to the recruiter pages, which
+    tell the panel; the admin is for looking and for repairs."""
+
     list_display = ["title", "application", "scheduled_at", "status"]
     list_filter = ["status"]
     search_fields = [
@@ -147,5 +169,207 @@ class InterviewAdmin(admin.ModelAdmin):
         "application__job__title",
     ]
     list_select_related = ["application__candidate", "application__job"]
-    filter_horizontal = ["interviewers"]
     autocomplete_fields = ["application"]
+    inlines = [PanelistInline]
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "created_at", "calibration_link"]
+    search_fields = ["slug", "name"]
+
+    @admin.display(description=_("calibration"))
+    def calibration_link(self, obj: Rubric) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("results:rubric_calibration", args=[obj.pk]),
+            _("Interviewer calibration"),
+        )
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(ReadOnlyAdmin):
+    """Published versions are immutable; `manage.py load_instruments` adds new ones."""
+
+    list_display = ["rubric", "version", "source_file", "published_at"]
+    list_filter = ["rubric"]
+    list_select_related = ["rubric"]
+
+
+class ScorecardVersionInline(admin.TabularInline):
+    model = ScorecardVersion
+    extra = 0
+    can_delete = False
+    fields = ["number", "recommendation", "ratings", "reason", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(ReadOnlyAdmin):
+    list_display = ["interview", "interviewer", "submitted_at", "current_version"]
+    list_select_related = ["interview__application__candidate", "interviewer"]
+    inlines = [ScorecardVersionInline]
+
+
+@admin.register(InterviewResult)
+class InterviewResultAdmin(ReadOnlyAdmin):
+    list_display = ["interview", "scoring_version", "state", "score", "computed_at"]
+    list_filter = ["state", "scoring_version"]
+    list_select_related = ["interview__application__candidate"]
+
+
+class PracticeCaseForm(forms.ModelForm):
+    """A practice case: its rubric version and title first; once saved, one sample
+    answer, agreed rating and rationale per competency of that version."""
+
+    class Meta:
+        model = PracticeCase
+        fields = ["rubric_version", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["rubric_version"].disabled = True
+            for key in self.instance.rubric_version.competency_keys:
+                self.initial[f"answer_{key}"] = self.instance.answers.get(key, "")
+                self.initial[f"agreed_{key}"] = self.instance.agreed_ratings.get(key)
+                self.initial[f"rationale_{key}"] = self.instance.rationale.get(key, "")
+
+    def save(self, commit=True):
+        case = super().save(commit=False)
+        if case.pk:
+            keys = case.rubric_version.competency_keys
+            case.answers = {k: self.cleaned_data[f"answer_{k}"] for k in keys}
+            case.agreed_ratings = {k: self.cleaned_data[f"agreed_{k}"] for k in keys}
+            case.rationale = {
+                k: self.cleaned_data[f"rationale_{k}"]
+                for k in keys
+                if self.cleaned_data[f"rationale_{k}"]
+            }
+        else:
+            case.answers, case.agreed_ratings, case.rationale = {}, {}, {}
+        if commit:
+            case.save()
+        return case
+
+
+def _competency_fields(version: RubricVersion) -> dict[str, forms.Field]:
+    fields: dict[str, forms.Field] = {}
+    for competency in version.competencies:
+        key, name = competency["key"], competency["name"]["en"]
+        fields[f"answer_{key}"] = forms.CharField(
+            label=_("%(name)s: sample answer") % {"name": name},
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+        fields[f"agreed_{key}"] = forms.TypedChoiceField(
+            label=_("%(name)s: agreed rating") % {"name": name},
+            choices=[(r, str(r)) for r in range(1, 6)],
+            coerce=int,
+        )
+        fields[f"rationale_{key}"] = forms.CharField(
+            label=_("%(name)s: why that rating") % {"name": name},
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+        )
+    return fields
+
+
+@admin.register(PracticeCase)
+class PracticeCaseAdmin(admin.ModelAdmin):
+    """Written here by administrators: choose the rubric version and save, then
+    write a sample answer, the agreed rating and its rationale per competency."""
+
+    list_display = ["title", "rubric_version", "created_at"]
+    list_select_related = ["rubric_version__rubric"]
+    form = PracticeCaseForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        extra = _competency_fields(obj.rubric_version)
+        names = list(extra)  # the form's metaclass consumes the dict it is given
+        form = type("PracticeCaseCompetencyForm", (PracticeCaseForm,), extra)
+        kwargs["fields"] = ["rubric_version", "title", *names]
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["rubric_version", "title"]})]
+        return [
+            (None, {"fields": ["rubric_version", "title"]}),
+            *(
+                (
+                    competency["name"]["en"],
+                    {
+                        "fields": [
+                            f"answer_{competency['key']}",
+                            f"agreed_{competency['key']}",
+                            f"rationale_{competency['key']}",
+                        ]
+                    },
+                )
+                for competency in obj.rubric_version.competencies
+            ),
+        ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PracticeAttempt)
+class PracticeAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["case", "interviewer", "created_at"]
+    list_select_related = ["case", "interviewer"]
+
+
+@admin.register(Panelist)
+class PanelistAdmin(ReadOnlyAdmin):
+    list_display = ["interview", "interviewer", "invited_at", "reminded_at"]
+    list_select_related = ["interview__application__candidate", "interviewer"]
+
+
+@admin.register(ScorecardVersion)
+class ScorecardVersionAdmin(ReadOnlyAdmin):
+    """Locked versions: an amendment adds a version, nothing edits one."""
+
+    list_display = ["scorecard", "number", "recommendation", "created_at"]
+    list_select_related = ["scorecard__interviewer"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """Saving publishes a new version; the consents given keep pointing at theirs."""
+
+    list_display = ["version", "published_at", "published_by"]
+    readonly_fields = ["version", "published_at", "published_by"]
+    fields = ["version", "published_at", "published_by", "text_en", "text_es"]
+    list_select_related = ["published_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj: PrivacyNotice, form, change: bool) -> None:
+        try:
+            notice = privacy_notice_publish(
+                text_en=obj.text_en, text_es=obj.text_es, user=request.user
+            )
+        except Invalid as error:  # the form's required fields stop this first
+            raise ValueError(error.message) from error
+        # The admin's messages and redirect then speak of the published version.
+        obj.pk, obj.version, obj.published_at = (
+            notice.pk,
+            notice.version,
+            notice.published_at,
+        )
+        obj.published_by = notice.published_by

@@ -435,12 +435,17 @@ def _pydantic_problem(error: dict) -> str:
     return message
 
 
-def _source_name(path: Path) -> str:
+def source_name(path: Path) -> str:
     """The path as reports show it: relative to the project when inside it."""
     try:
         return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
     except ValueError:
         return str(path)
+
+
+def pydantic_errors(error: ValidationError) -> list[tuple[str, str]]:
+    """``(key_path, problem)`` pairs of a pydantic error, worded for authors."""
+    return [(_loc_path(e["loc"]), _pydantic_problem(e)) for e in error.errors()]
 
 
 def definition_validate(data: Any, *, file: str = "<definition>") -> dict:
@@ -458,10 +463,7 @@ def definition_validate(data: Any, *, file: str = "<definition>") -> dict:
     try:
         parsed = Definition.model_validate(data)
     except ValidationError as error:
-        raise DefinitionError(
-            file,
-            [(_loc_path(e["loc"]), _pydantic_problem(e)) for e in error.errors()],
-        ) from None
+        raise DefinitionError(file, pydantic_errors(error)) from None
     violations = _rule_violations(parsed)
     if violations:
         raise DefinitionError(file, violations)
@@ -473,10 +475,14 @@ def definition_validate(data: Any, *, file: str = "<definition>") -> dict:
     return normalized
 
 
-def definition_load(path: Path | str) -> dict:
-    """Read a definition file, validate it and return the normalized definition."""
+def definition_file_read(path: Path | str) -> tuple[str, Any]:
+    """``(file, data)``: a YAML file parsed safely, and its name as errors show it.
+
+    Refuses duplicate keys; raises ``DefinitionError`` for unreadable or malformed
+    files.
+    """
     path = Path(path)
-    file = _source_name(path)
+    file = source_name(path)
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -492,6 +498,12 @@ def definition_load(path: Path | str) -> dict:
         raise DefinitionError(file, [(where, problem)]) from None
     except yaml.YAMLError as error:
         raise DefinitionError(file, [("", f"malformed YAML: {error}")]) from None
+    return file, data
+
+
+def definition_load(path: Path | str) -> dict:
+    """Read a definition file, validate it and return the normalized definition."""
+    file, data = definition_file_read(path)
     return definition_validate(data, file=file)
 
 
@@ -684,11 +696,11 @@ def instruments_load(directory: Path | str) -> list[LoadOutcome]:
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise DefinitionError(_source_name(directory), [("", "no such directory")])
+        raise DefinitionError(source_name(directory), [("", "no such directory")])
     loaded: list[tuple[str, dict]] = []
     files_by_slug: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
-        file = _source_name(path)
+        file = source_name(path)
         definition = definition_load(path)
         slug = definition["slug"]
         if slug in files_by_slug:

@@ -29,6 +29,11 @@ class StartForm(forms.Form):
         },
     )
 
+    # The privacy notice version the page showed: the consent is to that text.
+    notice = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, languages: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [

@@ -9,7 +9,7 @@ translated at the moment it is called.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from assessments.scoring.rules import (
     Clause,
@@ -19,39 +19,48 @@ from assessments.scoring.rules import (
     ValidityRule,
 )
 
+# Lazy, so each is translated when it is read, in the language of that moment;
+# a lookup translates one label, not the whole table (a page of results reads
+# thousands).
+_BAND_LABELS = {
+    "strong_fit": gettext_lazy("Strong fit"),
+    "fit": gettext_lazy("Fit"),
+    "borderline": gettext_lazy("Borderline"),
+    "not_recommended": gettext_lazy("Not recommended"),
+}
+_VALIDITY_STATUS_LABELS = {
+    "valid": gettext_lazy("Valid"),
+    "questionable": gettext_lazy("Questionable"),
+    "invalid": gettext_lazy("Invalid"),
+}
+_VALIDITY_INDEX_LABELS = {
+    "longstring": gettext_lazy("Same answer in a row"),
+    "irv": gettext_lazy("Variability of the answers"),
+    "even_odd": gettext_lazy("Even-odd consistency"),
+    "mahalanobis": gettext_lazy("Unusual answer pattern"),
+    "speed": gettext_lazy("Answering speed"),
+    "instructed": gettext_lazy("Instruction items"),
+    "infrequency": gettext_lazy("Implausible statements"),
+    "impression": gettext_lazy("Favourable self-description"),
+    "consistency": gettext_lazy("Pairs of statements with the same meaning"),
+}
+
+
+def _label(labels: dict, key: str) -> str:
+    label = labels.get(key)
+    return str(label) if label is not None else key.replace("_", " ").capitalize()
+
 
 def band_label(key: str) -> str:
-    labels = {
-        "strong_fit": _("Strong fit"),
-        "fit": _("Fit"),
-        "borderline": _("Borderline"),
-        "not_recommended": _("Not recommended"),
-    }
-    return labels.get(key) or key.replace("_", " ").capitalize()
+    return _label(_BAND_LABELS, key)
 
 
 def validity_status_label(key: str) -> str:
-    labels = {
-        "valid": _("Valid"),
-        "questionable": _("Questionable"),
-        "invalid": _("Invalid"),
-    }
-    return labels.get(key) or key.replace("_", " ").capitalize()
+    return _label(_VALIDITY_STATUS_LABELS, key)
 
 
 def validity_index_label(name: str) -> str:
-    labels = {
-        "longstring": _("Same answer in a row"),
-        "irv": _("Variability of the answers"),
-        "even_odd": _("Even-odd consistency"),
-        "mahalanobis": _("Unusual answer pattern"),
-        "speed": _("Answering speed"),
-        "instructed": _("Instruction items"),
-        "infrequency": _("Implausible statements"),
-        "impression": _("Favourable self-description"),
-        "consistency": _("Pairs of statements with the same meaning"),
-    }
-    return labels.get(name) or name.replace("_", " ").capitalize()
+    return _label(_VALIDITY_INDEX_LABELS, name)
 
 
 def _count(value) -> int | None:
@@ -188,3 +197,31 @@ def validity_rule_sentences(rule: ValidityRule) -> list[str]:
     sentences = [validity_clause_sentence(clause) for clause in rule.clauses]
     sentences.append(_("Valid when no check is flagged."))
     return sentences
+
+
+def recommendation_label(key: str) -> str:
+    labels = {
+        "definitely_not": _("Definitely not"),
+        "no": _("No"),
+        "yes": _("Yes"),
+        "strong_yes": _("Strong yes"),
+        "no_decision": _("No decision"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()
+
+
+def interview_flag_label(key: str) -> str:
+    labels = {
+        "low_agreement": _("Interviewers disagree (r_wg below .70)"),
+        "wide_range": _("Ratings two or more points apart"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()
+
+
+def interview_state_label(key: str) -> str:
+    labels = {
+        "awaiting": _("No scorecard yet"),
+        "partial": _("Some scorecards missing"),
+        "complete": _("All scorecards in"),
+    }
+    return labels.get(key) or key.replace("_", " ").capitalize()

@@ -133,6 +133,73 @@ class ScaleReliability(models.Model):
         return f"{self.version} {self.scale_key} alpha={self.alpha}"
 
 
+class Rubric(models.Model):
+    """A structured interview guide; its content lives in immutable versions."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("interview rubric")
+        verbose_name_plural = _("interview rubrics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> "RubricVersion | None":
+        return self.versions.order_by("-version").first()
+
+
+class RubricVersion(models.Model):
+    """A published rubric definition; never changed after it is stored."""
+
+    rubric = models.ForeignKey(
+        Rubric, on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveIntegerField()
+    definition = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    source_file = models.CharField(max_length=200)
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rubric__slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rubric", "version"], name="one_number_per_rubric_version"
+            ),
+            models.UniqueConstraint(
+                fields=["rubric", "checksum"], name="one_rubric_version_per_definition"
+            ),
+        ]
+        verbose_name = _("rubric version")
+        verbose_name_plural = _("rubric versions")
+
+    def __str__(self) -> str:
+        return f"{self.rubric.slug} v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError(
+                "A published rubric version is immutable; load a new version"
+            )
+        super().save(*args, **kwargs)
+
+    @property
+    def competencies(self) -> list[dict]:
+        return list(self.definition["competencies"])
+
+    @property
+    def competency_keys(self) -> list[str]:
+        return [c["key"] for c in self.definition["competencies"]]
+
+    @property
+    def weights(self) -> list[float]:
+        return [float(c["weight"]) for c in self.definition["competencies"]]
+
+
 class AssessmentPlan(models.Model):
     """What a job's candidates take, and how their results are combined."""
 
@@ -163,8 +230,30 @@ class AssessmentPlan(models.Model):
         choices=[("normal", _("Normal")), ("empirical", _("Empirical"))],
         default="normal",
     )
+    rubric = models.ForeignKey(
+        Rubric,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("interview rubric"),
+    )
+    # Relative weights of the two parts in the application's overall score.
+    questionnaire_weight = models.FloatField(_("questionnaire weight"), default=0.5)
+    interview_weight = models.FloatField(_("interview weight"), default=0.5)
 
     class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(questionnaire_weight__gte=0)
+                & models.Q(interview_weight__gte=0)
+                & (
+                    models.Q(questionnaire_weight__gt=0)
+                    | models.Q(interview_weight__gt=0)
+                ),
+                name="plan_part_weights_nonnegative_not_both_zero",
+            )
+        ]
         verbose_name = _("assessment plan")
         verbose_name_plural = _("assessment plans")
 
@@ -233,6 +322,8 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
+    # The privacy notice version shown on the landing page the candidate started from.
+    consent_version = models.PositiveIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -401,26 +492,321 @@ class QuestionnaireResult(models.Model):
 class Interview(models.Model):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
-        COLLECTING = "collecting", _("Collecting")
+        COLLECTING = "collecting", _("Collecting scorecards")
         COMPLETE = "complete", _("Complete")
         CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = frozenset({Status.SCHEDULED, Status.COLLECTING})
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="interviews"
     )
+    # Null only for interviews scheduled before rubrics existed.
+    rubric_version = models.ForeignKey(
+        RubricVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="interviews",
+        verbose_name=_("rubric version"),
+    )
     title = models.CharField(_("title"), max_length=200)
     scheduled_at = models.DateTimeField(_("scheduled at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length (minutes)"), default=60
+    )
+    location = models.CharField(_("place or video link"), max_length=300, blank=True)
     interviewers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="interviews"
+        settings.AUTH_USER_MODEL, through="Panelist", related_name="interviews"
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.SCHEDULED)
+    # iCalendar SEQUENCE: bumped on every reschedule or cancellation.
+    sequence = models.PositiveIntegerField(default=0)
+    cancel_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         ordering = ["scheduled_at", "id"]
-        indexes = [models.Index(fields=["updated_at", "id"], name="interview_polling")]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="interview_polling"),
+            models.Index(fields=["status", "scheduled_at"], name="interview_due"),
+        ]
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
 
     def __str__(self) -> str:
         return f"{self.title} with {self.application.candidate}"
+
+    @property
+    def ends_at(self):
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def has_ended(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.ends_at
+
+
+class Panelist(models.Model):
+    """One interviewer on one interview's panel."""
+
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="panelists"
+    )
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_seats"
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["interview_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "interviewer"], name="one_seat_per_interviewer"
+            )
+        ]
+        verbose_name = _("panelist")
+        verbose_name_plural = _("panelists")
+
+    def __str__(self) -> str:
+        return f"{self.interviewer} on interview {self.interview_id}"
+
+
+class Recommendation(models.TextChoices):
+    DEFINITELY_NOT = "definitely_not", _("Definitely not")
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    STRONG_YES = "strong_yes", _("Strong yes")
+    NO_DECISION = "no_decision", _("No decision")
+
+
+class Scorecard(models.Model):
+    """An interviewer's scorecard: a draft until submitted, then locked versions.
+
+    The draft fields change while the interviewer types; submitting copies them
+    into version 1 of ``ScorecardVersion`` and locks the scorecard. A later change
+    is an amendment: a new version with a reason; no version is ever edited.
+    """
+
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="scorecards"
+    )
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scorecards"
+    )
+    # {competency_key: 1..5 | None}; None is "no decision".
+    draft_ratings = models.JSONField(default=dict, blank=True)
+    # {competency_key: text}
+    draft_notes = models.JSONField(default=dict, blank=True)
+    draft_recommendation = models.CharField(
+        max_length=16, choices=Recommendation, blank=True
+    )
+    draft_summary = models.TextField(blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    current_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        ordering = ["interview_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "interviewer"],
+                name="one_scorecard_per_interviewer",
+            )
+        ]
+        indexes = [models.Index(fields=["updated_at", "id"], name="scorecard_polling")]
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+
+    def __str__(self) -> str:
+        return f"Scorecard of {self.interviewer} on interview {self.interview_id}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ScorecardVersion(models.Model):
+    """One locked version of a scorecard: the submission (1) or an amendment."""
+
+    scorecard = models.ForeignKey(
+        Scorecard, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    # {competency_key: 1..5 | None}
+    ratings = models.JSONField()
+    # {competency_key: text}
+    evidence = models.JSONField()
+    recommendation = models.CharField(max_length=16, choices=Recommendation)
+    summary = models.TextField(blank=True)
+    # Why an amendment was made; empty for the first submission.
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["scorecard_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard", "number"], name="one_scorecard_version_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number=1) | ~models.Q(reason=""),
+                name="amendment_has_a_reason",
+            ),
+        ]
+        verbose_name = _("scorecard version")
+        verbose_name_plural = _("scorecard versions")
+
+    def __str__(self) -> str:
+        return f"Scorecard {self.scorecard_id} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("A submitted scorecard version is locked")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("A submitted scorecard version is locked")
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.number > 1
+
+
+class InterviewResult(models.Model):
+    """The mechanical aggregate of an interview's submitted scorecards."""
+
+    interview = models.ForeignKey(
+        Interview, on_delete=models.CASCADE, related_name="results"
+    )
+    scoring_version = models.CharField(max_length=20)
+    # InterviewAggregate.to_dict(): competencies, score, weight_covered, submitted,
+    # panel_size, state, recommendations, flagged
+    aggregate = models.JSONField()
+    score = models.FloatField(null=True)
+    state = models.CharField(max_length=10)
+    # Ids of the scorecard versions aggregated, so a repeat run is a no-op.
+    inputs = models.JSONField(default=list)
+    computed_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="interview_result_polling")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "scoring_version"],
+                name="one_interview_result_per_scoring",
+            )
+        ]
+        verbose_name = _("interview result")
+        verbose_name_plural = _("interview results")
+
+    def __str__(self) -> str:
+        return f"Result of interview {self.interview_id} ({self.scoring_version})"
+
+    @property
+    def flagged(self) -> list[str]:
+        return list(self.aggregate.get("flagged", []))
+
+
+class PracticeCase(models.Model):
+    """A recorded sample interview with the ratings the calibrators agreed on."""
+
+    rubric_version = models.ForeignKey(
+        RubricVersion, on_delete=models.PROTECT, related_name="practice_cases"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    # {competency_key: the candidate's sample answer}
+    answers = models.JSONField(_("sample answers"))
+    # {competency_key: 1..5}
+    agreed_ratings = models.JSONField(_("agreed ratings"))
+    # {competency_key: why that rating}
+    rationale = models.JSONField(_("rationale"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["rubric_version_id", "title", "id"]
+        verbose_name = _("practice case")
+        verbose_name_plural = _("practice cases")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PracticeAttempt(models.Model):
+    case = models.ForeignKey(
+        PracticeCase, on_delete=models.CASCADE, related_name="attempts"
+    )
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ratings = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("practice attempt")
+        verbose_name_plural = _("practice attempts")
+
+    def __str__(self) -> str:
+        return f"{self.interviewer} on {self.case}"
+
+
+class PrivacyNotice(models.Model):
+    """The privacy notice candidates read before they consent; one row per version.
+
+    A published version is never changed: a candidate's consent points at the text
+    they saw, so an edit publishes a new version instead.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_en = models.TextField(_("text in English"))
+    text_es = models.TextField(_("text in Spanish"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self) -> str:
+        return f"Privacy notice v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError(
+                "A published privacy notice is immutable; publish a new version"
+            )
+        super().save(*args, **kwargs)
+
+    def text(self, language: str) -> str:
+        return self.text_es if language == "es" else self.text_en

@@ -321,6 +321,8 @@ def _standings(job: Job) -> dict[int, tuple]:
             "validity_status",
             "invitation__application__candidate__first_name",
             "invitation__application__candidate__last_name",
+            # full_name says "Erased candidate #n" for an erased one.
+            "invitation__application__candidate__erased_at",
         )
         .order_by("-invitation__created_at", "-invitation_id")
     )

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessments.explanations import band_explanation_text
+from assessments.interview_selectors import interview_results_visible
 from assessments.labels import (
     band_label,
     validity_index_label,
@@ -24,11 +25,12 @@ from assessments.labels import (
     validity_sentence,
     validity_status_label,
 )
-from assessments.models import QuestionnaireResult
+from assessments.models import AssessmentPlan, QuestionnaireResult
 from assessments.scoring.comparison import composite_sem
 from assessments.scoring.rules import rule_for_version
 from assessments.selectors import (
     application_with_invitations,
+    application_with_invitations_for_integrations,
     applications_with_latest_results,
     results_on_jobs_of,
 )
@@ -392,3 +394,240 @@ def application_overview(
     return ApplicationOverview(
         application=application, capabilities=capabilities, history=history
     )
+
+
+# --- the application report: questionnaire and interview combined --------------------
+
+# The interview score (1..5) is put on the composite's z metric with the scale's
+# midpoint, the "meets the bar" anchor, at 0 and one anchor level as one unit, until
+# local interview norms exist. The composite of the questionnaire is already a
+# weighted sum of z scores, so the plan's cut scores apply to the combination.
+INTERVIEW_MIDPOINT = 3.0
+INTERVIEW_POINTS_PER_UNIT = 1.0
+
+
+def interview_z(score: float) -> float:
+    return (score - INTERVIEW_MIDPOINT) / INTERVIEW_POINTS_PER_UNIT
+
+
+# --- applicant tracking systems ------------------------------------------------------
+
+
+def _report_viewed(result: QuestionnaireResult, *, api_key) -> AuditEvent:
+    application = result.invitation.application
+    return AuditEvent(
+        actor=None,
+        action=AuditEvent.Action.REPORT_VIEWED,
+        job=application.job,
+        object_type=QuestionnaireResult._meta.label_lower,
+        object_id=str(result.pk),
+        data={
+            "application": application.pk,
+            "invitation": result.invitation_id,
+            "channel": "api",
+            "api_key": api_key.prefix,
+        },
+    )
+
+
+def questionnaire_report_reads_record(*, results, api_key) -> None:
+    """Audit an applicant tracking system's reads of these results like page
+    views (`report.viewed`, channel `api`), all of them in one insert."""
+    events = [_report_viewed(result, api_key=api_key) for result in results]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def questionnaire_reports_for_integration(
+    *, results, api_key, language: str | None = None
+) -> list[QuestionnaireReport]:
+    """The reports of results an applicant tracking system reads (its key reaches
+    every job; its scope was checked at the edge), audited."""
+    results = list(results)
+    questionnaire_report_reads_record(results=results, api_key=api_key)
+    return [questionnaire_report_build(result, language=language) for result in results]
+
+
+@dataclass(frozen=True)
+class ApplicationReport:
+    """The combined picture of an application for the people who read results."""
+
+    application: Application
+    questionnaire_weight: float
+    interview_weight: float
+    questionnaire: QuestionnaireResult | None
+    questionnaire_band_label: str
+    interview_results: list
+    interview_score: float | None
+    interview_z: float | None
+    overall: float | None
+    band: str
+    band_label: str
+    sentences: list[str]
+    missing: list[str]
+    hidden_interviews: int
+
+
+def _plan_of(application: Application):
+    return AssessmentPlan.objects.filter(job_id=application.job_id).first()
+
+
+def _band_of(value: float, bands) -> str:
+    for bound, label in bands or []:
+        if bound is None or value >= float(bound):
+            return label
+    return ""
+
+
+def application_report_build(
+    application: Application, *, user, capabilities: frozenset[str]
+) -> ApplicationReport:
+    """Combine the current questionnaire composite and the interviews' scores by
+    the plan's weights (no checks, no audit: callers use ``application_report``).
+
+    The overall figure needs both parts when both carry weight; a part that is
+    missing is named instead of silently dropped, like a missing scale in the
+    composite.
+    """
+    plan = _plan_of(application)
+    weight_q = plan.questionnaire_weight if plan else 0.5
+    weight_i = plan.interview_weight if plan else 0.5
+    questionnaire = (
+        QuestionnaireResult.objects.filter(
+            invitation__application=application, is_current=True
+        )
+        .exclude(composite=None)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    visible = interview_results_visible(
+        user=user, application_id=application.pk, capabilities=capabilities
+    )
+    scored = [r for r in visible.results if r.score is not None]
+    interview_score = sum(r.score for r in scored) / len(scored) if scored else None
+    missing: list[str] = []
+    if weight_q > 0 and questionnaire is None:
+        missing.append(_("the questionnaire has no scored result yet"))
+    if weight_i > 0:
+        if interview_score is None:
+            missing.append(_("no interview has a submitted scorecard yet"))
+        elif any(r.state != "complete" for r in scored):
+            missing.append(_("some interviewers have not submitted their scorecards"))
+    if visible.hidden:
+        missing.append(
+            _("interviews you sit on are hidden until you submit your scorecard")
+        )
+    z_i = interview_z(interview_score) if interview_score is not None else None
+    overall = None
+    parts_ready = (weight_q == 0 or questionnaire is not None) and (
+        weight_i == 0 or z_i is not None
+    )
+    if parts_ready and weight_q + weight_i > 0:
+        overall = (
+            weight_q * (questionnaire.composite if questionnaire else 0.0)
+            + weight_i * (z_i if z_i is not None else 0.0)
+        ) / (weight_q + weight_i)
+    bands = (plan.bands if plan and plan.bands else None) or (
+        questionnaire.invitation.instrument_version.definition.get(
+            "plan_defaults", {}
+        ).get("bands")
+        if questionnaire
+        else None
+    )
+    band = _band_of(overall, bands) if overall is not None else ""
+    share_q = weight_q / (weight_q + weight_i) if weight_q + weight_i else 0
+    sentences = []
+    if questionnaire is not None:
+        sentences.append(
+            _("Questionnaire composite %(c)s (weight %(w)s %%).")
+            % {"c": f"{questionnaire.composite:+.2f}", "w": round(100 * share_q)}
+        )
+    if interview_score is not None:
+        sentences.append(
+            _(
+                "Interview score %(s)s of 5, which is %(z)s in the same units "
+                "(3 = meets the bar = 0; one anchor level = 1) (weight %(w)s %%)."
+            )
+            % {
+                "s": f"{interview_score:.2f}",
+                "z": f"{z_i:+.2f}",
+                "w": round(100 * (1 - share_q)),
+            }
+        )
+    if overall is not None:
+        sentences.append(
+            _(
+                "Overall %(o)s, in the band “%(b)s”. A person decides; the band only "
+                "recommends."
+            )
+            % {"o": f"{overall:+.2f}", "b": band_label(band) if band else "—"}
+        )
+    return ApplicationReport(
+        application=application,
+        questionnaire_weight=weight_q,
+        interview_weight=weight_i,
+        questionnaire=questionnaire,
+        questionnaire_band_label=band_label(questionnaire.band)
+        if questionnaire and questionnaire.band
+        else "",
+        interview_results=visible.results,
+        interview_score=interview_score,
+        interview_z=z_i,
+        overall=overall,
+        band=band,
+        band_label=band_label(band) if band else "",
+        sentences=sentences,
+        missing=missing,
+        hidden_interviews=visible.hidden,
+    )
+
+
+def application_report(*, user, application_id: int) -> ApplicationReport:
+    """The combined report of an application for a user who reads results on its
+    job; audited like every report read."""
+    application = (
+        Application.objects.select_related("candidate", "job")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("There is no such page."), code="not_found")
+    capabilities = job_require(
+        user=user, job=application.job, capability=Capability.VIEW_RESULTS
+    )
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.REPORT_VIEWED,
+        obj=application,
+        job=application.job,
+        data={"application": application.pk, "report": "application"},
+    )
+    return application_report_build(application, user=user, capabilities=capabilities)
+
+
+@dataclass(frozen=True)
+class IntegrationApplicationReport:
+    """An application with its invitations (newest first, each with
+    `current_result`) and the report of its newest scored result, if any."""
+
+    application: Application
+    report: QuestionnaireReport | None
+
+
+def application_report_for_integration(
+    *, application_id: int, api_key, language: str | None = None
+) -> IntegrationApplicationReport:
+    application = application_with_invitations_for_integrations(
+        application_id=application_id
+    )
+    if application is None:
+        raise NotFound(_("There is no such application."), code="not_found")
+    result = application.current_result
+    reports = (
+        questionnaire_reports_for_integration(
+            results=[result], api_key=api_key, language=language
+        )
+        if result is not None
+        else [None]
+    )
+    return IntegrationApplicationReport(application=application, report=reports[0])

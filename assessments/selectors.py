@@ -8,8 +8,15 @@ allows on the job is the view's check, so it can answer 403 to a team member and
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
-from assessments.models import Interview, Invitation, QuestionnaireResult
+from assessments.models import (
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    QuestionnaireResult,
+)
+from hiring.errors import Invalid
 from hiring.models import Application, Job
 from hiring.selectors import jobs_visible_to
 
@@ -93,10 +100,98 @@ def results_on_jobs_of(user) -> QuerySet[QuestionnaireResult]:
     )
 
 
-def interviews_of(user) -> QuerySet[Interview]:
-    """The interviews the user sits on, soonest first."""
+# --- applicant tracking systems (API keys are organisation-wide) ------------------
+
+
+def instruments_published() -> QuerySet[Instrument]:
+    """Instruments with at least one published version, each with
+    `versions_newest_first`; two queries whatever their number."""
+    versions = InstrumentVersion.objects.order_by("-version")
     return (
-        Interview.objects.filter(interviewers=user)
-        .select_related("application__candidate", "application__job")
-        .order_by("scheduled_at", "id")
+        Instrument.objects.filter(versions__isnull=False)
+        .distinct()
+        .prefetch_related(
+            Prefetch("versions", queryset=versions, to_attr="versions_newest_first")
+        )
+    )
+
+
+def instrument_version_by_reference(
+    *, slug: str | None, version: int | None
+) -> InstrumentVersion:
+    """A published version by instrument slug and number (the newest without a
+    number); Invalid when there is none."""
+    versions = InstrumentVersion.objects.select_related("instrument")
+    if slug:
+        versions = versions.filter(instrument__slug=slug)
+    if version is not None:
+        versions = versions.filter(version=version)
+    if not slug:
+        raise Invalid(
+            _("Name the questionnaire by its slug."),
+            code="reference_required",
+            fields={"instrument": [_("This field is required.")]},
+        )
+    found = versions.order_by("-version").first()
+    if found is None:
+        raise Invalid(
+            _("There is no such questionnaire."),
+            code="unknown_reference",
+            fields={"instrument": [_("No such questionnaire or version.")]},
+        )
+    return found
+
+
+def invitations_for_integrations() -> QuerySet[Invitation]:
+    return Invitation.objects.select_related(
+        "application", "instrument_version__instrument"
+    ).defer("instrument_version__definition")
+
+
+def results_for_integrations() -> QuerySet[QuestionnaireResult]:
+    """Every questionnaire result with what its report needs, in three queries
+    per page: the results with their people and norms, and the distinct versions
+    (whose definitions are large, so they are not repeated on every row)."""
+    versions = InstrumentVersion.objects.select_related("instrument")
+    return (
+        QuestionnaireResult.objects.select_related(
+            "norm_set",
+            "invitation__application__candidate",
+            "invitation__application__job",
+        )
+        .defer("norm_set__samples")
+        .prefetch_related(Prefetch("invitation__instrument_version", queryset=versions))
+    )
+
+
+def application_with_invitations_for_integrations(
+    *, application_id: int
+) -> Application | None:
+    """One application with its invitations (newest first, each with
+    `current_result`), whatever its job, or None."""
+    application = (
+        Application.objects.filter(pk=application_id)
+        .select_related("candidate", "job", "decided_by")
+        .prefetch_related(_invitations_with_current_result())
+        .first()
+    )
+    return _attach_latest(application) if application is not None else None
+
+
+def result_stubs_for_integrations() -> QuerySet[QuestionnaireResult]:
+    """Results with only what a page of them needs before their content: the
+    cursor, what a cached rendering depends on, and what the audit records."""
+    return QuestionnaireResult.objects.select_related(
+        "invitation__application__candidate", "invitation__application__job"
+    ).only(
+        "id",
+        "updated_at",
+        "is_current",
+        "invitation_id",
+        "invitation__application_id",
+        "invitation__application__external_id",
+        "invitation__application__job_id",
+        "invitation__application__job__external_id",
+        "invitation__application__candidate_id",
+        "invitation__application__candidate__external_id",
     )

@@ -25,6 +25,7 @@ from assessments.models import (
     PageTiming,
     Response,
 )
+from assessments.privacy.selectors import privacy_notice_current, privacy_notice_get
 from assessments.results.store import results_compute_and_store
 from assessments.scoring.order import presentation_permutations
 from assessments.tokens import (
@@ -36,13 +37,18 @@ from assessments.tokens import (
 )
 from hiring.errors import Conflict, Gone, Invalid, NotFound
 from hiring.events import event_record
-from hiring.models import Application, AuditEvent, Job, OutboxEvent, Stage
-from hiring.services import audit_record
+from hiring.models import (
+    CLOSED_STAGES,
+    Application,
+    AuditEvent,
+    Candidate,
+    Job,
+    OutboxEvent,
+    Stage,
+)
+from hiring.services import audit_record, candidate_retention_extend
 
 logger = logging.getLogger(__name__)
-
-# Stages in which an application takes no more assessments.
-CLOSED_STAGES = frozenset({Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN})
 
 # How long a request waits for the broker before leaving the work to a sweeper.
 ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5}
@@ -115,6 +121,11 @@ def invitation_create(
             _("The job is not open; open it before inviting candidates."),
             code="job_not_open",
         )
+    if application.candidate.is_erased:
+        raise Conflict(
+            _("This candidate's personal data was erased; they cannot be invited."),
+            code="candidate_erased",
+        )
     version, plan_days, plan_language = _plan_settings(application)
     if instrument_version is not None:
         version = instrument_version
@@ -172,6 +183,7 @@ def invitation_create(
         Application.objects.filter(pk=application.pk).update(
             stage=Stage.ASSESSING, updated_at=now
         )
+    candidate_retention_extend(candidate_id=application.candidate_id)
     audit_record(
         actor=user,
         action=AuditEvent.Action.INVITATION_CREATED,
@@ -563,16 +575,29 @@ def taking_start(
     invitation: Invitation,
     language: str | None = None,
     consent: bool = False,
+    notice_version: int | None = None,
     now: datetime | None = None,
 ) -> str:
     """Start (or resume) the attempt and return the nonce bound to the session.
 
-    The first start needs consent and an offered language. Resuming asks for
+    The first start needs consent and an offered language, and records the
+    consent with the version of the privacy notice the landing page showed
+    (``notice_version``; the current one when not given). Resuming asks for
     neither: consent is on record, and the language stays the one the attempt
     started in, because the norms are per language. The deadline is fixed the
     first time; resuming never restarts the clock.
     """
     now = now or timezone.now()
+    if notice_version is None:
+        notice = privacy_notice_current()
+    else:
+        try:
+            notice = privacy_notice_get(version=notice_version)
+        except NotFound:
+            raise Invalid(
+                _("The privacy notice has changed; please read it again."),
+                code="unknown_notice",
+            ) from None
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise Conflict(_("This questionnaire can no longer be taken."), code="closed")
@@ -595,11 +620,18 @@ def taking_start(
     if not resuming:
         invitation.started_at = now
         invitation.consented_at = now
+        invitation.consent_version = notice.version if notice else None
+        Candidate.objects.filter(pk=invitation.application.candidate_id).update(
+            consent_at=now, consent_version=invitation.consent_version, updated_at=now
+        )
         allowed = invitation.time_allowed()
         invitation.deadline_at = now + allowed if allowed else None
     invitation.status = Invitation.Status.IN_PROGRESS
     invitation.session_nonce = secrets.token_urlsafe(24)
     invitation.save()
+    candidate_retention_extend(
+        candidate_id=invitation.application.candidate_id, now=now
+    )
     return invitation.session_nonce
 
 
@@ -756,6 +788,9 @@ def submission_submit(
                 "invitation_id": invitation.pk,
                 "application_id": invitation.application_id,
             },
+        )
+        candidate_retention_extend(
+            candidate_id=invitation.application.candidate_id, now=now
         )
         transaction.on_commit(lambda: scoring_enqueue(invitation.pk))
     return True

@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
-from assessments import services
+from assessments import interview_services, services
 from assessments.models import InstrumentVersion
+from assessments.privacy.retention import retention_sweep
 from assessments.results.rescore import RESCORE_BATCH_SIZE, results_rescore_batch
 from assessments.statistics.norms import norms_recompute
 from assessments.statistics.reliability import reliabilities_recompute
@@ -69,3 +70,44 @@ def norms_recompute_task() -> int:
 def reliabilities_recompute_task() -> int:
     """Re-estimate alpha per version and scale; the SEM of new scores uses it."""
     return len(reliabilities_recompute())
+
+
+@shared_task(**idempotent_task_options())
+def interview_aggregate_task(interview_id: int) -> None:
+    # Idempotent: the result is unique per interview and scoring version, and an
+    # unchanged set of scorecard versions writes nothing.
+    interview_services.interview_aggregate(interview_id=interview_id)
+
+
+@shared_task(ignore_result=True)
+def interviews_aggregate_sweep_task() -> int:
+    return interview_services.interviews_aggregate_sweep()
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+    ignore_result=True,
+)
+def interview_email_task(panelist_id: int, kind: str) -> bool:
+    # SMTP failures (OSError and its subclasses) are transient: retried with
+    # backoff. Takes ids only; the email is built in the worker.
+    return interview_services.interview_email_send(panelist_id, kind)
+
+
+@shared_task(ignore_result=True)
+def scorecard_reminders_task() -> int:
+    return interview_services.scorecard_reminders_send()
+
+
+@shared_task(ignore_result=True)
+def retention_sweep_task() -> int:
+    """Warn administrators of coming erasures and erase what is past its date.
+
+    Safe to run twice: each erasure claims its candidate under a row lock and a
+    second run finds nothing left to erase.
+    """
+    return len(retention_sweep().erased)

@@ -5,7 +5,7 @@ Included at "" before hiring.urls, so these paths must not overlap hiring's.
 
 from django.urls import path
 
-from assessments.views import recruiter, workspace
+from assessments.views import interviews, recruiter, workspace
 
 app_name = "results"
 urlpatterns = [
@@ -43,6 +43,41 @@ urlpatterns = [
         name="invitation_extend",
     ),
     path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
-    path("interviews/", recruiter.my_interviews, name="my_interviews"),
+    path("interviews/", interviews.my_interviews, name="my_interviews"),
     path("glossary/", workspace.glossary, name="glossary"),
+    path(
+        "applications/<int:pk>/interviews/new/",
+        interviews.interview_schedule,
+        name="interview_schedule",
+    ),
+    path("interviews/<int:pk>/", interviews.interview_detail, name="interview_detail"),
+    path(
+        "interviews/<int:pk>/reschedule/",
+        interviews.interview_reschedule,
+        name="interview_reschedule",
+    ),
+    path(
+        "interviews/<int:pk>/cancel/",
+        interviews.interview_cancel,
+        name="interview_cancel",
+    ),
+    path("interviews/<int:pk>/kit/", interviews.interview_kit, name="interview_kit"),
+    path("interviews/<int:pk>/scorecard/", interviews.scorecard, name="scorecard"),
+    path(
+        "interviews/<int:pk>/debrief/",
+        interviews.interview_debrief_view,
+        name="interview_debrief",
+    ),
+    path(
+        "interviews/<int:pk>/decide/",
+        interviews.interview_decide,
+        name="interview_decide",
+    ),
+    path(
+        "rubrics/<int:pk>/calibration/",
+        interviews.calibration,
+        name="rubric_calibration",
+    ),
+    path("practice/", interviews.practice_list, name="practice_list"),
+    path("practice/<int:pk>/", interviews.practice_case, name="practice_case"),
 ]

@@ -57,6 +57,14 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.invitation_emails_sweep_task",
             "schedule": 30.0,
         },
+        "remind-missing-scorecards": {
+            "task": "assessments.tasks.scorecard_reminders_task",
+            "schedule": 900.0,
+        },
+        "sweep-unaggregated-interviews": {
+            "task": "assessments.tasks.interviews_aggregate_sweep_task",
+            "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
+        },
         "expire-invitations": {
             "task": "assessments.tasks.invitations_expire_task",
             "schedule": 3600.0,
@@ -64,6 +72,14 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         "recompute-reliabilities": {
             "task": "assessments.tasks.reliabilities_recompute_task",
             "schedule": 3600.0,
+        },
+        "purge-idempotency-records": {
+            "task": "hiring.tasks.idempotency_records_purge_task",
+            "schedule": 3600.0,
+        },
+        "retention-sweep": {
+            "task": "assessments.tasks.retention_sweep_task",
+            "schedule": 86400.0,
         },
         "recompute-norms": {
             "task": "assessments.tasks.norms_recompute_task",

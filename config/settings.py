@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "hiring",
     "assessments",
@@ -276,19 +277,75 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# REST framework (the API arrives in its own issue; the schema tooling is ready).
+# REST framework: API keys only (the pages' session login does not open the API),
+# JSON in and out, RFC 9457 problems for every error, cursor pages, a budget per key.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # JSON nested deeper than CRIBA_JSON_MAX_DEPTH is a 400, not a RecursionError.
-    "DEFAULT_PARSER_CLASSES": [
-        "hiring.json_input.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hiring.api.authentication.ApiKeyAuthentication"
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["hiring.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["hiring.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env_str("CRIBA_API_RATE", "1200/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only (anything else is a 415); nested deeper than CRIBA_JSON_MAX_DEPTH
+    # is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": ["hiring.json_input.BoundedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "hiring.api.pagination.UpdatedCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "hiring.api.schema.CribaAutoSchema",
+    "EXCEPTION_HANDLER": "hiring.api.exceptions.api_exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": None,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Criba API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Criba API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Push jobs, candidates and applications from an applicant tracking system, "
+        "order questionnaires and read their scored results. Authenticate with "
+        "`Authorization: Bearer <API key>`; every error is an RFC 9457 "
+        "`application/problem+json` body; lists are cursor pages ordered by "
+        "(`updated_at`, `id`), polled with `updated_since`; timestamps are ISO 8601 "
+        "in UTC; every POST accepts an `Idempotency-Key`."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "hiring.models.Job.Status",
+        "InvitationStatusEnum": "assessments.models.Invitation.Status",
+        "WebhookDeliveryStatusEnum": "hiring.models.WebhookDelivery.Status",
+    },
+    # The machine serving the docs may have no internet: Swagger UI comes from the
+    # sidecar package's static files, under our own CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Every event Criba sends, with its payload (as `x-webhooks` in OpenAPI 3.0).
+    "WEBHOOKS": [
+        f"hiring.api.webhooks.{name}_WEBHOOK"
+        for name in (
+            "INVITATION_SENT",
+            "INVITATION_OPENED",
+            "ASSESSMENT_SUBMITTED",
+            "ASSESSMENT_SCORED",
+            "APPLICATION_DECIDED",
+        )
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hiring.api.webhooks.webhooks_as_extension",
+    ],
+    "SWAGGER_UI_SETTINGS": {
+        "persistAuthorization": False,
+        "displayRequestDuration": True,
+    },
+}
 
 # Celery: Redis when REDIS_URL is set, else a broker made of files under var/.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
@@ -334,8 +391,9 @@ CRIBA_WEBHOOK_ALLOW_PRIVATE = env_bool("CRIBA_WEBHOOK_ALLOW_PRIVATE", False)
 CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
     "CRIBA_WEBHOOK_BACKOFF_SCALE", 1.0, minimum=0.0001, maximum=10.0
 )
-# A new candidate's personal data is kept this many days unless someone decides
-# otherwise (each candidate's own date is shown and editable).
+# Candidates' personal data is kept this many days after their last activity (GDPR
+# art. 5: no longer than needed); each candidate's own date is shown and editable,
+# and a daily task erases what is past its date.
 CRIBA_RETENTION_DAYS = env_int("CRIBA_RETENTION_DAYS", 365, minimum=1, maximum=3650)
 # An invitation email that cannot be sent is tried again (30 s, 1 min, 2 min ...
 # capped at an hour apart) this many times before the recruiter is told it failed.
@@ -346,6 +404,7 @@ CRIBA_HEARTBEAT_EVERY_SECONDS = env_int("CRIBA_HEARTBEAT_EVERY_SECONDS", 20, min
 # The worker counts as alive while its last heartbeat is younger than this.
 CRIBA_HEARTBEAT_STALE_SECONDS = env_int("CRIBA_HEARTBEAT_STALE_SECONDS", 90, minimum=1)
 CRIBA_INSTRUMENTS_DIR = BASE_DIR / "assessments" / "instruments"
+CRIBA_RUBRICS_DIR = BASE_DIR / "assessments" / "rubrics"
 
 # Error pages (DEBUG) and error emails print no candidate token.
 DEFAULT_EXCEPTION_REPORTER = "config.redaction.RedactingExceptionReporter"

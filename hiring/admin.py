@@ -1,16 +1,23 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from hiring.models import (
+    ApiKey,
     Application,
+    AtsCallback,
+    AtsErrorReport,
     AuditEvent,
     Candidate,
+    IdempotencyRecord,
     Job,
     JobMember,
     OutboxEvent,
@@ -20,6 +27,8 @@ from hiring.models import (
     WorkerHeartbeat,
 )
 from hiring.services import (
+    api_key_create,
+    api_key_revoke,
     job_member_remove,
     job_member_save,
     login_lockout_lift_record,
@@ -115,7 +124,22 @@ class CandidateAdmin(admin.ModelAdmin):
     ]
     list_filter = ["preferred_language", "erased_at"]
     search_fields = ["first_name", "last_name", "email", "external_id"]
-    readonly_fields = ["consent_at", "erased_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "consent_at",
+        "consent_version",
+        "erased_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An erased candidate has nothing left to edit, and must not be refilled.
+        if obj is not None and obj.is_erased:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def view_on_site(self, obj: Candidate) -> str:
+        return reverse("privacy:candidate", args=[obj.pk])
 
 
 @admin.register(Application)
@@ -282,6 +306,144 @@ class AuditedUserAdmin(UserAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             user_access_audit(actor=request.user, user=obj, previous=previous)
+
+
+class ApiKeyCreationForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"),
+        choices=ApiKey.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["name", "scopes"]
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ReadOnlyAdmin):
+    """The first responses to POSTs sent with an Idempotency-Key, kept 24 hours."""
+
+    list_display = ["created_at", "api_key", "key", "response_status"]
+    search_fields = ["key", "api_key__prefix"]
+    list_select_related = ["api_key"]
+    fields = ["api_key", "key", "fingerprint", "response_status", "created_at"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created here (the secret is shown once, on the page that follows),
+    listed and revoked; never edited, never deleted, so their use stays traceable."""
+
+    list_display = [
+        "name",
+        "prefix",
+        "scope_list",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix"]
+    readonly_fields = [
+        "name",
+        "prefix",
+        "scope_list",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, obj: ApiKey) -> str:
+        return ", ".join(obj.scopes)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyCreationForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request, obj=None):
+        return ["name", "scopes"] if obj is None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return
+        api_key, raw_key = api_key_create(
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            created_by=request.user,
+        )
+        obj.pk = api_key.pk
+        obj.prefix = api_key.prefix
+        obj.name = api_key.name
+        obj.scopes = api_key.scopes
+        obj.raw_key = raw_key
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """Nothing relates to a key."""
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Shown on this response only: never put in a message (the session) or a URL.
+        response = TemplateResponse(
+            request,
+            "admin/hiring/apikey/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("API key created"),
+                "api_key": obj,
+                "raw_key": obj.raw_key,
+                "changelist_url": reverse("admin:hiring_apikey_changelist"),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Revoke the selected API keys"))
+    def revoke(self, request, queryset) -> None:
+        revoked = sum(api_key_revoke(api_key=api_key) for api_key in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d key revoked.", "%(count)d keys revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AtsCallback)
+class AtsCallbackAdmin(ReadOnlyAdmin):
+    """Calls an ATS asked for when a result is ready (Greenhouse's PATCH)."""
+
+    list_display = [
+        "created_at",
+        "provider",
+        "reference",
+        "invitation_id",
+        "status",
+        "attempts",
+        "last_status_code",
+    ]
+    list_filter = ["provider", "status"]
+    search_fields = ["reference"]
+
+
+@admin.register(AtsErrorReport)
+class AtsErrorReportAdmin(ReadOnlyAdmin):
+    """Errors an ATS reported about Criba's answers (Greenhouse's response_error)."""
+
+    list_display = ["received_at", "provider", "reference"]
+    list_filter = ["provider"]
+    search_fields = ["reference"]
+    readonly_fields = ["received_at", "provider", "reference", "body"]
 
 
 admin.site.site_header = _("Criba administration")

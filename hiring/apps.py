@@ -13,3 +13,6 @@ class HiringConfig(AppConfig):
         from hiring.receivers import login_lockout_audit
 
         user_locked_out.connect(login_lockout_audit, dispatch_uid="criba-lockout")
+
+        # Registers the OpenAPI description of the bearer scheme.
+        from hiring.api import schema  # noqa: F401

@@ -1,6 +1,8 @@
 import uuid
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +26,10 @@ class Capability(models.TextChoices):
         "manage_job",
         _("Edit the job, its hiring team and assessment plan, and add candidates"),
     )
+    PERSONAL_DATA = (
+        "personal_data",
+        _("Export, erase and keep candidates' personal data"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -34,6 +40,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.INVITE,
             Capability.DECIDE,
             Capability.MANAGE_JOB,
+            Capability.PERSONAL_DATA,
         }
     ),
     JobRole.HIRING_MANAGER: frozenset(
@@ -102,6 +109,12 @@ class JobMember(models.Model):
         return f"{self.user} ({self.get_role_display()}) on {self.job}"
 
 
+def retention_date(today: date | None = None) -> date:
+    """Until when a candidate active ``today`` has their personal data kept."""
+    today = today or timezone.localdate()
+    return today + timedelta(days=settings.CRIBA_RETENTION_DAYS)
+
+
 class Candidate(models.Model):
     class Language(models.TextChoices):
         ENGLISH = "en", _("English")
@@ -116,7 +129,24 @@ class Candidate(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=120, blank=True)
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    retention_until = models.DateField(_("keep personal data until"), null=True)
+    # The version of the privacy notice the candidate saw when they consented.
+    consent_version = models.PositiveIntegerField(
+        _("privacy notice version consented to"), null=True, blank=True
+    )
+    # Empty only once the candidate is erased: nothing personal is left to keep.
+    retention_until = models.DateField(
+        _("keep personal data until"),
+        null=True,
+        default=retention_date,
+        help_text=_(
+            "After this date the personal data is erased automatically, unless an "
+            "application is still open. Activity moves it forward; administrators "
+            "are told a week before."
+        ),
+    )
+    # The retention date administrators were last warned about, so each date is
+    # announced once.
+    retention_notified_for = models.DateField(null=True, blank=True, editable=False)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,7 +172,13 @@ class Candidate(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return _("Erased candidate #%(id)s") % {"id": self.pk}
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Stage(models.TextChoices):
@@ -153,6 +189,9 @@ class Stage(models.TextChoices):
     HIRED = "hired", _("Hired")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+CLOSED_STAGES = frozenset({Stage.HIRED, Stage.REJECTED, Stage.WITHDRAWN})
 
 
 class Application(models.Model):
@@ -215,6 +254,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.candidate} for {self.job}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still in the pipeline: its candidate's data is needed and kept."""
+        return self.stage not in CLOSED_STAGES
+
 
 class AuditEvent(models.Model):
     """One line of the append-only audit log."""
@@ -251,6 +295,7 @@ class AuditEvent(models.Model):
         # services record these with audit_record, as every other action does.
         API_KEY_CREATED = "api_key.created", _("API key created")
         API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
+        RETENTION_CHANGED = "retention.changed", _("Retention date changed")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -302,6 +347,8 @@ class OutboxEvent(models.Model):
         ASSESSMENT_SUBMITTED = "assessment.submitted", _("Assessment submitted")
         ASSESSMENT_SCORED = "assessment.scored", _("Assessment scored")
         APPLICATION_DECIDED = "application.decided", _("Application decided")
+        SCORECARD_SUBMITTED = "scorecard.submitted", _("Scorecard submitted")
+        INTERVIEW_COMPLETED = "interview.completed", _("Interview completed")
 
     message_id = models.CharField(max_length=40, unique=True, default=new_message_id)
     type = models.CharField(max_length=60, choices=Type)
@@ -444,3 +491,151 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class ApiKey(models.Model):
+    """A key an applicant tracking system calls the API with.
+
+    Only the key's prefix (to find the row) and the SHA-256 of the whole key are
+    stored: the key is 256 random bits, so a fast hash is as safe as a slow one.
+    """
+
+    class Scope(models.TextChoices):
+        JOBS_READ = "jobs:read", _("Read jobs")
+        JOBS_WRITE = "jobs:write", _("Create and update jobs")
+        APPLICATIONS_READ = "applications:read", _("Read candidates and applications")
+        APPLICATIONS_WRITE = (
+            "applications:write",
+            _("Create and update candidates and applications"),
+        )
+        INVITATIONS_WRITE = (
+            "invitations:write",
+            _("Order, extend and revoke invitations"),
+        )
+        RESULTS_READ = "results:read", _("Read questionnaire results and reports")
+        INTERVIEWS_READ = "interviews:read", _("Read interviews and scorecards")
+        WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints")
+
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST sent with an ``Idempotency-Key``.
+
+    The row is inserted before the request runs, so a concurrent duplicate finds it
+    (unique per API key and key) and is refused while ``response_status`` is empty.
+    """
+
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.CASCADE, related_name="idempotency_records"
+    )
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_key", "key"], name="one_record_per_idempotency_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.response_status or 'running'})"
+
+
+class AtsCallback(models.Model):
+    """A call an applicant tracking system asked for when a result is ready (e.g.
+    Greenhouse's completion PATCH). It waits until the invitation is scored, then
+    is retried on the webhook schedule until the ATS answers 2xx."""
+
+    class Provider(models.TextChoices):
+        GREENHOUSE = "greenhouse", "Greenhouse"
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the result")
+        PENDING = "pending", _("Being sent")
+        SUCCEEDED = "succeeded", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    provider = models.CharField(max_length=20, choices=Provider)
+    # The ATS's own reference of the order, e.g. Greenhouse's partner_interview_id.
+    reference = models.CharField(max_length=64, unique=True)
+    # The invitation whose result the ATS waits for (hiring keeps no foreign key
+    # into assessments).
+    invitation_id = models.PositiveBigIntegerField(db_index=True)
+    method = models.CharField(max_length=8, default="PATCH")
+    url = models.URLField(max_length=1000)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.WAITING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="ats_callback_due",
+            )
+        ]
+        verbose_name = _("ATS callback")
+        verbose_name_plural = _("ATS callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.reference} ({self.status})"
+
+
+class AtsErrorReport(models.Model):
+    """An error an applicant tracking system reported about Criba's answers."""
+
+    provider = models.CharField(max_length=20, choices=AtsCallback.Provider)
+    reference = models.CharField(max_length=64, blank=True, db_index=True)
+    body = models.JSONField()
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("ATS error report")
+        verbose_name_plural = _("ATS error reports")
+
+    def __str__(self) -> str:
+        at = f"{self.received_at:%Y-%m-%d %H:%M}"
+        return f"{self.provider} {self.reference or '-'} at {at}"

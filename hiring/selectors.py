@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from django.db.models import (
     Case,
     Count,
@@ -15,11 +18,13 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from hiring.errors import Forbidden, NotFound
+from hiring.errors import Forbidden, Invalid, NotFound
 from hiring.models import (
     ROLE_CAPABILITIES,
+    ApiKey,
     Application,
     AuditEvent,
+    Candidate,
     Capability,
     Job,
     JobMember,
@@ -160,3 +165,75 @@ def job_team(*, job: Job) -> QuerySet[JobMember]:
 
 def user_may_create_jobs(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("hiring.add_job"))
+
+
+def api_key_for(raw_key: str) -> ApiKey | None:
+    """The active key matching a presented secret, or None (unknown or revoked)."""
+    head, separator, secret = raw_key.partition("_")
+    ident, separator2, secret = secret.partition("_")
+    if not (head and separator and ident and separator2 and secret):
+        return None
+    prefix = f"{head}_{ident}"
+    api_key = ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+    if api_key is None:
+        return None
+    presented = hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+    if not hmac.compare_digest(presented, api_key.key_hash):
+        return None
+    return api_key
+
+
+# --- applicant tracking systems (API keys are organisation-wide) ------------------
+
+
+def jobs_for_integrations() -> QuerySet[Job]:
+    return Job.objects.all()
+
+
+def candidates_for_integrations() -> QuerySet[Candidate]:
+    return Candidate.objects.all()
+
+
+def applications_for_integrations() -> QuerySet[Application]:
+    return Application.objects.select_related("job", "candidate")
+
+
+def _by_reference(model, *, field: str, pk: int | None, external_id: str | None):
+    if pk is None and not external_id:
+        raise Invalid(
+            _("Name the %(field)s by its id or its external id.") % {"field": field},
+            code="reference_required",
+            fields={field: [_("This field is required.")]},
+        )
+    lookup = {"pk": pk} if pk is not None else {"external_id": external_id}
+    obj = model.objects.filter(**lookup).first()
+    if obj is None or (
+        pk is not None and external_id and obj.external_id != external_id
+    ):
+        raise Invalid(
+            _("There is no such %(field)s.") % {"field": field},
+            code="unknown_reference",
+            fields={field: [_("No such record.")]},
+        )
+    return obj
+
+
+def job_by_reference(*, pk: int | None = None, external_id: str | None = None) -> Job:
+    """The job named by Criba's id or the ATS's external id; Invalid otherwise."""
+    return _by_reference(Job, field="job", pk=pk, external_id=external_id)
+
+
+def candidate_by_reference(
+    *, pk: int | None = None, external_id: str | None = None
+) -> Candidate:
+    """The candidate named by Criba's id or the ATS's external id."""
+    return _by_reference(Candidate, field="candidate", pk=pk, external_id=external_id)
+
+
+def application_by_reference(
+    *, pk: int | None = None, external_id: str | None = None
+) -> Application:
+    """The application named by Criba's id or the ATS's external id."""
+    return _by_reference(
+        Application, field="application", pk=pk, external_id=external_id
+    )

@@ -3,9 +3,10 @@ log and worker heartbeats. Pages, the API, commands and tasks all call these."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -16,15 +17,18 @@ from django.utils.translation import gettext as _
 from hiring.errors import Conflict, Invalid, NotFound
 from hiring.events import event_record
 from hiring.models import (
+    ApiKey,
     Application,
     AuditEvent,
     Candidate,
+    IdempotencyRecord,
     Job,
     JobMember,
     JobRole,
     OutboxEvent,
     Stage,
     WorkerHeartbeat,
+    retention_date,
 )
 
 
@@ -186,8 +190,25 @@ def job_upsert(*, external_id: str, actor=None, **fields) -> tuple[Job, bool]:
 def retention_default(today: date | None = None) -> date:
     """How long a new candidate's personal data is kept unless someone decides
     otherwise: ``CRIBA_RETENTION_DAYS`` from today."""
-    today = today or timezone.localdate()
-    return today + timedelta(days=settings.CRIBA_RETENTION_DAYS)
+    return retention_date(today)
+
+
+def candidate_retention_extend(
+    *, candidate_id: int, now: datetime | None = None
+) -> bool:
+    """Keep the candidate's data for the retention period counted from ``now``.
+
+    Called on activity (an invitation, a start, a submission, a decision). Only
+    ever moves the date forward, so a later date set by hand stays; an erased
+    candidate has nothing left to keep. Returns whether the date moved.
+    """
+    until = retention_date(timezone.localdate(now) if now else None)
+    changed = (
+        Candidate.objects.filter(pk=candidate_id, erased_at__isnull=True)
+        .exclude(retention_until__gte=until)
+        .update(retention_until=until)
+    )
+    return changed == 1
 
 
 def _candidate_checks(values: dict) -> None:
@@ -490,6 +511,12 @@ _STAGE_FOR_DECISION = {
     Application.Decision.HIRE: Stage.HIRED,
     Application.Decision.REJECT: Stage.REJECTED,
 }
+# Advancing moves an application one step along the pipeline; hold keeps it.
+_NEXT_STAGE = {
+    Stage.APPLIED: Stage.ASSESSING,
+    Stage.ASSESSING: Stage.INTERVIEWING,
+    Stage.INTERVIEWING: Stage.OFFER,
+}
 
 
 @transaction.atomic
@@ -520,7 +547,10 @@ def application_decide(
     application.decision_reason = reason
     if decision in _STAGE_FOR_DECISION:
         application.stage = _STAGE_FOR_DECISION[decision]
+    elif decision == Application.Decision.ADVANCE:
+        application.stage = _NEXT_STAGE.get(application.stage, application.stage)
     application.save()
+    candidate_retention_extend(candidate_id=application.candidate_id)
     audit_record(
         actor=user,
         action=AuditEvent.Action.DECISION_RECORDED,
@@ -634,3 +664,94 @@ def candidate_add_to_job(*, job: Job, actor=None, **fields) -> tuple[Application
     if created:
         candidate = candidate_create(actor=actor, **fields)
     return application_create(candidate=candidate, job=job, actor=actor), created
+
+
+# --- API keys ----------------------------------------------------------------------
+
+API_KEY_PREFIX = "crb_"
+# A key's last use is written at most this often, not on every call.
+API_KEY_TOUCH_SECONDS = 60
+
+
+def api_key_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+def api_key_create(
+    *, name: str, scopes: list[str], created_by=None
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with its secret, which is never shown again."""
+    name = name.strip()
+    if not name:
+        raise Invalid(
+            _("An API key needs a name."),
+            fields={"name": [_("This field is required.")]},
+        )
+    unknown = sorted(set(scopes) - set(ApiKey.Scope.values))
+    if unknown:
+        raise Invalid(
+            _("Unknown scope(s): %(scopes)s.") % {"scopes": ", ".join(unknown)},
+            code="unknown_scope",
+            fields={
+                "scopes": [
+                    _("Choose among %(known)s.")
+                    % {"known": ", ".join(ApiKey.Scope.values)}
+                ]
+            },
+        )
+    if not scopes:
+        raise Invalid(
+            _("An API key needs at least one scope."),
+            code="scope_required",
+            fields={"scopes": [_("This field is required.")]},
+        )
+    prefix = API_KEY_PREFIX + secrets.token_hex(4)
+    raw_key = f"{prefix}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        name=name,
+        prefix=prefix,
+        key_hash=api_key_hash(raw_key),
+        scopes=[scope for scope in ApiKey.Scope.values if scope in scopes],
+        created_by=created_by
+        if getattr(created_by, "is_authenticated", False)
+        else None,
+    )
+    return api_key, raw_key
+
+
+def api_key_revoke(*, api_key: ApiKey, now: datetime | None = None) -> bool:
+    """Revoke the key from now on; False when it was already revoked."""
+    now = now or timezone.now()
+    changed = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    if changed:
+        api_key.revoked_at = now
+    return bool(changed)
+
+
+def api_key_touch(*, api_key: ApiKey, now: datetime | None = None) -> None:
+    """Record the key's use, at most once a minute so a call is not also a write."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=API_KEY_TOUCH_SECONDS)
+    if api_key.last_used_at is not None and api_key.last_used_at > stale:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        models.Q(last_used_at__isnull=True) | models.Q(last_used_at__lte=stale)
+    ).update(last_used_at=now)
+    api_key.last_used_at = now
+
+
+# --- idempotency records of the API --------------------------------------------------
+
+# How long a POST's Idempotency-Key is remembered.
+IDEMPOTENCY_KEEP_FOR = timedelta(hours=24)
+
+
+def idempotency_records_purge(*, now: datetime | None = None) -> int:
+    """Forget the API's idempotency records older than 24 hours; returns how many."""
+    now = now or timezone.now()
+    deleted, _details = IdempotencyRecord.objects.filter(
+        created_at__lte=now - IDEMPOTENCY_KEEP_FOR
+    ).delete()
+    return deleted

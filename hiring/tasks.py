@@ -4,9 +4,10 @@ import time
 
 from celery import current_task, shared_task
 
-from hiring.services import worker_heartbeat_record
-from hiring.webhooks.delivery import delivery_attempt, delivery_send
+from hiring.services import idempotency_records_purge, worker_heartbeat_record
+from hiring.webhooks.delivery import callback_attempt, delivery_attempt, delivery_send
 from hiring.webhooks.relay import (
+    callbacks_claim,
     deliveries_claim,
     deliveries_next_due_in,
     outbox_relay,
@@ -39,7 +40,11 @@ def webhooks_send_task() -> int:
             delivery_send(delivery)
             attempted += 1
         claimed = deliveries_claim()
-        if not relayed and not claimed:
+        callbacks = callbacks_claim()
+        for callback_id in callbacks:
+            callback_attempt(callback_id=callback_id)
+            attempted += 1
+        if not relayed and not claimed and not callbacks:
             # A retry due within moments is made by this run rather than by the
             # next beat tick; anything later is left to beat.
             wait = deliveries_next_due_in()
@@ -51,3 +56,8 @@ def webhooks_send_task() -> int:
             delivery_attempt(delivery_id=delivery_id)
             attempted += 1
     return attempted
+
+
+@shared_task(ignore_result=True)
+def idempotency_records_purge_task() -> int:
+    return idempotency_records_purge()

@@ -89,6 +89,33 @@ def relay_wakes(request, monkeypatch):
     return wakes
 
 
+@pytest.fixture(autouse=True)
+def interview_tasks(request, monkeypatch):
+    """Outside tests/integration, interview emails are sent and the aggregation
+    runs the moment they would be enqueued, as an idle worker would; each hand-over
+    is recorded as ``(task, argument...)``."""
+    handed_over: list[tuple] = []
+    if "integration" in request.node.path.parts:
+        return handed_over
+    from assessments import interview_services
+
+    def email_inline(panelist_id: int, kind: str) -> bool:
+        handed_over.append(("email", panelist_id, kind))
+        interview_services.interview_email_send(panelist_id, kind)
+        return True
+
+    def aggregate_inline(interview_id: int) -> bool:
+        handed_over.append(("aggregate", interview_id))
+        interview_services.interview_aggregate(interview_id=interview_id)
+        return True
+
+    monkeypatch.setattr(interview_services, "interview_email_enqueue", email_inline)
+    monkeypatch.setattr(
+        interview_services, "interview_aggregate_enqueue", aggregate_inline
+    )
+    return handed_over
+
+
 def service_missing(reason: str) -> None:
     """Skip a test whose service is absent, but fail it under CI=true."""
     if os.environ.get("CI", "").lower() == "true":
@@ -145,3 +172,28 @@ def instrument_version(db):
 
     instruments_load(settings.CRIBA_INSTRUMENTS_DIR)
     return InstrumentVersion.objects.get(instrument__slug="sales-drive", version=1)
+
+
+# --- the API -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_client(db):
+    """``api_client(*scopes)``: a DRF test client holding a new key with those
+    scopes (every scope when none is named); ``client.api_key`` is the key."""
+    from rest_framework.test import APIClient
+
+    from hiring.models import ApiKey
+    from hiring.services import api_key_create
+
+    def make(*scopes: str, name: str = "ATS") -> APIClient:
+        api_key, raw_key = api_key_create(
+            name=name, scopes=list(scopes) or list(ApiKey.Scope.values)
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+        client.api_key = api_key
+        client.raw_key = raw_key
+        return client
+
+    return make

@@ -8,24 +8,35 @@ with ``Cache-Control: no-store``, errors and redirects included.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from assessments.models import PracticeCase
 from hiring.webhooks.services import endpoint_create
 from tests.factories import (
     ApplicationFactory,
     InstrumentVersionFactory,
     InterviewFactory,
     InvitationFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
 )
 from tests.hiring.support import logged_in
 
 # Routes that are not the recruiter side: public or the candidate's own.
-NOT_RECRUITER = {"healthz", "login", "set_language", "favicon"}
+NOT_RECRUITER = {
+    "healthz",
+    "login",
+    "set_language",
+    "favicon",
+    "privacy:notice",
+    "privacy:notice_version",
+}
 
 
 def _route_names(patterns, namespace=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
-            if entry.namespace in {"take", "admin"}:
+            # The API answers API keys, not signed-in users, and sends no-store
+            # itself (tests/api/test_api_results.py).
+            if entry.namespace in {"take", "admin", "api"}:
                 continue
             prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _route_names(entry.url_patterns, prefix)
@@ -51,7 +62,18 @@ def scene(job, alice, dana, admin_user, instrument_version, settings):
     endpoint, _secret = endpoint_create(
         actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook", events=[]
     )
+    interview = PanelInterviewFactory(
+        application=result.invitation.application, panel=[dana]
+    )
     return {
+        "interview": interview,
+        "practice_case": PracticeCase.objects.create(
+            rubric_version=interview.rubric_version,
+            title="A practice case",
+            answers={},
+            agreed_ratings={},
+            created_by=admin_user,
+        ),
         "endpoint": endpoint,
         "job": job,
         # The statistics need a real instrument definition.
@@ -68,6 +90,7 @@ def _request(name, scene):
     """(method, url, data) of a request that reaches the route's view."""
     application = scene["application"].pk
     job = scene["job"].pk
+    candidate = scene["application"].candidate_id
     routes = {
         "hiring:job_list": lambda: ("get", reverse(name), None),
         "logout": lambda: ("post", reverse(name), {}),
@@ -145,6 +168,58 @@ def _request(name, scene):
             reverse(name, args=[scene["endpoint"].pk]),
             {},
         ),
+        # Interviews: the pages of a panelist's and a manager's work.
+        "results:interview_schedule": lambda: (
+            "post",
+            reverse(name, args=[application]),
+            {},
+        ),
+        "results:interview_detail": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:interview_kit": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:scorecard": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:interview_debrief": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].pk]),
+            None,
+        ),
+        "results:interview_decide": lambda: (
+            "post",
+            reverse(name, args=[scene["interview"].pk]),
+            {},
+        ),
+        "results:interview_reschedule": lambda: (
+            "post",
+            reverse(name, args=[scene["interview"].pk]),
+            {},
+        ),
+        "results:interview_cancel": lambda: (
+            "post",
+            reverse(name, args=[scene["interview"].pk]),
+            {},
+        ),
+        "results:rubric_calibration": lambda: (
+            "get",
+            reverse(name, args=[scene["interview"].rubric_version.rubric_id]),
+            None,
+        ),
+        "results:practice_list": lambda: ("get", reverse(name), None),
+        "results:practice_case": lambda: (
+            "get",
+            reverse(name, args=[scene["practice_case"].pk]),
+            None,
+        ),
         # No delivery exists: the 404 page is as private as any other.
         "hiring:webhook_redeliver": lambda: ("post", reverse(name, args=[0]), {}),
         # The recruiter workspace.
@@ -158,6 +233,12 @@ def _request(name, scene):
         "results:job_invite_many": lambda: ("post", reverse(name, args=[job]), {}),
         "results:job_plan": lambda: ("get", reverse(name, args=[job]), None),
         "results:glossary": lambda: ("get", reverse(name), None),
+        # A candidate's data rights: the page, its forms refused (shown again as a
+        # 400 with the personal data) and the export file itself.
+        "privacy:candidate": lambda: ("get", reverse(name, args=[candidate]), None),
+        "privacy:retention": lambda: ("post", reverse(name, args=[candidate]), {}),
+        "privacy:erase": lambda: ("post", reverse(name, args=[candidate]), {}),
+        "privacy:export": lambda: ("post", reverse(name, args=[candidate]), {}),
     }
     return routes[name]()
 

@@ -13,3 +13,8 @@ Bump rules (semantic versioning of *outputs*, not of code):
 # on instruments with enough scales, recalibrated long-string and Mahalanobis
 # thresholds, and the validity rule of ``rules.RULE_V2``.
 SCORING_VERSION = "2.0.0"
+
+# The interview aggregation (competency means, weighted score, r_wg and range flags)
+# is versioned on its own, with the same rules, so a change to it never marks
+# questionnaire results as stale.
+INTERVIEW_SCORING_VERSION = "1.0.0"

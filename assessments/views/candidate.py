@@ -35,6 +35,7 @@ from assessments.forms import (
     answers_from_post,
 )
 from assessments.models import Invitation, Response
+from assessments.privacy.selectors import privacy_notice_current
 from assessments.tokens import token_hash
 from hiring.errors import Conflict, DomainError, Gone
 from hiring.json_input import JSONTooDeepError, json_loads_bounded
@@ -431,6 +432,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     version = invitation.instrument_version
     languages = version.languages
     resuming = invitation.started_at is not None
+    notice = privacy_notice_current()
 
     if (
         resuming
@@ -457,6 +459,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
                     invitation=invitation,
                     language=form.cleaned_data["language"] if form else None,
                     consent=bool(form and form.cleaned_data["consent"]),
+                    notice_version=form.cleaned_data["notice"] if form else None,
                 )
             except (Conflict, Gone) as problem:
                 return _problem_page(request, problem.code, problem_status(problem))
@@ -482,7 +485,13 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
             language = requested
         translation.activate(language)
         if not resuming:
-            form = StartForm(initial={"language": language}, languages=languages)
+            form = StartForm(
+                initial={
+                    "language": language,
+                    "notice": notice.version if notice else None,
+                },
+                languages=languages,
+            )
 
     allowed = invitation.time_allowed()
     seconds_left = invitation.seconds_left() if resuming else None
@@ -500,6 +509,8 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
         "clock": _clock(seconds_left),
         "answered_count": len(_answered(invitation)) if resuming else 0,
         "expires_at": invitation.expires_at,
+        "privacy_notice": notice,
+        "privacy_notice_url": f"{reverse('privacy:notice')}?lang={language}",
         "language": language,
         "language_name": LANGUAGE_NAMES.get(language, language),
         "other_languages": []

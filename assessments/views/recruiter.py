@@ -22,14 +22,16 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
 from assessments.forms import LANGUAGE_NAMES
+from assessments.interview_selectors import interviews_of_application
 from assessments.models import AssessmentPlan, Invitation
 from assessments.reports import (
     ApplicationOverview,
     ScaleRow,
     application_overview,
+    application_report,
+    application_report_build,
     questionnaire_report,
 )
-from assessments.selectors import interviews_of
 from assessments.tokens import invitation_link
 from hiring.errors import DomainError, Invalid, NotFound
 from hiring.forms import DecisionForm, ExtendForm, InvitationForm
@@ -66,8 +68,20 @@ def _render_application(
     decision_form: DecisionForm | None = None,
     error: str = "",
     status: int = 200,
+    audited: bool = False,
 ) -> HttpResponse:
+    """``audited``: the page is read (a GET), so showing the combined report is a
+    report view for the audit log; a form shown again after bad input is not."""
     application = overview.application
+    report = None
+    if overview.can_view_results:
+        report = (
+            application_report(user=request.user, application_id=application.pk)
+            if audited
+            else application_report_build(
+                application, user=request.user, capabilities=overview.capabilities
+            )
+        )
     if overview.can_invite and invite_form is None:
         invite_form = InvitationForm(
             initial={
@@ -91,10 +105,16 @@ def _render_application(
             "invitations": application.invitations_newest_first,
             "history": overview.history,
             "can_view_results": overview.can_view_results,
+            "can_manage_personal_data": (
+                Capability.PERSONAL_DATA in overview.capabilities
+            ),
             "invite_form": invite_form if overview.can_invite else None,
             "decision_form": decision_form if overview.can_decide else None,
             "extend_form": ExtendForm() if overview.can_invite else None,
             "error": error,
+            "interviews": interviews_of_application(application_id=application.pk),
+            "can_schedule": overview.can_invite,
+            "report": report,
         },
         status=status,
     )
@@ -104,7 +124,7 @@ def _render_application(
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     overview = application_overview(user=request.user, application_id=pk)
-    return _render_application(request, overview)
+    return _render_application(request, overview, audited=True)
 
 
 @require_POST
@@ -327,18 +347,4 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "back_here": request.path,
             **_report_forms(report),
         },
-    )
-
-
-# --- interviews --------------------------------------------------------------------
-
-
-@require_safe
-@login_required
-def my_interviews(request: HttpRequest) -> HttpResponse:
-    """The interviews the user sits on: no applications, no results."""
-    return render(
-        request,
-        "assessments/my_interviews.html",
-        {"interviews": interviews_of(request.user)},
     )

@@ -19,7 +19,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
-from hiring.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from hiring.models import (
+    AtsCallback,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from hiring.webhooks.secrets import secret_open
 from hiring.webhooks.targets import TargetRefused, target_addresses, target_parts
 
@@ -105,7 +110,11 @@ def _retry_after(value: str | None) -> timedelta | None:
 
 
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
-    """POST to the URL over a connection to an address checked just now; redirects
+    return http_send("POST", url, body, headers)
+
+
+def http_send(method: str, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
+    """Send to the URL over a connection to an address checked just now; redirects
     are not followed, and only the first bytes of the answer are read."""
     started = time.monotonic()
 
@@ -135,7 +144,7 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     try:
         with pool:
             response = pool.urlopen(
-                "POST",
+                method,
                 path,
                 body=body,
                 headers={**headers, "host": host_header},
@@ -307,3 +316,42 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> None:
         outcome.status_code or outcome.error,
     )
     _endpoint_failed(delivery.endpoint, now)
+
+
+def callback_attempt(
+    *, callback_id: int, now: datetime | None = None
+) -> Outcome | None:
+    """Make one attempt of a claimed ATS callback (a body-less request to the URL
+    the ATS gave) and record it; retried on the webhook schedule."""
+    now = now or timezone.now()
+    callback = AtsCallback.objects.filter(
+        pk=callback_id, status=AtsCallback.Status.PENDING
+    ).first()
+    if callback is None:
+        return None
+    outcome = http_send(
+        callback.method, callback.url, b"", {"user-agent": "Criba-Webhooks/1"}
+    )
+    callback.attempts += 1
+    callback.last_status_code = outcome.status_code
+    callback.last_error = outcome.error
+    if outcome.succeeded:
+        callback.status = AtsCallback.Status.SUCCEEDED
+        callback.delivered_at = now
+        callback.next_attempt_at = None
+    else:
+        delay = outcome.retry_after if outcome.status_code == 429 else None
+        delay = delay or _next_delay(callback.attempts)
+        if delay is None or outcome.status_code == 410:
+            callback.status = AtsCallback.Status.FAILED
+            callback.next_attempt_at = None
+        else:
+            callback.next_attempt_at = now + delay
+        logger.info(
+            "ATS callback %s attempt %s failed: %s",
+            callback.pk,
+            callback.attempts,
+            outcome.status_code or outcome.error,
+        )
+    callback.save()
+    return outcome

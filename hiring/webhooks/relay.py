@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from hiring.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hiring.models import AtsCallback, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 # Longer than one attempt can take (connect 5 s + read 15 s), so a claimed
 # delivery is never claimed again while its attempt is in flight; if the worker
@@ -54,6 +54,17 @@ def outbox_relay(
             if endpoint.wants(event.type)
         ]
         created = WebhookDelivery.objects.bulk_create(deliveries)
+        # An ATS waiting for a result is called back once it is scored.
+        scored = [
+            e.payload.get("data", {}).get("invitation_id")
+            for e in events
+            if e.type == OutboxEvent.Type.ASSESSMENT_SCORED
+        ]
+        if scored:
+            AtsCallback.objects.filter(
+                invitation_id__in=[i for i in scored if i is not None],
+                status=AtsCallback.Status.WAITING,
+            ).update(status=AtsCallback.Status.PENDING, next_attempt_at=now)
         OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(relayed_at=now)
     return created
 
@@ -82,12 +93,34 @@ def deliveries_claim(*, now: datetime | None = None, limit: int = 20) -> list[in
 def deliveries_next_due_in(*, now: datetime | None = None) -> float | None:
     """Seconds until the next pending delivery falls due (None if there is none)."""
     now = now or timezone.now()
-    due = (
+    dues = [
         WebhookDelivery.objects.filter(
             status=WebhookDelivery.Status.PENDING, endpoint__enabled=True
         )
         .order_by("next_attempt_at")
         .values_list("next_attempt_at", flat=True)
-        .first()
-    )
-    return None if due is None else (due - now).total_seconds()
+        .first(),
+        AtsCallback.objects.filter(status=AtsCallback.Status.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first(),
+    ]
+    dues = [due for due in dues if due is not None]
+    return None if not dues else (min(dues) - now).total_seconds()
+
+
+def callbacks_claim(*, now: datetime | None = None, limit: int = 20) -> list[int]:
+    """Claim up to ``limit`` due ATS callbacks for this worker."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            AtsCallback.objects.select_for_update(skip_locked=True)
+            .filter(status=AtsCallback.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "id")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            AtsCallback.objects.filter(pk__in=ids).update(
+                next_attempt_at=now + CLAIM_LEASE
+            )
+    return ids

@@ -11,10 +11,14 @@ from django.core.management import CommandError, call_command
 from assessments.models import InstrumentVersion
 
 STARTER = settings.CRIBA_INSTRUMENTS_DIR / "sales-drive.yaml"
+RUBRIC = settings.CRIBA_RUBRICS_DIR / "sales-interview.yaml"
+NO_RUBRICS = settings.CRIBA_RUBRICS_DIR / "absent"
 
 
 def _run(*args) -> str:
     out = StringIO()
+    if args:
+        args = (*args, "--rubrics-dir", str(NO_RUBRICS))
     call_command("load_instruments", *args, stdout=out)
     return out.getvalue()
 
@@ -30,7 +34,9 @@ def test_it_prints_one_line_per_file(tmp_path):
 
 @pytest.mark.django_db
 def test_it_loads_the_project_instruments_by_default():
-    assert _run().startswith("sales-drive v1 created\n")
+    out = _run()
+    assert out.startswith("sales-drive v1 created\n")
+    assert out.endswith("rubric sales-interview v1 created\n")
     version = InstrumentVersion.objects.get()
     assert version.source_file == "assessments/instruments/sales-drive.yaml"
 
@@ -61,3 +67,11 @@ def test_it_says_so_when_the_directory_has_no_definitions(tmp_path):
 def test_it_fails_for_a_missing_directory(tmp_path):
     with pytest.raises(CommandError, match="no such directory"):
         _run("--dir", str(tmp_path / "nowhere"))
+
+
+@pytest.mark.django_db
+def test_it_loads_rubrics_from_their_own_directory(tmp_path):
+    shutil.copy(RUBRIC, tmp_path / "sales-interview.yaml")
+    out = StringIO()
+    call_command("load_instruments", "--rubrics-dir", str(tmp_path), stdout=out)
+    assert out.getvalue().splitlines()[-1] == "rubric sales-interview v1 created"

@@ -3,10 +3,19 @@
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from assessments.models import AssessmentPlan, Invitation, Response
+from assessments.models import (
+    AssessmentPlan,
+    Interview,
+    InterviewResult,
+    Invitation,
+    Response,
+    ScorecardVersion,
+)
+from assessments.rubric_definitions import rubrics_load
 from hiring.models import Application, Candidate, Job, JobMember
 
 
@@ -85,6 +94,7 @@ def test_it_puts_the_hiring_team_on_both_jobs_and_nora_on_none(instrument_versio
             "rita": "recruiter",
             "hugo": "hiring_manager",
             "ivan": "interviewer",
+            "olga": "interviewer",
         }
     assert not JobMember.objects.filter(user__username="nora").exists()
 
@@ -176,3 +186,37 @@ def test_it_answers_the_same_way_on_every_fresh_database(instrument_version):
         ).values_list("item_key", "value")
     )
     assert again == first
+
+
+@pytest.fixture
+def rubric_loaded(instrument_version):
+    rubrics_load(settings.CRIBA_RUBRICS_DIR)
+    return instrument_version
+
+
+def test_it_schedules_interviews_with_the_demo_interviewer_on_every_panel(
+    rubric_loaded,
+):
+    _seed()
+
+    interviews = Interview.objects.all()
+    assert interviews.count() == 4
+    for interview in interviews:
+        assert interview.panelists.filter(interviewer__username="ivan").exists()
+    lucia = InterviewResult.objects.get(
+        interview__application__candidate__first_name="Lucia"
+    )
+    assert lucia.state == "complete"
+    assert lucia.aggregate["flagged"] == ["coachability"]
+    daniel = Interview.objects.get(application__candidate__first_name="Daniel")
+    assert daniel.scorecards.filter(submitted_at__isnull=False).count() == 1
+    assert AssessmentPlan.objects.filter(rubric__slug="sales-interview").count() == 2
+
+
+def test_it_adds_no_interview_when_run_twice(rubric_loaded):
+    _seed()
+    counts = (Interview.objects.count(), ScorecardVersion.objects.count())
+
+    _seed()
+
+    assert (Interview.objects.count(), ScorecardVersion.objects.count()) == counts

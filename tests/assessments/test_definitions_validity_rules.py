@@ -73,7 +73,14 @@ def test_it_prints_the_note_when_a_version_is_created(tmp_path):
     shutil.copy(STARTER, tmp_path / "sales-drive.yaml")
     out = StringIO()
 
-    call_command("load_instruments", "--dir", str(tmp_path), stdout=out)
+    call_command(
+        "load_instruments",
+        "--dir",
+        str(tmp_path),
+        "--rubrics-dir",
+        str(tmp_path / "no-rubrics"),
+        stdout=out,
+    )
 
     assert out.getvalue().splitlines() == [
         "sales-drive v1 created",

@@ -9,7 +9,16 @@ from assessments.forms import StartForm, answers_from_post
 def test_it_starts_with_consent_and_an_offered_language():
     form = StartForm({"language": "es", "consent": "on"}, languages=["en", "es"])
     assert form.is_valid(), form.errors
-    assert form.cleaned_data == {"language": "es", "consent": True}
+    # No notice version posted: the start records the current one.
+    assert form.cleaned_data == {"language": "es", "consent": True, "notice": None}
+
+
+def test_it_carries_the_privacy_notice_version_shown():
+    form = StartForm(
+        {"language": "en", "consent": "on", "notice": "3"}, languages=["en", "es"]
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["notice"] == 3
 
 
 def test_it_needs_consent_to_start():

@@ -1,10 +1,10 @@
 """The selectors of the recruiter pages: their query shapes and their scoping."""
 
+from assessments.interview_selectors import interviews_of
 from assessments.models import Invitation, QuestionnaireResult
 from assessments.selectors import (
     application_with_invitations,
     applications_with_latest_results,
-    interviews_of,
     results_on_jobs_of,
 )
 from hiring.selectors import decision_history

@@ -7,7 +7,6 @@ settings changed here apply to it, and the rows a test writes must be committed
 
 from __future__ import annotations
 
-import http.client
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -20,7 +19,9 @@ from tests.conftest import service_missing
 # tests do.
 from tests.integration.conftest import (  # noqa: F401
     celery_broker,
+    plain_http_server,
     postgres,
+    site,
     start_worker,
     worker_env,
     worker_redis,
@@ -42,8 +43,6 @@ CHROMIUM_ARGS = [
 ]
 # Explicit waits only; this is the longest any single one may take.
 WAIT_MS = 10_000
-# Without a manifest (collectstatic never ran), {% static %} would fail.
-PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
 @pytest.fixture(scope="session")
@@ -80,45 +79,6 @@ def new_context(browser) -> Iterator[Callable[..., object]]:
     yield open_context
     for context in opened:
         context.close()
-
-
-@pytest.fixture(scope="session")
-def plain_http_server(request):
-    """pytest-django's ``live_server``, started without the redirect to HTTPS.
-
-    The suite runs with DEBUG off, so SECURE_SSL_REDIRECT is on, and the security
-    middleware reads it once, when the server builds its handler: it must be off
-    while the (session-wide) server starts, not merely during a test.
-    """
-    from django.conf import settings
-    from django.test.utils import override_settings
-
-    storages = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
-    with override_settings(SECURE_SSL_REDIRECT=False, STORAGES=storages):
-        server = request.getfixturevalue("live_server")
-        connection = http.client.HTTPConnection(
-            server.thread.host, server.thread.port, timeout=10
-        )
-        try:
-            connection.request("HEAD", "/accounts/login/")
-            location = connection.getresponse().getheader("Location") or ""
-        finally:
-            connection.close()
-    if location.startswith("https:"):
-        pytest.fail(
-            "The live server redirects to HTTPS: it was started before the e2e "
-            "tests could turn SECURE_SSL_REDIRECT off."
-        )
-    return server
-
-
-@pytest.fixture
-def site(settings, plain_http_server) -> str:
-    """The live server's URL, with the settings a plain-HTTP test server needs."""
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
-    # Links in invitation emails and messages point at this server.
-    settings.CRIBA_BASE_URL = plain_http_server.url
-    return plain_http_server.url
 
 
 @pytest.fixture

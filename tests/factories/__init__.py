@@ -15,7 +15,10 @@ from tests.factories.assessments import (
     InterviewFactory,
     InvitationFactory,
     NormSetFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
+    RubricFactory,
+    RubricVersionFactory,
 )
 from tests.factories.hiring import (
     ApplicationFactory,
@@ -40,7 +43,10 @@ __all__ = [
     "JobFactory",
     "JobMemberFactory",
     "NormSetFactory",
+    "PanelInterviewFactory",
     "QuestionnaireResultFactory",
+    "RubricFactory",
+    "RubricVersionFactory",
     "UserFactory",
     "answers_of",
     "latent_answers",

@@ -6,6 +6,7 @@ import itertools
 from datetime import timedelta
 
 import factory
+from django.conf import settings
 from django.utils import timezone
 
 from assessments.models import (
@@ -14,8 +15,12 @@ from assessments.models import (
     Interview,
     Invitation,
     NormSet,
+    Panelist,
     QuestionnaireResult,
+    Rubric,
+    RubricVersion,
 )
+from assessments.rubric_definitions import rubric_load
 from tests.factories.hiring import ApplicationFactory
 from tests.factories.results import answers_of, result_fields
 
@@ -180,3 +185,51 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     def interviewers(self, create, extracted, **kwargs):
         if create and extracted:
             self.interviewers.set(extracted)
+
+
+def _starter_rubric() -> dict:
+    return rubric_load(settings.CRIBA_RUBRICS_DIR / "sales-interview.yaml")
+
+
+class RubricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rubric
+        django_get_or_create = ("slug",)
+
+    slug = "sales-interview"
+    name = "Sales structured interview"
+
+
+class RubricVersionFactory(factory.django.DjangoModelFactory):
+    """The starter sales rubric, as ``load_instruments`` publishes it."""
+
+    class Meta:
+        model = RubricVersion
+        django_get_or_create = ("rubric", "version")
+
+    rubric = factory.SubFactory(RubricFactory)
+    version = 1
+    definition = factory.LazyFunction(_starter_rubric)
+    checksum = factory.Sequence(lambda n: f"{n:064d}")
+    source_file = "assessments/rubrics/sales-interview.yaml"
+
+
+class PanelInterviewFactory(factory.django.DjangoModelFactory):
+    """An interview on the starter rubric that ended an hour ago, with its panel."""
+
+    class Meta:
+        model = Interview
+        skip_postgeneration_save = True
+
+    application = factory.SubFactory(ApplicationFactory)
+    rubric_version = factory.SubFactory(RubricVersionFactory)
+    title = "Structured interview"
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+    duration_minutes = 60
+
+    @factory.post_generation
+    def panel(self, create, extracted, **kwargs):
+        if create and extracted:
+            Panelist.objects.bulk_create(
+                Panelist(interview=self, interviewer=user) for user in extracted
+            )

@@ -7,25 +7,33 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
+from assessments.interview_services import interview_aggregate
 from assessments.models import (
     AssessmentPlan,
     InstrumentVersion,
     PageTiming,
+    PracticeAttempt,
+    PracticeCase,
     Response,
     ScaleReliability,
 )
 from hiring.models import (
+    AtsCallback,
+    AtsErrorReport,
     AuditEvent,
+    IdempotencyRecord,
     OutboxEvent,
     WebhookAttempt,
     WebhookDelivery,
     WorkerHeartbeat,
 )
-from hiring.services import audit_record
+from hiring.services import api_key_create, audit_record
 from hiring.webhooks.services import endpoint_create
+from tests.assessments.interview_support import submit
 from tests.factories import (
     InstrumentVersionFactory,
     InterviewFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
 )
 from tests.hiring.support import logged_in
@@ -58,6 +66,19 @@ def one_of_each(job, alice, dana, settings):
     invitation = result.invitation
     version = invitation.instrument_version
     InterviewFactory(application=invitation.application, interviewers=[dana])
+    interview = PanelInterviewFactory(application=invitation.application, panel=[dana])
+    submit(dana, interview, [3, 3, 3, 3, 3, 3])
+    interview_aggregate(interview_id=interview.pk)
+    case = PracticeCase.objects.create(
+        rubric_version=interview.rubric_version,
+        title="A practice case",
+        answers={"coachability": "I asked my manager to listen to my calls."},
+        agreed_ratings={"coachability": 4},
+        created_by=alice,
+    )
+    PracticeAttempt.objects.create(
+        case=case, interviewer=dana, ratings={"coachability": 3}
+    )
     AssessmentPlan.objects.create(job=job, instrument=version.instrument)
     ScaleReliability.objects.create(version=version, scale_key="drive", n=40)
     Response.objects.create(invitation=invitation, item_key="dr01", value=4, page=0)
@@ -67,6 +88,8 @@ def one_of_each(job, alice, dana, settings):
     audit_record(actor=alice, action=AuditEvent.Action.REPORT_VIEWED, obj=result)
     OutboxEvent.objects.create(type="assessment.scored", payload={"type": "x"})
     WorkerHeartbeat.objects.create(worker="celery@test", seen_at=timezone.now())
+    api_key, _raw_key = api_key_create(name="ATS", scopes=["jobs:read"])
+    IdempotencyRecord.objects.create(api_key=api_key, key="k", fingerprint="f")
     settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
     endpoint, _secret = endpoint_create(
         actor=alice, name="ATS", url="https://127.0.0.1/hook"
@@ -78,6 +101,15 @@ def one_of_each(job, alice, dana, settings):
         payload={"type": "webhook.ping"},
     )
     WebhookAttempt.objects.create(delivery=delivery, status_code=500)
+    AtsCallback.objects.create(
+        provider="greenhouse",
+        reference="gh-1",
+        invitation_id=invitation.pk,
+        url="https://127.0.0.1/patch",
+    )
+    AtsErrorReport.objects.create(
+        provider="greenhouse", reference="gh-1", body={"error": "bad score"}
+    )
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)

@@ -14,6 +14,7 @@ def test_it_grants_a_recruiter_every_capability_of_the_role(job, alice):
         Capability.INVITE,
         Capability.DECIDE,
         Capability.MANAGE_JOB,
+        Capability.PERSONAL_DATA,
     }
 
 

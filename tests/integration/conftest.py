@@ -7,6 +7,7 @@ listens on a Redis database of its own, flushed around every test.
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -31,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # other's messages, unless their process ids meet modulo 11.
 WORKER_REDIS_DB = 5 + os.getpid() % 11
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+# Without a manifest (collectstatic never ran), {% static %} would fail.
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 # Variables of the shell that must not leak into a worker's configuration.
 _OURS = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_")
@@ -74,6 +77,45 @@ def postgres(transactional_db) -> str:
     host = conf.get("HOST") or "127.0.0.1"
     port = conf.get("PORT") or 5432
     return f"postgres://{credentials}@{host}:{port}/{conf['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def plain_http_server(request):
+    """pytest-django's ``live_server``, started without the redirect to HTTPS.
+
+    The suite runs with DEBUG off, so SECURE_SSL_REDIRECT is on, and the security
+    middleware reads it once, when the server builds its handler: it must be off
+    while the (session-wide) server starts, not merely during a test.
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    storages = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+    with override_settings(SECURE_SSL_REDIRECT=False, STORAGES=storages):
+        server = request.getfixturevalue("live_server")
+        connection = http.client.HTTPConnection(
+            server.thread.host, server.thread.port, timeout=10
+        )
+        try:
+            connection.request("HEAD", "/accounts/login/")
+            location = connection.getresponse().getheader("Location") or ""
+        finally:
+            connection.close()
+    if location.startswith("https:"):
+        pytest.fail(
+            "The live server redirects to HTTPS: it was started before the e2e "
+            "tests could turn SECURE_SSL_REDIRECT off."
+        )
+    return server
+
+
+@pytest.fixture
+def site(settings, plain_http_server) -> str:
+    """The live server's URL, with the settings a plain-HTTP test server needs."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+    # Links in invitation emails and messages point at this server.
+    settings.CRIBA_BASE_URL = plain_http_server.url
+    return plain_http_server.url
 
 
 @pytest.fixture

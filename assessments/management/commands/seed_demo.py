@@ -1,7 +1,8 @@
 """Fill an empty deployment with a small, believable demo; safe to run again.
 
-Everything is looked up by a stable key (username, job title, candidate email) and
-created only when missing, so a second run adds nothing. Questionnaires are taken
+Everything is looked up by a stable key (username, job title, candidate email; for
+the candidate erased on request, the erasure's row in the audit log) and created
+only when missing, so a second run adds nothing. Questionnaires are taken
 through the same services the candidate pages use, so the running worker scores
 the submitted ones exactly as it would a real candidate's.
 """
@@ -19,7 +20,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import AssessmentPlan, Instrument
+from assessments.interview_selectors import interview_access
+from assessments.interview_services import (
+    ScorecardInput,
+    interview_aggregate,
+    interview_schedule,
+    scorecard_submit,
+)
+from assessments.models import (
+    AssessmentPlan,
+    Instrument,
+    Interview,
+    PrivacyNotice,
+    Rubric,
+)
+from assessments.privacy.erasure import candidate_erase
+from assessments.privacy.notices import privacy_notice_publish
 from assessments.services import (
     answers_save,
     invitation_create,
@@ -31,6 +47,7 @@ from assessments.services import (
 )
 from hiring.models import (
     Application,
+    AuditEvent,
     Candidate,
     Job,
     JobMember,
@@ -48,6 +65,7 @@ from hiring.webhooks.secrets import secret_new, secret_seal
 
 INSTRUMENT_SLUG = "sales-drive"
 DEMO_ENDPOINT_NAME = "Demo ATS"
+RUBRIC_SLUG = "sales-interview"
 SEED = 20240601
 
 
@@ -72,6 +90,7 @@ USERS = [
     DemoUser("rita", "Rita", "Recruiter", JobRole.RECRUITER, opens_jobs=True),
     DemoUser("hugo", "Hugo", "Manager", JobRole.HIRING_MANAGER),
     DemoUser("ivan", "Ivan", "Interviewer", JobRole.INTERVIEWER),
+    DemoUser("olga", "Olga", "Ortega", JobRole.INTERVIEWER),
     DemoUser("nora", "Nora", "Nobody", None),
 ]
 
@@ -106,6 +125,9 @@ class DemoCandidate:
     traits: dict[str, float] = field(default_factory=dict)
     language: str = "en"
     rejected_because: str = ""
+    # Withdraws after the questionnaire and asks for their personal data to be
+    # erased: the demo then shows an erased candidate whose scores remain.
+    erased_on_request: bool = False
 
     @property
     def email(self) -> str:
@@ -218,7 +240,91 @@ CANDIDATES = [
         None,
         rejected_because="Needs visa sponsorship, which this role cannot offer.",
     ),
+    DemoCandidate(
+        "Lena",
+        "Vogt",
+        AE,
+        Stage.ASSESSING,
+        "submitted",
+        traits={"achievement_drive": 0.4, "self_discipline": 0.2},
+        erased_on_request=True,
+    ),
 ]
+
+DEMO_ERASURE = "demo"
+DEMO_NOTICE_EN = """\
+About this demo
+This deployment holds demonstration data only.
+
+A person decides
+Scores inform the hiring team; a person makes every decision."""
+DEMO_NOTICE_ES = """\
+Sobre esta demostración
+Este despliegue solo contiene datos de demostración.
+
+Decide una persona
+Las puntuaciones informan al equipo; una persona toma cada decisión."""
+
+
+@dataclass(frozen=True)
+class DemoInterview:
+    """An interview of a demo candidate; ``days`` from now (negative: past).
+
+    ``scorecards`` maps an interviewer to their ratings of the six competencies of
+    the starter rubric (None: no decision) and recommendation; panelists not named
+    have not submitted yet.
+    """
+
+    candidate_email: str
+    days: float
+    scorecards: dict[str, tuple[list, str]] = field(default_factory=dict)
+    panel: tuple[str, ...] = ("ivan", "olga")
+
+
+RUBRIC_KEYS = (
+    "prospecting_discipline",
+    "motivation_goals",
+    "coachability",
+    "resilience_rejection",
+    "accountability",
+    "customer_focus",
+)
+
+INTERVIEWS = [
+    # Complete, with one competency in clear disagreement: Ivan heard a candidate
+    # who argued with feedback, Olga one who used it.
+    DemoInterview(
+        "lucia.fernandez@example.com",
+        -1,
+        {
+            "ivan": ([4, 4, 1, 4, 4, 3], "yes"),
+            "olga": ([4, 5, 5, 4, 3, 4], "strong_yes"),
+        },
+    ),
+    # Complete, and the panel agrees.
+    DemoInterview(
+        "priya.natarajan@example.com",
+        -3,
+        {
+            "ivan": ([4, 5, 4, 4, 5, 4], "strong_yes"),
+            "olga": ([4, 4, 4, 4, 5, 4], "strong_yes"),
+        },
+    ),
+    # Ended two hours ago; Olga has submitted, Ivan has not: his kit is open and
+    # her scorecard stays hidden from him until he submits.
+    DemoInterview(
+        "daniel.okafor@example.com",
+        -2 / 24,
+        {"olga": ([2, 3, 2, None, 2, 3], "no")},
+    ),
+    # Tomorrow: nothing to rate yet.
+    DemoInterview("marcus.chen@example.com", 1),
+]
+
+EVIDENCE = {
+    1: "Described arguing with the manager's feedback and changing nothing.",
+    5: "Gave a specific example with numbers, what they did and what changed.",
+}
 
 
 def _likert(center: float, rng: random.Random, low: int, high: int) -> int:
@@ -293,11 +399,14 @@ class Command(BaseCommand):
                 f"The {INSTRUMENT_SLUG!r} questionnaire is not loaded: "
                 "run load_instruments first"
             )
+        rubric = Rubric.objects.filter(slug=RUBRIC_SLUG).first()
+        self.rubric = rubric
         self.created: list[str] = []
         self.links: list[tuple[str, str]] = []
         # One transaction: a failure leaves nothing half seeded, and the scoring
         # of every submission is enqueued only once all of it is committed.
         with transaction.atomic():
+            self._privacy_notice()
             users = {user.username: self._user(user) for user in USERS}
             jobs = {spec["title"]: self._job(spec, users, instrument) for spec in JOBS}
             rng = random.Random(SEED)  # noqa: S311 - demo answers, not secrets
@@ -307,6 +416,16 @@ class Command(BaseCommand):
                 candidate_rng = random.Random(rng.getrandbits(32))  # noqa: S311
                 self._candidate(candidate, jobs[candidate.job], users, candidate_rng)
             self._webhook_endpoint()
+            seeded = self._interviews(users) if rubric else []
+        # Aggregated here as well as by the worker (idempotent), so the debrief shows
+        # at once.
+        for interview in seeded:
+            interview_aggregate(interview_id=interview.pk)
+        if rubric is None:
+            self.stdout.write(
+                f"The {RUBRIC_SLUG!r} rubric is not loaded: no interviews seeded "
+                "(run load_instruments)"
+            )
         self._report()
 
     # --- pieces -------------------------------------------------------------------
@@ -358,21 +477,40 @@ class Command(BaseCommand):
         if not spec.get("plan", True):
             return job
         defaults = instrument.latest_version().definition["plan_defaults"]
-        _, created = AssessmentPlan.objects.get_or_create(
+        plan, created = AssessmentPlan.objects.get_or_create(
             job=job,
             defaults={
                 "instrument": instrument,
                 "scale_weights": dict(defaults["weights"]),
                 "bands": [list(band) for band in defaults["bands"]],
+                "rubric": self.rubric,
             },
         )
+        if plan.rubric is None and self.rubric is not None:
+            plan.rubric = self.rubric
+            plan.save(update_fields=["rubric"])
         if created:
             self.created.append(f"assessment plan for {job.title}")
         return job
 
+    def _privacy_notice(self) -> None:
+        # The migrations seed version 1; a flushed database gets a short one.
+        if not PrivacyNotice.objects.exists():
+            privacy_notice_publish(
+                text_en=DEMO_NOTICE_EN, text_es=DEMO_NOTICE_ES, user=None
+            )
+            self.created.append("privacy notice")
+
     def _candidate(
         self, spec: DemoCandidate, job: Job, users: dict, rng: random.Random
     ) -> None:
+        if (
+            spec.erased_on_request
+            and AuditEvent.objects.filter(
+                action=AuditEvent.Action.ERASURE, data__trigger=DEMO_ERASURE
+            ).exists()
+        ):
+            return
         person = Candidate.objects.filter(email=spec.email).first()
         if person is None:
             person = candidate_create(
@@ -398,6 +536,17 @@ class Command(BaseCommand):
             self.created.append(f"decision on {person.full_name}")
         if spec.questionnaire and not application.invitations.exists():
             self._questionnaire(spec, application, users["rita"], rng)
+        if spec.erased_on_request:
+            application_decide(
+                application=application,
+                user=users["rita"],
+                decision=Application.Decision.REJECT,
+                reason="Withdrew and asked for the personal data to be erased.",
+            )
+            candidate_erase(candidate=person, actor=None, trigger=DEMO_ERASURE)
+            self.created.append(
+                f"candidate #{person.pk} erased on request (results kept)"
+            )
 
     def _questionnaire(
         self, spec: DemoCandidate, application: Application, recruiter, rng
@@ -458,6 +607,47 @@ class Command(BaseCommand):
             secret_encrypted=secret_seal(secret_new()),
         )
         self.created.append(f"webhook endpoint {DEMO_ENDPOINT_NAME} (disabled)")
+
+    def _interviews(self, users: dict) -> list[Interview]:
+        seeded = []
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        for spec in INTERVIEWS:
+            application = Application.objects.filter(
+                candidate__email=spec.candidate_email
+            ).first()
+            if application is None or application.interviews.exists():
+                continue
+            interview = interview_schedule(
+                user=users["rita"],
+                application=application,
+                scheduled_at=now + timedelta(days=spec.days),
+                duration_minutes=60,
+                interviewers=[users[name] for name in spec.panel],
+                title="Structured sales interview",
+                location="Room 2 / video link in the calendar entry",
+            )
+            name = application.candidate.full_name
+            self.created.append(f"interview with {name}")
+            for username, (ratings, recommendation) in spec.scorecards.items():
+                scorecard_submit(
+                    access=interview_access(
+                        user=users[username], interview_id=interview.pk
+                    ),
+                    scorecard=ScorecardInput(
+                        ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
+                        notes={
+                            key: EVIDENCE.get(
+                                rating, "Answered the question with a general example."
+                            )
+                            for key, rating in zip(RUBRIC_KEYS, ratings, strict=True)
+                            if rating is not None
+                        },
+                        recommendation=recommendation,
+                    ),
+                )
+                self.created.append(f"scorecard of {username} on {name}")
+            seeded.append(interview)
+        return seeded
 
     def _report(self) -> None:
         if self.created:

@@ -1,0 +1,245 @@
+"""The results list of the API under load, against a bare JSON view of the same
+server in the same run.
+
+Seeds PostgreSQL with scored results (1,000 by default, on 10 applications),
+starts gunicorn with the production settings (DEBUG off, Redis cache and
+throttling) plus one bare JSON view, and drives both with 16 concurrent clients
+for a few seconds each, printing requests per second and p50/p95/p99 latency.
+Target: the results list at 100 per page reaches at least 0.5x the bare view's
+requests per second. It also prints the queries one page costs at page sizes 10
+and 100 (they must be equal).
+
+Usage (the database must hold nothing but benchmark data)::
+
+    createdb -h 127.0.0.1 -U postgres criba_api_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/criba_api_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python benchmarks/api.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.api_settings"
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "insecure-key-for-local-benchmarks-only-0123456789"
+)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
+# The budget per key is not what is measured here.
+os.environ["CRIBA_API_RATE"] = "100000000/minute"
+
+TARGET = 0.5
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def seed(n: int) -> str:
+    """Scored results for the list, and a key that may read them."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from assessments.models import InstrumentVersion, QuestionnaireResult
+    from assessments.results.store import results_compute_and_store
+    from hiring.models import ApiKey
+    from hiring.services import api_key_create
+    from tests.factories import (
+        ApplicationFactory,
+        CandidateFactory,
+        JobFactory,
+        submissions_create,
+    )
+
+    call_command("migrate", verbosity=0)
+    call_command("load_instruments", verbosity=0)
+    if QuestionnaireResult.objects.count() < n:
+        version = InstrumentVersion.objects.get(instrument__slug="sales-drive")
+        per_application = max(1, n // 10)
+        for number in range(10):
+            application = ApplicationFactory(
+                job=JobFactory(external_id=f"bench-job-{number}"),
+                candidate=CandidateFactory(),
+                external_id=f"bench-app-{number}",
+            )
+            ids = submissions_create(
+                version, per_application, seed=number, application=application
+            )
+            results_compute_and_store(invitation_ids=ids)
+    ApiKey.objects.filter(name="benchmark").delete()
+    _key, raw_key = api_key_create(name="benchmark", scopes=["results:read"])
+    return raw_key
+
+
+def queries_per_page(raw_key: str, sizes=(10, 100)) -> dict[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    client.get("/api/v1/results/")  # the key's last use is written once a minute
+    counts = {}
+    for size in sizes:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/results/?page_size={size}")
+        assert response.status_code == 200, response.content[:500]
+        assert len(response.json()["results"]) == size
+        counts[size] = len(queries)
+    return counts
+
+
+def start_server(port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120  # workers boot slowly on a busy machine
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request("GET", "/bench/bare/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not answer within 120 s")
+
+
+def load(port: int, path: str, headers: dict, *, clients: int, seconds: float):
+    """Drive ``path`` with ``clients`` threads for ``seconds``; latencies in ms."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop = threading.Event()
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while not stop.is_set():
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    errors[index] += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                errors[index] += 1
+                connection.close()
+                continue
+            latencies[index].append((time.perf_counter() - started) * 1000)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    merged = sorted(value for values in latencies for value in values)
+    return {
+        "rps": len(merged) / elapsed,
+        "p50": _percentile(merged, 50),
+        "p95": _percentile(merged, 95),
+        "p99": _percentile(merged, 99),
+        "requests": len(merged),
+        "errors": sum(errors),
+    }
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="scored results")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postg"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database for benchmarks")
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("Set REDIS_URL: production throttling counts in Redis")
+
+    raw_key = seed(args.n)
+    counts = queries_per_page(raw_key)
+    port = _free_port()
+    server = start_server(port, args.workers)
+    try:
+        auth = {"Authorization": f"Bearer {raw_key}"}
+        load(port, "/bench/bare/", {}, clients=args.clients, seconds=1)  # warm up
+        load(port, "/api/v1/results/?page_size=100", auth, clients=4, seconds=1)
+        bare = load(
+            port, "/bench/bare/", {}, clients=args.clients, seconds=args.seconds
+        )
+        results = load(
+            port,
+            "/api/v1/results/?page_size=100",
+            auth,
+            clients=args.clients,
+            seconds=args.seconds,
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print(
+        f"gunicorn {args.workers} sync workers, {args.clients} clients, "
+        f"{args.seconds:g} s each, {args.n} scored results"
+    )
+    for name, figures in (("bare JSON view", bare), ("results, 100/page", results)):
+        print(
+            f"{name:>18}: {figures['rps']:8.1f} req/s  p50 {figures['p50']:7.1f} ms  "
+            f"p95 {figures['p95']:7.1f} ms  p99 {figures['p99']:7.1f} ms  "
+            f"({figures['requests']} requests, {figures['errors']} errors)"
+        )
+    ratio = results["rps"] / bare["rps"]
+    print(f"results list / bare view: {ratio:.2f}x (target >= {TARGET}x)")
+    print(
+        "queries per page: "
+        + ", ".join(f"{size} per page: {count}" for size, count in counts.items())
+    )
+    ok = ratio >= TARGET and counts[10] == counts[100] and results["errors"] == 0
+    print("OK" if ok else "BELOW TARGET")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

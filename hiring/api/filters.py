@@ -1,0 +1,83 @@
+"""The filters an integrator polls with."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+
+from hiring.models import Application, Candidate, Job, Stage
+
+UPDATED_SINCE_HELP = _(
+    "Only rows changed at or after this instant (ISO 8601, e.g. "
+    "2026-12-04T13:00:00Z). Poll with the newest `updated_at` you have seen."
+)
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """``updated_at >= value``, the value brought to UTC first: an offset the
+    database cannot store, or an instant UTC cannot hold, is bad input (400)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("help_text", UPDATED_SINCE_HELP)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except (OverflowError, ValueError):
+                raise ValidationError(
+                    {"updated_since": [_("This instant is out of range.")]}
+                ) from None
+        return super().filter(qs, value)
+
+
+class UpdatedSinceFilterSet(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+    external_id = django_filters.CharFilter(
+        field_name="external_id", help_text=_("Only the row with this external id.")
+    )
+
+
+class JobFilter(UpdatedSinceFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=Job.Status.choices, help_text=_("Only jobs in this status.")
+    )
+
+    class Meta:
+        model = Job
+        fields = ["updated_since", "external_id", "status"]
+
+
+class CandidateFilter(UpdatedSinceFilterSet):
+    email = django_filters.CharFilter(
+        field_name="email",
+        lookup_expr="iexact",
+        help_text=_("Only candidates with this email (case-insensitive)."),
+    )
+
+    class Meta:
+        model = Candidate
+        fields = ["updated_since", "external_id", "email"]
+
+
+class ApplicationFilter(UpdatedSinceFilterSet):
+    job = django_filters.NumberFilter(
+        field_name="job_id", help_text=_("Only applications to this job (Criba id).")
+    )
+    candidate = django_filters.NumberFilter(
+        field_name="candidate_id",
+        help_text=_("Only applications of this candidate (Criba id)."),
+    )
+    stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, help_text=_("Only applications at this stage.")
+    )
+
+    class Meta:
+        model = Application
+        fields = ["updated_since", "external_id", "job", "candidate", "stage"]

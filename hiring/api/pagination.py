@@ -1,0 +1,141 @@
+"""Cursor pagination over (``updated_at``, ``id``), oldest change first.
+
+A keyset, not an offset: the cursor names the last row seen, so rows inserted or
+changed while an integrator pages through land after it, and no row is skipped or
+repeated because another moved. Polling is this same walk: keep the last ``next``
+(or the newest ``updated_at`` seen) and ask again later.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+def cursor_encode(updated_at: datetime, pk: int) -> str:
+    text = f"{updated_at.isoformat()}|{pk}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def cursor_decode(cursor: str) -> tuple[datetime, int]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        text = base64.urlsafe_b64decode(padded.encode("ascii")).decode()
+        stamp, pk = text.split("|")
+        updated_at = datetime.fromisoformat(stamp)
+        if updated_at.tzinfo is None:
+            raise ValueError("naive")
+        return updated_at, int(pk)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise ValidationError(
+            {"cursor": [_("This cursor is not one the API handed out.")]}
+        ) from None
+
+
+class UpdatedCursorPagination(BasePagination):
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return DEFAULT_PAGE_SIZE
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Must be a whole number from 1 to %(max)d.")
+                        % {"max": MAX_PAGE_SIZE}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.page_size(request)
+        # Rows that never change (published instruments) page by their creation.
+        field = getattr(view, "cursor_field", "updated_at")
+        queryset = queryset.order_by(field, "id")
+        raw_cursor = request.query_params.get(self.cursor_query_param)
+        if raw_cursor:
+            stamp, pk = cursor_decode(raw_cursor)
+            queryset = queryset.filter(
+                Q(**{f"{field}__gt": stamp}) | Q(**{field: stamp, "id__gt": pk})
+            )
+        rows = list(queryset[: size + 1])
+        self.next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            self.next_cursor = cursor_encode(getattr(rows[-1], field), rows[-1].pk)
+        return rows
+
+    def next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"next": self.next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "format": "uri",
+                    "nullable": True,
+                    "example": "https://criba.example.com/api/v1/results/"
+                    "?cursor=MjAyNi0xMi0wNFQxMzowMDowMCswMDowMHw0Mg",
+                    "description": (
+                        "The URL of the next page, or null on the last page. Keep "
+                        "following it to see every row changed since your last poll."
+                    ),
+                },
+                "results": (
+                    {**schema, "description": "The rows of this page."}
+                    if isinstance(schema, dict)
+                    else schema  # drf-spectacular's placeholder for examples
+                ),
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
+                "description": "An opaque cursor taken from the `next` link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
+                "description": (
+                    f"Rows per page, 1 to {MAX_PAGE_SIZE} "
+                    f"(default {DEFAULT_PAGE_SIZE})."
+                ),
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": MAX_PAGE_SIZE,
+                    "default": DEFAULT_PAGE_SIZE,
+                },
+            },
+        ]

@@ -1,0 +1,138 @@
+"""What the OpenAPI document says beyond the serializers: the bearer scheme, the
+``Idempotency-Key`` header on every POST and the problem responses of every
+operation, so an integrator can rely on the schema alone."""
+
+from __future__ import annotations
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from hiring.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from hiring.api.idempotency import MAX_KEY_LENGTH
+from hiring.problems import PROBLEM_CONTENT_TYPE
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An RFC 9457 problem: the body of every error response."""
+
+    type = serializers.CharField(
+        help_text="A URI naming the kind of problem; stable, one per `code`."
+    )
+    title = serializers.CharField(help_text="A short summary of the kind of problem.")
+    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
+    detail = serializers.CharField(
+        help_text="What went wrong with this request, for a person to read."
+    )
+    code = serializers.CharField(
+        help_text=(
+            "A stable machine-readable reason, e.g. `already_invited`, "
+            "`external_id_taken`, `not_authenticated`, `rate_limited`."
+        )
+    )
+    instance = serializers.CharField(
+        required=False, help_text="The path of the request that failed."
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For invalid input: each offending field with its messages.",
+    )
+
+
+_PROBLEM_EXAMPLE = OpenApiExample(
+    "Invalid input",
+    value={
+        "type": "https://criba.dev/problems/invalid",
+        "title": "The request is not valid",
+        "status": 400,
+        "detail": "Some fields are not valid.",
+        "code": "invalid",
+        "instance": "/api/v1/candidates/",
+        "errors": {"email": ["Enter a valid email address."]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+
+_ERRORS_EVERYWHERE = {
+    "400": "Malformed query or body; `errors` names each field.",
+    "401": "No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`).",
+    "403": "The API key lacks the scope this operation needs.",
+    "404": "No such resource.",
+    "406": "The `Accept` header asks for something other than JSON.",
+    "429": "Too many requests for this API key; wait `Retry-After` seconds.",
+    "500": "An error on the server; it has been logged.",
+}
+_ERRORS_OF_WRITES = {
+    "409": (
+        "The resource's state does not allow this (e.g. an open invitation "
+        "exists), or a request with the same Idempotency-Key is still running."
+    ),
+    "415": "The body is not `application/json`.",
+    "422": "The Idempotency-Key was already used with a different request body.",
+}
+
+
+class CribaAutoSchema(AutoSchema):
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.method == "POST":
+            parameters.append(
+                OpenApiParameter(
+                    IDEMPOTENCY_HEADER,
+                    str,
+                    location=OpenApiParameter.HEADER,
+                    required=False,
+                    description=(
+                        "Any unique string (a UUID is best), at most "
+                        f"{MAX_KEY_LENGTH} characters. Sending the same key with the "
+                        "same body within 24 hours returns the first response again "
+                        "(with `Idempotent-Replayed: true`) instead of acting twice; "
+                        "the same key with another body is refused with 422, and "
+                        "while the first request still runs a duplicate gets 409. "
+                        "Keys are scoped to your API key."
+                    ),
+                )
+            )
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        errors = dict(_ERRORS_EVERYWHERE)
+        if self.method not in ("GET", "HEAD", "OPTIONS"):
+            errors.update(_ERRORS_OF_WRITES)
+        for code, description in errors.items():
+            if code in responses:
+                continue
+            responses[code] = self._get_response_for_code(
+                OpenApiResponse(
+                    ProblemSerializer,
+                    description=description,
+                    examples=[_PROBLEM_EXAMPLE] if code == "400" else [],
+                ),
+                code,
+                media_types=[PROBLEM_CONTENT_TYPE],
+                direction=direction,
+            )
+        return responses
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "hiring.api.authentication.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "`Authorization: Bearer <API key>`. An administrator creates keys "
+                "in the admin or with `manage.py create_api_key --name NAME --scopes "
+                "jobs:read,applications:write`; the key is shown once. Each key "
+                "holds scopes: `jobs:read`, `jobs:write`, `applications:read`, "
+                "`applications:write` (candidates included), `invitations:write`, "
+                "`results:read`, `interviews:read`, `webhooks:manage`."
+            ),
+        }

@@ -1,0 +1,343 @@
+"""Webhook endpoints over the API (scope `webhooks:manage`), and the events they
+receive, documented as OpenAPI webhooks."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    OpenApiWebhook,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
+from hiring.api.views import ApiViewSet
+from hiring.models import ApiKey, OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hiring.webhooks import services
+
+# --- endpoints -----------------------------------------------------------------------
+
+
+class WebhookEndpointSerializer(ApiModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "name",
+            "url",
+            "events",
+            "enabled",
+            "disabled_reason",
+            "failure_streak",
+            "previous_secret_until",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "events": {"help_text": "Event types sent to it; empty means all."},
+            "disabled_reason": {
+                "help_text": "Why it is disabled: `manual`, `gone` (it answered "
+                "410) or `failing` (every attempt failed for three days)."
+            },
+            "failure_streak": {"help_text": "Failed attempts since the last success."},
+            "previous_secret_until": {
+                "help_text": "After a rotation, the old secret also signs until then."
+            },
+        }
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        help_text="The signing secret (`whsec_...`). Shown in this response only."
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+        read_only_fields = fields
+
+
+class WebhookEndpointWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, help_text="A name for people.")
+    url = serializers.CharField(
+        max_length=500, help_text="A public HTTPS URL that accepts POST."
+    )
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=OutboxEvent.Type.choices),
+        required=False,
+        help_text="Event types to receive; empty or absent means all.",
+    )
+    enabled = serializers.BooleanField(required=False)
+
+
+class SecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The new secret; shown only here.")
+    previous_secret_until = UtcDateTimeField(
+        help_text="Until then the old secret signs too."
+    )
+
+
+class DeliverySerializer(ApiModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "message_id",
+            "event_type",
+            "status",
+            "attempts",
+            "last_status_code",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "message_id": {"help_text": "The `webhook-id` header of every attempt."}
+        }
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List webhook endpoints"),
+    retrieve=extend_schema(summary="Read a webhook endpoint"),
+    create=extend_schema(
+        summary="Register a webhook endpoint",
+        request=WebhookEndpointWriteSerializer,
+        responses={201: WebhookEndpointCreatedSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change a webhook endpoint (enable it again after fixing it)",
+        request=WebhookEndpointWriteSerializer,
+        responses=WebhookEndpointSerializer,
+    ),
+    destroy=extend_schema(summary="Remove a webhook endpoint"),
+)
+class WebhookEndpointViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    ApiViewSet,
+):
+    serializer_class = WebhookEndpointSerializer
+    read_scopes = (ApiKey.Scope.WEBHOOKS_MANAGE,)
+    write_scopes = (ApiKey.Scope.WEBHOOKS_MANAGE,)
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filterset_class = None
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.all()
+
+    def create(self, request, *args, **kwargs):
+        data = self.input(WebhookEndpointWriteSerializer)
+        data.pop("enabled", None)
+        endpoint, secret = services.endpoint_create(actor=None, **data)
+        body = {**WebhookEndpointSerializer(endpoint).data, "secret": secret}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def idempotency_redact(self, data):
+        # A replayed request gets the endpoint, never the secret again: the
+        # idempotency store keeps no secret.
+        return {**data, "secret": None} if "secret" in data else data
+
+    def partial_update(self, request, *args, **kwargs):
+        endpoint = services.endpoint_update(
+            endpoint=self.get_object(),
+            actor=None,
+            **self.input(WebhookEndpointWriteSerializer, partial=True),
+        )
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    def perform_destroy(self, instance):
+        services.endpoint_delete(endpoint=instance, actor=None)
+
+    @extend_schema(
+        summary="Rotate the signing secret",
+        request=None,
+        responses={200: SecretSerializer},
+        description="Both secrets sign every event for the next 24 hours.",
+    )
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        endpoint = self.get_object()
+        secret = services.endpoint_rotate_secret(endpoint=endpoint, actor=None)
+        endpoint.refresh_from_db()
+        response = Response(
+            SecretSerializer(
+                {
+                    "secret": secret,
+                    "previous_secret_until": endpoint.previous_secret_until,
+                }
+            ).data
+        )
+        return response
+
+    @extend_schema(
+        summary="Send a test event (`webhook.ping`)",
+        request=None,
+        responses={202: DeliverySerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def ping(self, request, pk=None):
+        delivery = services.endpoint_ping(endpoint=self.get_object(), actor=None)
+        return Response(
+            DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(
+        summary="The endpoint's latest deliveries (50, newest first)",
+        responses=DeliverySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request, pk=None):
+        endpoint = self.get_object()
+        rows = WebhookDelivery.objects.filter(endpoint=endpoint).order_by(
+            "-created_at", "-id"
+        )[:50]
+        return Response(DeliverySerializer(rows, many=True).data)
+
+
+# --- the events, as OpenAPI webhooks -------------------------------------------------
+
+
+class _InvitationData(serializers.Serializer):
+    invitation_id = serializers.IntegerField()
+    application_id = serializers.IntegerField()
+
+
+class _SentData(_InvitationData):
+    expires_at = serializers.DateTimeField()
+
+
+class _ScoredData(_InvitationData):
+    scoring_version = serializers.CharField()
+    validity_status = serializers.ChoiceField(
+        choices=["valid", "questionable", "invalid"]
+    )
+    composite = serializers.FloatField(allow_null=True)
+    band = serializers.CharField(allow_null=True)
+
+
+class _DecidedData(serializers.Serializer):
+    application_id = serializers.IntegerField()
+    job_id = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    decision = serializers.ChoiceField(choices=["advance", "hire", "reject", "hold"])
+    stage = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+
+
+def _envelope(name: str, data_serializer) -> type[serializers.Serializer]:
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "type": serializers.CharField(help_text="The event type."),
+            "timestamp": serializers.DateTimeField(help_text="When it happened."),
+            "data": data_serializer(),
+        },
+    )
+
+
+_HEADERS_DOC = (
+    "Signed per Standard Webhooks: headers `webhook-id` (the same on every retry: "
+    "deduplicate on it), `webhook-timestamp` and `webhook-signature` "
+    "(`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret; "
+    "two signatures during a rotation). Answer 2xx within 15 s; anything else is "
+    "retried for about three days; 410 disables the endpoint."
+)
+
+_EVENTS = [
+    (
+        "invitation.sent",
+        _envelope("InvitationSentEvent", _SentData),
+        {
+            "invitation_id": 41,
+            "application_id": 17,
+            "expires_at": "2026-12-18T09:00:00Z",
+        },
+    ),
+    (
+        "invitation.opened",
+        _envelope("InvitationOpenedEvent", _InvitationData),
+        {"invitation_id": 41, "application_id": 17},
+    ),
+    (
+        "assessment.submitted",
+        _envelope("AssessmentSubmittedEvent", _InvitationData),
+        {"invitation_id": 41, "application_id": 17},
+    ),
+    (
+        "assessment.scored",
+        _envelope("AssessmentScoredEvent", _ScoredData),
+        {
+            "invitation_id": 41,
+            "application_id": 17,
+            "scoring_version": "2.0.0",
+            "validity_status": "valid",
+            "composite": 0.84,
+            "band": "fit",
+        },
+    ),
+    (
+        "application.decided",
+        _envelope("ApplicationDecidedEvent", _DecidedData),
+        {
+            "application_id": 17,
+            "job_id": 3,
+            "external_id": "ats-app-991",
+            "decision": "advance",
+            "stage": "interviewing",
+            "decided_at": "2026-12-05T16:20:00Z",
+        },
+    ),
+]
+
+EVENT_WEBHOOKS = [
+    OpenApiWebhook(
+        name=event_type,
+        decorator=extend_schema(
+            summary=f"`{event_type}`",
+            description=_HEADERS_DOC,
+            request=serializer,
+            examples=[
+                OpenApiExample(
+                    event_type,
+                    value={
+                        "type": event_type,
+                        "timestamp": "2026-12-05T16:20:00Z",
+                        "data": data,
+                    },
+                )
+            ],
+            responses={
+                200: OpenApiResponse(description="Received."),
+                410: OpenApiResponse(description="Gone: disable this endpoint."),
+                429: OpenApiResponse(description="Busy: retried after Retry-After."),
+            },
+        ),
+    )
+    for event_type, serializer, data in _EVENTS
+]
+
+
+(
+    INVITATION_SENT_WEBHOOK,
+    INVITATION_OPENED_WEBHOOK,
+    ASSESSMENT_SUBMITTED_WEBHOOK,
+    ASSESSMENT_SCORED_WEBHOOK,
+    APPLICATION_DECIDED_WEBHOOK,
+) = EVENT_WEBHOOKS
+
+
+def webhooks_as_extension(result, generator, request, public):
+    """OpenAPI 3.0 has no `webhooks`; Redoc and most tools read `x-webhooks`."""
+    webhooks = result.pop("webhooks", None)
+    if webhooks and str(result.get("openapi", "")).startswith("3.0"):
+        result["x-webhooks"] = webhooks
+    elif webhooks:
+        result["webhooks"] = webhooks
+    return result

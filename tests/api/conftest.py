@@ -1,0 +1,52 @@
+"""Fixtures of the API tests: a world with one of everything an integrator reads."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from assessments import services as assessment_services
+from assessments.models import Invitation, QuestionnaireResult
+from assessments.results.store import results_compute_and_store
+from hiring.models import Application, Candidate, Job, WebhookEndpoint
+from hiring.webhooks.services import endpoint_create
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    JobFactory,
+    submissions_create,
+)
+
+
+@dataclass
+class World:
+    job: Job
+    candidate: Candidate
+    application: Application
+    invitation: Invitation
+    result: QuestionnaireResult
+    webhook: WebhookEndpoint
+
+
+def scored_results(instrument_version, n: int, *, application=None) -> list:
+    """``n`` scored questionnaire results (one application unless given)."""
+    ids = submissions_create(instrument_version, n, application=application)
+    results_compute_and_store(invitation_ids=ids)
+    return list(QuestionnaireResult.objects.filter(invitation_id__in=ids))
+
+
+@pytest.fixture
+def world(instrument_version, settings) -> World:
+    job = JobFactory(external_id="job-1")
+    candidate = CandidateFactory(external_id="cand-1")
+    CandidateFactory(external_id="cand-2")  # not applied anywhere yet
+    application = ApplicationFactory(job=job, candidate=candidate, external_id="app-1")
+    (result,) = scored_results(instrument_version, 1, application=application)
+    other = ApplicationFactory(job=job, external_id="app-2")
+    invitation = assessment_services.invitation_create(
+        application=other, user=None, send=False
+    )
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    webhook, _secret = endpoint_create(
+        actor=None, name="ATS", url="https://127.0.0.1/hooks/criba"
+    )
+    return World(job, candidate, application, invitation, result, webhook)

@@ -1,0 +1,86 @@
+"""Ordering an assessment: the candidate's link, its expiry, the optional email;
+revoking and extending."""
+
+from assessments.models import Invitation
+from assessments.tokens import invitation_link
+
+
+def test_it_orders_an_invitation_and_hands_over_the_link(api_client, world, mailoutbox):
+    response = api_client("invitations:write").post(
+        "/api/v1/invitations/",
+        {"application_external_id": "app-1", "language": "es", "expires_in_days": 3},
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    invitation = Invitation.objects.get(pk=body["id"])
+    assert body["status"] == "created"
+    assert body["candidate_url"] == invitation_link(invitation)
+    assert body["candidate_url"].startswith("http")
+    assert body["expires_at"].endswith("Z")
+    assert body["email_status"] == "not_requested"
+    assert body["language"] == "es"
+    assert body["instrument"] == "sales-drive"
+    assert mailoutbox == []
+
+
+def test_it_emails_the_candidate_when_asked(
+    api_client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client().post(
+            "/api/v1/invitations/",
+            {"application": world.application.pk, "send_email": True},
+        )
+
+    assert response.status_code == 201
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [world.candidate.email]
+
+
+def test_it_orders_a_named_instrument_version(api_client, world):
+    response = api_client().post(
+        "/api/v1/invitations/",
+        {
+            "application": world.application.pk,
+            "instrument": "sales-drive",
+            "instrument_version": 99,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "instrument" in response.json()["errors"]
+
+
+def test_it_revokes_and_extends(api_client, world):
+    client = api_client("invitations:write")
+    url = f"/api/v1/invitations/{world.invitation.pk}/"
+    before = world.invitation.expires_at
+
+    extended = client.post(url + "extend/", {"days": 5})
+    revoked = client.post(url + "revoke/")
+    again = client.post(url + "revoke/")
+
+    assert extended.status_code == 200
+    world.invitation.refresh_from_db()
+    assert world.invitation.expires_at > before
+    assert revoked.json()["status"] == "revoked"
+    assert revoked.json()["candidate_url"] is None
+    assert again.status_code == 200
+
+
+def test_it_lists_invitations_of_an_application(api_client, world):
+    response = api_client("applications:read").get(
+        "/api/v1/invitations/", {"application_external_id": "app-2"}
+    )
+
+    assert [row["id"] for row in response.json()["results"]] == [world.invitation.pk]
+
+
+def test_it_lists_the_instruments_with_versions_and_languages(api_client, world):
+    response = api_client("jobs:read").get("/api/v1/instruments/")
+
+    (instrument,) = response.json()["results"]
+    assert instrument["slug"] == "sales-drive"
+    assert instrument["versions"][0]["version"] == 1
+    assert set(instrument["versions"][0]["languages"]) == {"en", "es"}

@@ -1,0 +1,115 @@
+"""API keys: stored as prefix and hash, shown once by the command and the admin,
+revoked in the admin, used only through the Authorization header."""
+
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from hiring.models import ApiKey
+from tests.hiring.support import logged_in
+
+
+def test_it_prints_the_key_once_as_the_last_line(db):
+    out = io.StringIO()
+
+    call_command(
+        "create_api_key",
+        "--name",
+        "Teamtailor",
+        "--scopes",
+        "jobs:read, results:read",
+        stdout=out,
+    )
+
+    raw_key = out.getvalue().strip().splitlines()[-1]
+    api_key = ApiKey.objects.get()
+    assert raw_key.startswith(api_key.prefix + "_")
+    assert api_key.key_hash == hashlib.sha256(raw_key.encode()).hexdigest()
+    assert api_key.scopes == ["jobs:read", "results:read"]
+    assert raw_key not in str(ApiKey.objects.values_list())
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    assert client.get("/api/v1/jobs/").status_code == 200
+
+
+@pytest.mark.parametrize("scopes", ["", "jobs:read,everything"])
+def test_it_refuses_unknown_or_missing_scopes(db, scopes):
+    with pytest.raises(CommandError):
+        call_command(
+            "create_api_key", "--name", "x", "--scopes", scopes, stdout=io.StringIO()
+        )
+    assert not ApiKey.objects.exists()
+
+
+def test_it_does_not_let_a_session_login_call_the_api(client, admin_user):
+    logged_in(client, admin_user)
+
+    response = client.get("/api/v1/jobs/")
+
+    assert response.status_code == 401
+
+
+def test_it_refuses_a_key_that_only_shares_the_prefix(api_client):
+    good = api_client()
+    forged = APIClient()
+    forged.credentials(HTTP_AUTHORIZATION=f"Bearer {good.api_key.prefix}_guess")
+
+    assert forged.get("/api/v1/jobs/").status_code == 401
+
+
+def test_it_writes_the_last_use_at_most_once_a_minute(
+    api_client, django_assert_num_queries
+):
+    client = api_client()
+    client.get("/api/v1/jobs/")
+    first_use = ApiKey.objects.get().last_used_at
+
+    with django_assert_num_queries(2):  # the key and the page; no write
+        client.get("/api/v1/jobs/")
+
+    assert first_use is not None
+    ApiKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
+    client.get("/api/v1/jobs/")
+    assert ApiKey.objects.get().last_used_at > first_use
+
+
+def test_it_shows_the_key_once_in_the_admin_and_keeps_it_out_of_the_session(
+    client, admin_user
+):
+    logged_in(client, admin_user)
+
+    response = client.post(
+        reverse("admin:hiring_apikey_add"),
+        {"name": "Greenhouse", "scopes": ["jobs:read", "invitations:write"]},
+    )
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    api_key = ApiKey.objects.get()
+    raw_key = response.context["raw_key"]
+    assert raw_key.startswith(api_key.prefix)
+    assert raw_key in response.content.decode()
+    assert api_key.created_by == admin_user
+    assert raw_key not in str(dict(client.session))
+    listing = client.get(reverse("admin:hiring_apikey_changelist"))
+    assert api_key.prefix in listing.content.decode()
+    assert raw_key not in listing.content.decode()
+
+
+def test_it_revokes_keys_from_the_admin(client, admin_user, api_client):
+    api = api_client()
+    logged_in(client, admin_user)
+
+    client.post(
+        reverse("admin:hiring_apikey_changelist"),
+        {"action": "revoke", "_selected_action": [api.api_key.pk]},
+    )
+
+    assert ApiKey.objects.get(pk=api.api_key.pk).revoked_at is not None
+    assert api.get("/api/v1/jobs/").status_code == 401

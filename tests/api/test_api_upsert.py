@@ -1,0 +1,120 @@
+"""Create or update by the ATS's external_id: never two rows, also under concurrency."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from hiring.models import Application, Candidate, Job
+from tests.conftest import service_missing
+from tests.factories import CandidateFactory, JobFactory
+
+
+def test_it_creates_then_updates_a_job_by_its_external_id(api_client):
+    client = api_client()
+
+    created = client.post("/api/v1/jobs/", {"external_id": "j-1", "title": "AE"})
+    updated = client.post("/api/v1/jobs/", {"external_id": "j-1", "title": "SDR"})
+
+    assert created.status_code == 201
+    assert created["Location"].endswith(f"/api/v1/jobs/{created.json()['id']}/")
+    assert updated.status_code == 200
+    assert updated.json()["id"] == created.json()["id"]
+    assert Job.objects.get().title == "SDR"
+
+
+def test_it_upserts_candidates_and_applications(api_client):
+    client = api_client()
+    client.post("/api/v1/jobs/", {"external_id": "j-1", "title": "AE"})
+    person = {"first_name": "Ana", "last_name": "Ruiz", "email": "Ana@Example.org"}
+    client.post("/api/v1/candidates/", {"external_id": "c-1", **person})
+    again = client.post("/api/v1/candidates/", {"external_id": "c-1", "phone": "12"})
+    link = {"job_external_id": "j-1", "candidate_external_id": "c-1"}
+
+    first = client.post("/api/v1/applications/", {"external_id": "a-1", **link})
+    second = client.post(
+        "/api/v1/applications/", {"external_id": "a-1", "stage": "offer", **link}
+    )
+
+    assert again.status_code == 200
+    assert again.json()["email"] == "ana@example.org"
+    assert again.json()["phone"] == "12"
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert second.json()["stage"] == "offer"
+    assert second.json()["job_external_id"] == "j-1"
+    assert Candidate.objects.count() == 1
+    assert Application.objects.count() == 1
+
+
+def test_it_refuses_an_external_id_of_another_candidates_application(api_client):
+    client = api_client()
+    job = JobFactory(external_id="j-1")
+    CandidateFactory(external_id="c-1")
+    CandidateFactory(external_id="c-2")
+    client.post(
+        "/api/v1/applications/",
+        {"external_id": "a-1", "job": job.pk, "candidate_external_id": "c-1"},
+    )
+
+    response = client.post(
+        "/api/v1/applications/",
+        {"external_id": "a-1", "job": job.pk, "candidate_external_id": "c-2"},
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "external_id_taken"
+
+
+def test_it_names_an_unknown_reference(api_client, db):
+    response = api_client().post(
+        "/api/v1/applications/", {"job_external_id": "nope", "candidate": 1}
+    )
+
+    assert response.status_code == 400
+    assert "job" in response.json()["errors"]
+
+
+def _race(requests: list) -> list:
+    barrier = threading.Barrier(len(requests))
+    responses = [None] * len(requests)
+
+    def run(index, request):
+        try:
+            barrier.wait(10)
+            responses[index] = request()
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return responses
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_number", range(5))
+def test_it_makes_one_row_from_two_concurrent_upserts(api_client, round_number):
+    if connection.vendor != "postgresql":
+        service_missing("the concurrent upsert test needs PostgreSQL")
+    one, two = api_client(), api_client()
+    body = {
+        "external_id": f"c-{round_number}",
+        "first_name": "Ana",
+        "last_name": "Ruiz",
+        "email": "ana@example.org",
+    }
+
+    responses = _race(
+        [
+            lambda: one.post("/api/v1/candidates/", body),
+            lambda: two.post("/api/v1/candidates/", body),
+        ]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 201]
+    assert Candidate.objects.filter(external_id=body["external_id"]).count() == 1
+    assert responses[0].json()["id"] == responses[1].json()["id"]

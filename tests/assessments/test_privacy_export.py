@@ -1,0 +1,158 @@
+"""The export holds everything about the candidate, and nothing about anyone else."""
+
+import json
+
+import pytest
+
+from assessments.privacy.erasure import candidate_erase
+from assessments.privacy.export import SECTIONS, candidate_export
+from hiring.models import AuditEvent
+from tests.assessments.privacy_support import (
+    APPLICATION_EXTERNAL_ID,
+    EMAIL,
+    FIRST_NAME,
+    PHONE,
+    dossier_create,
+)
+from tests.factories import (
+    ApplicationFactory,
+    InterviewFactory,
+    JobFactory,
+    QuestionnaireResultFactory,
+    UserFactory,
+)
+
+EXPECTED_SECTIONS = {
+    "candidate",
+    "applications",
+    "decisions",
+    "invitations",
+    "answers",
+    "page_timings",
+    "results",
+    "interviews",
+    "audit",
+}
+
+
+@pytest.fixture
+def dossier(job, alice, dana):
+    return dossier_create(job=job, recruiter=alice, interviewer=dana)
+
+
+@pytest.fixture
+def other(db):
+    """Another candidate on another job, with the same kinds of rows."""
+    recruiter = UserFactory(username="olga")
+    interviewer = UserFactory(username="omar")
+    return dossier_create(
+        job=JobFactory(title="Inside Sales"),
+        recruiter=recruiter,
+        interviewer=interviewer,
+        first_name="Philippa",
+        last_name="Other",
+        email="p.other@example.com",
+        phone="+34 611 000 000",
+        external_id="ATS-OTHER-1",
+        application_external_id="GH-APP-OTHER-1",
+    )
+
+
+def _export(dossier, actor):
+    return json.loads(
+        candidate_export(candidate=dossier.candidate, actor=actor, via="test")
+    )
+
+
+def test_it_contains_every_section_with_the_candidates_rows(dossier, alice):
+    document = _export(dossier, alice)
+
+    assert set(document) >= EXPECTED_SECTIONS
+    assert {section.key for section in SECTIONS} >= EXPECTED_SECTIONS
+    assert document["format"] == "criba.candidate-export"
+    assert "a person decides" in document["about"]
+    assert document["candidate"]["email"] == EMAIL
+    assert document["candidate"]["phone"] == PHONE
+    assert document["candidate"]["consent_version"] == 1
+    assert [a["external_id"] for a in document["applications"]] == [
+        APPLICATION_EXTERNAL_ID
+    ]
+    assert [i["id"] for i in document["invitations"]] == [dossier.invitation.pk]
+    assert "token_hash" not in document["invitations"][0]
+    assert sorted(a["item"] for a in document["answers"]) == ["di01", "dr01", "dr02"]
+    assert document["page_timings"][0]["seconds"] == 41.5
+    assert [r["id"] for r in document["results"]] == [dossier.result_id]
+    assert document["results"][0]["band"] == "fit"
+    assert document["interviews"][0]["interviewers"] == ["Dana"]
+    assert [d["decision"] for d in document["decisions"]] == ["advance"]
+    assert document["decisions"][0]["current"] is True
+    assert FIRST_NAME in document["decisions"][0]["reason"]
+    actions = {entry["action"] for entry in document["audit"]}
+    assert {"invitation.sent", "report.viewed", "decision.recorded"} <= actions
+
+
+def test_it_holds_nothing_of_other_candidates(dossier, other, alice):
+    text = candidate_export(candidate=dossier.candidate, actor=alice, via="test")
+    document = json.loads(text)
+
+    assert "p.other@example.com" not in text
+    assert "Philippa" not in text
+    assert "Inside Sales" not in text
+    assert "olga" not in text
+    assert "omar" not in text
+    ids = {
+        "applications": other.application.pk,
+        "invitations": other.invitation.pk,
+        "results": other.result_id,
+    }
+    for section, other_id in ids.items():
+        assert other_id not in [row["id"] for row in document[section]]
+    assert other.invitation.pk not in {a["invitation_id"] for a in document["answers"]}
+    about_other = {
+        ("hiring.application", str(other.application.pk)),
+        ("assessments.invitation", str(other.invitation.pk)),
+        ("assessments.questionnaireresult", str(other.result_id)),
+    }
+    found = {(e["object_type"], e["object_id"]) for e in document["audit"]}
+    assert not found & about_other
+
+
+def test_it_audits_each_export(dossier, alice):
+    _export(dossier, alice)
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor == alice
+    assert event.object_type == "hiring.candidate"
+    assert event.object_id == str(dossier.candidate.pk)
+    assert event.data["via"] == "test"
+    assert set(event.data["sections"]) >= EXPECTED_SECTIONS
+
+
+def test_it_exports_an_erased_candidate_without_personal_data(dossier, admin_user):
+    candidate_erase(
+        candidate=dossier.candidate, actor=admin_user, force_reason="Test of export."
+    )
+
+    text = candidate_export(candidate=dossier.candidate, actor=admin_user, via="test")
+
+    assert EMAIL not in text
+    assert FIRST_NAME not in text
+    assert json.loads(text)["candidate"]["erased_at"] is not None
+
+
+@pytest.mark.parametrize("more_applications", [0, 3])
+def test_it_reads_with_a_fixed_number_of_queries(
+    dossier, alice, dana, django_assert_num_queries, more_applications
+):
+    for _ in range(more_applications):
+        result = QuestionnaireResultFactory(
+            invitation__application=ApplicationFactory(candidate=dossier.candidate)
+        )
+        InterviewFactory(application=result.invitation.application, interviewers=[dana])
+
+    # The candidate, one per section (two for decisions and for interviews with
+    # their interviewers), the audit row and its savepoint, whatever the data.
+    with django_assert_num_queries(14):
+        document = _export(dossier, alice)
+
+    assert len(document["applications"]) == 1 + more_applications

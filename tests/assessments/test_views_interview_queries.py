@@ -1,0 +1,80 @@
+"""Query counts of the debrief and "My interviews" stay flat as panels grow."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.interview_services import interview_aggregate
+from tests.assessments.interview_support import submit
+from tests.factories import (
+    ApplicationFactory,
+    JobMemberFactory,
+    PanelInterviewFactory,
+    UserFactory,
+)
+from tests.hiring.support import logged_in
+
+
+def _panelists(job, n, start=0):
+    users = []
+    for i in range(start, start + n):
+        user = UserFactory(username=f"rater{i}")
+        JobMemberFactory(job=job, user=user, role="interviewer")
+        users.append(user)
+    return users
+
+
+def _debrief_queries(client, bob, interview) -> int:
+    logged_in(client, bob)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/interviews/{interview.pk}/debrief/").status_code == 200
+    return len(queries)
+
+
+def test_it_reads_the_debrief_in_the_same_number_of_queries_for_any_panel(
+    client, job, bob
+):
+    small_panel = _panelists(job, 2)
+    small = PanelInterviewFactory(application__job=job, panel=small_panel)
+    for user in small_panel:
+        submit(user, small, [3, 4, 3, 4, 3, 4])
+    large_panel = _panelists(job, 6, start=10)
+    large = PanelInterviewFactory(application__job=job, panel=large_panel)
+    for user in large_panel:
+        submit(user, large, [3, 4, 3, 4, 3, 4])
+    interview_aggregate(interview_id=small.pk)
+    interview_aggregate(interview_id=large.pk)
+
+    assert _debrief_queries(client, bob, small) == _debrief_queries(client, bob, large)
+
+
+def test_it_lists_my_interviews_in_a_fixed_number_of_queries(
+    client, job, dana, django_assert_num_queries
+):
+    def add(n):
+        for _ in range(n):
+            others = _panelists(job, 3, start=UserFactory._meta.model.objects.count())
+            interview = PanelInterviewFactory(
+                application=ApplicationFactory(job=job), panel=[dana, *others]
+            )
+            submit(others[0], interview, [3] * 6)
+
+    add(1)
+    logged_in(client, dana)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/interviews/")
+    add(5)
+
+    with django_assert_num_queries(len(one)):
+        page = client.get("/interviews/")
+
+    assert page.content.decode().count("data-interview=") == 6
+
+
+def test_it_counts_the_whole_panel_on_my_interviews(client, job, dana, bob):
+    interview = PanelInterviewFactory(application__job=job, panel=[dana, bob])
+    submit(bob, interview, [3] * 6)
+
+    page = logged_in(client, dana).get("/interviews/").content.decode()
+
+    assert "1 of 2 in" in page
+    assert "Open the kit" in page

@@ -1,0 +1,95 @@
+"""A recruiter exports a candidate's data and erases it, by keyboard, in Chromium."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.privacy.notices import privacy_notice_publish
+from hiring.models import AuditEvent, Candidate, Stage
+from tests.assessments.privacy_support import EMAIL, FIRST_NAME, dossier_create
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e]
+
+# Where `npm install axe-core` put it; the accessibility audit runs when it is there.
+AXE = os.environ.get("CRIBA_AXE", "")
+
+
+def _log_in(page, site, user):
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Jobs", level=1)).to_be_visible()
+
+
+def _axe_violations(page) -> list:
+    # Evaluated through the browser's protocol: the page's CSP rightly refuses
+    # inline scripts.
+    page.evaluate(Path(AXE).read_text())
+    return page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: ["wcag2a", "wcag2aa"]
+        })).violations.map(v => v.id + ": " + v.nodes.map(n => n.target).join(" "))"""
+    )
+
+
+def test_it_exports_then_erases_a_withdrawn_candidate(
+    transactional_db, site, new_context, job, alice, dana
+):
+    dossier = dossier_create(
+        job=job, recruiter=alice, interviewer=dana, stage=Stage.WITHDRAWN
+    )
+    page = new_context(accept_downloads=True).new_page()
+    _log_in(page, site, alice)
+
+    page.goto(f"{site}/applications/{dossier.application.pk}/")
+    page.get_by_role("link", name="Consent, retention, export and erasure").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(FIRST_NAME)
+    if AXE:
+        assert _axe_violations(page) == []
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the JSON file").click()
+    document = json.loads(Path(download.value.path()).read_text())
+    assert document["candidate"]["email"] == EMAIL
+
+    page.get_by_role("link", name=re.compile("Erase this candidate")).click()
+    expect(page.get_by_text("cannot be undone").first).to_be_visible()
+    if AXE:
+        assert _axe_violations(page) == []
+    confirm = page.get_by_label("I understand that the erasure cannot be undone.")
+    confirm.focus()
+    page.keyboard.press("Space")
+    expect(confirm).to_be_checked()
+    page.get_by_role("button", name="Erase for good").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status")).to_contain_text("personal data was erased")
+    expect(page.locator("main")).not_to_contain_text(EMAIL)
+    assert Candidate.objects.get(pk=dossier.candidate.pk).is_erased
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {AuditEvent.Action.EXPORT, AuditEvent.Action.ERASURE} <= actions
+
+
+def test_it_shows_the_privacy_notice_in_spanish(
+    transactional_db, site, new_context, admin_user
+):
+    # transactional_db empties the table the migrations seeded.
+    privacy_notice_publish(
+        text_en="Who\nUs.\n\nA person decides\nAlways.",
+        text_es="Quién\nNosotros.\n\nDecide una persona\nSiempre.",
+        user=admin_user,
+    )
+    page = new_context().new_page()
+
+    page.goto(f"{site}/privacy/?lang=es")
+
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", name="Decide una persona")).to_be_visible()
+    if AXE:
+        assert _axe_violations(page) == []
