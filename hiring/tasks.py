@@ -4,7 +4,7 @@ import time
 
 from celery import current_task, shared_task
 
-from hiring.services import worker_heartbeat_record
+from hiring.services import task_retries_release, worker_heartbeat_record
 from hiring.webhooks.delivery import delivery_attempt, delivery_send
 from hiring.webhooks.relay import (
     deliveries_claim,
@@ -51,3 +51,8 @@ def webhooks_send_task() -> int:
             delivery_attempt(delivery_id=delivery_id)
             attempted += 1
     return attempted
+
+
+@shared_task(ignore_result=True)
+def task_retries_release_task() -> int:
+    return task_retries_release()

@@ -45,6 +45,22 @@ __all__ = [
 WORKER_REDIS_DB = 5 + os.getpid() % 11
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
+# Recovery within seconds rather than minutes: a message whose worker died is
+# handed out again VISIBILITY_TIMEOUT s after it was taken, at the next check of a
+# live worker (every RESTORE_EVERY s). The time limits and the longest broker
+# countdown must stay below the timeout (settings.py checks it); the solo pool
+# does not enforce time limits, so a held-up task is not cut short by them.
+VISIBILITY_TIMEOUT = 5
+RESTORE_EVERY = 1
+RECOVERY_SECONDS = VISIBILITY_TIMEOUT + RESTORE_EVERY
+RECOVERY_ENV = {
+    "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+    "CRIBA_BROKER_RESTORE_EVERY_SECONDS": str(RESTORE_EVERY),
+    "CELERY_TASK_TIME_LIMIT": "3",
+    "CELERY_TASK_SOFT_TIME_LIMIT": "2",
+    "CRIBA_BROKER_RETRY_MAX_SECONDS": "1",
+}
+
 # Variables of the shell that must not leak into a worker's configuration.
 _OURS = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_")
 
@@ -94,7 +110,7 @@ def worker_env(postgres, worker_redis) -> dict[str, str]:
         "DATABASE_URL": postgres,
         "DATABASE_CONN_MAX_AGE": "0",
         "REDIS_URL": worker_redis,
-        "CELERY_VISIBILITY_TIMEOUT": "5",
+        **RECOVERY_ENV,
         "CRIBA_SWEEP_AFTER_SECONDS": "1",
     }
 
