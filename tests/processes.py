@@ -21,6 +21,47 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Variables of the shell that must not leak into a worker's configuration.
+_OURS = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_")
+
+
+def recovery_env(visibility_timeout: int, restore_every: int = 1) -> dict[str, str]:
+    """Settings for recovery within seconds rather than minutes.
+
+    A message whose worker died is handed out again ``visibility_timeout`` s after
+    it was taken, at the next check of a live worker (every ``restore_every`` s).
+    The time limits and the longest broker countdown must stay below the timeout
+    (settings.py checks it); the solo pool does not enforce time limits, so a
+    held-up task is not cut short by them.
+    """
+    limit = max(2, visibility_timeout - 2)
+    return {
+        "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+        "CRIBA_BROKER_RESTORE_EVERY_SECONDS": str(restore_every),
+        "CELERY_TASK_TIME_LIMIT": str(limit),
+        "CELERY_TASK_SOFT_TIME_LIMIT": str(limit - 1),
+        "CRIBA_BROKER_RETRY_MAX_SECONDS": str(max(0, visibility_timeout - limit - 1)),
+    }
+
+
+def worker_environment(
+    *, database_url: str, redis_url: str, secret_key: str, **extra: str
+) -> dict[str, str]:
+    """The environment of a worker (or beat) in production mode on these services."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
+    return {
+        **base,
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SECRET_KEY": secret_key,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": database_url,
+        "DATABASE_CONN_MAX_AGE": "0",
+        "REDIS_URL": redis_url,
+        **extra,
+    }
+
 
 class WaitTimeoutError(AssertionError):
     """What was awaited did not happen in time (a test failure, not an error)."""
@@ -92,25 +133,23 @@ class Worker:
         self.log_path = log_dir / f"{self.name.split('@')[0]}.log"
         self.process: subprocess.Popen | None = None
 
+    def arguments(self) -> list[str]:
+        return [
+            "worker",
+            "--pool",
+            "solo",
+            "-l",
+            "info",
+            "-n",
+            self.name,
+            "--without-gossip",
+            "--without-mingle",
+        ]
+
     def start(self) -> Worker:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    self.app,
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "-l",
-                    "info",
-                    "-n",
-                    self.name,
-                    "--without-gossip",
-                    "--without-mingle",
-                ],
+                [sys.executable, "-m", "celery", "-A", self.app, *self.arguments()],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -156,6 +195,17 @@ class Worker:
 
     def stop(self) -> None:
         self.kill(signal.SIGTERM)
+
+
+class Beat(Worker):
+    """``celery beat``, the scheduler of the periodic tasks (the sweeps)."""
+
+    def __init__(self, *, env: dict[str, str], log_dir: Path, app: str = "config"):
+        super().__init__(env=env, log_dir=log_dir, app=app)
+        self.schedule = log_dir / f"{self.name.split('@')[0]}-schedule"
+
+    def arguments(self) -> list[str]:
+        return ["beat", "-l", "info", "--schedule", str(self.schedule)]
 
 
 class RedisServer:

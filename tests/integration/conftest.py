@@ -24,8 +24,10 @@ from tests.processes import (
     careful_answers,
     celery_broker,
     free_port,
+    recovery_env,
     wait_until,
     with_db,
+    worker_environment,
 )
 
 __all__ = [
@@ -45,24 +47,10 @@ __all__ = [
 WORKER_REDIS_DB = 5 + os.getpid() % 11
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
-# Recovery within seconds rather than minutes: a message whose worker died is
-# handed out again VISIBILITY_TIMEOUT s after it was taken, at the next check of a
-# live worker (every RESTORE_EVERY s). The time limits and the longest broker
-# countdown must stay below the timeout (settings.py checks it); the solo pool
-# does not enforce time limits, so a held-up task is not cut short by them.
+# Recovery within seconds rather than minutes (see recovery_env).
 VISIBILITY_TIMEOUT = 5
 RESTORE_EVERY = 1
 RECOVERY_SECONDS = VISIBILITY_TIMEOUT + RESTORE_EVERY
-RECOVERY_ENV = {
-    "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-    "CRIBA_BROKER_RESTORE_EVERY_SECONDS": str(RESTORE_EVERY),
-    "CELERY_TASK_TIME_LIMIT": "3",
-    "CELERY_TASK_SOFT_TIME_LIMIT": "2",
-    "CRIBA_BROKER_RETRY_MAX_SECONDS": "1",
-}
-
-# Variables of the shell that must not leak into a worker's configuration.
-_OURS = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_")
 
 
 @pytest.fixture
@@ -99,20 +87,13 @@ def worker_redis() -> Iterator[str]:
 @pytest.fixture
 def worker_env(postgres, worker_redis) -> dict[str, str]:
     """The environment of a worker on the test database and this test's Redis."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-    return {
-        **base,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": postgres,
-        "DATABASE_CONN_MAX_AGE": "0",
-        "REDIS_URL": worker_redis,
-        **RECOVERY_ENV,
-        "CRIBA_SWEEP_AFTER_SECONDS": "1",
-    }
+    return worker_environment(
+        database_url=postgres,
+        redis_url=worker_redis,
+        secret_key=settings.SECRET_KEY,
+        **recovery_env(VISIBILITY_TIMEOUT, RESTORE_EVERY),
+        CRIBA_SWEEP_AFTER_SECONDS="1",
+    )
 
 
 @pytest.fixture
