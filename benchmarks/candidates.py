@@ -44,9 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault(
-    "DJANGO_SECRET_KEY", "insecure-key-for-local-benchmarks-only-0123456789"
-)
 
 JOB_TITLE = "Candidates benchmark"
 BARE_PATH = "/benchmark/bare/"
@@ -246,6 +243,7 @@ def invitations_prepare(count: int) -> tuple[list[str], dict[str, int]]:
     from assessments.definitions import instruments_load
     from assessments.models import InstrumentVersion
     from assessments.services import invitation_create
+    from assessments.tokens import invitation_token
     from hiring.models import Application, Candidate, Job
     from tests.processes import careful_answers
 
@@ -268,13 +266,13 @@ def invitations_prepare(count: int) -> tuple[list[str], dict[str, int]]:
     )
     tokens = []
     for application_row in applications:
-        _invitation, token = invitation_create(
+        invitation = invitation_create(
             application=application_row,
             user=recruiter,
             instrument_version=version,
             send=False,
         )
-        tokens.append(token)
+        tokens.append(invitation_token(invitation))
     return tokens, careful_answers(version.definition)
 
 
@@ -286,7 +284,8 @@ def _server_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, s
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        # The key the links were derived with, as in a real deployment.
+        "DJANGO_SECRET_KEY": os.environ["DJANGO_SECRET_KEY"],
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on the loopback interface: no TLS to redirect to.
         "DJANGO_SECURE_SSL_REDIRECT": "false",
@@ -419,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL"):
         sys.exit("benchmarks/candidates.py: set DATABASE_URL (PostgreSQL)")
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     import django
 
     django.setup()

@@ -130,7 +130,7 @@ def submissions_prepare(count: int) -> list[int]:
     )
     ids = []
     for application in applications:
-        invitation, _token = invitation_create(
+        invitation = invitation_create(
             application=application,
             user=recruiter,
             instrument_version=version,
