@@ -14,6 +14,7 @@ from hiring.models import (
     Job,
     JobMember,
     OutboxEvent,
+    TaskRetry,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -282,6 +283,19 @@ class AuditedUserAdmin(UserAdmin):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             user_access_audit(actor=request.user, user=obj, previous=previous)
+
+
+@admin.register(TaskRetry)
+class TaskRetryAdmin(admin.ModelAdmin):
+    """Retries waiting for their due time; the sweeper sends and deletes them."""
+
+    list_display = ["task", "retries", "due_at", "created_at"]
+    list_filter = ["task"]
+    readonly_fields = ["task", "args", "kwargs", "retries", "due_at", "error"]
+    ordering = ["due_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 admin.site.site_header = _("Criba administration")

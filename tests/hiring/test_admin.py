@@ -17,6 +17,7 @@ from assessments.models import (
 from hiring.models import (
     AuditEvent,
     OutboxEvent,
+    TaskRetry,
     WebhookAttempt,
     WebhookDelivery,
     WorkerHeartbeat,
@@ -78,6 +79,13 @@ def one_of_each(job, alice, dana, settings):
         payload={"type": "webhook.ping"},
     )
     WebhookAttempt.objects.create(delivery=delivery, status_code=500)
+    TaskRetry.objects.create(
+        task="assessments.tasks.questionnaire_score_task",
+        args=[invitation.pk],
+        retries=3,
+        due_at=timezone.now(),
+        error="OperationalError('connection lost')",
+    )
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
