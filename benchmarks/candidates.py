@@ -8,7 +8,7 @@ each with an HTTP client and cookies of its own, open their link, consent, and
 on every page autosave twice (half the answers, then all) before posting the
 page; at the end they submit. After every autosave the same candidate also asks
 a bare view: a WSGI response served by the same gunicorn processes in front of
-Django (``application`` below), the floor of the server at that moment.
+Django (``served`` below), the floor of the server at that moment.
 
 Prints the errors (any status but the expected one, any timeout; target 0),
 the p50 / p95 latency of autosave and of the bare view, and their ratio. Every
@@ -53,26 +53,29 @@ _BARE_BODY = b'{"ok": true}'
 WORKERS = 3
 THREADS = 4
 
-_django_application = None
 
+def served():
+    """The WSGI application gunicorn serves: the bare view, and Django behind it.
 
-def application(environ, start_response):
-    """What gunicorn serves here: the bare view, and Django for everything else."""
-    global _django_application
-    if environ.get("PATH_INFO") == BARE_PATH:
-        start_response(
-            "200 OK",
-            [
-                ("Content-Type", "application/json"),
-                ("Content-Length", str(len(_BARE_BODY))),
-            ],
-        )
-        return [_BARE_BODY]
-    if _django_application is None:
-        from config.wsgi import application as django_application
+    gunicorn calls this factory (``benchmarks.candidates:served()``) once, in the
+    master (``--preload``), so Django is loaded before the workers fork and no
+    request of the benchmark waits for it.
+    """
+    from config.wsgi import application as django_application
 
-        _django_application = django_application
-    return _django_application(environ, start_response)
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") == BARE_PATH:
+            start_response(
+                "200 OK",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(_BARE_BODY))),
+                ],
+            )
+            return [_BARE_BODY]
+        return django_application(environ, start_response)
+
+    return application
 
 
 @dataclass
@@ -328,7 +331,12 @@ def run(
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "benchmarks.candidates:application",
+                "benchmarks.candidates:served()",
+                "--preload",
+                # A starved machine may delay a worker's heartbeat; gunicorn must
+                # not take that for a hung worker and kill it mid-request.
+                "--timeout",
+                "120",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--worker-class",
