@@ -52,7 +52,7 @@ run: $(STAMP) messages | $(BROKER_DIRS)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/python -m config.supervisor --procfile Procfile --var-dir var \
 	    > var/supervisord.conf
-	@echo "Criba: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat;"
+	@echo "Criba: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, workers and beat;"
 	@echo "       a process that dies is restarted: $(BIN)/supervisorctl -c var/supervisord.conf status)"
 	$(BIN)/supervisord -c var/supervisord.conf
 

@@ -144,6 +144,9 @@ class Worker:
             self.name,
             "--without-gossip",
             "--without-mingle",
+            # The default queue and the webhooks' own.
+            "-Q",
+            "celery,webhooks",
         ]
 
     def start(self) -> Worker:
