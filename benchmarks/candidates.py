@@ -441,7 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     if connection.vendor != "postgresql":
         sys.exit("benchmarks/candidates.py: DATABASE_URL must point at PostgreSQL")
     call_command("migrate", verbosity=0, interactive=False)
-    if Job.objects.exclude(title__startswith=BENCHMARK_JOBS).exists() and not options.force:
+    foreign = Job.objects.exclude(title__startswith=BENCHMARK_JOBS).exists()
+    if foreign and not options.force:
         sys.exit(
             "benchmarks/candidates.py: the database holds other data than this "
             "benchmark's (use a database of its own, or --force)"
