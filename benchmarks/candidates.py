@@ -391,6 +391,9 @@ def run(
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
         broker.stop()
+        server_log = log_path.read_text(errors="replace").strip()
+        if server_log:
+            print(f"--- gunicorn's log ---\n{server_log[-3000:]}", file=sys.stderr)
 
 
 def report(measures: Measures, wall: float, candidates: int) -> list[str]:
