@@ -108,14 +108,20 @@ class Candidate:
     """One browser: its own connection and cookies (kept by hand: the production
     cookies are ``Secure``, which an HTTP client rightly sends only over HTTPS)."""
 
-    def __init__(self, client, measures: Measures, answers: dict[str, int]):
+    def __init__(
+        self, client, measures: Measures, answers: dict[str, int], address: str
+    ):
         self.client = client
         self.measures = measures
         self.answers = answers
         self.cookies: dict[str, str] = {}
+        # Each candidate on a network of their own, as a proxy in front of
+        # gunicorn reports it (CRIBA_PROXY_HOPS=1): the per-address rate limit
+        # then sees 200 people, not one.
+        self.address = address
 
     async def request(self, kind: str, method: str, path: str, expect: int, **kw):
-        headers = kw.pop("headers", {})
+        headers = {**kw.pop("headers", {}), "X-Forwarded-For": self.address}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.perf_counter()
@@ -225,17 +231,20 @@ async def candidates_run(
     deadline = time.monotonic() + duration
     rng = random.Random(seed)
 
-    async def one(token: str, delay: float) -> None:
+    async def one(number: int, token: str, delay: float) -> None:
         await asyncio.sleep(delay)
         async with httpx.AsyncClient(
             base_url=base_url, timeout=30.0, follow_redirects=False
         ) as client:
-            candidate = Candidate(client, measures, answers)
+            address = f"10.{number // 250}.{number % 250}.1"
+            candidate = Candidate(client, measures, answers, address)
             if await candidate.take(token, think, deadline, rng):
                 measures.completed += 1
 
     started = time.monotonic()
-    jobs = [one(token, rng.uniform(0, ramp)) for token in tokens]
+    jobs = [
+        one(number, token, rng.uniform(0, ramp)) for number, token in enumerate(tokens)
+    ]
     await asyncio.wait_for(asyncio.gather(*jobs), timeout=duration + 60)
     return measures, time.monotonic() - started
 
@@ -298,6 +307,9 @@ def _server_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, s
         "REDIS_URL": redis_url,
         "CRIBA_VAR_DIR": str(var_dir),
         "DJANGO_LOG_LEVEL": "WARNING",
+        # As behind the proxy of a deployment: the client is the last entry of
+        # X-Forwarded-For.
+        "CRIBA_PROXY_HOPS": "1",
     }
 
 
