@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
             "INVITATION_OPENED",
             "ASSESSMENT_SUBMITTED",
             "ASSESSMENT_SCORED",
+            "SCORECARD_SUBMITTED",
+            "INTERVIEW_COMPLETED",
             "APPLICATION_DECIDED",
         )
     ],
