@@ -50,8 +50,11 @@ run: $(STAMP) messages | $(BROKER_DIRS)
 	$(MANAGE) load_instruments
 	$(MANAGE) seed_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@echo "Criba: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
-	$(BIN)/honcho start -f Procfile -p $(PORT)
+	$(BIN)/python -m config.supervisor --procfile Procfile --var-dir var \
+	    > var/supervisord.conf
+	@echo "Criba: http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, workers and beat;"
+	@echo "       a process that dies is restarted: $(BIN)/supervisorctl -c var/supervisord.conf status)"
+	$(BIN)/supervisord -c var/supervisord.conf
 
 # compilemessages reads only LOCALE_PATHS; debug mode spares it a secret key.
 messages: $(STAMP)

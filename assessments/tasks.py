@@ -60,13 +60,15 @@ def rescore_task(
     return batch.scored
 
 
-@shared_task(ignore_result=True)
+# Not acks_late (a lost run waits for the next day), so they may run longer than
+# the visibility timeout allows the others.
+@shared_task(ignore_result=True, soft_time_limit=1800, time_limit=1860)
 def norms_recompute_task() -> int:
     """Store new local norm sets where the valid submissions allow (N >= 100)."""
     return len(norms_recompute())
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, soft_time_limit=1800, time_limit=1860)
 def reliabilities_recompute_task() -> int:
     """Re-estimate alpha per version and scale; the SEM of new scores uses it."""
     return len(reliabilities_recompute())

@@ -1,14 +1,98 @@
 """The Celery application; tasks live in each app's ``tasks.py``."""
 
 import os
+from datetime import datetime, timedelta
 
+import celery
 from celery import Celery
+from celery.exceptions import Ignore
 from celery.signals import worker_ready
+from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("criba")
+
+class Task(celery.Task):
+    """The base of every Criba task: long retries wait in the database.
+
+    A retry due within ``CRIBA_BROKER_RETRY_MAX_SECONDS`` is a countdown on the
+    broker, as Celery does it. A later one (exponential backoff grows past that
+    quickly) is written as a ``hiring.TaskRetry`` row with its due time, and this
+    message is acknowledged; the sweeper sends the retry when it is due. So no
+    worker holds a message longer than the broker's visibility timeout allows
+    (settings.py), and a broker restarted empty loses no retry.
+    """
+
+    def retry(
+        self,
+        args=None,
+        kwargs=None,
+        exc=None,
+        throw=True,
+        eta=None,
+        countdown=None,
+        max_retries=None,
+        **options,
+    ):
+        request = self.request
+        delay = _seconds_until(eta) if eta is not None else countdown
+        if delay is None:
+            delay = self.default_retry_delay or 0
+        limit = self.max_retries if max_retries is None else max_retries
+        exhausted = limit is not None and request.retries >= limit
+        if (
+            request.called_directly
+            or request.is_eager
+            or exhausted
+            or delay <= settings.CRIBA_BROKER_RETRY_MAX_SECONDS
+        ):
+            return super().retry(
+                args=args,
+                kwargs=kwargs,
+                exc=exc,
+                throw=throw,
+                eta=eta,
+                countdown=countdown,
+                max_retries=max_retries,
+                **options,
+            )
+        # Apps are loaded by the time a task runs, not when this module is.
+        from hiring.services import task_retry_schedule
+
+        try:
+            task_retry_schedule(
+                task=self.name,
+                args=request.args if args is None else args,
+                kwargs=request.kwargs if kwargs is None else kwargs,
+                retries=request.retries + 1,
+                due_at=timezone.now() + timedelta(seconds=delay),
+                error=repr(exc) if exc is not None else "",
+            )
+        except DatabaseError:
+            # The database is what failed: a countdown on the broker is the
+            # better place for this retry than none.
+            return super().retry(
+                args=args,
+                kwargs=kwargs,
+                exc=exc,
+                throw=throw,
+                eta=eta,
+                countdown=countdown,
+                max_retries=max_retries,
+                **options,
+            )
+        raise Ignore(f"retry {request.retries + 1} kept in the database")
+
+
+def _seconds_until(eta: datetime) -> float:
+    if timezone.is_naive(eta):
+        eta = timezone.make_aware(eta, timezone.get_default_timezone())
+    return max(0.0, (eta - timezone.now()).total_seconds())
+
+
+app = Celery("criba", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -20,25 +104,24 @@ def idempotent_task_options(
 
     The message is acknowledged only after the task ran (a worker lost mid-task
     means a redelivery), and the transient errors ``retry_on`` are retried with
-    jittered exponential backoff (2 s doubling, at most 2 min apart, 8 times:
-    about 10 minutes of outage), after which the sweepers take over.
+    jittered exponential backoff (2 s doubling, at most 30 min apart, 12 times:
+    about two hours of outage), after which the sweepers take over. Retries due
+    later than CRIBA_BROKER_RETRY_MAX_SECONDS wait in the database (``Task``).
     """
     return {
         "acks_late": True,
         "reject_on_worker_lost": True,
         "autoretry_for": retry_on,
         "retry_backoff": 2,
-        "retry_backoff_max": 120,
+        "retry_backoff_max": 1800,
         "retry_jitter": True,
-        "max_retries": 8,
+        "max_retries": 12,
         "ignore_result": True,
     }
 
 
 @app.on_after_finalize.connect
 def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
-    from django.conf import settings
-
     sender.conf.beat_schedule = {
         "worker-heartbeat": {
             "task": "hiring.tasks.worker_heartbeat_task",
@@ -63,6 +146,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
         },
         "sweep-unaggregated-interviews": {
             "task": "assessments.tasks.interviews_aggregate_sweep_task",
+            "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
+        },
+        "send-due-retries": {
+            "task": "hiring.tasks.task_retries_release_task",
             "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
         },
         "expire-invitations": {

@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
             "INVITATION_OPENED",
             "ASSESSMENT_SUBMITTED",
             "ASSESSMENT_SCORED",
+            "SCORECARD_SUBMITTED",
+            "INTERVIEW_COMPLETED",
             "APPLICATION_DECIDED",
         )
     ],
@@ -348,12 +350,49 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: Redis when REDIS_URL is set, else a broker made of files under var/.
+#
+# Recovery from a worker that dies mid-task (SIGKILL, out of memory, a lost host),
+# stated in README ("Faults") and tested in tests/integration/test_recovery_*.py:
+# the task's message stays unacknowledged in Redis (acks_late); once it is older
+# than CELERY_VISIBILITY_TIMEOUT, the next check of any live worker (every
+# CRIBA_BROKER_RESTORE_EVERY_SECONDS) hands it out again. So a task whose worker
+# died starts again within CRIBA_TASK_RECOVERY_SECONDS (180 + 10 = 190 s by
+# default). The timeout must outlast the longest a healthy worker holds a message
+# (a retry's countdown plus the task's run), or that message would run twice:
+# hence the hard time limit and the cap on countdowns, checked below. A retry due
+# later than CRIBA_BROKER_RETRY_MAX_SECONDS waits in the database (hiring.TaskRetry)
+# instead, and the sweeper sends it when it is due.
 CELERY_BROKER_DIR = VAR_DIR / "celery"
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 100, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 120, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_TASK_SOFT_TIME_LIMIT={CELERY_TASK_SOFT_TIME_LIMIT} must be below "
+        f"CELERY_TASK_TIME_LIMIT={CELERY_TASK_TIME_LIMIT}"
+    )
+CRIBA_BROKER_RETRY_MAX_SECONDS = env_int(
+    "CRIBA_BROKER_RETRY_MAX_SECONDS", 30, minimum=0
+)
+_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 180, minimum=1)
+CRIBA_BROKER_RESTORE_EVERY_SECONDS = env_int(
+    "CRIBA_BROKER_RESTORE_EVERY_SECONDS", 10, minimum=1
+)
+CRIBA_TASK_RECOVERY_SECONDS = _VISIBILITY_TIMEOUT + CRIBA_BROKER_RESTORE_EVERY_SECONDS
 if REDIS_URL:
+    if _VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT + CRIBA_BROKER_RETRY_MAX_SECONDS:
+        raise ImproperlyConfigured(
+            f"CELERY_VISIBILITY_TIMEOUT={_VISIBILITY_TIMEOUT} must exceed "
+            f"CELERY_TASK_TIME_LIMIT + CRIBA_BROKER_RETRY_MAX_SECONDS = "
+            f"{CELERY_TASK_TIME_LIMIT + CRIBA_BROKER_RETRY_MAX_SECONDS}: a task "
+            "still running or counting down would be handed out a second time"
+        )
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # An unacknowledged task (its worker died) is handed out again after this.
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+        "visibility_timeout": _VISIBILITY_TIMEOUT,
+        # Check for messages past their visibility timeout this often, on every
+        # live worker (kombu's default checks only one poll in ten).
+        "unacked_restore_interval": CRIBA_BROKER_RESTORE_EVERY_SECONDS,
+        "unacked_restore_throttle": 1,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -368,8 +407,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -380,9 +417,15 @@ CELERY_TASK_ROUTES = {"hiring.tasks.webhooks_*": {"queue": "webhooks"}}
 
 # Criba's own knobs.
 CRIBA_INVITATION_DAYS = env_int("CRIBA_INVITATION_DAYS", 14, minimum=1, maximum=365)
-# A submission still unscored this long after submit is enqueued again.
+# A submission still unscored this long after submit is enqueued again; beat runs
+# that sweep, and sends the retries due in hiring.TaskRetry, this often. So a
+# submission whose message was lost (a broker restarted empty) is enqueued again
+# within CRIBA_SUBMISSION_RECOVERY_SECONDS (120 + 60 = 180 s by default).
 CRIBA_SWEEP_AFTER_SECONDS = env_int("CRIBA_SWEEP_AFTER_SECONDS", 120, minimum=1)
 CRIBA_SWEEP_EVERY_SECONDS = env_int("CRIBA_SWEEP_EVERY_SECONDS", 60, minimum=1)
+CRIBA_SUBMISSION_RECOVERY_SECONDS = (
+    CRIBA_SWEEP_AFTER_SECONDS + CRIBA_SWEEP_EVERY_SECONDS
+)
 # Webhooks to private, loopback and link-local addresses (and over plain HTTP)
 # are refused unless this is set, for development and tests only.
 CRIBA_WEBHOOK_ALLOW_PRIVATE = env_bool("CRIBA_WEBHOOK_ALLOW_PRIVATE", False)

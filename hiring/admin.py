@@ -21,6 +21,7 @@ from hiring.models import (
     Job,
     JobMember,
     OutboxEvent,
+    TaskRetry,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -444,6 +445,19 @@ class AtsErrorReportAdmin(ReadOnlyAdmin):
     list_filter = ["provider"]
     search_fields = ["reference"]
     readonly_fields = ["received_at", "provider", "reference", "body"]
+
+
+@admin.register(TaskRetry)
+class TaskRetryAdmin(admin.ModelAdmin):
+    """Retries waiting for their due time; the sweeper sends and deletes them."""
+
+    list_display = ["task", "retries", "due_at", "created_at"]
+    list_filter = ["task"]
+    readonly_fields = ["task", "args", "kwargs", "retries", "due_at", "error"]
+    ordering = ["due_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 admin.site.site_header = _("Criba administration")

@@ -639,3 +639,26 @@ class AtsErrorReport(models.Model):
     def __str__(self) -> str:
         at = f"{self.received_at:%Y-%m-%d %H:%M}"
         return f"{self.provider} {self.reference or '-'} at {at}"
+
+
+class TaskRetry(models.Model):
+    """A task's retry that waits in the database instead of on the broker.
+
+    On Redis a countdown is a message a worker holds unacknowledged; held past the
+    visibility timeout it is handed out again, and a broker restarted empty loses
+    it. So a retry due later than a short countdown is written here (see
+    ``config.celery.Task.retry``) and the sweeper sends it when it is due.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    # The retry count the task sees when this retry runs (its backoff and
+    # max_retries go on from there).
+    retries = models.PositiveIntegerField()
+    due_at = models.DateTimeField(db_index=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.task} retry {self.retries} due {self.due_at:%H:%M:%S}"

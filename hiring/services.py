@@ -4,9 +4,11 @@ log and worker heartbeats. Pages, the API, commands and tasks all call these."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import date, datetime, timedelta
 
+from celery import current_app
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,9 +29,12 @@ from hiring.models import (
     JobRole,
     OutboxEvent,
     Stage,
+    TaskRetry,
     WorkerHeartbeat,
     retention_date,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -755,3 +760,62 @@ def idempotency_records_purge(*, now: datetime | None = None) -> int:
         created_at__lte=now - IDEMPOTENCY_KEEP_FOR
     ).delete()
     return deleted
+
+
+def task_retry_schedule(
+    *,
+    task: str,
+    args: list,
+    kwargs: dict,
+    retries: int,
+    due_at: datetime,
+    error: str = "",
+) -> TaskRetry:
+    """Keep a task's retry in the database until ``due_at``; the sweeper sends it."""
+    return TaskRetry.objects.create(
+        task=task,
+        args=list(args),
+        kwargs=dict(kwargs),
+        retries=retries,
+        due_at=due_at,
+        error=error[:2000],
+    )
+
+
+def task_retries_release(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Send every retry that is due to the broker; returns how many were sent.
+
+    At least once: a row is deleted in the transaction that sent it, so a crash
+    before the commit sends it again later (the tasks are idempotent), and a
+    broker that refuses the message leaves the row for the next sweep. Rows are
+    claimed with SKIP LOCKED, so two sweepers at once send each retry once.
+    """
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        due = (
+            TaskRetry.objects.select_for_update(skip_locked=True)
+            .filter(due_at__lte=now)
+            .order_by("due_at")[:limit]
+        )
+        for retry in due:
+            try:
+                current_app.send_task(
+                    retry.task,
+                    args=retry.args,
+                    kwargs=retry.kwargs,
+                    retries=retry.retries,
+                    retry=True,
+                    retry_policy={"max_retries": 2, "interval_start": 0.2},
+                )
+            except Exception:
+                logger.warning(
+                    "Could not send the retry of %s (row %s); the next sweep will",
+                    retry.task,
+                    retry.pk,
+                    exc_info=True,
+                )
+                break
+            retry.delete()
+            sent += 1
+    return sent

@@ -4,7 +4,11 @@ import time
 
 from celery import current_task, shared_task
 
-from hiring.services import idempotency_records_purge, worker_heartbeat_record
+from hiring.services import (
+    idempotency_records_purge,
+    task_retries_release,
+    worker_heartbeat_record,
+)
 from hiring.webhooks.delivery import callback_attempt, delivery_attempt, delivery_send
 from hiring.webhooks.relay import (
     callbacks_claim,
@@ -61,3 +65,8 @@ def webhooks_send_task() -> int:
 @shared_task(ignore_result=True)
 def idempotency_records_purge_task() -> int:
     return idempotency_records_purge()
+
+
+@shared_task(ignore_result=True)
+def task_retries_release_task() -> int:
+    return task_retries_release()

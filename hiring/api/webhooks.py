@@ -230,6 +230,30 @@ class _DecidedData(serializers.Serializer):
     decided_at = serializers.DateTimeField()
 
 
+class _ScorecardData(serializers.Serializer):
+    interview_id = serializers.IntegerField()
+    application_id = serializers.IntegerField()
+    scorecard_id = serializers.IntegerField()
+    version = serializers.IntegerField(help_text="1, then 2 and up for amendments.")
+    amendment = serializers.BooleanField()
+    recommendation = serializers.ChoiceField(
+        choices=["definitely_not", "no", "yes", "strong_yes", "no_decision"]
+    )
+
+
+class _InterviewData(serializers.Serializer):
+    interview_id = serializers.IntegerField()
+    application_id = serializers.IntegerField()
+    score = serializers.FloatField(
+        allow_null=True, help_text="The weighted interview score, 1 to 5."
+    )
+    flagged = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Competencies on which the panel disagreed.",
+    )
+    scorecards = serializers.IntegerField(help_text="Scorecards submitted.")
+
+
 def _envelope(name: str, data_serializer) -> type[serializers.Serializer]:
     return type(
         name,
@@ -283,6 +307,29 @@ _EVENTS = [
         },
     ),
     (
+        "scorecard.submitted",
+        _envelope("ScorecardSubmittedEvent", _ScorecardData),
+        {
+            "interview_id": 8,
+            "application_id": 17,
+            "scorecard_id": 21,
+            "version": 1,
+            "amendment": False,
+            "recommendation": "yes",
+        },
+    ),
+    (
+        "interview.completed",
+        _envelope("InterviewCompletedEvent", _InterviewData),
+        {
+            "interview_id": 8,
+            "application_id": 17,
+            "score": 3.6,
+            "flagged": ["coachability"],
+            "scorecards": 2,
+        },
+    ),
+    (
         "application.decided",
         _envelope("ApplicationDecidedEvent", _DecidedData),
         {
@@ -329,6 +376,8 @@ EVENT_WEBHOOKS = [
     INVITATION_OPENED_WEBHOOK,
     ASSESSMENT_SUBMITTED_WEBHOOK,
     ASSESSMENT_SCORED_WEBHOOK,
+    SCORECARD_SUBMITTED_WEBHOOK,
+    INTERVIEW_COMPLETED_WEBHOOK,
     APPLICATION_DECIDED_WEBHOOK,
 ) = EVENT_WEBHOOKS
 

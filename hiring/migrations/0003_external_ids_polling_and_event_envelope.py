@@ -20,12 +20,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Added empty, then filled one row at a time: a callable default would be
+        # evaluated once and give every existing event the same id.
         migrations.AddField(
             model_name="outboxevent",
             name="message_id",
-            field=models.CharField(
-                default=hiring.models.new_message_id, max_length=40, null=True
-            ),
+            field=models.CharField(max_length=40, null=True),
         ),
         migrations.RunPython(fill_message_ids, migrations.RunPython.noop),
         migrations.AlterField(

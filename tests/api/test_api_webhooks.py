@@ -91,6 +91,8 @@ def test_it_documents_every_event_in_the_schema(client):
         "invitation.opened",
         "assessment.submitted",
         "assessment.scored",
+        "scorecard.submitted",
+        "interview.completed",
         "application.decided",
     }
     scored = schema["x-webhooks"]["assessment.scored"]["post"]

@@ -23,6 +23,7 @@ from hiring.models import (
     AuditEvent,
     IdempotencyRecord,
     OutboxEvent,
+    TaskRetry,
     WebhookAttempt,
     WebhookDelivery,
     WorkerHeartbeat,
@@ -109,6 +110,13 @@ def one_of_each(job, alice, dana, settings):
     )
     AtsErrorReport.objects.create(
         provider="greenhouse", reference="gh-1", body={"error": "bad score"}
+    )
+    TaskRetry.objects.create(
+        task="assessments.tasks.questionnaire_score_task",
+        args=[invitation.pk],
+        retries=3,
+        due_at=timezone.now(),
+        error="OperationalError('connection lost')",
     )
 
 

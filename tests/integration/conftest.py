@@ -9,24 +9,39 @@ from __future__ import annotations
 
 import http.client
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import uuid
+import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from tests.conftest import service_missing
+from tests.processes import (
+    ROOT,
+    RedisServer,
+    Worker,
+    careful_answers,
+    celery_broker,
+    free_port,
+    recovery_env,
+    wait_until,
+    with_db,
+    worker_environment,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = [
+    "ROOT",
+    "RedisServer",
+    "Worker",
+    "careful_answers",
+    "celery_broker",
+    "free_port",
+    "is_scored",
+    "wait_until",
+]
+
 # A Redis database of this test run's own (5..15), flushed around every test: two
 # runs at once on one machine (several checkouts) neither steal nor wipe each
 # other's messages, unless their process ids meet modulo 11.
@@ -35,34 +50,10 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 # Without a manifest (collectstatic never ran), {% static %} would fail.
 PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
-# Variables of the shell that must not leak into a worker's configuration.
-_OURS = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_")
-
-
-def wait_until(
-    condition: Callable[[], object], *, timeout: float, what: str, log=None
-) -> object:
-    """Poll ``condition`` until it returns something truthy; fail after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            tail = f"\n--- worker log ---\n{log()}" if log else ""
-            pytest.fail(f"Timed out after {timeout}s waiting for {what}{tail}")
-        time.sleep(0.2)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _with_db(url: str, db: int) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
+# Recovery within seconds rather than minutes (see recovery_env).
+VISIBILITY_TIMEOUT = 5
+RESTORE_EVERY = 1
+RECOVERY_SECONDS = VISIBILITY_TIMEOUT + RESTORE_EVERY
 
 
 @pytest.fixture
@@ -123,7 +114,7 @@ def worker_redis() -> Iterator[str]:
     """A Redis database for this test alone, empty at its start and its end."""
     import redis
 
-    url = _with_db(settings.REDIS_URL or DEFAULT_REDIS, WORKER_REDIS_DB)
+    url = with_db(settings.REDIS_URL or DEFAULT_REDIS, WORKER_REDIS_DB)
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
@@ -135,126 +126,16 @@ def worker_redis() -> Iterator[str]:
     client.close()
 
 
-@contextmanager
-def celery_broker(url: str) -> Iterator[None]:
-    """Make this process's Celery app publish to ``url`` for the block."""
-    from kombu import pools
-
-    from config.celery import app
-
-    def reset() -> None:
-        # kombu keeps its pools in a registry keyed by broker URL; a pool closed
-        # but left there would be handed out again, closed, for the same URL.
-        pools.reset()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = app.conf.broker_url
-    reset()
-    app.conf.broker_url = url
-    try:
-        yield
-    finally:
-        reset()
-        app.conf.broker_url = previous
-
-
-class Worker:
-    """One ``celery worker --pool solo`` process, in a process group of its own."""
-
-    def __init__(self, *, env: dict[str, str], log_dir: Path, app: str = "config"):
-        self.env = env
-        self.app = app
-        self.name = f"integration-{uuid.uuid4().hex[:8]}@localhost"
-        self.log_path = log_dir / f"{self.name.split('@')[0]}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Worker:
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    self.app,
-                    "worker",
-                    "--pool",
-                    "solo",
-                    "-l",
-                    "info",
-                    "-n",
-                    self.name,
-                    "--without-gossip",
-                    "--without-mingle",
-                    # The default queue and the webhooks' own.
-                    "-Q",
-                    "celery,webhooks",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return self
-
-    def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-6000:]
-        except FileNotFoundError:
-            return "(no log)"
-
-    def wait_ready(self, timeout: float = 60) -> Worker:
-        """Wait for the heartbeat the worker writes once it consumes."""
-        from hiring.models import WorkerHeartbeat
-
-        def ready() -> bool:
-            if self.process.poll() is not None:
-                pytest.fail(
-                    f"Worker exited with {self.process.returncode}\n{self.log()}"
-                )
-            return WorkerHeartbeat.objects.filter(worker=self.name).exists()
-
-        wait_until(
-            ready, timeout=timeout, what=f"{self.name} to be ready", log=self.log
-        )
-        return self
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        self.kill(signal.SIGTERM)
-
-
 @pytest.fixture
 def worker_env(postgres, worker_redis) -> dict[str, str]:
     """The environment of a worker on the test database and this test's Redis."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-    return {
-        **base,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": postgres,
-        "DATABASE_CONN_MAX_AGE": "0",
-        "REDIS_URL": worker_redis,
-        "CELERY_VISIBILITY_TIMEOUT": "5",
-        "CRIBA_SWEEP_AFTER_SECONDS": "1",
-    }
+    return worker_environment(
+        database_url=postgres,
+        redis_url=worker_redis,
+        secret_key=settings.SECRET_KEY,
+        **recovery_env(VISIBILITY_TIMEOUT, RESTORE_EVERY),
+        CRIBA_SWEEP_AFTER_SECONDS="1",
+    )
 
 
 @pytest.fixture
@@ -279,60 +160,8 @@ def broker_for_tests(worker_redis) -> Iterator[str]:
         yield worker_redis
 
 
-class RedisServer:
-    """A Redis server of the test's own, to stop and start at will."""
-
-    def __init__(self, log_dir: Path):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.log_path = log_dir / f"redis-{self.port}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> RedisServer:
-        import redis
-
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    "redis-server",
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                    "--daemonize",
-                    "no",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        client = redis.Redis.from_url(self.url, socket_connect_timeout=1)
-
-        def answers() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        wait_until(answers, timeout=20, what=f"redis-server on port {self.port}")
-        client.close()
-        return self
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self.process = None
-
-
 @pytest.fixture
 def own_redis(tmp_path) -> Iterator[RedisServer]:
-    import shutil
-
     if shutil.which("redis-server") is None:
         service_missing("redis-server is not installed")
     server = RedisServer(tmp_path)
@@ -341,22 +170,6 @@ def own_redis(tmp_path) -> Iterator[RedisServer]:
 
 
 # --- taking a questionnaire ------------------------------------------------------
-
-
-def careful_answers(definition: dict) -> dict[str, int]:
-    """A valid set of answers: every item answered, attention checks passed."""
-    low = int(definition["answer_scale"]["min"])
-    high = int(definition["answer_scale"]["max"])
-    answers = {}
-    for number, item in enumerate(definition["items"]):
-        answers[item["key"]] = low + 1 + number % (high - low - 1)
-    for item in definition.get("instructed", []):
-        answers[item["key"]] = int(item["expected"])
-    for item in definition.get("infrequency", []):
-        answers[item["key"]] = low
-    for item in definition.get("impression", []):
-        answers[item["key"]] = (low + high) // 2
-    return answers
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from assessments.models import Invitation, QuestionnaireResult
 from assessments.services import submission_submit, submissions_sweep
 from assessments.tokens import invitation_token
 from tests.integration.conftest import (
+    VISIBILITY_TIMEOUT,
     careful_answers,
     celery_broker,
     is_scored,
@@ -21,9 +22,6 @@ from tests.integration.conftest import (
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 SCORING_TIMEOUT = 90
-# Beyond CELERY_VISIBILITY_TIMEOUT=5 of the workers: an unacknowledged message
-# older than this is handed out again when a worker starts consuming.
-VISIBILITY_TIMEOUT = 5
 
 
 def _results(invitation: Invitation) -> int:
