@@ -255,3 +255,32 @@ def test_it_reads_a_page_of_scorecards_in_three_queries(
     # The key, the scorecards with their interviews, their current versions.
     with django_assert_num_queries(3):
         client.get("/api/v1/scorecards/?page_size=100")
+
+
+def test_it_moves_a_complete_interview_when_an_amendment_changes_its_aggregate(
+    api_client, interview, panel, django_capture_on_commit_callbacks
+):
+    for user in panel:
+        submit(
+            user,
+            interview,
+            [4, 4, 4, 4, 4, 4],
+            capture=django_capture_on_commit_callbacks,
+        )
+    client = api_client(SCOPE)
+    before = client.get(f"/api/v1/interviews/{interview.pk}/").json()
+    access = interview_access(user=panel[0], interview_id=interview.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        interview_services.scorecard_amend(
+            access=access,
+            scorecard=scorecard_input([2, 4, 4, 4, 4, 4], "no"),
+            reason="Misread my notes.",
+        )
+    polled = client.get(
+        "/api/v1/interviews/", {"updated_since": before["updated_at"]}
+    ).json()["results"]
+
+    assert [row["id"] for row in polled] == [interview.pk]
+    assert polled[0]["updated_at"] > before["updated_at"]
+    assert polled[0]["result"]["competencies"][0]["mean"] == 3.0
