@@ -9,6 +9,7 @@ from assessments.models import Interview, Invitation, QuestionnaireResult, Score
 from assessments.results.store import results_compute_and_store
 from hiring.models import Application, Candidate, Job, WebhookEndpoint
 from hiring.webhooks.services import endpoint_create
+from tests.assessments.interview_support import submit
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     UserFactory,
     submissions_create,
 )
-from tests.assessments.interview_support import submit
 
 
 @dataclass
