@@ -9,7 +9,12 @@ from assessments import interview_services
 from assessments.interview_selectors import interview_access
 from assessments.models import Interview, Scorecard
 from tests.assessments.interview_support import KEYS, scorecard_input, submit
-from tests.factories import ApplicationFactory, PanelInterviewFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    InterviewFactory,
+    PanelInterviewFactory,
+    UserFactory,
+)
 
 SCOPE = "interviews:read"
 
@@ -284,3 +289,12 @@ def test_it_moves_a_complete_interview_when_an_amendment_changes_its_aggregate(
     assert [row["id"] for row in polled] == [interview.pk]
     assert polled[0]["updated_at"] > before["updated_at"]
     assert polled[0]["result"]["competencies"][0]["mean"] == 3.0
+
+
+def test_it_reads_an_interview_scheduled_before_rubrics(api_client, db):
+    old = InterviewFactory()
+
+    body = api_client(SCOPE).get(f"/api/v1/interviews/{old.pk}/").json()
+
+    assert (body["rubric"], body["rubric_version"]) == (None, None)
+    assert (body["panel"], body["completion"], body["result"]) == ([], "awaiting", None)
