@@ -158,19 +158,19 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     read_scopes = (Scope.RESULTS_READ,)
 
     def get_queryset(self):
-        # Stubs: the content of most results comes rendered from the cache.
+        # Stubs (dicts): the content of most results comes rendered from the cache.
         return selectors.result_stubs_for_integrations()
 
-    def rendered(self, results) -> list[bytes]:
-        reports.questionnaire_report_reads_record(
-            results=results, api_key=self.request.auth
+    def rendered(self, stubs: list[dict]) -> list[bytes]:
+        reports.questionnaire_report_stub_reads_record(
+            stubs=stubs, api_key=self.request.auth
         )
-        return rendering.results_rendered(results)
+        return rendering.results_rendered(stubs)
 
     def list(self, request, *args, **kwargs):
-        results = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        stubs = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         body = rendering.page_of_rendered(
-            self.paginator.next_link(), self.rendered(results)
+            self.paginator.next_link(), self.rendered(stubs)
         )
         return HttpResponse(body, content_type="application/json")
 
