@@ -24,6 +24,7 @@ from assessments.models import (
     Scorecard,
     ScorecardVersion,
 )
+from assessments.scoring.interviews import completion_state
 from assessments.scoring.version import INTERVIEW_SCORING_VERSION
 from hiring.errors import NotFound
 from hiring.models import Capability
@@ -266,6 +267,95 @@ def interview_results_visible(
         else:
             hidden += 1
     return VisibleResults(results=visible, hidden=hidden)
+
+
+# --- integrations -------------------------------------------------------------------
+
+# What an API key holding ``interviews:read`` stands as: never a panelist, and
+# reading results like a recruiter does.
+INTEGRATION_CAPABILITIES = frozenset({Capability.VIEW_RESULTS})
+
+
+def integration_sees_panel() -> bool:
+    """``panel_visible`` for an API key: it sits on no panel, so it reads every
+    submitted scorecard and the aggregate, as a recruiter does."""
+    return panel_visible(
+        is_panelist=False, has_submitted=False, capabilities=INTEGRATION_CAPABILITIES
+    )
+
+
+def _submitted_seat() -> Exists:
+    return Exists(
+        Scorecard.objects.filter(
+            interview=OuterRef("interview"),
+            interviewer=OuterRef("interviewer"),
+            submitted_at__isnull=False,
+        )
+    )
+
+
+def interviews_for_integrations() -> QuerySet[Interview]:
+    """Every interview with its panel (and who has submitted) and its current
+    result, in a constant number of queries however many rows are read.
+
+    The result is attached as ``current_results`` (a list of at most one) and
+    read through ``interview_integration_result``.
+    """
+    seats = (
+        Panelist.objects.select_related("interviewer")
+        .annotate(submitted=_submitted_seat())
+        .order_by("interviewer__last_name", "interviewer__username", "id")
+    )
+    results = InterviewResult.objects.filter(scoring_version=INTERVIEW_SCORING_VERSION)
+    if not integration_sees_panel():
+        results = results.none()
+    return (
+        Interview.objects.select_related("application", "rubric_version__rubric")
+        .annotate(
+            panel_size=Count("panelists", distinct=True),
+            submitted_count=Count(
+                "scorecards",
+                filter=Q(scorecards__submitted_at__isnull=False),
+                distinct=True,
+            ),
+        )
+        .prefetch_related(
+            Prefetch("panelists", queryset=seats, to_attr="panel"),
+            Prefetch("results", queryset=results, to_attr="current_results"),
+        )
+    )
+
+
+def interview_completion(interview: Interview) -> str:
+    """awaiting, partial or complete, from the annotated counts."""
+    return completion_state(interview.submitted_count, interview.panel_size)
+
+
+def interview_integration_result(interview: Interview) -> InterviewResult | None:
+    """The aggregate an integration may read: only once the interview is complete
+    (every panelist submitted, so no panelist can still be swayed by it) and its
+    result exists. A cancelled or still collecting interview has none."""
+    if interview.status != Interview.Status.COMPLETE:
+        return None
+    results = getattr(interview, "current_results", None)
+    return results[0] if results else None
+
+
+def scorecards_for_integrations() -> QuerySet[Scorecard]:
+    """Submitted scorecards only (a draft is never read by an integration), with
+    their current version attached as ``current`` (a list of one)."""
+    if not integration_sees_panel():
+        return Scorecard.objects.none()
+    current = ScorecardVersion.objects.filter(
+        number=F("scorecard__current_version")
+    ).select_related("created_by")
+    return (
+        Scorecard.objects.filter(submitted_at__isnull=False)
+        .select_related(
+            "interview__application", "interview__rubric_version", "interviewer"
+        )
+        .prefetch_related(Prefetch("versions", queryset=current, to_attr="current"))
+    )
 
 
 # --- calibration and practice --------------------------------------------------------

@@ -756,6 +756,10 @@ def interview_aggregate(
                     },
                     now=now,
                 )
+            elif interview.status == Interview.Status.COMPLETE:
+                # An amendment changed a complete interview's aggregate: move the
+                # interview's updated_at so integrations polling it see the change.
+                Interview.objects.filter(pk=interview.pk).update(updated_at=now)
     return result
 
 

@@ -639,6 +639,53 @@ class Scorecard(models.Model):
         return self.submitted_at is not None
 
 
+SCORECARD_VERSION_LOCKED = "A submitted scorecard version is locked"
+
+
+class ScorecardVersionQuerySet(models.QuerySet):
+    """Versions are locked in bulk too: ``update()`` refuses, like ``save()``.
+
+    The one exception is ``erase_free_text``, for the erasure of a candidate.
+    """
+
+    def update(self, **kwargs):
+        raise PermissionError(SCORECARD_VERSION_LOCKED)
+
+    def erase_free_text(self, *, marker: str) -> int:
+        """Replace what interviewers wrote about the candidate with ``marker``.
+
+        The only change a locked version admits, made by the candidate's erasure
+        (GDPR art. 17): every non-empty evidence note, the summary and the reason
+        of an amendment become the marker. Ratings, recommendation, authors and
+        dates stay, so the interview's result stays explainable but names no one.
+        Returns the number of versions changed.
+        """
+        if not marker:
+            raise ValueError("The erasure marker cannot be empty")
+        changed = 0
+        for version in self.only("pk", "evidence", "summary", "reason"):
+            evidence = {
+                key: marker if text else text
+                for key, text in (version.evidence or {}).items()
+            }
+            fields = {
+                "evidence": evidence,
+                "summary": marker if version.summary else "",
+                "reason": marker if version.reason else "",
+            }
+            if (evidence, fields["summary"], fields["reason"]) == (
+                version.evidence,
+                version.summary,
+                version.reason,
+            ):
+                continue
+            # QuerySet.update of the base class: the locked one above refuses.
+            changed += models.QuerySet.update(
+                ScorecardVersion.objects.filter(pk=version.pk), **fields
+            )
+        return changed
+
+
 class ScorecardVersion(models.Model):
     """One locked version of a scorecard: the submission (1) or an amendment."""
 
@@ -659,6 +706,8 @@ class ScorecardVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = ScorecardVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["scorecard_id", "number"]
         constraints = [
@@ -678,11 +727,11 @@ class ScorecardVersion(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            raise PermissionError("A submitted scorecard version is locked")
+            raise PermissionError(SCORECARD_VERSION_LOCKED)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise PermissionError("A submitted scorecard version is locked")
+        raise PermissionError(SCORECARD_VERSION_LOCKED)
 
     @property
     def is_amendment(self) -> bool:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.utils import translation
+from django.db import connection
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.explanations import band_explanation_text
@@ -413,29 +414,63 @@ def interview_z(score: float) -> float:
 # --- applicant tracking systems ------------------------------------------------------
 
 
-def _report_viewed(result: QuestionnaireResult, *, api_key) -> AuditEvent:
-    application = result.invitation.application
-    return AuditEvent(
-        actor=None,
-        action=AuditEvent.Action.REPORT_VIEWED,
-        job=application.job,
-        object_type=QuestionnaireResult._meta.label_lower,
-        object_id=str(result.pk),
-        data={
-            "application": application.pk,
-            "invitation": result.invitation_id,
-            "channel": "api",
-            "api_key": api_key.prefix,
-        },
-    )
-
-
 def questionnaire_report_reads_record(*, results, api_key) -> None:
     """Audit an applicant tracking system's reads of these results like page
-    views (`report.viewed`, channel `api`), all of them in one insert."""
-    events = [_report_viewed(result, api_key=api_key) for result in results]
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    views (`report.viewed`, channel `api`, one row per result), all of them in one
+    insert. `results` are results with their invitations and applications."""
+    reads = []
+    for result in results:
+        application = result.invitation.application
+        reads.append(
+            {
+                "id": result.pk,
+                "invitation_id": result.invitation_id,
+                "application_id": application.pk,
+                "job_id": application.job_id,
+            }
+        )
+    questionnaire_report_stub_reads_record(stubs=reads, api_key=api_key)
+
+
+def questionnaire_report_stub_reads_record(*, stubs, api_key) -> None:
+    """The same audit for a page of result stubs (dicts holding the result's
+    `id`, `invitation_id`, `application_id` and `job_id`, as
+    `result_stubs_for_integrations` reads them), without any model instance: one
+    `report.viewed` row per result, inserted in one statement from four arrays,
+    so a page of 100 costs the database's work, not 700 parameters built in
+    Python."""
+    if not stubs:
+        return
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (at, actor_id, action, job_id, object_type, object_id, data)
+            SELECT %s, NULL, %s, read.job_id, %s, read.result_id::text,
+                jsonb_build_object(
+                    'application', read.application_id,
+                    'invitation', read.invitation_id,
+                    'channel', 'api',
+                    'api_key', %s::text
+                )
+            FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
+                WITH ORDINALITY AS read(
+                    result_id, invitation_id, application_id, job_id, position
+                )
+            ORDER BY read.position
+            """,  # noqa: S608 (the table name is the model's own)
+            [
+                timezone.now(),
+                AuditEvent.Action.REPORT_VIEWED.value,
+                QuestionnaireResult._meta.label_lower,
+                api_key.prefix,
+                [stub["id"] for stub in stubs],
+                [stub["invitation_id"] for stub in stubs],
+                [stub["application_id"] for stub in stubs],
+                [stub["job_id"] for stub in stubs],
+            ],
+        )
 
 
 def questionnaire_reports_for_integration(

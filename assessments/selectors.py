@@ -7,7 +7,7 @@ allows on the job is the view's check, so it can answer 403 to a team member and
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from assessments.models import (
@@ -178,20 +178,19 @@ def application_with_invitations_for_integrations(
     return _attach_latest(application) if application is not None else None
 
 
-def result_stubs_for_integrations() -> QuerySet[QuestionnaireResult]:
-    """Results with only what a page of them needs before their content: the
-    cursor, what a cached rendering depends on, and what the audit records."""
-    return QuestionnaireResult.objects.select_related(
-        "invitation__application__candidate", "invitation__application__job"
-    ).only(
+def result_stubs_for_integrations() -> QuerySet:
+    """Results with only what a page of them needs before their content, as plain
+    dicts (no model instances): the cursor (`id`, `updated_at`), what a cached
+    rendering depends on (`is_current` and the external ids it repeats) and what
+    the audit records (`invitation_id`, `application_id`, `job_id`)."""
+    return QuestionnaireResult.objects.values(
         "id",
         "updated_at",
         "is_current",
         "invitation_id",
-        "invitation__application_id",
-        "invitation__application__external_id",
-        "invitation__application__job_id",
-        "invitation__application__job__external_id",
-        "invitation__application__candidate_id",
-        "invitation__application__candidate__external_id",
+        application_id=F("invitation__application_id"),
+        job_id=F("invitation__application__job_id"),
+        application_external_id=F("invitation__application__external_id"),
+        candidate_external_id=F("invitation__application__candidate__external_id"),
+        job_external_id=F("invitation__application__job__external_id"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Invitation, QuestionnaireResult
+from assessments.models import Interview, Invitation, QuestionnaireResult, Scorecard
 from hiring.api.filters import UpdatedSinceFilter
 
 
@@ -59,4 +59,46 @@ class ResultFilter(django_filters.FilterSet):
             "job_external_id",
             "invitation",
             "is_current",
+        ]
+
+
+class InterviewFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+    application = django_filters.NumberFilter(
+        field_name="application_id", help_text=_("Only this application's (Criba id).")
+    )
+    application_external_id = django_filters.CharFilter(
+        field_name="application__external_id",
+        help_text=_("Only this application's (your id)."),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Interview.Status.choices, help_text=_("Only in this status.")
+    )
+
+    class Meta:
+        model = Interview
+        fields = ["updated_since", "application", "application_external_id", "status"]
+
+
+class ScorecardFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+    interview = django_filters.NumberFilter(
+        field_name="interview_id", help_text=_("Only this interview's.")
+    )
+    application = django_filters.NumberFilter(
+        field_name="interview__application_id",
+        help_text=_("Only this application's (Criba id)."),
+    )
+    application_external_id = django_filters.CharFilter(
+        field_name="interview__application__external_id",
+        help_text=_("Only this application's (your id)."),
+    )
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "updated_since",
+            "interview",
+            "application",
+            "application_external_id",
         ]

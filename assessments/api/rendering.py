@@ -11,8 +11,8 @@ entry is never found, only left to expire.
 from __future__ import annotations
 
 import hashlib
-import json
 
+import orjson
 from django.core.cache import cache
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
@@ -24,43 +24,42 @@ from assessments.api.serializers import ResultSerializer
 RENDERING_VERSION = 1
 CACHE_SECONDS = 3600
 
+_fallback = JSONEncoder().default
 
-def _cache_key(result) -> str:
-    application = result.invitation.application
-    parts = [
-        result.updated_at.isoformat(),
-        str(result.is_current),
-        application.external_id,
-        application.candidate.external_id,
-        application.job.external_id,
-    ]
+
+def _cache_key(stub: dict, language: str) -> str:
+    parts = (
+        stub["updated_at"].isoformat(),
+        "1" if stub["is_current"] else "0",
+        stub["application_external_id"],
+        stub["candidate_external_id"],
+        stub["job_external_id"],
+    )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
-    language = translation.get_language() or "en"
-    return f"api:result:{RENDERING_VERSION}:{language}:{result.pk}:{digest}"
+    return f"api:result:{RENDERING_VERSION}:{language}:{stub['id']}:{digest}"
 
 
 def _render(report) -> bytes:
-    data = ResultSerializer(report).data
-    return json.dumps(
-        data, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    return orjson.dumps(ResultSerializer(report).data, default=_fallback)
 
 
 def results_rendered(stubs) -> list[bytes]:
-    """The JSON of each result (read with `result_stubs_for_integrations`), from
-    the cache where it is fresh; the others are read in full, in two queries."""
-    stubs = list(stubs)
-    keys = [_cache_key(stub) for stub in stubs]
+    """The JSON of each result (stubs read with `result_stubs_for_integrations`):
+    one `get_many` from the cache; only the results missing there are read in
+    full (two queries, whatever their number), rendered and cached."""
+    language = translation.get_language() or "en"
+    keys = [_cache_key(stub, language) for stub in stubs]
     cached = cache.get_many(keys)
-    missing_ids = [
-        stub.pk for key, stub in zip(keys, stubs, strict=True) if key not in cached
-    ]
-    if missing_ids:
-        full = selectors.results_for_integrations().in_bulk(missing_ids)
-        fresh = {
-            key: _render(reports.questionnaire_report_build(full[stub.pk]))
+    if len(cached) < len(keys):
+        missing = {
+            key: stub["id"]
             for key, stub in zip(keys, stubs, strict=True)
             if key not in cached
+        }
+        full = selectors.results_for_integrations().in_bulk(missing.values())
+        fresh = {
+            key: _render(reports.questionnaire_report_build(full[pk]))
+            for key, pk in missing.items()
         }
         cache.set_many(fresh, CACHE_SECONDS)
         cached.update(fresh)
@@ -68,10 +67,12 @@ def results_rendered(stubs) -> list[bytes]:
 
 
 def page_of_rendered(next_link: str | None, rendered: list[bytes]) -> bytes:
-    return (
-        b'{"next":'
-        + json.dumps(next_link).encode()
-        + b',"results":['
-        + b",".join(rendered)
-        + b"]}"
+    return b"".join(
+        (
+            b'{"next":',
+            orjson.dumps(next_link),
+            b',"results":[',
+            b",".join(rendered),
+            b"]}",
+        )
     )

@@ -15,10 +15,18 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from assessments.models import Instrument, InstrumentVersion, Invitation
+from assessments import interview_selectors
+from assessments.models import (
+    Instrument,
+    InstrumentVersion,
+    Interview,
+    Invitation,
+    Recommendation,
+    Scorecard,
+)
 from assessments.tokens import invitation_link
 from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
-from hiring.api.serializers import EXTERNAL_ID_HELP, UPDATED_HELP
+from hiring.api.serializers import CREATED_HELP, EXTERNAL_ID_HELP, UPDATED_HELP
 
 # --- instruments ---------------------------------------------------------------------
 
@@ -521,3 +529,381 @@ class ApplicationReportSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("The current result of the newest scored invitation, or null."),
     )
+
+
+# --- interviews and scorecards -------------------------------------------------------
+
+
+class InterviewerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text=_("The interviewer's id."))
+    name = serializers.CharField(
+        source="get_full_name", read_only=True, help_text=_("The interviewer's name.")
+    )
+
+
+class PanelSeatSerializer(serializers.Serializer):
+    interviewer = InterviewerSerializer(
+        read_only=True, help_text=_("Who sits on the panel.")
+    )
+    submitted = serializers.BooleanField(
+        read_only=True, help_text=_("Whether their scorecard is submitted.")
+    )
+
+
+class CompetencyScoreSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True, help_text=_("The competency's key."))
+    weight = serializers.FloatField(
+        read_only=True, help_text=_("Its weight in the interview score.")
+    )
+    n = serializers.IntegerField(
+        read_only=True,
+        help_text=_("How many interviewers rated it (no decision left out)."),
+    )
+    mean = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The mean rating, 1 to 5; null when nobody rated it."),
+    )
+    r_wg = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Agreement between the interviewers, 0 (none) to 1 (full); null below "
+            "two ratings."
+        ),
+    )
+    range = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Highest minus lowest rating; null when nobody rated it."),
+    )
+    flags = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("Why to discuss it: low_agreement, wide_range (or none)."),
+    )
+
+
+class InterviewResultSerializer(serializers.Serializer):
+    scoring_version = serializers.CharField(
+        read_only=True, help_text=_("The version of the aggregation rules used.")
+    )
+    score = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Weighted mean of the competency means, 1 to 5 (null if none)."),
+    )
+    weight_covered = serializers.FloatField(
+        source="aggregate.weight_covered",
+        read_only=True,
+        help_text=_("Share of the rubric's weight the score rests on, 0 to 1."),
+    )
+    competencies = CompetencyScoreSerializer(
+        source="aggregate.competencies",
+        many=True,
+        read_only=True,
+        help_text=_("Each competency of the rubric, in the rubric's order."),
+    )
+    flagged = serializers.ListField(
+        source="aggregate.flagged",
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_("The flagged competencies' keys, lowest agreement first."),
+    )
+    recommendations = serializers.DictField(
+        source="aggregate.recommendations",
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text=_("How many interviewers gave each overall recommendation."),
+    )
+    computed_at = UtcDateTimeField(
+        read_only=True, help_text=_("When the aggregate was computed (UTC).")
+    )
+
+
+INTERVIEW_EXAMPLE = {
+    "id": 31,
+    "application": 57,
+    "application_external_id": "ats-app-1234",
+    "title": "Structured interview",
+    "rubric": "sales-interview",
+    "rubric_version": 1,
+    "scheduled_at": "2026-12-03T15:00:00Z",
+    "duration_minutes": 60,
+    "status": "complete",
+    "panel": [
+        {"interviewer": {"id": 4, "name": "Dana Ruiz"}, "submitted": True},
+        {"interviewer": {"id": 9, "name": "Erin Soto"}, "submitted": True},
+    ],
+    "panel_size": 2,
+    "submitted_count": 2,
+    "completion": "complete",
+    "result": {
+        "scoring_version": "interview-1",
+        "score": 3.8,
+        "weight_covered": 1.0,
+        "competencies": [
+            {
+                "key": "prospecting_discipline",
+                "weight": 2.0,
+                "n": 2,
+                "mean": 3.0,
+                "r_wg": 0.0,
+                "range": 2.0,
+                "flags": ["low_agreement", "wide_range"],
+            }
+        ],
+        "flagged": ["prospecting_discipline"],
+        "recommendations": {
+            "strong_yes": 0,
+            "yes": 1,
+            "no": 1,
+            "definitely_not": 0,
+            "no_decision": 0,
+        },
+        "computed_at": "2026-12-03T17:02:11Z",
+    },
+    "created_at": "2026-11-30T10:00:00Z",
+    "updated_at": "2026-12-03T17:02:11Z",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A complete interview", value=INTERVIEW_EXAMPLE, response_only=True
+        )
+    ]
+)
+class InterviewSerializer(ApiModelSerializer):
+    application_external_id = serializers.CharField(
+        source="application.external_id",
+        read_only=True,
+        help_text=_("The application's external id."),
+    )
+    rubric = serializers.CharField(
+        source="rubric_version.rubric.slug",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The interview rubric's slug (null for an interview without one)."),
+    )
+    rubric_version = serializers.IntegerField(
+        source="rubric_version.version",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The rubric's version number."),
+    )
+    panel = PanelSeatSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("The interviewers and whether each has submitted."),
+    )
+    panel_size = serializers.IntegerField(
+        read_only=True, help_text=_("How many interviewers sit on the panel.")
+    )
+    submitted_count = serializers.IntegerField(
+        read_only=True, help_text=_("How many scorecards are submitted.")
+    )
+    completion = serializers.SerializerMethodField(
+        help_text=_(
+            "awaiting (no scorecard yet), partial (some) or complete (every "
+            "panelist's)."
+        )
+    )
+    result = serializers.SerializerMethodField(
+        help_text=_(
+            "The panel's aggregate: null until the interview is complete, so it "
+            "never reaches an interviewer who has still to rate."
+        )
+    )
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "application",
+            "application_external_id",
+            "title",
+            "rubric",
+            "rubric_version",
+            "scheduled_at",
+            "duration_minutes",
+            "status",
+            "panel",
+            "panel_size",
+            "submitted_count",
+            "completion",
+            "result",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": _("Criba's id of the interview.")},
+            "application": {"help_text": _("Criba's id of the application.")},
+            "title": {"help_text": _("The interview's title.")},
+            "scheduled_at": {"help_text": _("When it starts (UTC).")},
+            "duration_minutes": {"help_text": _("Its length in minutes.")},
+            "status": {
+                "help_text": _(
+                    "scheduled, collecting (scorecards coming in), complete or "
+                    "cancelled."
+                )
+            },
+            "created_at": {"help_text": CREATED_HELP},
+            "updated_at": {"help_text": UPDATED_HELP},
+        }
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["awaiting", "partial", "complete"])
+    )
+    def get_completion(self, interview: Interview) -> str:
+        return interview_selectors.interview_completion(interview)
+
+    @extend_schema_field(InterviewResultSerializer(allow_null=True))
+    def get_result(self, interview: Interview) -> dict | None:
+        result = interview_selectors.interview_integration_result(interview)
+        if result is None:
+            return None
+        return InterviewResultSerializer(result).data
+
+
+class CompetencyRatingSerializer(serializers.Serializer):
+    competency = serializers.CharField(
+        read_only=True, help_text=_("The competency's key in the rubric.")
+    )
+    rating = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("1 to 5; null is the interviewer's no decision."),
+    )
+    evidence = serializers.CharField(
+        read_only=True, help_text=_("The interviewer's notes of evidence.")
+    )
+
+
+SCORECARD_EXAMPLE = {
+    "id": 77,
+    "interview": 31,
+    "application": 57,
+    "application_external_id": "ats-app-1234",
+    "interviewer": {"id": 4, "name": "Dana Ruiz"},
+    "version": 2,
+    "amendments": 1,
+    "ratings": [
+        {
+            "competency": "prospecting_discipline",
+            "rating": 4,
+            "evidence": "Built a list of 60 accounts and called ten a day.",
+        }
+    ],
+    "recommendation": "yes",
+    "summary": "Organised and persistent.",
+    "submitted_at": "2026-12-03T16:10:00Z",
+    "version_created_at": "2026-12-03T18:00:00Z",
+    "updated_at": "2026-12-03T18:00:00Z",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An amended scorecard", value=SCORECARD_EXAMPLE, response_only=True
+        )
+    ]
+)
+class ScorecardSerializer(ApiModelSerializer):
+    application = serializers.IntegerField(
+        source="interview.application_id",
+        read_only=True,
+        help_text=_("Criba's id of the application."),
+    )
+    application_external_id = serializers.CharField(
+        source="interview.application.external_id",
+        read_only=True,
+        help_text=_("The application's external id."),
+    )
+    interviewer = InterviewerSerializer(
+        read_only=True, help_text=_("Who filled it in.")
+    )
+    version = serializers.IntegerField(
+        source="current_version",
+        read_only=True,
+        help_text=_("The current version: 1 is the submission, higher an amendment."),
+    )
+    amendments = serializers.SerializerMethodField(
+        help_text=_("How many times it was amended after its submission.")
+    )
+    ratings = serializers.SerializerMethodField(
+        help_text=_(
+            "The current version's rating and evidence for each competency, in the "
+            "rubric's order."
+        )
+    )
+    recommendation = serializers.SerializerMethodField(
+        help_text=_("The overall recommendation of the current version.")
+    )
+    summary = serializers.SerializerMethodField(
+        help_text=_("The interviewer's closing summary (may be empty).")
+    )
+    version_created_at = serializers.SerializerMethodField(
+        help_text=_("When the current version was made (UTC).")
+    )
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "interview",
+            "application",
+            "application_external_id",
+            "interviewer",
+            "version",
+            "amendments",
+            "ratings",
+            "recommendation",
+            "summary",
+            "submitted_at",
+            "version_created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": _("Criba's id of the scorecard.")},
+            "interview": {"help_text": _("Criba's id of the interview.")},
+            "submitted_at": {"help_text": _("When it was first submitted (UTC).")},
+            "updated_at": {"help_text": UPDATED_HELP},
+        }
+
+    @staticmethod
+    def _current(card: Scorecard):
+        return card.current[0]
+
+    def get_amendments(self, card: Scorecard) -> int:
+        return max(card.current_version - 1, 0)
+
+    @extend_schema_field(CompetencyRatingSerializer(many=True))
+    def get_ratings(self, card: Scorecard) -> list[dict]:
+        version = self._current(card)
+        rubric = card.interview.rubric_version
+        keys = rubric.competency_keys if rubric is not None else []
+        keys += [k for k in version.ratings if k not in keys]
+        return [
+            {
+                "competency": key,
+                "rating": version.ratings.get(key),
+                "evidence": version.evidence.get(key, ""),
+            }
+            for key in keys
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Recommendation.choices))
+    def get_recommendation(self, card: Scorecard) -> str:
+        return self._current(card).recommendation
+
+    def get_summary(self, card: Scorecard) -> str:
+        return self._current(card).summary
+
+    @extend_schema_field(UtcDateTimeField())
+    def get_version_created_at(self, card: Scorecard) -> str:
+        return UtcDateTimeField().to_representation(self._current(card).created_at)

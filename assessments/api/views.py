@@ -9,16 +9,23 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from assessments import reports, selectors, services
+from assessments import interview_selectors, reports, selectors, services
 from assessments.api import rendering
-from assessments.api.filters import InvitationFilter, ResultFilter
+from assessments.api.filters import (
+    InterviewFilter,
+    InvitationFilter,
+    ResultFilter,
+    ScorecardFilter,
+)
 from assessments.api.serializers import (
     ApplicationReportSerializer,
     InstrumentSerializer,
+    InterviewSerializer,
     InvitationCreateSerializer,
     InvitationExtendSerializer,
     InvitationSerializer,
     ResultSerializer,
+    ScorecardSerializer,
 )
 from assessments.tokens import invitation_link
 from hiring.api.views import ApiViewSet
@@ -151,19 +158,19 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     read_scopes = (Scope.RESULTS_READ,)
 
     def get_queryset(self):
-        # Stubs: the content of most results comes rendered from the cache.
+        # Stubs (dicts): the content of most results comes rendered from the cache.
         return selectors.result_stubs_for_integrations()
 
-    def rendered(self, results) -> list[bytes]:
-        reports.questionnaire_report_reads_record(
-            results=results, api_key=self.request.auth
+    def rendered(self, stubs: list[dict]) -> list[bytes]:
+        reports.questionnaire_report_stub_reads_record(
+            stubs=stubs, api_key=self.request.auth
         )
-        return rendering.results_rendered(results)
+        return rendering.results_rendered(stubs)
 
     def list(self, request, *args, **kwargs):
-        results = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        stubs = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         body = rendering.page_of_rendered(
-            self.paginator.next_link(), self.rendered(results)
+            self.paginator.next_link(), self.rendered(stubs)
         )
         return HttpResponse(body, content_type="application/json")
 
@@ -192,3 +199,45 @@ class ApplicationReportViewSet(ApiViewSet):
             application_id=pk, api_key=request.auth
         )
         return Response(self.get_serializer(report).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List interviews",
+        description=(
+            "Oldest change first, with the panel and how many scorecards are in. "
+            "`result` (the panel's aggregate) is null until every panelist has "
+            "submitted; the interview's `updated_at` moves when it completes, so "
+            "polling with `updated_since` picks the aggregate up. Needs "
+            "`interviews:read`."
+        ),
+    ),
+    retrieve=extend_schema(summary="Read an interview"),
+)
+class InterviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = InterviewSerializer
+    filterset_class = InterviewFilter
+    read_scopes = (Scope.INTERVIEWS_READ,)
+
+    def get_queryset(self):
+        return interview_selectors.interviews_for_integrations()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List submitted scorecards",
+        description=(
+            "Oldest change first. Only submitted scorecards: a draft is never "
+            "shown. Each carries its current version (an amendment replaces the "
+            "submission) and how many amendments it had. Needs `interviews:read`."
+        ),
+    ),
+    retrieve=extend_schema(summary="Read a submitted scorecard"),
+)
+class ScorecardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = ScorecardSerializer
+    filterset_class = ScorecardFilter
+    read_scopes = (Scope.INTERVIEWS_READ,)
+
+    def get_queryset(self):
+        return interview_selectors.scorecards_for_integrations()

@@ -1,12 +1,14 @@
 """Erasing a candidate: personal data goes for good, de-identified scores stay.
 
 GDPR article 17. The candidate's names, email, phone and external ids are
-overwritten, free text about them (decision reasons, interview titles, audit values
-that name them) is replaced by a marker, and no copy is kept anywhere; the erasure
-row in the audit log says what was done, not to whom. Answers and results stay,
-linked to nothing personal, for norms and statistics, unless erasing them too is
-asked for. Nothing is erased while an application is open, unless an administrator
-forces it and says why.
+overwritten, free text about them (decision reasons, interview titles and
+cancellation reasons, scorecard evidence notes, summaries, drafts and amendment
+reasons, audit values that name them) is replaced by a marker, and no copy is kept
+anywhere; the erasure row in the audit log says what was done, not to whom.
+Answers and results stay, linked to nothing personal, for norms and statistics,
+unless erasing them too is asked for; so do interview ratings, recommendations and
+interview results, de-identified. Nothing is erased while an application is open,
+unless an administrator forces it and says why.
 
 Each kind of data is one step in ``ERASURE_STEPS``; a new model that holds free
 text about a candidate (a scorecard's evidence) adds one step.
@@ -32,6 +34,8 @@ from assessments.models import (
     PageTiming,
     QuestionnaireResult,
     Response,
+    Scorecard,
+    ScorecardVersion,
 )
 from assessments.privacy.export import SECTIONS, audit_entries_about
 from hiring.errors import Conflict, Forbidden, Invalid
@@ -211,11 +215,39 @@ def _applications(candidate, personal, answers, now) -> dict[str, int]:
 
 @erasure_step
 def _interviews(candidate, personal, answers, now) -> dict[str, int]:
-    return {
-        "interviews": Interview.objects.filter(application__candidate=candidate).update(
-            title=ERASED, updated_at=now
-        )
-    }
+    interviews = Interview.objects.filter(application__candidate=candidate)
+    # Why an interview was cancelled is free text about the candidate; a place or
+    # video link only when it names them.
+    interviews.exclude(cancel_reason="").update(cancel_reason=ERASED)
+    for interview in interviews.exclude(location="").only("location"):
+        if personal.found_in(interview.location):
+            Interview.objects.filter(pk=interview.pk).update(location=ERASED)
+    return {"interviews": interviews.update(title=ERASED, updated_at=now)}
+
+
+def _erased_notes(notes: dict) -> dict:
+    return {key: ERASED if text else text for key, text in (notes or {}).items()}
+
+
+@erasure_step
+def _scorecards(candidate, personal, answers, now) -> dict[str, int]:
+    """Evidence notes, summaries, drafts and amendment reasons: what interviewers
+    wrote about the candidate. Ratings and recommendations stay, de-identified,
+    like questionnaire results, so the interview results stay explainable."""
+    cards = Scorecard.objects.filter(interview__application__candidate=candidate)
+    drafts = 0
+    for card in cards.only("draft_notes", "draft_summary"):
+        notes = _erased_notes(card.draft_notes)
+        summary = ERASED if card.draft_summary else ""
+        if (notes, summary) != (card.draft_notes, card.draft_summary):
+            drafts += Scorecard.objects.filter(pk=card.pk).update(
+                draft_notes=notes, draft_summary=summary, updated_at=now
+            )
+    # Versions are locked; erasure is the one change they admit.
+    versions = ScorecardVersion.objects.filter(scorecard__in=cards).erase_free_text(
+        marker=ERASED
+    )
+    return {"scorecard_drafts": drafts, "scorecard_versions": versions}
 
 
 @erasure_step

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -24,10 +24,13 @@ from django.utils.translation import gettext_lazy
 from assessments.definitions import DefinitionError, item_texts
 from assessments.models import (
     Interview,
+    InterviewResult,
     Invitation,
     PageTiming,
     QuestionnaireResult,
     Response,
+    Scorecard,
+    ScorecardVersion,
 )
 from hiring.models import Application, AuditEvent, Candidate
 from hiring.services import audit_record
@@ -100,6 +103,14 @@ def _results(candidate: Candidate) -> QuerySet:
 
 def _interviews(candidate: Candidate) -> QuerySet:
     return Interview.objects.filter(application__candidate=candidate)
+
+
+def _scorecards(candidate: Candidate) -> QuerySet:
+    return Scorecard.objects.filter(interview__application__candidate=candidate)
+
+
+def _interview_results(candidate: Candidate) -> QuerySet:
+    return InterviewResult.objects.filter(interview__application__candidate=candidate)
 
 
 # --- sections -------------------------------------------------------------------------
@@ -301,18 +312,97 @@ def results_section(candidate: Candidate) -> list[dict]:
 
 @export_section("interviews", subjects=_interviews)
 def interviews_section(candidate: Candidate) -> list[dict]:
+    """The interview schedule: when, where, with whom, and what became of it."""
     return [
         {
             "id": interview.pk,
             "application_id": interview.application_id,
             "title": interview.title,
+            "rubric": (
+                interview.rubric_version.rubric.slug
+                if interview.rubric_version
+                else None
+            ),
+            "rubric_version": (
+                interview.rubric_version.version if interview.rubric_version else None
+            ),
             "scheduled_at": interview.scheduled_at,
+            "duration_minutes": interview.duration_minutes,
+            "ends_at": interview.ends_at,
+            "location": interview.location,
             "status": interview.status,
+            "cancel_reason": interview.cancel_reason,
             "interviewers": sorted(_user(u) for u in interview.interviewers.all()),
+            "created_at": interview.created_at,
+            "updated_at": interview.updated_at,
         }
         for interview in _interviews(candidate)
+        .select_related("rubric_version__rubric")
         .prefetch_related("interviewers")
         .order_by("scheduled_at", "id")
+    ]
+
+
+@export_section("scorecards", subjects=_scorecards)
+def scorecards_section(candidate: Candidate) -> list[dict]:
+    """Each interviewer's scorecard: every locked version (ratings, evidence notes,
+    recommendation, amendment reasons) and the draft of one not yet submitted."""
+    versions = Prefetch(
+        "versions",
+        queryset=ScorecardVersion.objects.select_related("created_by").order_by(
+            "number"
+        ),
+    )
+    return [
+        {
+            "id": card.pk,
+            "interview_id": card.interview_id,
+            "interviewer": _user(card.interviewer),
+            "submitted_at": card.submitted_at,
+            "current_version": card.current_version,
+            "draft": None
+            if card.is_submitted
+            else {
+                "ratings": card.draft_ratings,
+                "notes": card.draft_notes,
+                "recommendation": card.draft_recommendation,
+                "summary": card.draft_summary,
+                "saved_at": card.draft_saved_at,
+            },
+            "versions": [
+                {
+                    "number": version.number,
+                    "ratings": version.ratings,
+                    "evidence": version.evidence,
+                    "recommendation": version.recommendation,
+                    "summary": version.summary,
+                    "reason": version.reason,
+                    "by": _user(version.created_by),
+                    "at": version.created_at,
+                }
+                for version in card.versions.all()
+            ],
+        }
+        for card in _scorecards(candidate)
+        .select_related("interviewer")
+        .prefetch_related(versions)
+        .order_by("interview_id", "id")
+    ]
+
+
+@export_section("interview_results", subjects=_interview_results)
+def interview_results_section(candidate: Candidate) -> list[dict]:
+    return [
+        {
+            "id": result.pk,
+            "interview_id": result.interview_id,
+            "scoring_version": result.scoring_version,
+            "score": result.score,
+            "state": result.state,
+            "aggregate": result.aggregate,
+            "computed_at": result.computed_at,
+        }
+        for result in _interview_results(candidate).order_by("computed_at", "id")
     ]
 
 

@@ -78,7 +78,12 @@ class UpdatedCursorPagination(BasePagination):
         self.next_cursor = None
         if len(rows) > size:
             rows = rows[:size]
-            self.next_cursor = cursor_encode(getattr(rows[-1], field), rows[-1].pk)
+            last = rows[-1]
+            # Rows are model instances, or dicts where a view reads plain values.
+            if isinstance(last, dict):
+                self.next_cursor = cursor_encode(last[field], last["id"])
+            else:
+                self.next_cursor = cursor_encode(getattr(last, field), last.pk)
         return rows
 
     def next_link(self) -> str | None:

@@ -39,6 +39,12 @@ class WebhookEndpointSerializer(ApiModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "id": {"help_text": "Criba's id of the endpoint."},
+            "name": {"help_text": "A name for people."},
+            "url": {"help_text": "Where events are posted (public HTTPS)."},
+            "enabled": {"help_text": "Whether events are sent to it."},
+            "created_at": {"help_text": "When it was registered (ISO 8601, UTC)."},
+            "updated_at": {"help_text": "When it last changed (ISO 8601, UTC)."},
             "events": {"help_text": "Event types sent to it; empty means all."},
             "disabled_reason": {
                 "help_text": "Why it is disabled: `manual`, `gone` (it answered "
@@ -71,7 +77,11 @@ class WebhookEndpointWriteSerializer(serializers.Serializer):
         required=False,
         help_text="Event types to receive; empty or absent means all.",
     )
-    enabled = serializers.BooleanField(required=False)
+    enabled = serializers.BooleanField(
+        required=False,
+        help_text="false stops sending; true enables it again and resets its "
+        "failure count.",
+    )
 
 
 class SecretSerializer(serializers.Serializer):
@@ -97,7 +107,14 @@ class DeliverySerializer(ApiModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "message_id": {"help_text": "The `webhook-id` header of every attempt."}
+            "id": {"help_text": "Criba's id of the delivery."},
+            "message_id": {"help_text": "The `webhook-id` header of every attempt."},
+            "event_type": {"help_text": "The event type (`webhook.ping` for a test)."},
+            "attempts": {"help_text": "Attempts made so far."},
+            "last_status_code": {"help_text": "The receiver's last HTTP status."},
+            "next_attempt_at": {"help_text": "When the next attempt is due, if any."},
+            "created_at": {"help_text": "When the event was queued for it."},
+            "delivered_at": {"help_text": "When the receiver answered 2xx."},
         }
 
 
@@ -204,46 +221,69 @@ class WebhookEndpointViewSet(
 
 
 class _InvitationData(serializers.Serializer):
-    invitation_id = serializers.IntegerField()
-    application_id = serializers.IntegerField()
+    invitation_id = serializers.IntegerField(help_text="Criba's id of the invitation.")
+    application_id = serializers.IntegerField(
+        help_text="Criba's id of the application."
+    )
 
 
 class _SentData(_InvitationData):
-    expires_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(
+        help_text="When the candidate's link stops working."
+    )
 
 
 class _ScoredData(_InvitationData):
-    scoring_version = serializers.CharField()
+    scoring_version = serializers.CharField(
+        help_text="The version of the scoring rules that produced the result."
+    )
     validity_status = serializers.ChoiceField(
         choices=["valid", "questionable", "invalid"]
     )
-    composite = serializers.FloatField(allow_null=True)
-    band = serializers.CharField(allow_null=True)
+    composite = serializers.FloatField(
+        allow_null=True,
+        help_text="The plan's composite; null when the answers were invalid.",
+    )
+    band = serializers.CharField(
+        allow_null=True, help_text="The band of the composite, e.g. `fit`."
+    )
 
 
 class _DecidedData(serializers.Serializer):
-    application_id = serializers.IntegerField()
-    job_id = serializers.IntegerField()
-    external_id = serializers.CharField(allow_null=True)
+    application_id = serializers.IntegerField(
+        help_text="Criba's id of the application."
+    )
+    job_id = serializers.IntegerField(help_text="Criba's id of the job.")
+    external_id = serializers.CharField(
+        allow_null=True, help_text="Your id of the application, if you gave one."
+    )
     decision = serializers.ChoiceField(choices=["advance", "hire", "reject", "hold"])
-    stage = serializers.CharField()
-    decided_at = serializers.DateTimeField()
+    stage = serializers.CharField(
+        help_text="The application's pipeline stage after the decision."
+    )
+    decided_at = serializers.DateTimeField(help_text="When the decision was recorded.")
 
 
 class _ScorecardData(serializers.Serializer):
-    interview_id = serializers.IntegerField()
-    application_id = serializers.IntegerField()
-    scorecard_id = serializers.IntegerField()
+    interview_id = serializers.IntegerField(help_text="Criba's id of the interview.")
+    application_id = serializers.IntegerField(
+        help_text="Criba's id of the application."
+    )
+    scorecard_id = serializers.IntegerField(help_text="Criba's id of the scorecard.")
     version = serializers.IntegerField(help_text="1, then 2 and up for amendments.")
-    amendment = serializers.BooleanField()
+    amendment = serializers.BooleanField(
+        help_text="Whether this version amends a submitted one."
+    )
     recommendation = serializers.ChoiceField(
         choices=["definitely_not", "no", "yes", "strong_yes", "no_decision"]
     )
 
 
 class _InterviewData(serializers.Serializer):
-    interview_id = serializers.IntegerField()
-    application_id = serializers.IntegerField()
+    interview_id = serializers.IntegerField(help_text="Criba's id of the interview.")
+    application_id = serializers.IntegerField(
+        help_text="Criba's id of the application."
+    )
     score = serializers.FloatField(
         allow_null=True, help_text="The weighted interview score, 1 to 5."
     )

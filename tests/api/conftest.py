@@ -5,14 +5,17 @@ from dataclasses import dataclass
 import pytest
 
 from assessments import services as assessment_services
-from assessments.models import Invitation, QuestionnaireResult
+from assessments.models import Interview, Invitation, QuestionnaireResult, Scorecard
 from assessments.results.store import results_compute_and_store
 from hiring.models import Application, Candidate, Job, WebhookEndpoint
 from hiring.webhooks.services import endpoint_create
+from tests.assessments.interview_support import submit
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
     JobFactory,
+    PanelInterviewFactory,
+    UserFactory,
     submissions_create,
 )
 
@@ -25,6 +28,8 @@ class World:
     invitation: Invitation
     result: QuestionnaireResult
     webhook: WebhookEndpoint
+    interview: Interview
+    scorecard: Scorecard
 
 
 def scored_results(instrument_version, n: int, *, application=None) -> list:
@@ -49,4 +54,16 @@ def world(instrument_version, settings) -> World:
     webhook, _secret = endpoint_create(
         actor=None, name="ATS", url="https://127.0.0.1/hooks/criba"
     )
-    return World(job, candidate, application, invitation, result, webhook)
+    panel = [UserFactory(), UserFactory()]
+    interview = PanelInterviewFactory(application=application, panel=panel)
+    version = submit(panel[0], interview, [4, 4, 3, 4, 5, 4])
+    return World(
+        job,
+        candidate,
+        application,
+        invitation,
+        result,
+        webhook,
+        interview,
+        version.scorecard,
+    )

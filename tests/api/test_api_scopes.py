@@ -93,6 +93,10 @@ ROUTES = [
     ),
     ("get", "/api/v1/results/", None, {S.RESULTS_READ}),
     ("get", "/api/v1/results/{result}/", None, {S.RESULTS_READ}),
+    ("get", "/api/v1/interviews/", None, {S.INTERVIEWS_READ}),
+    ("get", "/api/v1/interviews/{interview}/", None, {S.INTERVIEWS_READ}),
+    ("get", "/api/v1/scorecards/", None, {S.INTERVIEWS_READ}),
+    ("get", "/api/v1/scorecards/{scorecard}/", None, {S.INTERVIEWS_READ}),
     ("get", "/api/v1/webhooks/", None, {S.WEBHOOKS_MANAGE}),
     (
         "post",
@@ -117,6 +121,8 @@ def _call(client, world, method, path, body):
         invitation=world.invitation.pk,
         result=world.result.pk,
         webhook=world.webhook.pk,
+        interview=world.interview.pk,
+        scorecard=world.scorecard.pk,
     )
     if body is None:
         return getattr(client, method)(url)
@@ -182,6 +188,8 @@ def test_it_covers_every_route_of_the_schema(api_client):
             "invitation",
             "result",
             "webhook",
+            "interview",
+            "scorecard",
         ):
             path = path.replace("{" + name + "}", "{id}")
         tested.add((method, path))

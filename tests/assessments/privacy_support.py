@@ -4,7 +4,7 @@ Their personal values are unusual enough that finding one of them anywhere in th
 database can only mean it was not erased.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -12,7 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 from django.utils import timezone
 
-from assessments.models import Invitation, PageTiming, Response
+from assessments import interview_services
+from assessments.interview_selectors import interview_access
+from assessments.models import Interview, Invitation, PageTiming, Response
 from hiring.models import (
     Application,
     AuditEvent,
@@ -24,11 +26,14 @@ from hiring.models import (
 from hiring.services import application_decide, audit_record
 from hiring.webhooks.relay import outbox_relay
 from hiring.webhooks.services import endpoint_create
+from tests.assessments.interview_support import KEYS, scorecard_input
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
     InterviewFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
+    UserFactory,
 )
 
 FIRST_NAME = "Zebulon"
@@ -46,6 +51,10 @@ class Dossier:
     application: Application
     invitation: Invitation
     result_id: int
+    # A structured interview: the interviewer's scorecard submitted and amended,
+    # a second panelist's draft, and its result.
+    panel_interview: Interview
+    interview_result_id: int
 
 
 def dossier_create(
@@ -91,6 +100,20 @@ def dossier_create(
         application=application,
         title=f"Role play with {first_name}",
         interviewers=[interviewer],
+        location=f"https://meet.example.com/{last_name.lower()}",
+    )
+    InterviewFactory(
+        application=application,
+        title="Phone screen",
+        interviewers=[interviewer],
+        status=Interview.Status.CANCELLED,
+        cancel_reason=f"{first_name} asked to move it; call {phone}.",
+    )
+    panel_interview, interview_result_id = _panel_interview_create(
+        application=application,
+        interviewer=interviewer,
+        first_name=first_name,
+        last_name=last_name,
     )
     # What the services write about the candidate, names and address included.
     audit_record(
@@ -149,4 +172,43 @@ def dossier_create(
         application=application,
         invitation=invitation,
         result_id=result.pk,
+        panel_interview=panel_interview,
+        interview_result_id=interview_result_id,
     )
+
+
+def _panel_interview_create(*, application, interviewer, first_name, last_name):
+    """A structured interview whose scorecards speak of the candidate by name."""
+    second = UserFactory(username=f"second-{interviewer.username}")
+    interview = PanelInterviewFactory(
+        application=application,
+        title=f"Structured interview with {first_name}",
+        panel=[interviewer, second],
+    )
+    access = interview_access(user=interviewer, interview_id=interview.pk)
+    card = scorecard_input(
+        [5, 4, 3, None, 2, 1],
+        recommendation="yes",
+        notes={
+            **dict.fromkeys(KEYS, f"{first_name} gave a specific example."),
+            "customer_focus": f"{last_name} interrupted the client twice.",
+        },
+    )
+    card = replace(card, summary=f"{first_name} {last_name} would ramp up fast.")
+    interview_services.scorecard_submit(access=access, scorecard=card)
+    access = interview_access(user=interviewer, interview_id=interview.pk)
+    interview_services.scorecard_amend(
+        access=access,
+        scorecard=replace(card, ratings={**card.ratings, "coachability": 4}),
+        reason=f"Reread my notes on {first_name}'s answer about feedback.",
+    )
+    draft = scorecard_input(
+        [3, 3, 3, 3, 3, 3],
+        notes=dict.fromkeys(KEYS, f"Not sure {first_name} understood the question."),
+    )
+    interview_services.scorecard_draft_save(
+        access=interview_access(user=second, interview_id=interview.pk),
+        scorecard=replace(draft, summary=f"Talk to {last_name} again."),
+    )
+    result = interview_services.interview_aggregate(interview_id=interview.pk)
+    return interview, result.pk

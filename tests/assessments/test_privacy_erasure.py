@@ -8,10 +8,13 @@ from django.db import DatabaseError, connection, transaction
 
 from assessments.models import (
     Interview,
+    InterviewResult,
     Invitation,
     PageTiming,
     QuestionnaireResult,
     Response,
+    Scorecard,
+    ScorecardVersion,
 )
 from assessments.privacy import erasure
 from assessments.privacy.erasure import ERASED, candidate_erase
@@ -54,7 +57,11 @@ def open_dossier(job, alice, dana):
 
 
 def test_it_leaves_no_personal_value_in_any_row_of_any_model(closed, alice):
-    assert _rows_mentioning(PERSONAL), "the dossier should hold the values at first"
+    before = _rows_mentioning(PERSONAL)
+    assert before, "the dossier should hold the values at first"
+    # Among them, what interviewers wrote: a submitted scorecard's evidence.
+    assert any(row.startswith("assessments.ScorecardVersion") for row in before)
+    assert any(row.startswith("assessments.Scorecard #") for row in before)
 
     candidate_erase(candidate=closed.candidate, actor=alice)
 
@@ -76,7 +83,68 @@ def test_it_keeps_answers_and_results_de_identified(closed, alice):
     assert application.decision == Application.Decision.REJECT
     assert application.decision_reason == ERASED
     assert application.external_id == ""
-    assert Interview.objects.get(application=application).title == ERASED
+    assert set(
+        Interview.objects.filter(application=application).values_list(
+            "title", flat=True
+        )
+    ) == {ERASED}
+
+
+def test_it_erases_what_interviewers_wrote_and_keeps_ratings(closed, alice):
+    interview = closed.panel_interview
+    versions = list(ScorecardVersion.objects.filter(scorecard__interview=interview))
+    result = InterviewResult.objects.get(pk=closed.interview_result_id)
+
+    erasure = candidate_erase(candidate=closed.candidate, actor=alice)
+
+    assert erasure.counts["scorecard_versions"] == 2
+    assert erasure.counts["scorecard_drafts"] == 2
+    for before in versions:
+        after = ScorecardVersion.objects.get(pk=before.pk)
+        assert set(after.evidence.values()) == {ERASED}
+        assert after.evidence.keys() == before.evidence.keys()
+        assert after.summary == ERASED
+        assert (after.ratings, after.recommendation) == (
+            before.ratings,
+            before.recommendation,
+        )
+        assert (after.number, after.created_by_id, after.created_at) == (
+            before.number,
+            before.created_by_id,
+            before.created_at,
+        )
+    amendment = ScorecardVersion.objects.get(scorecard__interview=interview, number=2)
+    assert amendment.reason == ERASED
+    assert amendment.ratings["coachability"] == 4
+    for card in Scorecard.objects.filter(interview=interview):
+        assert set(card.draft_notes.values()) == {ERASED}
+        assert card.draft_summary == ERASED
+        assert card.draft_ratings
+    draft = Scorecard.objects.get(interview=interview, submitted_at__isnull=True)
+    assert set(draft.draft_ratings.values()) == {3}
+    # The interview's result stays as computed, identifying nobody.
+    kept = InterviewResult.objects.get(pk=result.pk)
+    assert (kept.aggregate, kept.score) == (result.aggregate, result.score)
+    interviews = Interview.objects.filter(application=closed.application)
+    assert set(
+        interviews.exclude(cancel_reason="").values_list("cancel_reason", flat=True)
+    ) == {ERASED}
+    assert ERASED in set(interviews.values_list("location", flat=True))
+
+
+def test_it_keeps_scorecard_versions_locked_outside_erasure(closed):
+    versions = ScorecardVersion.objects.filter(
+        scorecard__interview=closed.panel_interview
+    )
+
+    with pytest.raises(PermissionError):
+        versions.update(evidence={}, ratings={})
+    with pytest.raises(PermissionError):
+        versions.first().delete()
+    with pytest.raises(ValueError, match="marker"):
+        versions.erase_free_text(marker="")
+
+    assert all(FIRST_NAME in version.evidence["coachability"] for version in versions)
 
 
 def test_it_erases_answers_and_results_too_when_asked(closed, alice):
@@ -254,4 +322,10 @@ def test_it_writes_nothing_when_a_step_fails(closed, alice, monkeypatch):
         "to": EMAIL
     }
     assert Response.objects.filter(invitation=closed.invitation).count() == 3
+    assert all(
+        FIRST_NAME in version.evidence["coachability"]
+        for version in ScorecardVersion.objects.filter(
+            scorecard__interview=closed.panel_interview
+        )
+    )
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ERASURE).exists()

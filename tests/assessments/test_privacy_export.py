@@ -4,13 +4,16 @@ import json
 
 import pytest
 
+from assessments.interview_services import interview_aggregate
 from assessments.privacy.erasure import candidate_erase
 from assessments.privacy.export import SECTIONS, candidate_export
 from hiring.models import AuditEvent
+from tests.assessments.interview_support import submit
 from tests.assessments.privacy_support import (
     APPLICATION_EXTERNAL_ID,
     EMAIL,
     FIRST_NAME,
+    LAST_NAME,
     PHONE,
     dossier_create,
 )
@@ -18,6 +21,7 @@ from tests.factories import (
     ApplicationFactory,
     InterviewFactory,
     JobFactory,
+    PanelInterviewFactory,
     QuestionnaireResultFactory,
     UserFactory,
 )
@@ -31,6 +35,8 @@ EXPECTED_SECTIONS = {
     "page_timings",
     "results",
     "interviews",
+    "scorecards",
+    "interview_results",
     "audit",
 }
 
@@ -83,12 +89,51 @@ def test_it_contains_every_section_with_the_candidates_rows(dossier, alice):
     assert document["page_timings"][0]["seconds"] == 41.5
     assert [r["id"] for r in document["results"]] == [dossier.result_id]
     assert document["results"][0]["band"] == "fit"
-    assert document["interviews"][0]["interviewers"] == ["Dana"]
+    assert all("Dana" in i["interviewers"] for i in document["interviews"])
     assert [d["decision"] for d in document["decisions"]] == ["advance"]
     assert document["decisions"][0]["current"] is True
     assert FIRST_NAME in document["decisions"][0]["reason"]
     actions = {entry["action"] for entry in document["audit"]}
     assert {"invitation.sent", "report.viewed", "decision.recorded"} <= actions
+
+
+def test_it_contains_the_interviews_scorecards_and_results(dossier, alice):
+    document = _export(dossier, alice)
+
+    panel = dossier.panel_interview
+    schedule = {i["id"]: i for i in document["interviews"]}
+    assert len(schedule) == 3
+    assert schedule[panel.pk]["rubric"] == "sales-interview"
+    assert schedule[panel.pk]["duration_minutes"] == 60
+    assert schedule[panel.pk]["interviewers"] == ["Dana", "second-dana"]
+    assert any(FIRST_NAME in i["cancel_reason"] for i in schedule.values())
+    cards = {c["interviewer"]: c for c in document["scorecards"]}
+    assert set(cards) == {"Dana", "second-dana"}
+    submitted = cards["Dana"]
+    assert submitted["draft"] is None
+    assert submitted["current_version"] == 2
+    first, amendment = submitted["versions"]
+    assert (first["number"], amendment["number"]) == (1, 2)
+    assert first["ratings"]["prospecting_discipline"] == 5
+    assert (first["ratings"]["coachability"], amendment["ratings"]["coachability"]) == (
+        3,
+        4,
+    )
+    assert FIRST_NAME in first["evidence"]["coachability"]
+    assert LAST_NAME in first["evidence"]["customer_focus"]
+    assert first["recommendation"] == "yes"
+    assert first["reason"] == ""
+    assert FIRST_NAME in amendment["reason"]
+    assert amendment["by"] == "Dana"
+    draft = cards["second-dana"]
+    assert draft["versions"] == []
+    assert draft["submitted_at"] is None
+    assert FIRST_NAME in draft["draft"]["notes"]["coachability"]
+    assert LAST_NAME in draft["draft"]["summary"]
+    [result] = document["interview_results"]
+    assert result["id"] == dossier.interview_result_id
+    assert result["interview_id"] == panel.pk
+    assert result["aggregate"]["panel_size"] == 2
 
 
 def test_it_holds_nothing_of_other_candidates(dossier, other, alice):
@@ -100,14 +145,20 @@ def test_it_holds_nothing_of_other_candidates(dossier, other, alice):
     assert "Inside Sales" not in text
     assert "olga" not in text
     assert "omar" not in text
+    assert "second-omar" not in text
     ids = {
         "applications": other.application.pk,
         "invitations": other.invitation.pk,
         "results": other.result_id,
+        "interviews": other.panel_interview.pk,
+        "interview_results": other.interview_result_id,
     }
     for section, other_id in ids.items():
         assert other_id not in [row["id"] for row in document[section]]
     assert other.invitation.pk not in {a["invitation_id"] for a in document["answers"]}
+    assert other.panel_interview.pk not in {
+        c["interview_id"] for c in document["scorecards"]
+    }
     about_other = {
         ("hiring.application", str(other.application.pk)),
         ("assessments.invitation", str(other.invitation.pk)),
@@ -149,10 +200,18 @@ def test_it_reads_with_a_fixed_number_of_queries(
             invitation__application=ApplicationFactory(candidate=dossier.candidate)
         )
         InterviewFactory(application=result.invitation.application, interviewers=[dana])
+        panel = PanelInterviewFactory(
+            application=result.invitation.application, panel=[dana]
+        )
+        submit(dana, panel, [3, 4, 3, 2, 3, 4])
+        interview_aggregate(interview_id=panel.pk)
 
-    # The candidate, one per section (two for decisions and for interviews with
-    # their interviewers), the audit row and its savepoint, whatever the data.
-    with django_assert_num_queries(14):
+    # The candidate, one per section (two for decisions, for interviews with
+    # their interviewers and for scorecards with their versions), the audit row
+    # and its savepoint, whatever the data.
+    with django_assert_num_queries(17):
         document = _export(dossier, alice)
 
     assert len(document["applications"]) == 1 + more_applications
+    assert len(document["scorecards"]) == 2 + more_applications
+    assert len(document["interview_results"]) == 1 + more_applications

@@ -1,7 +1,6 @@
 """A recruiter exports a candidate's data and erases it, by keyboard, in Chromium."""
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -12,11 +11,9 @@ from assessments.privacy.notices import privacy_notice_publish
 from hiring.models import AuditEvent, Candidate, Stage
 from tests.assessments.privacy_support import EMAIL, FIRST_NAME, dossier_create
 from tests.conftest import PASSWORD
+from tests.e2e.axe import axe_violations
 
 pytestmark = [pytest.mark.e2e]
-
-# Where `npm install axe-core` put it; the accessibility audit runs when it is there.
-AXE = os.environ.get("CRIBA_AXE", "")
 
 
 def _log_in(page, site, user):
@@ -27,19 +24,8 @@ def _log_in(page, site, user):
     expect(page.get_by_role("heading", name="Jobs", level=1)).to_be_visible()
 
 
-def _axe_violations(page) -> list:
-    # Evaluated through the browser's protocol: the page's CSP rightly refuses
-    # inline scripts.
-    page.evaluate(Path(AXE).read_text())
-    return page.evaluate(
-        """async () => (await axe.run(document, {
-            runOnly: ["wcag2a", "wcag2aa"]
-        })).violations.map(v => v.id + ": " + v.nodes.map(n => n.target).join(" "))"""
-    )
-
-
 def test_it_exports_then_erases_a_withdrawn_candidate(
-    transactional_db, site, new_context, job, alice, dana
+    transactional_db, site, new_context, job, alice, dana, axe_script
 ):
     dossier = dossier_create(
         job=job, recruiter=alice, interviewer=dana, stage=Stage.WITHDRAWN
@@ -50,8 +36,7 @@ def test_it_exports_then_erases_a_withdrawn_candidate(
     page.goto(f"{site}/applications/{dossier.application.pk}/")
     page.get_by_role("link", name="Consent, retention, export and erasure").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(FIRST_NAME)
-    if AXE:
-        assert _axe_violations(page) == []
+    assert axe_violations(page, axe_script) == []
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the JSON file").click()
@@ -60,8 +45,7 @@ def test_it_exports_then_erases_a_withdrawn_candidate(
 
     page.get_by_role("link", name=re.compile("Erase this candidate")).click()
     expect(page.get_by_text("cannot be undone").first).to_be_visible()
-    if AXE:
-        assert _axe_violations(page) == []
+    assert axe_violations(page, axe_script) == []
     confirm = page.get_by_label("I understand that the erasure cannot be undone.")
     confirm.focus()
     page.keyboard.press("Space")
@@ -77,7 +61,7 @@ def test_it_exports_then_erases_a_withdrawn_candidate(
 
 
 def test_it_shows_the_privacy_notice_in_spanish(
-    transactional_db, site, new_context, admin_user
+    transactional_db, site, new_context, admin_user, axe_script
 ):
     # transactional_db empties the table the migrations seeded.
     privacy_notice_publish(
@@ -91,5 +75,4 @@ def test_it_shows_the_privacy_notice_in_spanish(
 
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", name="Decide una persona")).to_be_visible()
-    if AXE:
-        assert _axe_violations(page) == []
+    assert axe_violations(page, axe_script) == []
