@@ -94,7 +94,14 @@ def test_it_never_calls_an_attentive_respondent_invalid_on_one_weak_flag(seed, s
 
     n_flags = int(result.validity.n_flags[0])
     assert n_flags >= 1
-    if n_flags == 1:
+    # Two missed instructions (or two implausible statements agreed with) are a
+    # strong sign, not a weak flag: the simulation's own rare slips can add a
+    # second one to the one made here.
+    strong = (
+        np.nan_to_num(result.validity["instructed"].value[0]) >= 2
+        or np.nan_to_num(result.validity["infrequency"].value[0]) >= 2
+    )
+    if n_flags == 1 and not strong:
         assert result.validity.status[0] == "questionable"
 
 
