@@ -219,17 +219,18 @@ def _texts(d: Definition):
             yield f"{section}[{i}].text", item.text
 
 
-def _rule_violations(d: Definition) -> list[tuple[str, str]]:
+def language_violations(languages, texts) -> list[tuple[str, str]]:
+    """The language rules shared by every definition: each language once, English
+    among them, and every text in exactly the listed languages. ``texts`` yields
+    (key path, {language: text})."""
     errors: list[tuple[str, str]] = []
-
-    languages = d.languages
     for i, language in enumerate(languages):
         if language in languages[:i]:
             errors.append((f"languages[{i}]", f"language {language!r} is listed twice"))
     if "en" not in languages:
         errors.append(("languages", "'en' must be one of the languages"))
     listed = ", ".join(languages)
-    for path, text in _texts(d):
+    for path, text in texts:
         for language in languages:
             if language not in text:
                 errors.append(
@@ -243,6 +244,13 @@ def _rule_violations(d: Definition) -> list[tuple[str, str]]:
                         f"language {language!r} is not in languages [{listed}]",
                     )
                 )
+    return errors
+
+
+def _rule_violations(d: Definition) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+
+    errors.extend(language_violations(d.languages, _texts(d)))
 
     low, high = d.answer_scale.min, d.answer_scale.max
     points = range(low, high + 1)

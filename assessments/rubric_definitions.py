@@ -38,6 +38,7 @@ from assessments.definitions import (
     Text,
     definition_checksum,
     definition_file_read,
+    language_violations,
     pydantic_errors,
     source_name,
 )
@@ -93,27 +94,7 @@ def _texts(d: RubricDefinition):
 
 def _rule_violations(d: RubricDefinition) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    languages = d.languages
-    for i, language in enumerate(languages):
-        if language in languages[:i]:
-            errors.append((f"languages[{i}]", f"language {language!r} is listed twice"))
-    if "en" not in languages:
-        errors.append(("languages", "'en' must be one of the languages"))
-    listed = ", ".join(languages)
-    for path, text in _texts(d):
-        for language in languages:
-            if language not in text:
-                errors.append(
-                    (f"{path}.{language}", f"missing text for language {language!r}")
-                )
-        for language in text:
-            if language not in languages:
-                errors.append(
-                    (
-                        f"{path}.{language}",
-                        f"language {language!r} is not in languages [{listed}]",
-                    )
-                )
+    errors.extend(language_violations(d.languages, _texts(d)))
 
     competency_keys: dict[str, int] = {}
     question_paths: dict[str, str] = {}
