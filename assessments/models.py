@@ -859,3 +859,113 @@ class PrivacyNotice(models.Model):
 
     def text(self, language: str) -> str:
         return self.text_es if language == "es" else self.text_en
+
+
+class DevelopmentPlan(models.Model):
+    """A hire's first ninety days: two or three goals drawn from their lowest
+    scales and interview competencies, with check-ins for the manager.
+
+    The hire reads it through a private link (a token derived from
+    ``token_salt``, as candidate links are). Their line manager sees it only once
+    the hire agrees (``shared_with_manager_at``); withdrawing clears it.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="development_plan"
+    )
+    language = models.CharField(_("language"), max_length=2, default="en")
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_salt = models.CharField(max_length=32)
+    shared_with_manager_at = models.DateTimeField(
+        _("shared with the manager at"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+
+    class Meta:
+        verbose_name = _("development plan")
+        verbose_name_plural = _("development plans")
+
+    def __str__(self) -> str:
+        return f"Development plan for {self.application}"
+
+    @property
+    def is_shared_with_manager(self) -> bool:
+        return self.shared_with_manager_at is not None
+
+
+class DevelopmentGoal(models.Model):
+    """One goal of a plan, its text copied from the definition it came from so
+    the plan reads the same after the definition moves on."""
+
+    class Source(models.TextChoices):
+        SCALE = "scale", _("Questionnaire scale")
+        COMPETENCY = "competency", _("Interview competency")
+
+    plan = models.ForeignKey(
+        DevelopmentPlan, on_delete=models.CASCADE, related_name="goals"
+    )
+    position = models.PositiveSmallIntegerField()
+    source = models.CharField(max_length=20, choices=Source)
+    key = models.CharField(max_length=60)
+    title = models.CharField(_("goal"), max_length=300)
+    text = models.TextField(_("what to work on"))
+    basis = models.CharField(_("why this goal"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "position"], name="one_goal_per_position"
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "source", "key"], name="one_goal_per_area"
+            ),
+        ]
+        verbose_name = _("development goal")
+        verbose_name_plural = _("development goals")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DevelopmentCheckIn(models.Model):
+    """The manager's 30-, 60- or 90-day conversation about the plan."""
+
+    class Day(models.IntegerChoices):
+        DAY_30 = 30, _("30-day check-in")
+        DAY_60 = 60, _("60-day check-in")
+        DAY_90 = 90, _("90-day check-in")
+
+    plan = models.ForeignKey(
+        DevelopmentPlan, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    day = models.PositiveSmallIntegerField(choices=Day)
+    due_on = models.DateField(_("due on"))
+    notes = models.TextField(_("notes"), blank=True)
+    done_at = models.DateTimeField(_("held on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "day"], name="one_check_in_per_day")
+        ]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self) -> str:
+        return f"Day {self.day}"

@@ -30,6 +30,11 @@ class Capability(models.TextChoices):
         "personal_data",
         _("Export, erase and keep candidates' personal data"),
     )
+    OUTCOMES = "outcomes", _("Record and read hire outcomes")
+    DEVELOPMENT = (
+        "development",
+        _("Write hires' development plans and keep their check-ins"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -41,10 +46,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.DECIDE,
             Capability.MANAGE_JOB,
             Capability.PERSONAL_DATA,
+            Capability.OUTCOMES,
+            Capability.DEVELOPMENT,
         }
     ),
     JobRole.HIRING_MANAGER: frozenset(
-        {Capability.VIEW_APPLICATIONS, Capability.VIEW_RESULTS, Capability.DECIDE}
+        {
+            Capability.VIEW_APPLICATIONS,
+            Capability.VIEW_RESULTS,
+            Capability.DECIDE,
+            Capability.OUTCOMES,
+        }
     ),
     # Interviewers see the interviews they sit on, and nothing of other candidates'
     # results, so their ratings stay independent of the questionnaire.
@@ -349,6 +361,7 @@ class OutboxEvent(models.Model):
         APPLICATION_DECIDED = "application.decided", _("Application decided")
         SCORECARD_SUBMITTED = "scorecard.submitted", _("Scorecard submitted")
         INTERVIEW_COMPLETED = "interview.completed", _("Interview completed")
+        HIRE_OUTCOME_RECORDED = "hire_outcome.recorded", _("Hire outcome recorded")
 
     message_id = models.CharField(max_length=40, unique=True, default=new_message_id)
     type = models.CharField(max_length=60, choices=Type)
@@ -515,6 +528,8 @@ class ApiKey(models.Model):
         RESULTS_READ = "results:read", _("Read questionnaire results and reports")
         INTERVIEWS_READ = "interviews:read", _("Read interviews and scorecards")
         WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints")
+        OUTCOMES_READ = "outcomes:read", _("Read hire outcomes")
+        OUTCOMES_WRITE = "outcomes:write", _("Record hire outcomes")
 
     name = models.CharField(_("name"), max_length=120)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
@@ -662,3 +677,217 @@ class TaskRetry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} retry {self.retries} due {self.due_at:%H:%M:%S}"
+
+
+class LeavingReason(models.TextChoices):
+    VOLUNTARY = "voluntary", _("Voluntary (the hire resigned)")
+    INVOLUNTARY = "involuntary", _("Involuntary (dismissed or let go)")
+    OTHER = "other", _("Other (end of contract, relocation, death)")
+
+
+class PerformanceRating(models.IntegerChoices):
+    """The one performance scale outcomes are recorded on, defined so that two
+    managers mean the same thing by the same number."""
+
+    WELL_BELOW = 1, _("1: Well below expectations: most goals missed, needs a plan")
+    BELOW = 2, _("2: Below expectations: several goals missed")
+    MEETS = 3, _("3: Meets expectations: the role's goals met")
+    ABOVE = 4, _("4: Above expectations: goals met and some exceeded")
+    WELL_ABOVE = 5, _("5: Well above expectations: goals exceeded, a model to others")
+
+
+RETENTION_CHECKPOINTS = (90, 180)
+
+
+class HireOutcome(models.Model):
+    """What became of a hire: the criterion every validity figure is measured by.
+
+    One row per hired application. Whether the hire was still employed at 90 and
+    180 days is derived from the start and leaving dates (``employed_at``), never
+    typed a second time.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="outcome"
+    )
+    start_date = models.DateField(_("start date"))
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_outcomes",
+        verbose_name=_("manager's account"),
+        help_text=_(
+            "Set when the manager signs in to Criba; they then see the "
+            "hire's development plan if the hire agrees."
+        ),
+    )
+    manager_name = models.CharField(_("manager"), max_length=200)
+    team = models.CharField(_("team"), max_length=200, blank=True)
+    leaving_date = models.DateField(_("leaving date"), null=True, blank=True)
+    leaving_reason = models.CharField(
+        _("leaving reason"), max_length=20, choices=LeavingReason, blank=True
+    )
+    performance_rating = models.PositiveSmallIntegerField(
+        _("performance rating"), choices=PerformanceRating, null=True, blank=True
+    )
+    rated_on = models.DateField(_("rated on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True, db_default=models.functions.Now())
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(leaving_date__isnull=True)
+                | models.Q(leaving_date__gte=models.F("start_date")),
+                name="outcome_leaves_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(leaving_date__isnull=True) & models.Q(leaving_reason="")
+                )
+                | (models.Q(leaving_date__isnull=False) & ~models.Q(leaving_reason="")),
+                name="outcome_leaving_date_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(performance_rating__isnull=True)
+                | models.Q(performance_rating__gte=1, performance_rating__lte=5),
+                name="outcome_rating_on_scale",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["updated_at", "id"], name="outcome_polling"),
+            models.Index(fields=["manager_name", "team"], name="outcome_manager_team"),
+        ]
+        permissions = [
+            (
+                "view_outcome_reports",
+                _("Read the validity and manager reports of all jobs"),
+            ),
+            (
+                "view_selfid_aggregates",
+                _("Read self-identification in aggregate (adverse impact reports)"),
+            ),
+        ]
+        verbose_name = _("hire outcome")
+        verbose_name_plural = _("hire outcomes")
+
+    def __str__(self) -> str:
+        return f"Outcome of {self.application}"
+
+    def employed_at(self, days: int, today: date) -> bool | None:
+        """Still employed ``days`` after the start: None until that day has come
+        (unless the hire already left before it)."""
+        checkpoint = self.start_date + timedelta(days=days)
+        if self.leaving_date is not None and self.leaving_date < checkpoint:
+            return False
+        if today < checkpoint:
+            return None
+        return True
+
+    @property
+    def has_left(self) -> bool:
+        return self.leaving_date is not None
+
+
+class QuotaAttainment(models.Model):
+    """A hire's sales against quota for one calendar quarter, in percent."""
+
+    outcome = models.ForeignKey(
+        HireOutcome, on_delete=models.CASCADE, related_name="quotas"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    attainment_percent = models.DecimalField(
+        _("quota attainment (%)"), max_digits=6, decimal_places=1
+    )
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["outcome", "year", "quarter"], name="one_quota_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="quota_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000, year__lte=2100),
+                name="quota_year_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(attainment_percent__gte=0)
+                & models.Q(attainment_percent__lte=1000),
+                name="quota_attainment_in_range",
+            ),
+        ]
+        verbose_name = _("quota attainment")
+        verbose_name_plural = _("quota attainments")
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}: {self.attainment_percent} %"
+
+
+class SelfIdentification(models.Model):
+    """A candidate's voluntary answers about themselves, kept apart from every
+    application and score.
+
+    Nobody deciding on a candidate ever sees a row; the only reader is the adverse
+    impact report, in aggregate, for holders of ``view_selfid_aggregates``, and it
+    shows no figure for a group smaller than five. Erasing the candidate deletes it.
+    """
+
+    class Gender(models.TextChoices):
+        WOMAN = "woman", _("Woman")
+        MAN = "man", _("Man")
+        NON_BINARY = "non_binary", _("Non-binary")
+        SELF_DESCRIBED = "another", _("Another gender")
+        PREFER_NOT = "prefer_not", _("I prefer not to say")
+
+    class AgeBand(models.TextChoices):
+        UNDER_25 = "under_25", _("Under 25")
+        FROM_25 = "25_34", _("25 to 34")
+        FROM_35 = "35_44", _("35 to 44")
+        FROM_45 = "45_54", _("45 to 54")
+        FROM_55 = "55_plus", _("55 or older")
+        PREFER_NOT = "prefer_not", _("I prefer not to say")
+
+    class Ethnicity(models.TextChoices):
+        HISPANIC = "hispanic", _("Hispanic or Latino")
+        WHITE = "white", _("White")
+        BLACK = "black", _("Black or African American")
+        ASIAN = "asian", _("Asian")
+        PACIFIC = "pacific", _("Native Hawaiian or other Pacific Islander")
+        NATIVE = "native", _("American Indian or Alaska Native")
+        TWO_OR_MORE = "two_or_more", _("Two or more groups")
+        PREFER_NOT = "prefer_not", _("I prefer not to say")
+
+    candidate = models.OneToOneField(
+        Candidate, on_delete=models.CASCADE, related_name="self_identification"
+    )
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender, blank=True)
+    age_band = models.CharField(
+        _("age band"), max_length=20, choices=AgeBand, blank=True
+    )
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=20, choices=Ethnicity, blank=True
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("self-identification")
+        verbose_name_plural = _("self-identifications")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"Self-identification #{self.pk}"

@@ -23,8 +23,10 @@ from tests.factories.assessments import (
 from tests.factories.hiring import (
     ApplicationFactory,
     CandidateFactory,
+    HireOutcomeFactory,
     JobFactory,
     JobMemberFactory,
+    QuotaAttainmentFactory,
     UserFactory,
 )
 from tests.factories.results import answers_of, result_fields
@@ -36,6 +38,7 @@ __all__ = [
     "HURRIED_PAGE_SECONDS",
     "ApplicationFactory",
     "CandidateFactory",
+    "HireOutcomeFactory",
     "InstrumentFactory",
     "InstrumentVersionFactory",
     "InterviewFactory",
@@ -45,6 +48,7 @@ __all__ = [
     "NormSetFactory",
     "PanelInterviewFactory",
     "QuestionnaireResultFactory",
+    "QuotaAttainmentFactory",
     "RubricFactory",
     "RubricVersionFactory",
     "UserFactory",

@@ -1,9 +1,19 @@
 """Factories of the hiring side: users, jobs and their teams, candidates."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
-from hiring.models import Application, Candidate, Job, JobMember
+from hiring.models import (
+    Application,
+    Candidate,
+    HireOutcome,
+    Job,
+    JobMember,
+    QuotaAttainment,
+    Stage,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -50,3 +60,25 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     candidate = factory.SubFactory(CandidateFactory)
     job = factory.SubFactory(JobFactory)
+
+
+class HireOutcomeFactory(factory.django.DjangoModelFactory):
+    """An outcome of a hired application (the application is moved to hired)."""
+
+    class Meta:
+        model = HireOutcome
+
+    application = factory.SubFactory(ApplicationFactory, stage=Stage.HIRED)
+    start_date = datetime.date(2026, 1, 5)
+    manager_name = "Dana Reyes"
+    team = "Inside sales"
+
+
+class QuotaAttainmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuotaAttainment
+
+    outcome = factory.SubFactory(HireOutcomeFactory)
+    year = 2026
+    quarter = 1
+    attainment_percent = 100

@@ -15,6 +15,8 @@ def test_it_grants_a_recruiter_every_capability_of_the_role(job, alice):
         Capability.DECIDE,
         Capability.MANAGE_JOB,
         Capability.PERSONAL_DATA,
+        Capability.OUTCOMES,
+        Capability.DEVELOPMENT,
     }
 
 
