@@ -699,6 +699,31 @@ class PerformanceRating(models.IntegerChoices):
 RETENTION_CHECKPOINTS = (90, 180)
 
 
+class HireOutcomeQuerySet(models.QuerySet):
+    def with_retention(self, today: date) -> "HireOutcomeQuerySet":
+        """Annotate ``employed_90`` and ``employed_180``: True, False, or None
+        while the checkpoint has not come (the SQL twin of ``employed_at``)."""
+        annotations = {}
+        for days in RETENTION_CHECKPOINTS:
+            # start + days <= today  <=>  start <= today - days
+            annotations[f"employed_{days}"] = models.Case(
+                models.When(
+                    models.Q(leaving_date__isnull=False)
+                    & models.Q(
+                        leaving_date__lt=models.F("start_date") + timedelta(days=days)
+                    ),
+                    then=models.Value(False),
+                ),
+                models.When(
+                    start_date__lte=today - timedelta(days=days),
+                    then=models.Value(True),
+                ),
+                default=models.Value(None),
+                output_field=models.BooleanField(null=True),
+            )
+        return self.annotate(**annotations)
+
+
 class HireOutcome(models.Model):
     """What became of a hire: the criterion every validity figure is measured by.
 
@@ -742,6 +767,8 @@ class HireOutcome(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True, db_default=models.functions.Now())
+
+    objects = HireOutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-id"]
