@@ -27,6 +27,7 @@ from assessments.interview_services import (
     interview_schedule,
     scorecard_submit,
 )
+from assessments.management import demo_cohort
 from assessments.models import (
     AssessmentPlan,
     Instrument,
@@ -36,6 +37,7 @@ from assessments.models import (
 )
 from assessments.privacy.erasure import candidate_erase
 from assessments.privacy.notices import privacy_notice_publish
+from assessments.results.store import results_compute_and_store
 from assessments.services import (
     answers_save,
     invitation_create,
@@ -60,6 +62,7 @@ from hiring.services import (
     application_decide,
     candidate_create,
     job_create,
+    job_update,
 )
 from hiring.webhooks.secrets import secret_new, secret_seal
 
@@ -109,6 +112,12 @@ JOBS = [
         "status": Job.Status.DRAFT,
         "plan": False,
     },
+    # Last year's intake, closed: hires with outcomes for the outcome reports.
+    {
+        "title": demo_cohort.COHORT_JOB,
+        "department": "Sales",
+        "location": "Madrid",
+    },
 ]
 
 
@@ -134,7 +143,7 @@ class DemoCandidate:
         return f"{self.first_name}.{self.last_name}@example.com".lower()
 
 
-AE, SDR, CSM = (spec["title"] for spec in JOBS)
+AE, SDR, CSM, _COHORT = (spec["title"] for spec in JOBS)
 
 CANDIDATES = [
     DemoCandidate(
@@ -417,6 +426,8 @@ class Command(BaseCommand):
                 self._candidate(candidate, jobs[candidate.job], users, candidate_rng)
             self._webhook_endpoint()
             seeded = self._interviews(users) if rubric else []
+            if rubric:
+                seeded += self._cohort(users, jobs[demo_cohort.COHORT_JOB])
         # Aggregated here as well as by the worker (idempotent), so the debrief shows
         # at once.
         for interview in seeded:
@@ -648,6 +659,122 @@ class Command(BaseCommand):
                 self.created.append(f"scorecard of {username} on {name}")
             seeded.append(interview)
         return seeded
+
+    def _cohort(self, users: dict, job: Job) -> list[Interview]:
+        """Last year's intake, from application to outcome (see demo_cohort)."""
+        if job.applications.exists():
+            return []
+        rng = random.Random(demo_cohort.COHORT_SEED + 1)  # noqa: S311 - demo data
+        people = demo_cohort.applicants_draw()
+        quiet = len(self.created)
+        for person in people:
+            candidate = candidate_create(
+                first_name=person.first_name,
+                last_name=person.last_name,
+                email=person.email,
+                preferred_language=person.language,
+            )
+            person.application = application_create(
+                candidate=candidate, job=job, stage=Stage.ASSESSING
+            )
+            person.questionnaire = "careless" if person.careless else "submitted"
+            self._questionnaire(person, person.application, users["rita"], rng)
+        results = {
+            result.invitation.application_id: result
+            for result in results_compute_and_store(
+                invitation_ids=[
+                    invitation.pk
+                    for person in people
+                    for invitation in person.application.invitations.all()
+                ]
+            )
+        }
+        # The stronger half by composite goes on to the interview; an invalid
+        # result is not read, so that person is not advanced on it.
+        ranked = sorted(
+            (p for p in people if results[p.application.pk].composite is not None),
+            key=lambda p: results[p.application.pk].composite,
+            reverse=True,
+        )
+        advancing = {p.index for p in ranked[: len(ranked) * 55 // 100]}
+        interviews = []
+        for person in people:
+            if person.index not in advancing:
+                application_decide(
+                    application=person.application,
+                    user=users["hugo"],
+                    decision=Application.Decision.REJECT,
+                    reason="Other applicants matched the role more closely.",
+                )
+                continue
+            application_decide(
+                application=person.application,
+                user=users["hugo"],
+                decision=Application.Decision.ADVANCE,
+                reason="Strong questionnaire profile; invite to the interview.",
+            )
+            interviews.append(self._cohort_interview(person, users, rng))
+            person.interviewed = True
+        interviewed = [p for p in people if p.interviewed]
+        interviewed.sort(
+            key=lambda p: sum(sum(card[0]) for card in p.notes["cards"]), reverse=True
+        )
+        for number, person in enumerate(interviewed):
+            person.hired = number < len(interviewed) * 55 // 100
+            application_decide(
+                application=person.application,
+                user=users["hugo"],
+                decision=(
+                    Application.Decision.HIRE
+                    if person.hired
+                    else Application.Decision.REJECT
+                ),
+                reason=(
+                    "The panel agreed on a clear hire."
+                    if person.hired
+                    else "The panel found the evidence for the role too thin."
+                ),
+            )
+        job_update(job=job, status=Job.Status.CLOSED)
+        del self.created[quiet:]
+        self.created.append(
+            f"{len(people)} applicants to {job.title}: "
+            f"{len(interviewed)} interviewed, "
+            f"{sum(p.hired for p in people)} hired"
+        )
+        self.cohort = people
+        return interviews
+
+    def _cohort_interview(self, person, users: dict, rng) -> Interview:
+        interview = interview_schedule(
+            user=users["rita"],
+            application=person.application,
+            scheduled_at=demo_cohort.interview_time(person),
+            duration_minutes=60,
+            interviewers=[users["ivan"], users["olga"]],
+            title="Structured sales interview",
+            location="Room 2",
+        )
+        person.notes["cards"] = demo_cohort.interview_ratings(person, rng)
+        for username, (ratings, recommendation) in zip(
+            ("ivan", "olga"), person.notes["cards"], strict=True
+        ):
+            scorecard_submit(
+                access=interview_access(
+                    user=users[username], interview_id=interview.pk
+                ),
+                scorecard=ScorecardInput(
+                    ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
+                    notes={
+                        key: EVIDENCE.get(
+                            rating, "Answered the question with a general example."
+                        )
+                        for key, rating in zip(RUBRIC_KEYS, ratings, strict=True)
+                    },
+                    recommendation=recommendation,
+                ),
+            )
+        return interview
 
     def _report(self) -> None:
         if self.created:
