@@ -95,8 +95,40 @@ class PlanForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, versions, scales, cut_labels, **kwargs):
+    rubric = forms.ModelChoiceField(
+        label=_("Interview guide"),
+        queryset=None,
+        required=False,
+        empty_label=_("No structured interview"),
+        help_text=_(
+            "Interviews of this job use the newest version of this guide: its "
+            "competencies, questions and rating anchors."
+        ),
+    )
+    questionnaire_weight = forms.DecimalField(
+        label=_("Weight of the questionnaire"),
+        min_value=0,
+        max_value=1,
+        max_digits=3,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
+    )
+    interview_weight = forms.DecimalField(
+        label=_("Weight of the interview"),
+        min_value=0,
+        max_value=1,
+        max_digits=3,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.05", "inputmode": "decimal"}),
+        help_text=_(
+            "Only the ratio of the two weights matters: 0.5 and 0.5 count the "
+            "interview and the questionnaire equally."
+        ),
+    )
+
+    def __init__(self, *args, versions, rubrics, scales, cut_labels, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["rubric"].queryset = rubrics
         self.fields["version"].queryset = versions
         self.fields["version"].label_from_instance = lambda v: (
             _("%(name)s, version %(number)s")

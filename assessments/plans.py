@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from assessments.definitions import instrument_spec
 from assessments.labels import band_label
-from assessments.models import AssessmentPlan, Instrument, InstrumentVersion
+from assessments.models import AssessmentPlan, Instrument, InstrumentVersion, Rubric
 from assessments.scoring import ScoringInputError
 from assessments.scoring.composite import band_label as engine_band
 from assessments.scoring.composite import check_bands, composite_score, plan_weights
@@ -78,6 +78,11 @@ class PlanValues:
     importances: dict[str, float]
     cuts: dict[str, float]
     invitation_days: int
+    # The structured interview's guide, and how the two parts weigh in the
+    # application's overall score (only their ratio matters).
+    rubric: Rubric | None = None
+    questionnaire_weight: float = 0.5
+    interview_weight: float = 0.5
 
     def weights(self) -> dict[str, float]:
         directions = {
@@ -151,7 +156,7 @@ def plan_values(job: Job) -> PlanValues | None:
     has none yet. None when no questionnaire is loaded."""
     plan = (
         AssessmentPlan.objects.filter(job=job)
-        .select_related("instrument", "instrument_version")
+        .select_related("instrument", "instrument_version", "rubric")
         .first()
     )
     if plan is not None:
@@ -179,6 +184,9 @@ def plan_values(job: Job) -> PlanValues | None:
         invitation_days=plan.invitation_days
         if plan
         else settings.CRIBA_INVITATION_DAYS,
+        rubric=plan.rubric if plan else Rubric.objects.order_by("slug").first(),
+        questionnaire_weight=plan.questionnaire_weight if plan else 0.5,
+        interview_weight=plan.interview_weight if plan else 0.5,
     )
 
 
@@ -205,7 +213,37 @@ def plan_check(values: PlanValues) -> dict[str, list[str]]:
         problems["language"] = [_("This questionnaire is not offered in it.")]
     if not 1 <= values.invitation_days <= 365:
         problems["invitation_days"] = [_("Between 1 and 365 days.")]
+    for name in ("questionnaire_weight", "interview_weight"):
+        if not 0 <= getattr(values, name) <= 1:
+            problems[name] = [_("Between 0 and 1.")]
+    if values.rubric is None and values.questionnaire_weight <= 0:
+        problems["questionnaire_weight"] = [
+            _("Without an interview, the questionnaire must count.")
+        ]
+    elif values.questionnaire_weight <= 0 and values.interview_weight <= 0:
+        problems["interview_weight"] = [
+            _("At least one of the questionnaire and the interview must count.")
+        ]
     return problems
+
+
+def plan_parts_meaning(values: PlanValues) -> str:
+    """How the questionnaire and the interview combine, in words."""
+    if values.rubric is None or values.interview_weight <= 0:
+        return _("The overall score is the questionnaire's composite alone.")
+    if values.questionnaire_weight <= 0:
+        return _("The overall score is the interview's score alone.")
+    share = values.interview_weight / (
+        values.questionnaire_weight + values.interview_weight
+    )
+    return _(
+        "The interview makes up %(interview)s %% of the overall score and the "
+        "questionnaire %(questionnaire)s %%; when only one of them is in, the "
+        "overall score is that one alone."
+    ) % {
+        "interview": f"{100 * share:.0f}",
+        "questionnaire": f"{100 * (1 - share):.0f}",
+    }
 
 
 def plan_scales(values: PlanValues, language: str) -> list[PlanScale]:
@@ -322,6 +360,9 @@ def assessment_plan_save(*, job: Job, user, values: PlanValues) -> AssessmentPla
             "scale_weights": values.weights(),
             "bands": stored_bands,
             "invitation_days": values.invitation_days,
+            "rubric": values.rubric,
+            "questionnaire_weight": values.questionnaire_weight,
+            "interview_weight": values.interview_weight,
         },
     )
     audit_record(
@@ -336,6 +377,9 @@ def assessment_plan_save(*, job: Job, user, values: PlanValues) -> AssessmentPla
             "weights": values.weights(),
             "bands": stored_bands,
             "invitation_days": values.invitation_days,
+            "rubric": values.rubric.slug if values.rubric else None,
+            "questionnaire_weight": values.questionnaire_weight,
+            "interview_weight": values.interview_weight,
         },
     )
     return plan

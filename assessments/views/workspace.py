@@ -24,7 +24,7 @@ from django.views.decorators.http import (
 from assessments import services
 from assessments.forms import PlanForm
 from assessments.labels import band_label
-from assessments.models import InstrumentVersion, Invitation
+from assessments.models import InstrumentVersion, Invitation, Rubric
 from assessments.pipeline import BANDS, PipelineFilters, job_pipeline_page
 from assessments.plans import (
     CUT_KEYS,
@@ -32,6 +32,7 @@ from assessments.plans import (
     assessment_plan_save,
     plan_check,
     plan_cuts,
+    plan_parts_meaning,
     plan_preview,
     plan_scales,
     plan_values,
@@ -155,6 +156,9 @@ def _plan_form(job, values: PlanValues, data=None) -> PlanForm:
         "version": values.version.pk,
         "language": values.language,
         "invitation_days": values.invitation_days,
+        "rubric": values.rubric.pk if values.rubric else None,
+        "questionnaire_weight": f"{values.questionnaire_weight:.2f}",
+        "interview_weight": f"{values.interview_weight:.2f}",
         **{f"weight_{k}": f"{v:.2f}" for k, v in values.importances.items()},
         **{f"cut_{k}": f"{v:.2f}" for k, v in values.cuts.items()},
     }
@@ -162,6 +166,7 @@ def _plan_form(job, values: PlanValues, data=None) -> PlanForm:
         data,
         initial=initial,
         versions=versions,
+        rubrics=Rubric.objects.order_by("name"),
         scales=plan_scales(shown, _language()),
         cut_labels=[(key, band_label(key)) for key in CUT_KEYS],
     )
@@ -191,6 +196,9 @@ def job_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 importances=form.weights(),
                 cuts=form.cuts(),
                 invitation_days=form.cleaned_data["invitation_days"],
+                rubric=form.cleaned_data["rubric"],
+                questionnaire_weight=float(form.cleaned_data["questionnaire_weight"]),
+                interview_weight=float(form.cleaned_data["interview_weight"]),
             )
             problems = plan_check(values)
             if request.POST.get("action") == "save" and not problems:
@@ -215,6 +223,7 @@ def job_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "scales": plan_scales(values, language),
             "cuts": plan_cuts(values),
             "previews": plan_preview(values, language),
+            "parts_meaning": plan_parts_meaning(values),
             "has_plan": hasattr(job, "assessment_plan"),
         },
         status=status,

@@ -14,7 +14,7 @@ from assessments.models import AssessmentPlan
 from assessments.plans import plan_preview, plan_values
 from assessments.scoring.composite import composite_score, plan_weights
 from hiring.models import AuditEvent
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, RubricVersionFactory
 from tests.hiring.support import logged_in
 
 WEIGHTS = {
@@ -35,10 +35,18 @@ def form(version, **changes):
         "cut_strong_fit": "0.60",
         "cut_fit": "0.10",
         "cut_borderline": "-0.40",
+        "rubric": "",
+        "questionnaire_weight": "0.50",
+        "interview_weight": "0.50",
         "action": "save",
     }
     data.update(changes)
     return data
+
+
+@pytest.fixture
+def rubric_version(db):
+    return RubricVersionFactory()
 
 
 def preview_rows(page: str) -> list[tuple[str, str]]:
@@ -158,3 +166,50 @@ def test_it_invites_in_the_plan_language_and_version(
     assert invitation.instrument_version == instrument_version
     lifetime = invitation.expires_at - invitation.created_at
     assert round(lifetime.total_seconds() / 86400) == 10
+
+
+def test_it_chooses_the_interview_guide_and_how_the_parts_weigh(
+    client, job, alice, instrument_version, rubric_version
+):
+    rubric = rubric_version.rubric
+    response = logged_in(client, alice).post(
+        f"/jobs/{job.pk}/plan/",
+        form(
+            instrument_version,
+            rubric=str(rubric.pk),
+            questionnaire_weight="0.25",
+            interview_weight="0.75",
+        ),
+    )
+
+    assert response.status_code == 302
+    plan = AssessmentPlan.objects.get(job=job)
+    assert plan.rubric == rubric
+    assert (plan.questionnaire_weight, plan.interview_weight) == (0.25, 0.75)
+    entry = AuditEvent.objects.filter(action=AuditEvent.Action.PLAN_UPDATED).last()
+    assert entry.data["rubric"] == rubric.slug
+    assert entry.data["interview_weight"] == 0.75
+    page = client.get(f"/jobs/{job.pk}/plan/").content.decode()
+    assert "The interview makes up 75 % of the overall score" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"questionnaire_weight": "0", "interview_weight": "0"}, "interview_weight"),
+        ({"rubric": "", "questionnaire_weight": "0"}, "questionnaire_weight"),
+        ({"interview_weight": "1.5"}, "interview_weight"),
+        ({"questionnaire_weight": "many"}, "questionnaire_weight"),
+        ({"rubric": "999999"}, "rubric"),
+    ],
+)
+def test_it_refuses_part_weights_that_make_no_overall_score(
+    client, job, alice, instrument_version, rubric_version, changes, field
+):
+    data = form(instrument_version, rubric=str(rubric_version.rubric.pk))
+    data.update(changes)
+    response = logged_in(client, alice).post(f"/jobs/{job.pk}/plan/", data)
+
+    assert response.status_code == 400
+    assert not AssessmentPlan.objects.filter(job=job).exists()
+    assert f'id="id_{field}_error"' in response.content.decode()

@@ -41,9 +41,9 @@ def test_it_reads_the_plan_in_fixed_queries(
     logged_in(client, alice)
 
     # session, user, job, role, the plan (or the default instrument and its latest
-    # version), the versions to choose from, "has a plan": none of them a list of
-    # the job's rows
-    with django_assert_num_queries(10):
+    # version), the versions to choose from, the default interview guide and the
+    # guides to choose from, "has a plan": none of them a list of the job's rows
+    with django_assert_num_queries(12):
         response = client.get(f"/jobs/{job.pk}/plan/")
 
     assert response.status_code == 200
