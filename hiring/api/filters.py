@@ -12,7 +12,10 @@ from hiring.models import Application, Candidate, Job, Stage
 
 UPDATED_SINCE_HELP = _(
     "Only rows changed at or after this instant (ISO 8601, e.g. "
-    "2026-12-04T13:00:00Z). Poll with the newest `updated_at` you have seen."
+    "2026-12-04T13:00:00Z). Poll from a few seconds before the newest "
+    "`updated_at` you have seen (30 seconds is ample): a change whose transaction "
+    "commits late keeps the earlier time it was made at. Rows seen twice are the "
+    "same row; keep the one with the newest `updated_at`."
 )
 
 
