@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hiring.models import Application, Job
 
@@ -263,8 +264,8 @@ class AssessmentPlan(models.Model):
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
-        CREATED = "created", _("Created")
-        SENT = "sent", _("Sent")
+        CREATED = "created", pgettext_lazy("invitation status", "Created")
+        SENT = "sent", pgettext_lazy("invitation status", "Sent")
         OPENED = "opened", _("Opened")
         IN_PROGRESS = "in_progress", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
@@ -275,7 +276,7 @@ class Invitation(models.Model):
     class EmailStatus(models.TextChoices):
         NOT_REQUESTED = "not_requested", _("Not emailed (link handed over)")
         PENDING = "pending", _("Waiting to be sent")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("email status", "Sent")
         FAILED = "failed", _("Could not be sent")
 
     # The rules of an invitation's life, in one place.

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobRole(models.TextChoices):
@@ -601,7 +602,7 @@ class AtsCallback(models.Model):
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting for the result")
         PENDING = "pending", _("Being sent")
-        SUCCEEDED = "succeeded", _("Sent")
+        SUCCEEDED = "succeeded", pgettext_lazy("callback status", "Sent")
         FAILED = "failed", _("Failed")
 
     provider = models.CharField(max_length=20, choices=Provider)
