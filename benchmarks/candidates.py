@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import random
 import re
 import secrets
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -50,18 +52,18 @@ JOB_TITLE = "Benchmark: candidates"
 BENCHMARK_JOBS = "Benchmark: "
 BARE_PATH = "/benchmark/bare/"
 _BARE_BODY = b'{"ok": true}'
-# gunicorn: threads share a process's memory, so 3 x 4 keep 12 requests in
-# flight on 2 cores with 12 database connections.
+# gunicorn processes: 2 cores + 1; with config/gunicorn.py's 4 threads each, 12
+# requests in flight and 12 database connections.
 WORKERS = 3
-THREADS = 4
 
 
 def served():
     """The WSGI application gunicorn serves: the bare view, and Django behind it.
 
     gunicorn calls this factory (``benchmarks.candidates:served()``) once, in the
-    master (``--preload``), so Django is loaded before the workers fork and no
-    request of the benchmark waits for it.
+    master (``--preload``), so Django and every view (``config.wsgi`` imports
+    the URLconf) are loaded before the workers fork and no request of the
+    benchmark waits for them.
     """
     from config.wsgi import application as django_application
 
@@ -80,14 +82,77 @@ def served():
     return application
 
 
+def error_kind(error: BaseException) -> str:
+    """What went wrong with a request that got no HTTP answer, in a few words.
+
+    httpx wraps httpcore's exception, which wraps the socket's: the errno at the
+    bottom tells a refused connection from a reset one.
+    """
+    import httpx
+
+    errno_name = None
+    seen = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno:
+            errno_name = errno.errorcode.get(seen.errno, str(seen.errno))
+            break
+        seen = seen.__cause__ or seen.__context__
+    if isinstance(error, httpx.ConnectTimeout):
+        return "connect timeout"
+    if isinstance(error, httpx.ReadTimeout):
+        return "read timeout (no answer in time)"
+    if isinstance(error, httpx.WriteTimeout):
+        return "write timeout"
+    if isinstance(error, httpx.PoolTimeout):
+        return "client pool timeout"
+    if isinstance(error, httpx.ConnectError):
+        if errno_name == "ECONNREFUSED":
+            return "connection refused"
+        if errno_name == "ECONNRESET":
+            return "connection reset while connecting"
+        return f"connect error ({errno_name or error})"
+    if isinstance(error, httpx.RemoteProtocolError):
+        if "without sending a response" in str(error):
+            return "closed by the server without an answer"
+        return f"protocol error ({error})"
+    if isinstance(error, (httpx.ReadError, httpx.WriteError)):
+        if errno_name == "ECONNRESET":
+            return "connection reset by the server"
+        return f"{type(error).__name__} ({errno_name or error})"
+    return f"{type(error).__name__} ({error})"
+
+
+def status_kind(response) -> str:
+    """An answer with another status than the expected one, in a few words."""
+    status = response.status_code
+    if status == 429:
+        return "HTTP 429 (rate limited)"
+    if status >= 500:
+        return f"HTTP {status} (server error)"
+    if response.headers.get("content-type", "").startswith("application/problem"):
+        return f"HTTP {status} ({response.json().get('code')})"
+    return f"HTTP {status}"
+
+
 @dataclass
 class Measures:
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    # (what failed, request kind) -> count, and when each failed (seconds after
+    # the first candidate arrived, seconds the request took).
     errors: Counter = field(default_factory=Counter)
+    failures: list[tuple[float, float, str, str]] = field(default_factory=list)
     completed: int = 0
+    started: float = field(default_factory=time.monotonic)
+    loop_lag: list[float] = field(default_factory=list)
+    server: dict[str, object] = field(default_factory=dict)
 
     def record(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
+
+    def fail(self, kind: str, what: str, seconds: float) -> None:
+        self.errors[what, kind] += 1
+        at = time.monotonic() - self.started
+        self.failures.append((at, seconds, what, kind))
 
     def percentile(self, kind: str, fraction: float) -> float:
         values = sorted(self.latencies.get(kind, []))
@@ -108,29 +173,38 @@ class Candidate:
     """One browser: its own connection and cookies (kept by hand: the production
     cookies are ``Secure``, which an HTTP client rightly sends only over HTTPS)."""
 
-    def __init__(
-        self, client, measures: Measures, answers: dict[str, int], address: str
-    ):
+    def __init__(self, client, measures: Measures, answers: dict[str, int]):
         self.client = client
         self.measures = measures
         self.answers = answers
         self.cookies: dict[str, str] = {}
-        # Each candidate on a network of their own, as a proxy in front of
-        # gunicorn reports it (CRIBA_PROXY_HOPS=1): the per-address rate limit
-        # then sees 200 people, not one.
-        self.address = address
 
     async def request(self, kind: str, method: str, path: str, expect: int, **kw):
-        headers = {**kw.pop("headers", {}), "X-Forwarded-For": self.address}
+        headers = kw.pop("headers", {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        opened = False
+
+        async def trace(event: str, info: dict) -> None:
+            nonlocal opened
+            if event.startswith("connection.connect_tcp."):
+                opened = True
+
         started = time.perf_counter()
         try:
-            response = await self.client.request(method, path, headers=headers, **kw)
+            response = await self.client.request(
+                method, path, headers=headers, extensions={"trace": trace}, **kw
+            )
         except Exception as error:  # a timeout or a refused connection
-            self.measures.errors[f"{kind}: {type(error).__name__}"] += 1
+            connection = "new connection" if opened else "reused connection"
+            self.measures.fail(
+                kind,
+                f"{error_kind(error)} ({connection})",
+                time.perf_counter() - started,
+            )
             return None
-        self.measures.record(kind, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        self.measures.record(kind, seconds)
         for header in response.headers.get_list("set-cookie"):
             name, _, rest = header.partition("=")
             value = rest.split(";", 1)[0]
@@ -139,7 +213,7 @@ class Candidate:
             else:
                 self.cookies.pop(name.strip(), None)
         if response.status_code != expect:
-            self.measures.errors[f"{kind}: HTTP {response.status_code}"] += 1
+            self.measures.fail(kind, status_kind(response), seconds)
             return None
         return response
 
@@ -215,6 +289,14 @@ class Candidate:
         return done is not None
 
 
+def candidate_address(number: int) -> str:
+    """A loopback address of candidate ``number``'s own (Linux answers all of
+    127.0.0.0/8): the server sees as many client addresses as there are
+    candidates, as it would on the internet, and the per-address rate limit
+    counts people rather than one benchmark."""
+    return f"127.1.{number // 250}.{number % 250 + 1}"
+
+
 async def candidates_run(
     base_url: str,
     tokens: list[str],
@@ -230,22 +312,47 @@ async def candidates_run(
     measures = Measures()
     deadline = time.monotonic() + duration
     rng = random.Random(seed)
+    # One TLS context for every client (the server speaks plain HTTP; httpx
+    # builds one anyway): each would otherwise load the CA bundle, 20 ms of CPU
+    # that on a busy machine stalled this process's event loop for half a
+    # minute while the candidates arrived, so that requests already on the wire
+    # were sent late and counted as the server's errors.
+    tls = ssl.create_default_context()
 
     async def one(number: int, token: str, delay: float) -> None:
         await asyncio.sleep(delay)
+        # No retries: a failed connection is reported, never tried again.
+        transport = httpx.AsyncHTTPTransport(
+            verify=tls, local_address=candidate_address(number), retries=0
+        )
         async with httpx.AsyncClient(
-            base_url=base_url, timeout=30.0, follow_redirects=False
+            base_url=base_url,
+            transport=transport,
+            timeout=30.0,
+            follow_redirects=False,
+            trust_env=False,
         ) as client:
-            address = f"10.{number // 250}.{number % 250}.1"
-            candidate = Candidate(client, measures, answers, address)
+            candidate = Candidate(client, measures, answers)
             if await candidate.take(token, think, deadline, rng):
                 measures.completed += 1
 
+    async def watch_the_loop() -> None:
+        # How late this process wakes up: when the client itself is starved,
+        # every latency below includes the wait, and requests leave late.
+        while True:
+            asked = time.perf_counter()
+            await asyncio.sleep(0.1)
+            measures.loop_lag.append(time.perf_counter() - asked - 0.1)
+
     started = time.monotonic()
+    watcher = asyncio.create_task(watch_the_loop())
     jobs = [
         one(number, token, rng.uniform(0, ramp)) for number, token in enumerate(tokens)
     ]
-    await asyncio.wait_for(asyncio.gather(*jobs), timeout=duration + 60)
+    try:
+        await asyncio.wait_for(asyncio.gather(*jobs), timeout=duration + 60)
+    finally:
+        watcher.cancel()
     return measures, time.monotonic() - started
 
 
@@ -292,6 +399,7 @@ def invitations_prepare(count: int) -> tuple[list[str], dict[str, int]]:
 
 def _server_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, str]:
     ours = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_", "PORT")
+    ours += ("GUNICORN_", "WEB_CONCURRENCY")
     base = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return {
         **base,
@@ -307,9 +415,6 @@ def _server_env(database_url: str, redis_url: str, var_dir: Path) -> dict[str, s
         "REDIS_URL": redis_url,
         "CRIBA_VAR_DIR": str(var_dir),
         "DJANGO_LOG_LEVEL": "WARNING",
-        # As behind the proxy of a deployment: the client is the last entry of
-        # X-Forwarded-For.
-        "CRIBA_PROXY_HOPS": "1",
     }
 
 
@@ -324,6 +429,7 @@ def run(
 ) -> tuple[Measures, float]:
     """Prepare, serve with gunicorn, run the candidates; Django must be set up."""
     import httpx
+    from gunicorn.ctl.client import ControlClient
 
     from tests.processes import RedisServer, free_port, wait_until
 
@@ -339,13 +445,22 @@ def run(
     )
     port = free_port()
     log_path = log_dir / "gunicorn.log"
+    access_path = log_dir / "access.log"
+    control_path = log_dir / "gunicorn.ctl"
     with log_path.open("ab") as log:
         server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
+                # The production configuration (gthread, its threads and
+                # keep-alive, the token-redacting logs), with this machine's
+                # number of processes: 2 cores + 1.
+                "-c",
+                "config/gunicorn.py",
                 "benchmarks.candidates:served()",
+                "--workers",
+                str(WORKERS),
                 "--preload",
                 # A starved machine may delay a worker's heartbeat; gunicorn must
                 # not take that for a hung worker and kill it mid-request.
@@ -353,19 +468,12 @@ def run(
                 "120",
                 "--bind",
                 f"127.0.0.1:{port}",
-                "--worker-class",
-                "gthread",
-                "--workers",
-                str(WORKERS),
-                "--threads",
-                str(THREADS),
-                "--backlog",
-                "1024",
-                # Longer than the client's own idle expiry (httpx: 5 s), so the
-                # client, never the server, closes an idle connection: no request
-                # is sent on a connection the server has just closed.
-                "--keep-alive",
-                "10",
+                "--access-logfile",
+                str(access_path),
+                # Not the shared default under $HOME: other gunicorns on this
+                # machine would take it over.
+                "--control-socket",
+                str(control_path),
                 "--log-level",
                 "warning",
             ],
@@ -377,24 +485,34 @@ def run(
         )
     base_url = f"http://127.0.0.1:{port}"
 
-    def answers_bare() -> bool:
+    def ready() -> bool:
+        # Django answers, with the database and the broker behind it. No Celery
+        # worker runs here, so /healthz itself says 503 for want of one.
         try:
-            return httpx.get(base_url + BARE_PATH, timeout=2).status_code == 200
-        except httpx.HTTPError:
+            checks = httpx.get(base_url + "/healthz", timeout=5).json()["checks"]
+        except (httpx.HTTPError, ValueError, KeyError):
             return False
+        return checks["database"]["ok"] and checks["broker"]["ok"]
+
+    def server_stats() -> dict:
+        with ControlClient(str(control_path), timeout=10) as control:
+            return control.send_command("show stats")
 
     try:
         wait_until(
-            answers_bare,
-            timeout=60,
+            ready,
+            timeout=120,
             what="gunicorn",
             log=lambda: log_path.read_text(errors="replace")[-4000:],
         )
-        return asyncio.run(
+        measures, wall = asyncio.run(
             candidates_run(
                 base_url, tokens, answers, think=think, duration=duration, ramp=ramp
             )
         )
+        measures.server = server_stats()
+        measures.server["access log"] = access_statuses(access_path)
+        return measures, wall
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -408,6 +526,22 @@ def run(
             print(f"--- gunicorn's log ---\n{server_log[-3000:]}", file=sys.stderr)
 
 
+_ACCESS_STATUS = re.compile(r'" (\d{3}) ')
+
+
+def access_statuses(path: Path) -> str:
+    """How many requests gunicorn logged, by status class (2xx, 3xx, ...)."""
+    statuses = Counter()
+    with path.open(errors="replace") as lines:
+        for line in lines:
+            found = _ACCESS_STATUS.search(line)
+            # The readiness checks before the run: 503 for want of a worker.
+            if found and "/healthz" not in line:
+                status = found.group(1)
+                statuses[status if status == "429" else status[0] + "xx"] += 1
+    return ", ".join(f"{status} {n}" for status, n in sorted(statuses.items()))
+
+
 def report(measures: Measures, wall: float, candidates: int) -> list[str]:
     def ms(kind: str, fraction: float) -> float:
         return 1000 * measures.percentile(kind, fraction)
@@ -418,7 +552,36 @@ def report(measures: Measures, wall: float, candidates: int) -> list[str]:
         f"({measures.requests / wall:.0f}/s)",
         f"errors               {sum(measures.errors.values())}",
     ]
-    lines += [f"  {kind}: {n}" for kind, n in sorted(measures.errors.items())]
+    by_what = Counter()
+    for (what, _kind), n in measures.errors.items():
+        by_what[what] += n
+    for what, n in by_what.most_common():
+        kinds = ", ".join(
+            f"{kind} {count}"
+            for (other, kind), count in sorted(measures.errors.items())
+            if other == what
+        )
+        lines.append(f"  {n:5d}  {what}: {kinds}")
+    if measures.failures:
+        first, last = measures.failures[0][0], measures.failures[-1][0]
+        lines.append(
+            f"  failed between {first:.1f} s and {last:.1f} s after the start "
+            f"(each after {min(f[1] for f in measures.failures):.1f} to "
+            f"{max(f[1] for f in measures.failures):.1f} s)"
+        )
+    server = measures.server
+    if server:
+        lines.append(
+            f"server               {server.get('access log')}; gunicorn workers "
+            f"{server.get('workers_spawned')} started, "
+            f"{server.get('workers_killed')} killed"
+        )
+    lag = sorted(measures.loop_lag) or [float("nan")]
+    lines.append(
+        f"client loop lag      p50 {1000 * lag[len(lag) // 2]:7.1f} ms   "
+        f"p95 {1000 * lag[int(0.95 * (len(lag) - 1))]:7.1f} ms   "
+        f"max {1000 * lag[-1]:7.1f} ms"
+    )
     for kind in ("autosave", "bare", "page", "page_post", "start", "submit"):
         lines.append(
             f"{kind:<20} p50 {ms(kind, 0.5):7.1f} ms   p95 {ms(kind, 0.95):7.1f} ms"
@@ -472,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
             ramp=options.ramp,
         )
     print("\n".join(report(measures, wall, options.candidates)))
+    for failure in measures.failures:  # DIAGNOSTIC, remove
+        print("FAIL", failure)
     return 1 if measures.errors else 0
 
 

@@ -6,6 +6,7 @@ start-up with a message that says what to fix instead of misbehaving later.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 
@@ -114,6 +115,26 @@ def env_list(
             "without empty entries"
         )
     return items
+
+
+def env_networks(
+    name: str, *, environ: Mapping[str, str] | None = None
+) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of IP addresses and networks (``10.0.0.0/8``).
+
+    A network with host bits set (``10.0.0.5/8``) is refused: it is most likely a
+    typo for an address or a narrower network.
+    """
+    networks = []
+    for item in env_list(name, [], environ=environ):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Unexpected value in {name}: {item!r}, use IP addresses or "
+                "networks such as 10.0.0.0/8"
+            ) from None
+    return networks
 
 
 def env_url(

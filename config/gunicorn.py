@@ -2,8 +2,9 @@
 
 Its access log prints the request line and the Referer of every request, which
 for a candidate's first visit is ``/take/<token>/``; the logger below writes them
-without the token. Everything else comes from gunicorn's own environment
-variables (``GUNICORN_CMD_ARGS``) or the command line.
+without the token. The number of processes comes from ``-w`` (or
+``WEB_CONCURRENCY``); anything else may be overridden on the command line or in
+``GUNICORN_CMD_ARGS``.
 """
 
 from gunicorn.glogging import Logger
@@ -28,3 +29,17 @@ class TokenRedactingLogger(Logger):
 
 logger_class = TokenRedactingLogger
 accesslog = "-"
+
+# Threads: a request waiting on PostgreSQL leaves the CPU to the others, and an
+# idle kept-alive connection waits on the process's poller, not in a thread.
+# Each thread keeps a database connection (DATABASE_CONN_MAX_AGE): a host holds
+# up to processes x threads of them, which PostgreSQL's max_connections must
+# allow for every web host together.
+worker_class = "gthread"
+threads = 4
+# Longer than the idle timeout of the proxy in front (nginx's upstream
+# keepalive_timeout, most load balancers: 60 s), so that the proxy, never
+# gunicorn, closes an idle connection: a request the proxy sends just as
+# gunicorn closes it would be lost. gthread also waits this long (after 5 s in a
+# thread) for the first request on a new connection before closing it.
+keepalive = 75

@@ -22,6 +22,7 @@ from config.environment import (
     env_float,
     env_int,
     env_list,
+    env_networks,
     env_str,
     env_url,
 )
@@ -174,8 +175,18 @@ AXES_CLIENT_IP_CALLABLE = "hiring.ratelimit.client_address"
 # Successful sign-ins are not kept: failures are what the lockout needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
-# Proxies in front of Criba that append the client to X-Forwarded-For (0: none).
+# Proxies in front of Criba that append the client to X-Forwarded-For (0: none),
+# and the addresses or networks they connect from. The header is believed only
+# as far as it was written by these: a client that reaches gunicorn directly
+# could write any address there and dodge every per-address limit.
 CRIBA_PROXY_HOPS = env_int("CRIBA_PROXY_HOPS", 0, minimum=0, maximum=5)
+CRIBA_TRUSTED_PROXIES = env_networks("CRIBA_TRUSTED_PROXIES")
+if bool(CRIBA_PROXY_HOPS) != bool(CRIBA_TRUSTED_PROXIES):
+    raise ImproperlyConfigured(
+        "Set CRIBA_PROXY_HOPS (how many proxies append to X-Forwarded-For) and "
+        "CRIBA_TRUSTED_PROXIES (the addresses or networks they connect from) "
+        "together, or neither"
+    )
 # Candidate pages, per minute: per address (a shared office network counts once)
 # and per invitation (one candidate autosaving every answer).
 CRIBA_CANDIDATE_RATE_PER_ADDRESS = env_int(

@@ -46,25 +46,41 @@ def rate_hit(key: str, rate: Rate, *, now: float | None = None) -> int | None:
 def client_address(request: HttpRequest) -> str | None:
     """The address the request came from, ``None`` when there is none.
 
-    Behind ``CRIBA_PROXY_HOPS`` trusted proxies that each append to
-    ``X-Forwarded-For``, the client is that many entries from the right; anything
-    further left was written by the client and is not believed.
+    Behind ``CRIBA_PROXY_HOPS`` proxies that each append the address they were
+    reached from to ``X-Forwarded-For``, the client is that many entries from
+    the right, provided every hop on the way (the connection itself, then the
+    entries proxies added) is one of ``CRIBA_TRUSTED_PROXIES``. The first hop
+    that is not a trusted proxy is the client: whatever stands to its left was
+    written by the client and is not believed. A connection from anywhere else
+    is its own address, whatever its headers say.
     """
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
     hops = settings.CRIBA_PROXY_HOPS
-    if hops:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        if len(forwarded) >= hops and _is_address(forwarded[-hops]):
-            return forwarded[-hops]
-    remote = request.META.get("REMOTE_ADDR", "")
-    return remote if _is_address(remote) else None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    entries = [part.strip() for part in forwarded.split(",")] if forwarded else []
+    client = remote
+    for _ in range(hops):
+        if not _is_trusted_proxy(client) or not entries:
+            break
+        written = _address(entries.pop())
+        if written is None:  # not an address: a forgery or a broken proxy
+            break
+        client = written
+    return str(client)
 
 
-def _is_address(text: str) -> bool:
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return True
+        return None
+    # A dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d.
+    if address.version == 6 and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_trusted_proxy(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(address in network for network in settings.CRIBA_TRUSTED_PROXIES)

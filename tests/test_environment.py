@@ -8,6 +8,7 @@ from config.environment import (
     env_float,
     env_int,
     env_list,
+    env_networks,
     env_required,
     env_str,
     env_url,
@@ -165,3 +166,25 @@ def test_it_reads_a_float_within_its_range():
 def test_it_refuses_a_float_that_is_not_a_usable_number(value):
     with pytest.raises(ImproperlyConfigured, match="SCALE"):
         env_float("SCALE", 1.0, minimum=0.0, environ={"SCALE": value})
+
+
+def test_it_reads_addresses_and_networks():
+    environ = {"CRIBA_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7, 2001:db8::/32"}
+
+    networks = env_networks("CRIBA_TRUSTED_PROXIES", environ=environ)
+
+    assert [str(network) for network in networks] == [
+        "10.0.0.0/8",
+        "192.0.2.7/32",
+        "2001:db8::/32",
+    ]
+
+
+def test_it_reads_no_networks_when_unset():
+    assert env_networks("CRIBA_TRUSTED_PROXIES", environ={}) == []
+
+
+@pytest.mark.parametrize("raw", ["10.0.0.5/8", "proxy.internal", "10.0.0.0/33"])
+def test_it_names_the_variable_of_a_bad_network(raw):
+    with pytest.raises(ImproperlyConfigured, match="CRIBA_TRUSTED_PROXIES"):
+        env_networks("CRIBA_TRUSTED_PROXIES", environ={"CRIBA_TRUSTED_PROXIES": raw})

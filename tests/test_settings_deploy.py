@@ -111,3 +111,28 @@ def test_it_refuses_a_lockout_limit_it_does_not_understand(tmp_path):
 
     assert result.returncode != 0
     assert "CRIBA_LOGIN_FAILURE_LIMIT" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "proxy_env",
+    [{"CRIBA_PROXY_HOPS": "1"}, {"CRIBA_TRUSTED_PROXIES": "10.0.0.0/8"}],
+)
+def test_it_refuses_a_proxy_hop_count_without_trusted_proxies_or_the_reverse(
+    production_env, proxy_env
+):
+    result = _run(["manage.py", "check"], {**production_env, **proxy_env})
+
+    assert result.returncode != 0
+    assert "CRIBA_TRUSTED_PROXIES" in result.stderr
+
+
+def test_it_starts_behind_a_proxy_given_its_hops_and_addresses(production_env):
+    env = {
+        **production_env,
+        "CRIBA_PROXY_HOPS": "1",
+        "CRIBA_TRUSTED_PROXIES": "10.0.0.0/8",
+    }
+
+    result = _run(["manage.py", "check"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,7 @@
 """The request limiter counts in the shared cache (Redis in production)."""
 
 import uuid
+from ipaddress import ip_network
 
 import pytest
 from django.test import RequestFactory
@@ -53,6 +54,7 @@ def test_it_counts_each_key_apart(key):
 
 def test_it_reads_the_address_from_the_connection_by_default(settings):
     settings.CRIBA_PROXY_HOPS = 0
+    settings.CRIBA_TRUSTED_PROXIES = []
     request = RequestFactory().get(
         "/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
     )
@@ -60,8 +62,13 @@ def test_it_reads_the_address_from_the_connection_by_default(settings):
     assert client_address(request) == "192.0.2.1"
 
 
-def test_it_believes_only_the_trusted_proxies_entries(settings):
+@pytest.fixture
+def behind_one_proxy(settings):
     settings.CRIBA_PROXY_HOPS = 1
+    settings.CRIBA_TRUSTED_PROXIES = [ip_network("10.0.0.0/24")]
+
+
+def test_it_believes_only_the_trusted_proxies_entries(behind_one_proxy):
     request = RequestFactory().get(
         "/",
         REMOTE_ADDR="10.0.0.2",
@@ -71,13 +78,69 @@ def test_it_believes_only_the_trusted_proxies_entries(settings):
     assert client_address(request) == "203.0.113.9"
 
 
-def test_it_falls_back_to_the_connection_on_a_forged_entry(settings):
-    settings.CRIBA_PROXY_HOPS = 1
+def test_it_ignores_the_header_from_a_connection_that_is_not_a_trusted_proxy(
+    behind_one_proxy,
+):
+    # A client reaching gunicorn directly, naming someone else in the header.
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+
+    assert client_address(request) == "192.0.2.1"
+
+
+def test_it_falls_back_to_the_connection_on_a_forged_entry(behind_one_proxy):
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address"
     )
 
     assert client_address(request) == "10.0.0.2"
+
+
+def test_it_takes_the_proxy_itself_when_the_proxy_sent_no_header(behind_one_proxy):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+
+    assert client_address(request) == "10.0.0.2"
+
+
+def test_it_reads_as_many_hops_as_there_are_trusted_proxies(settings):
+    # A CDN (192.0.2.0/24) in front of the load balancer (10.0.0.0/24).
+    settings.CRIBA_PROXY_HOPS = 2
+    settings.CRIBA_TRUSTED_PROXIES = [
+        ip_network("10.0.0.0/24"),
+        ip_network("192.0.2.0/24"),
+    ]
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9, 192.0.2.7",
+    )
+
+    assert client_address(request) == "203.0.113.9"
+
+
+def test_it_stops_at_the_first_hop_that_is_not_a_trusted_proxy(settings):
+    # Two hops configured, but the client reached the load balancer directly.
+    settings.CRIBA_PROXY_HOPS = 2
+    settings.CRIBA_TRUSTED_PROXIES = [
+        ip_network("10.0.0.0/24"),
+        ip_network("192.0.2.0/24"),
+    ]
+    request = RequestFactory().get(
+        "/",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9",
+    )
+
+    assert client_address(request) == "203.0.113.9"
+
+
+def test_it_reads_an_ipv4_client_of_a_dual_stack_socket_as_ipv4(behind_one_proxy):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="::ffff:10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+
+    assert client_address(request) == "203.0.113.9"
 
 
 def test_it_has_no_address_without_one():
