@@ -2,6 +2,7 @@
 ``Retry-After`` and a page that tells the candidate what to do."""
 
 import uuid
+from ipaddress import ip_network
 
 import pytest
 from django.urls import reverse
@@ -110,3 +111,42 @@ def test_it_keeps_the_token_out_of_the_cache_keys(client, invited, monkeypatch):
 
     assert any(key.startswith("ratelimit:take:token:") for key in keys)
     assert all(token not in key for key in keys)
+
+
+@pytest.fixture
+def behind_a_proxy(settings):
+    settings.CRIBA_PROXY_HOPS = 1
+    settings.CRIBA_TRUSTED_PROXIES = [ip_network("10.0.0.0/24")]
+    settings.CRIBA_CANDIDATE_RATE_PER_ADDRESS = 2
+
+
+def _guess(client, **headers):
+    token = f"{uuid.uuid4().hex}{uuid.uuid4().hex}"
+    return client.get(reverse("take:landing", args=[token]), **headers).status_code
+
+
+def test_it_counts_the_candidates_behind_a_trusted_proxy_apart(
+    client, db, behind_a_proxy, address
+):
+    other = address.rsplit(":", 1)[0] + ":1"
+
+    first = [_guess(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)]
+    first += [_guess(client, REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR=address)]
+    second = _guess(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=other)
+    third = _guess(client, REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR=address)
+
+    assert first == [404, 404]
+    assert second == 404
+    assert third == 429
+
+
+def test_it_does_not_let_a_direct_client_name_other_addresses(
+    client, db, behind_a_proxy, address
+):
+    # Each request claims another client; the connection is not the proxy's.
+    answers = [
+        _guess(client, REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        for n in range(3)
+    ]
+
+    assert answers == [404, 404, 429]
