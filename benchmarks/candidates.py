@@ -528,7 +528,12 @@ def run(
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
         broker.stop()
-        server_log = log_path.read_text(errors="replace").strip()
+        # Less the 503s of /healthz while waiting for readiness (no worker).
+        server_log = "\n".join(
+            line
+            for line in log_path.read_text(errors="replace").splitlines()
+            if "Service Unavailable: /healthz" not in line
+        ).strip()
         if server_log:
             print(f"--- gunicorn's log ---\n{server_log[-3000:]}", file=sys.stderr)
 
