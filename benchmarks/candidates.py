@@ -137,7 +137,10 @@ def status_kind(response) -> str:
     if status >= 500:
         return f"HTTP {status} (server error)"
     if response.headers.get("content-type", "").startswith("application/problem"):
-        return f"HTTP {status} ({response.json().get('code')})"
+        try:
+            return f"HTTP {status} ({response.json().get('code')})"
+        except ValueError:
+            pass
     return f"HTTP {status}"
 
 
