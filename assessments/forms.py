@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hiring.models import SelfIdentification
+
 # Language names in their own language: a candidate looks for the one they read.
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
@@ -39,6 +41,36 @@ class StartForm(forms.Form):
         self.fields["language"].choices = [
             (code, LANGUAGE_NAMES.get(code, code)) for code in languages
         ]
+
+
+class SelfIdentificationForm(forms.Form):
+    """The optional questions after the questionnaire; every one may be left
+    unanswered, and each offers "I prefer not to say"."""
+
+    gender = forms.ChoiceField(
+        label=_("What is your gender?"),
+        required=False,
+        choices=SelfIdentification.Gender.choices,
+        widget=forms.RadioSelect,
+    )
+    age_band = forms.ChoiceField(
+        label=_("What is your age?"),
+        required=False,
+        choices=SelfIdentification.AgeBand.choices,
+        widget=forms.RadioSelect,
+    )
+    ethnicity = forms.ChoiceField(
+        label=_("What is your ethnicity?"),
+        required=False,
+        choices=SelfIdentification.Ethnicity.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, questions: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in questions:
+                del self.fields[name]
 
 
 def answers_from_post(data) -> dict[str, object]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("session/autosave/", candidate.autosave, name="autosave"),
     path("session/submit/", candidate.submit, name="submit"),
     path("session/done/", candidate.done, name="done"),
+    path("session/about-you/", candidate.self_identify, name="self_identify"),
     # Last, so that "session/" is never read as a token.
     path("<str:token>/", candidate.landing, name="landing"),
 ]

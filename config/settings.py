@@ -449,6 +449,11 @@ CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
 # art. 5: no longer than needed); each candidate's own date is shown and editable,
 # and a daily task erases what is past its date.
 CRIBA_RETENTION_DAYS = env_int("CRIBA_RETENTION_DAYS", 365, minimum=1, maximum=3650)
+# Candidates may answer a voluntary self-identification form after the
+# questionnaire (gender and age band). Asking about ethnicity is lawful in some
+# jurisdictions (e.g. EEO-1 reporting in the USA) and not in others (e.g. France),
+# so it is asked, stored and reported only where this is switched on.
+CRIBA_SELF_ID_ETHNICITY = env_bool("CRIBA_SELF_ID_ETHNICITY", False)
 # An invitation email that cannot be sent is tried again (30 s, 1 min, 2 min ...
 # capped at an hour apart) this many times before the recruiter is told it failed.
 CRIBA_EMAIL_MAX_ATTEMPTS = env_int(

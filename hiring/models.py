@@ -309,6 +309,10 @@ class AuditEvent(models.Model):
         API_KEY_CREATED = "api_key.created", _("API key created")
         API_KEY_REVOKED = "api_key.revoked", _("API key revoked")
         RETENTION_CHANGED = "retention.changed", _("Retention date changed")
+        SELF_IDENTIFICATION_RECORDED = (
+            "self_identification.recorded",
+            _("Self-identification recorded"),
+        )
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -919,3 +923,23 @@ class SelfIdentification(models.Model):
 
     def __str__(self) -> str:
         return f"Self-identification #{self.pk}"
+
+
+class AdverseImpactAlert(models.Model):
+    """The monthly adverse impact email of one calendar month: at most one is
+    sent per month, whichever run of the daily check claims it first."""
+
+    month = models.DateField(unique=True)  # the first day of the month
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # How many shown impact ratios were below four fifths, and to how many people
+    # the email went: counts only, never a figure of the report itself.
+    flagged = models.PositiveIntegerField(default=0)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-month"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"Adverse impact alert {self.month:%Y-%m}"

@@ -45,6 +45,7 @@ from hiring.models import (
     AuditEvent,
     Candidate,
     OutboxEvent,
+    SelfIdentification,
     WebhookAttempt,
     WebhookDelivery,
 )
@@ -270,6 +271,15 @@ def _answers_and_results(candidate, personal, answers, now) -> dict[str, int]:
     responses, _by_model = Response.objects.filter(**where).delete()
     timings, _by_model = PageTiming.objects.filter(**where).delete()
     return {"results": results, "answers": responses, "page_timings": timings}
+
+
+@erasure_step
+def _self_identification(candidate, personal, answers, now) -> dict[str, int]:
+    """Voluntary answers about the candidate are personal data: deleted outright."""
+    deleted, _by_model = SelfIdentification.objects.filter(
+        candidate=candidate
+    ).delete()
+    return {"self_identification": deleted}
 
 
 @erasure_step

@@ -32,7 +32,7 @@ from assessments.models import (
     Scorecard,
     ScorecardVersion,
 )
-from hiring.models import Application, AuditEvent, Candidate
+from hiring.models import Application, AuditEvent, Candidate, SelfIdentification
 from hiring.services import audit_record
 
 EXPORT_FORMAT = "criba.candidate-export"
@@ -404,6 +404,26 @@ def interview_results_section(candidate: Candidate) -> list[dict]:
         }
         for result in _interview_results(candidate).order_by("computed_at", "id")
     ]
+
+
+def _self_identifications(candidate: Candidate) -> QuerySet:
+    return SelfIdentification.objects.filter(candidate=candidate)
+
+
+@export_section("self_identification", subjects=_self_identifications)
+def self_identification_section(candidate: Candidate) -> dict | None:
+    """The candidate's voluntary answers about themselves (None if they gave none).
+
+    Theirs to see; nobody deciding on an application ever does."""
+    row = _self_identifications(candidate).first()
+    if row is None:
+        return None
+    return {
+        "gender": row.gender,
+        "age_band": row.age_band,
+        "ethnicity": row.ethnicity,
+        "answered_at": row.answered_at,
+    }
 
 
 def audit_entries_about(candidate: Candidate) -> QuerySet[AuditEvent]:

@@ -31,16 +31,25 @@ from assessments.definitions import item_texts
 from assessments.forms import (
     ITEM_FIELD_PREFIX,
     LANGUAGE_NAMES,
+    SelfIdentificationForm,
     StartForm,
     answers_from_post,
 )
 from assessments.models import Invitation, Response
 from assessments.privacy.selectors import privacy_notice_current
 from assessments.tokens import token_hash
-from hiring.errors import Conflict, DomainError, Gone
+from hiring.errors import Conflict, DomainError, Gone, Invalid
 from hiring.json_input import JSONTooDeepError, json_loads_bounded
 from hiring.problems import problem_status
 from hiring.ratelimit import Rate, client_address, rate_hit
+from hiring.self_identification import (
+    CHOICES as SELF_ID_QUESTIONS,
+)
+from hiring.self_identification import (
+    self_identification_of,
+    self_identification_questions,
+    self_identification_record,
+)
 
 SESSION_KEY = "take"
 
@@ -686,17 +695,102 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "take/submit.html", context)
 
 
-@candidate_view("GET", "HEAD")
-def done(request: HttpRequest) -> HttpResponse:
-    """The confirmation; says so when the time ran out and the server submitted."""
-    invitation = _attempt(request, finished_ok=True)
-    if not invitation.is_finished:
-        return redirect("take:resume")
+def _render_done(
+    request: HttpRequest,
+    invitation: Invitation,
+    *,
+    form: SelfIdentificationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "job_title": invitation.application.job.title,
         "instrument_name": _translated(
             invitation.instrument_version.definition["name"], invitation.language
         ),
         "timed_out": invitation.timed_out,
+        **_self_identification_context(request, invitation, form),
     }
-    return render(request, "take/done.html", context)
+    return render(request, "take/done.html", context, status=status)
+
+
+def _self_identification_context(
+    request: HttpRequest,
+    invitation: Invitation,
+    form: SelfIdentificationForm | None,
+) -> dict:
+    """The optional questions of the done page, or what became of them.
+
+    Offered to the browser session that took the questionnaire only: the
+    candidate is the session's invitation's, never named by the request.
+    """
+    data = request.session.get(SESSION_KEY) or {}
+    state = data.get("self_id", "")
+    candidate = invitation.application.candidate
+    if candidate.is_erased:
+        return {"self_id_state": "closed"}
+    if form is None and not state:
+        existing = self_identification_of(candidate)
+        initial = (
+            {name: getattr(existing, name) for name in SELF_ID_QUESTIONS}
+            if existing
+            else {}
+        )
+        form = SelfIdentificationForm(
+            initial=initial, questions=self_identification_questions()
+        )
+    return {"self_id_state": state, "self_id_form": form}
+
+
+@candidate_view("GET", "HEAD")
+def done(request: HttpRequest) -> HttpResponse:
+    """The confirmation; says so when the time ran out and the server submitted.
+
+    Then the voluntary self-identification questions, which the candidate may
+    answer or skip.
+    """
+    invitation = _attempt(request, finished_ok=True)
+    if not invitation.is_finished:
+        return redirect("take:resume")
+    return _render_done(request, invitation)
+
+
+def _remember_self_identification(request: HttpRequest, state: str) -> None:
+    data = dict(request.session.get(SESSION_KEY) or {})
+    data["self_id"] = state
+    request.session[SESSION_KEY] = data
+
+
+@candidate_view("POST")
+def self_identify(request: HttpRequest) -> HttpResponse:
+    """Save (or skip) the optional self-identification answers, then back to done.
+
+    Only after the questionnaire is submitted, and only for the candidate whose
+    invitation this browser session took. A second post (a double click, or
+    answers changed) replaces the first; a choice that is not offered is a 400
+    naming the question.
+    """
+    invitation = _attempt(request, finished_ok=True)
+    if not invitation.is_finished:
+        return redirect("take:resume")
+    if request.POST.get("action") == "skip":
+        _remember_self_identification(request, "skipped")
+        return redirect("take:done")
+    form = SelfIdentificationForm(
+        request.POST, questions=self_identification_questions()
+    )
+    if not form.is_valid():
+        return _render_done(request, invitation, form=form, status=400)
+    try:
+        self_identification_record(
+            candidate=invitation.application.candidate, **form.cleaned_data
+        )
+    except Invalid as error:
+        for name, messages in error.fields.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+        return _render_done(request, invitation, form=form, status=400)
+    except Conflict:
+        # Erased meanwhile: nothing is kept, and the form is not offered again.
+        return _render_done(request, invitation, status=409)
+    _remember_self_identification(request, "saved")
+    return redirect("take:done")
