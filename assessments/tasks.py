@@ -1,8 +1,10 @@
 """Thin Celery interfaces over the assessment services."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from assessments import interview_services, services
+from assessments.adverse_impact_alerts import adverse_impact_alert_send
 from assessments.models import InstrumentVersion
 from assessments.privacy.retention import retention_sweep
 from assessments.results.rescore import RESCORE_BATCH_SIZE, results_rescore_batch
@@ -113,3 +115,13 @@ def retention_sweep_task() -> int:
     second run finds nothing left to erase.
     """
     return len(retention_sweep().erased)
+
+
+@shared_task(**idempotent_task_options(retry_on=(DatabaseError, OSError)))
+def adverse_impact_alert_task() -> bool:
+    """Checked daily; emails the month's impact ratios below four fifths once.
+
+    Idempotent: the month is claimed with a conditional UPDATE, so a second run
+    (or a redelivered message) sends nothing more. SMTP failures are retried.
+    """
+    return adverse_impact_alert_send().sent

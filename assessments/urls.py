@@ -5,7 +5,7 @@ Included at "" before hiring.urls, so these paths must not overlap hiring's.
 
 from django.urls import path
 
-from assessments.views import interviews, recruiter, workspace
+from assessments.views import fairness, interviews, recruiter, workspace
 
 app_name = "results"
 urlpatterns = [
@@ -45,6 +45,11 @@ urlpatterns = [
     path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
     path("interviews/", interviews.my_interviews, name="my_interviews"),
     path("glossary/", workspace.glossary, name="glossary"),
+    path(
+        "reports/adverse-impact/",
+        fairness.adverse_impact_view,
+        name="adverse_impact",
+    ),
     path(
         "applications/<int:pk>/interviews/new/",
         interviews.interview_schedule,

@@ -168,6 +168,12 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.retention_sweep_task",
             "schedule": 86400.0,
         },
+        # Daily, sending at most once per calendar month: a month whose first
+        # day beat missed is still reported.
+        "adverse-impact-alert": {
+            "task": "assessments.tasks.adverse_impact_alert_task",
+            "schedule": 86400.0,
+        },
         "recompute-norms": {
             "task": "assessments.tasks.norms_recompute_task",
             "schedule": 86400.0,

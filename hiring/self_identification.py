@@ -76,9 +76,7 @@ def self_identification_record(
     nothing at all stores nothing (and withdraws earlier answers). Audited
     without the values. Returns the row, or None when nothing is kept.
     """
-    values = _cleaned(
-        {"gender": gender, "age_band": age_band, "ethnicity": ethnicity}
-    )
+    values = _cleaned({"gender": gender, "age_band": age_band, "ethnicity": ethnicity})
     now = now or timezone.now()
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)

@@ -276,9 +276,7 @@ def _answers_and_results(candidate, personal, answers, now) -> dict[str, int]:
 @erasure_step
 def _self_identification(candidate, personal, answers, now) -> dict[str, int]:
     """Voluntary answers about the candidate are personal data: deleted outright."""
-    deleted, _by_model = SelfIdentification.objects.filter(
-        candidate=candidate
-    ).delete()
+    deleted, _by_model = SelfIdentification.objects.filter(candidate=candidate).delete()
     return {"self_identification": deleted}
 
 

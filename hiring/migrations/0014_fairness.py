@@ -4,30 +4,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hiring', '0013_hire_outcomes'),
+        ("hiring", "0013_hire_outcomes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdverseImpactAlert',
+            name="AdverseImpactAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(unique=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('flagged', models.PositiveIntegerField(default=0)),
-                ('recipients', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("month", models.DateField(unique=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("flagged", models.PositiveIntegerField(default=0)),
+                ("recipients", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-month'],
-                'default_permissions': (),
+                "ordering": ["-month"],
+                "default_permissions": (),
             },
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('decision.recorded', 'Decision recorded'), ('job.created', 'Job created'), ('job.updated', 'Job updated'), ('candidate.created', 'Candidate created'), ('candidate.updated', 'Candidate updated'), ('application.created', 'Application created'), ('candidates.imported', 'Candidates imported'), ('plan.updated', 'Assessment plan updated'), ('report.viewed', 'Report viewed'), ('invitation.created', 'Invitation created'), ('invitation.sent', 'Invitation sent'), ('invitation.revoked', 'Invitation revoked'), ('invitation.extended', 'Invitation extended'), ('invitation.resent', 'Invitation email resent'), ('webhook.created', 'Webhook endpoint created'), ('webhook.updated', 'Webhook endpoint changed'), ('webhook.deleted', 'Webhook endpoint deleted'), ('webhook.rotated', 'Webhook secret rotated'), ('webhook.redelivered', 'Webhook redelivered'), ('data.exported', 'Data exported'), ('candidate.erased', 'Candidate erased'), ('login.locked_out', 'Sign-in locked out'), ('login.lockout_lifted', 'Sign-in lockout lifted'), ('team.member_added', 'Hiring team member added'), ('team.member_changed', 'Hiring team role changed'), ('team.member_removed', 'Hiring team member removed'), ('user.access_changed', 'Account access changed'), ('api_key.created', 'API key created'), ('api_key.revoked', 'API key revoked'), ('retention.changed', 'Retention date changed'), ('self_identification.recorded', 'Self-identification recorded')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("decision.recorded", "Decision recorded"),
+                    ("job.created", "Job created"),
+                    ("job.updated", "Job updated"),
+                    ("candidate.created", "Candidate created"),
+                    ("candidate.updated", "Candidate updated"),
+                    ("application.created", "Application created"),
+                    ("candidates.imported", "Candidates imported"),
+                    ("plan.updated", "Assessment plan updated"),
+                    ("report.viewed", "Report viewed"),
+                    ("invitation.created", "Invitation created"),
+                    ("invitation.sent", "Invitation sent"),
+                    ("invitation.revoked", "Invitation revoked"),
+                    ("invitation.extended", "Invitation extended"),
+                    ("invitation.resent", "Invitation email resent"),
+                    ("webhook.created", "Webhook endpoint created"),
+                    ("webhook.updated", "Webhook endpoint changed"),
+                    ("webhook.deleted", "Webhook endpoint deleted"),
+                    ("webhook.rotated", "Webhook secret rotated"),
+                    ("webhook.redelivered", "Webhook redelivered"),
+                    ("data.exported", "Data exported"),
+                    ("candidate.erased", "Candidate erased"),
+                    ("login.locked_out", "Sign-in locked out"),
+                    ("login.lockout_lifted", "Sign-in lockout lifted"),
+                    ("team.member_added", "Hiring team member added"),
+                    ("team.member_changed", "Hiring team role changed"),
+                    ("team.member_removed", "Hiring team member removed"),
+                    ("user.access_changed", "Account access changed"),
+                    ("api_key.created", "API key created"),
+                    ("api_key.revoked", "API key revoked"),
+                    ("retention.changed", "Retention date changed"),
+                    ("self_identification.recorded", "Self-identification recorded"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
