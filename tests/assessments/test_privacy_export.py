@@ -37,6 +37,7 @@ EXPECTED_SECTIONS = {
     "interviews",
     "scorecards",
     "interview_results",
+    "self_identification",
     "audit",
 }
 
@@ -209,7 +210,7 @@ def test_it_reads_with_a_fixed_number_of_queries(
     # The candidate, one per section (two for decisions, for interviews with
     # their interviewers and for scorecards with their versions), the audit row
     # and its savepoint, whatever the data.
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         document = _export(dossier, alice)
 
     assert len(document["applications"]) == 1 + more_applications
