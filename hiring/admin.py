@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hiring.models import (
+    AdverseImpactAlert,
     ApiKey,
     Application,
     AtsCallback,
@@ -319,6 +320,14 @@ class ApiKeyCreationForm(forms.ModelForm):
     class Meta:
         model = ApiKey
         fields = ["name", "scopes"]
+
+
+@admin.register(AdverseImpactAlert)
+class AdverseImpactAlertAdmin(ReadOnlyAdmin):
+    """Which months' adverse impact emails went out: counts only, no figures."""
+
+    list_display = ["month", "sent_at", "flagged", "recipients", "claimed_at"]
+    fields = ["month", "claimed_at", "sent_at", "flagged", "recipients"]
 
 
 @admin.register(IdempotencyRecord)

@@ -234,6 +234,7 @@ def _request(name, scene):
         "results:job_invite_many": lambda: ("post", reverse(name, args=[job]), {}),
         "results:job_plan": lambda: ("get", reverse(name, args=[job]), None),
         "results:glossary": lambda: ("get", reverse(name), None),
+        "results:adverse_impact": lambda: ("get", reverse(name), {"job": job}),
         # A candidate's data rights: the page, its forms refused (shown again as a
         # 400 with the personal data) and the export file itself.
         "privacy:candidate": lambda: ("get", reverse(name, args=[candidate]), None),

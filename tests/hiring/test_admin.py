@@ -18,6 +18,7 @@ from assessments.models import (
     ScaleReliability,
 )
 from hiring.models import (
+    AdverseImpactAlert,
     AtsCallback,
     AtsErrorReport,
     AuditEvent,
@@ -39,10 +40,15 @@ from tests.factories import (
 )
 from tests.hiring.support import logged_in
 
+# Voluntary self-identification is never shown row by row, not even to
+# administrators: only the adverse impact report reads it, in aggregate.
+NEVER_IN_ADMIN = {"hiring.SelfIdentification"}
+
 MODELS = [
     model
     for label in ("hiring", "assessments")
     for model in apps.get_app_config(label).get_models()
+    if model._meta.label not in NEVER_IN_ADMIN
 ]
 
 
@@ -58,6 +64,11 @@ def _url(model, view="changelist", *args):
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_it_registers_every_model_of_both_apps(model):
     assert admin.site.is_registered(model)
+
+
+def test_it_keeps_self_identification_out_of_the_admin():
+    for label in NEVER_IN_ADMIN:
+        assert not admin.site.is_registered(apps.get_model(label))
 
 
 @pytest.fixture
@@ -89,6 +100,7 @@ def one_of_each(job, alice, dana, settings):
     audit_record(actor=alice, action=AuditEvent.Action.REPORT_VIEWED, obj=result)
     OutboxEvent.objects.create(type="assessment.scored", payload={"type": "x"})
     WorkerHeartbeat.objects.create(worker="celery@test", seen_at=timezone.now())
+    AdverseImpactAlert.objects.create(month=timezone.localdate().replace(day=1))
     api_key, _raw_key = api_key_create(name="ATS", scopes=["jobs:read"])
     IdempotencyRecord.objects.create(api_key=api_key, key="k", fingerprint="f")
     settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
