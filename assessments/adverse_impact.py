@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef
@@ -273,16 +273,16 @@ def _percent(value: float) -> str:
 
 
 def _summary(groups: tuple[GroupFigures, ...], reference: GroupFigures | None):
+    if len(groups) >= 2 and reference is None:
+        return (
+            _("Nobody was selected at this step yet, so there is nothing to compare."),
+        )
     if reference is None or len(groups) < 2:
         return (
             _(
                 "Not enough answers to compare groups at this step: at least two "
                 "groups need five or more people decided."
             ),
-        )
-    if reference.selected == 0:
-        return (
-            _("Nobody was selected at this step yet, so there is nothing to compare."),
         )
     lines = []
     for group in groups:
@@ -297,9 +297,10 @@ def _summary(groups: tuple[GroupFigures, ...], reference: GroupFigures | None):
         }
         lines.append(
             _(
-                "%(group)s were selected at %(rate)s, against %(reference_rate)s "
-                "for %(reference)s: an impact ratio of %(ratio)s, below four "
-                "fifths (0.8). Look at how this decision is made."
+                "The group “%(group)s” was selected at %(rate)s, against "
+                "%(reference_rate)s for “%(reference)s”: an impact ratio of "
+                "%(ratio)s, below four fifths (0.8). Look at how this decision is "
+                "made."
             )
             % words
         )
@@ -369,6 +370,10 @@ def point_figures(
             for impact in report.groups
         )
         reference = next((g for g in groups if g.is_reference), None)
+        if reference is not None and not reference.selected:
+            # Nobody selected: every rate is 0 and no group is the reference.
+            groups = tuple(replace(g, is_reference=False) for g in groups)
+            reference = None
     return PointFigures(
         point=point,
         label=str(POINT_LABELS[point]),

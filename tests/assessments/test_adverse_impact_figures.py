@@ -151,3 +151,16 @@ def test_it_reads_the_definitions_from_the_database(db):
     groups = {g.group: (g.selected, g.decided) for g in point.groups}
 
     assert groups == {"woman": (1, 7), "man": (0, 5)}
+
+
+def test_it_names_no_reference_when_nobody_was_selected(db):
+    job = JobFactory()
+    decided_applications(job=job, counts={"woman": (0, 6), "man": (0, 7)}, point=HIRE)
+
+    point = _point(adverse_impact_figures(characteristic="gender", jobs=[job]), HIRE)
+
+    assert point.comparable is False
+    assert point.reference is None
+    assert not any(g.is_reference or g.below_four_fifths for g in point.groups)
+    assert [g.decided for g in point.groups] == [6, 7]
+    assert "Nobody was selected" in point.summary[0]
