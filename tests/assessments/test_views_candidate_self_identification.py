@@ -210,3 +210,18 @@ def test_it_refuses_a_post_without_the_csrf_token(client, submitted):
     # Refused for the missing token, not for a missing session.
     assert "Your session has ended" not in response.content.decode()
     assert SelfIdentification.objects.count() == 0
+
+
+def test_it_keeps_nothing_for_a_candidate_erased_meanwhile(client, submitted):
+    from assessments.privacy.erasure import candidate_erase
+
+    candidate_erase(
+        candidate=submitted.application.candidate,
+        actor=None,
+        force_reason="asked by the candidate",
+    )
+
+    assert 'name="gender"' not in client.get(DONE).content.decode()
+    response = client.post(ANSWER, {"gender": "woman"})
+    assert response.status_code == 409
+    assert SelfIdentification.objects.count() == 0
