@@ -118,15 +118,11 @@ def test_it_refuses_a_second_plan_unless_told_to_replace_it(job, alice):
 
 
 def test_it_stores_the_hash_of_a_derived_token_never_the_token(job, alice):
-    plan = development_plan_generate(
-        application=hire_for(job), user=alice, today=TODAY
-    )
+    plan = development_plan_generate(application=hire_for(job), user=alice, today=TODAY)
 
     token = plan_token_derive(plan.token_salt)
     assert plan.token_hash == token_hash(token)
-    assert token not in str(
-        list(AuditEvent.objects.values_list("data", flat=True))
-    )
+    assert token not in str(list(AuditEvent.objects.values_list("data", flat=True)))
 
 
 def test_it_plans_only_for_a_hire(job, alice):
@@ -183,9 +179,7 @@ def test_it_skips_missing_scales(job, alice):
 
 
 def test_it_keeps_check_in_notes_and_the_day_held(job, alice):
-    plan = development_plan_generate(
-        application=hire_for(job), user=alice, today=TODAY
-    )
+    plan = development_plan_generate(application=hire_for(job), user=alice, today=TODAY)
     check_in = plan.check_ins.get(day=30)
 
     development_check_in_update(

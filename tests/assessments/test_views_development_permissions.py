@@ -150,15 +150,17 @@ def test_the_manager_sees_no_link_and_no_generate_form(client, scene, manager):
 
 def test_the_manager_lists_the_plans_shared_with_them(client, scene, manager):
     client = logged_in(client, manager)
-    assert scene["hire"].candidate.full_name not in client.get(
-        "/development-plans/"
-    ).content.decode()
+    assert (
+        scene["hire"].candidate.full_name
+        not in client.get("/development-plans/").content.decode()
+    )
 
     development_plan_share(plan=scene["plan"], share=True)
 
-    assert scene["hire"].candidate.full_name in client.get(
-        "/development-plans/"
-    ).content.decode()
+    assert (
+        scene["hire"].candidate.full_name
+        in client.get("/development-plans/").content.decode()
+    )
 
 
 def test_the_application_page_offers_the_plan_to_development_holders_only(
@@ -166,9 +168,11 @@ def test_the_application_page_offers_the_plan_to_development_holders_only(
 ):
     url = f"/applications/{scene['hire'].pk}/"
 
-    assert 'id="development-plan-link"' in logged_in(client, alice).get(
-        url
-    ).content.decode()
-    assert 'id="development-heading"' not in logged_in(client, bob).get(
-        url
-    ).content.decode()
+    assert (
+        'id="development-plan-link"'
+        in logged_in(client, alice).get(url).content.decode()
+    )
+    assert (
+        'id="development-heading"'
+        not in logged_in(client, bob).get(url).content.decode()
+    )

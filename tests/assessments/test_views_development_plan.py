@@ -128,9 +128,7 @@ def test_it_emails_the_link_from_a_worker_given_only_the_id(
     assert token not in str(event.data)
 
 
-def test_the_printable_version_has_no_navigation_and_no_forms(
-    recruiter, hire, alice
-):
+def test_the_printable_version_has_no_navigation_and_no_forms(recruiter, hire, alice):
     HireOutcomeFactory(application=hire, start_date=datetime.date(2026, 1, 5))
     development_plan_generate(application=hire, user=alice)
 

@@ -54,7 +54,9 @@ def test_a_plan_is_generated_printed_opened_and_shared(
 
     hire_page = new_context().new_page()
     hire_page.goto(url)
-    expect(hire_page.get_by_role("heading", name="Your development plan")).to_be_visible()
+    expect(
+        hire_page.get_by_role("heading", name="Your development plan")
+    ).to_be_visible()
     assert axe_violations(hire_page, axe_script) == []
     hire_page.get_by_role("button", name="Open my plan").click()
 
