@@ -210,3 +210,26 @@ def test_it_refuses_a_check_in_held_in_the_future(job, alice):
         )
 
     assert "held_on" in error.value.fields
+
+
+def test_the_hires_export_holds_the_plan_and_erasure_deletes_it(job, alice, admin_user):
+    from assessments.privacy.erasure import candidate_erase
+    from assessments.privacy.export import development_plans_section
+
+    hire = hire_for(job)
+    plan = development_plan_generate(application=hire, user=alice, today=TODAY)
+    development_check_in_update(
+        check_in=plan.check_ins.get(day=30),
+        user=alice,
+        notes="Talked about the lost deal.",
+        held_on=TODAY,
+    )
+
+    [exported] = development_plans_section(hire.candidate)
+    assert exported["check_ins"][0]["notes"] == "Talked about the lost deal."
+    assert len(exported["goals"]) == 3
+
+    erasure = candidate_erase(candidate=hire.candidate, actor=admin_user)
+
+    assert erasure.counts["development_plans"] == 1
+    assert not DevelopmentPlan.objects.exists()
