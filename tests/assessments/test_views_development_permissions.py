@@ -176,3 +176,20 @@ def test_the_application_page_offers_the_plan_to_development_holders_only(
         'id="development-heading"'
         not in logged_in(client, bob).get(url).content.decode()
     )
+
+
+def test_the_shared_list_reads_any_number_of_plans_in_fixed_queries(
+    client, job, alice, manager, django_assert_num_queries
+):
+    for _ in range(3):
+        hire = hire_for(job)
+        HireOutcomeFactory(application=hire, manager=manager)
+        plan = development_plan_generate(application=hire, user=alice)
+        development_plan_share(plan=plan, share=True)
+    client = logged_in(client, manager)
+
+    # Session, user, the plans with their hires and jobs.
+    with django_assert_num_queries(3):
+        response = client.get("/development-plans/")
+
+    assert response.content.decode().count("/development/") == 3
