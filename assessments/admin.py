@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     AssessmentPlan,
+    DevelopmentCheckIn,
+    DevelopmentGoal,
+    DevelopmentPlan,
     Instrument,
     InstrumentVersion,
     Interview,
@@ -373,3 +376,33 @@ class PrivacyNoticeAdmin(admin.ModelAdmin):
             notice.published_at,
         )
         obj.published_by = notice.published_by
+
+
+@admin.register(DevelopmentPlan)
+class DevelopmentPlanAdmin(ReadOnlyAdmin):
+    """Written by the development services (audited); the link's salt and hash
+    are left out: the salt and the server's key derive the hire's link."""
+
+    list_display = ["application", "language", "shared_with_manager_at", "created_at"]
+    list_select_related = ["application__candidate", "application__job"]
+    fields = [
+        "application",
+        "language",
+        "shared_with_manager_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(DevelopmentGoal)
+class DevelopmentGoalAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "position", "source", "key", "title"]
+    list_select_related = ["plan__application__candidate", "plan__application__job"]
+
+
+@admin.register(DevelopmentCheckIn)
+class DevelopmentCheckInAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "day", "due_on", "done_at"]
+    list_select_related = ["plan__application__candidate", "plan__application__job"]

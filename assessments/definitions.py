@@ -643,6 +643,146 @@ def provisional_norms(definition: dict) -> dict[str, dict]:
     }
 
 
+# --- Development guides -----------------------------------------------------------
+#
+# The scored definition carries one short ``development`` text per scale (or
+# competency); it is part of the published, checksummed version. The fuller texts a
+# development plan copies (a goal title, what to practise in the first 90 days and
+# what the manager can do at check-ins) live beside it, in
+# ``<definitions directory>/development/<slug>.yaml``, outside the checksum: wording
+# advice is not scoring, so improving it never publishes a new version (which
+# would fork norms and statistics) and never touches a published one. A plan copies
+# the texts when it is generated, so a plan reads the same after a guide changes.
+#
+#     slug: sales-drive
+#     languages: [en, es]
+#     areas:
+#       - key: coachability
+#         title: {en: ..., es: ...}
+#         practice: {en: ..., es: ...}
+#         check_in: {en: ..., es: ...}
+
+GUIDE_DIRECTORY = "development"
+GUIDE_FIELDS = ("title", "practice", "check_in")
+
+
+class GuideArea(_Part):
+    key: Key
+    title: Text
+    practice: Text
+    check_in: Text
+
+
+class DevelopmentGuide(_Part):
+    slug: Slug
+    languages: Annotated[list[Language], Field(min_length=1)]
+    areas: Annotated[list[GuideArea], Field(min_length=1)]
+
+
+def development_guide_validate(
+    data: Any, *, file: str, slug: str, languages: list[str], keys: list[str]
+) -> dict:
+    """Validate a guide against the definition it belongs to: the same slug and
+    languages, every text in every language (``language_violations``), and one
+    area for each of ``keys`` (the definition's scales or competencies), no more.
+
+    Returns ``{key: {"title": {...}, "practice": {...}, "check_in": {...}}}``.
+    """
+    if not isinstance(data, dict):
+        raise DefinitionError(file, [("", "the top level must be a mapping of keys")])
+    try:
+        guide = DevelopmentGuide.model_validate(data)
+    except ValidationError as error:
+        raise DefinitionError(file, pydantic_errors(error)) from None
+    errors: list[tuple[str, str]] = []
+    if guide.slug != slug:
+        errors.append(("slug", f"slug {guide.slug!r} is not the definition's {slug!r}"))
+    if sorted(guide.languages) != sorted(languages):
+        errors.append(
+            (
+                "languages",
+                f"languages {guide.languages} are not the definition's {languages}",
+            )
+        )
+    texts = (
+        (f"areas[{i}].{field}", getattr(area, field))
+        for i, area in enumerate(guide.areas)
+        for field in GUIDE_FIELDS
+    )
+    errors.extend(language_violations(languages, texts))
+    seen: dict[str, int] = {}
+    for i, area in enumerate(guide.areas):
+        if area.key in seen:
+            errors.append((f"areas[{i}].key", f"area {area.key!r} is listed twice"))
+        elif area.key not in keys:
+            errors.append((f"areas[{i}].key", f"unknown area {area.key!r}"))
+        seen.setdefault(area.key, i)
+    for key in keys:
+        if key not in seen:
+            errors.append(("areas", f"{key!r} has no development texts"))
+    if errors:
+        raise DefinitionError(file, errors)
+    return {
+        area.key: {field: dict(getattr(area, field)) for field in GUIDE_FIELDS}
+        for area in guide.areas
+    }
+
+
+def development_guide_path(directory: Path | str, slug: str) -> Path:
+    return Path(directory) / GUIDE_DIRECTORY / f"{slug}.yaml"
+
+
+def development_guide_check(
+    directory: Path | str, *, slug: str, languages: list[str], keys: list[str]
+) -> dict | None:
+    """The validated guide of a definition loaded from ``directory``.
+
+    A directory that ships guides (it has a ``development/`` folder, as the
+    project's own do) must have one for every definition; one without any is
+    left alone (None), and plans then fall back to the definition's own short
+    ``development`` text.
+    """
+    folder = Path(directory) / GUIDE_DIRECTORY
+    if not folder.is_dir():
+        return None
+    path = development_guide_path(directory, slug)
+    if not path.is_file():
+        raise DefinitionError(
+            source_name(path),
+            [
+                (
+                    "",
+                    f"missing: every definition in {source_name(Path(directory))} "
+                    f"needs its development texts ({slug!r} has none)",
+                )
+            ],
+        )
+    file, data = definition_file_read(path)
+    return development_guide_validate(
+        data, file=file, slug=slug, languages=languages, keys=keys
+    )
+
+
+def instrument_development_guide(slug: str) -> dict:
+    """The development texts of the instrument ``slug`` shipped with Criba, by
+    scale key (empty when it has none)."""
+    return development_guide_from(Path(settings.CRIBA_INSTRUMENTS_DIR), slug)
+
+
+def development_guide_from(directory: Path, slug: str) -> dict:
+    """The validated guide ``<directory>/development/<slug>.yaml``, or {}."""
+    path = development_guide_path(directory, slug)
+    if not _SLUG.fullmatch(slug) or not path.is_file():
+        return {}
+    file, data = definition_file_read(path)
+    guide = data if isinstance(data, dict) else {}
+    languages = guide.get("languages") or []
+    keys = [a.get("key") for a in guide.get("areas") or [] if isinstance(a, dict)]
+    return development_guide_validate(
+        data, file=file, slug=slug, languages=languages, keys=keys
+    )
+
+
 # --- Publishing --------------------------------------------------------------------
 
 
@@ -716,6 +856,12 @@ def instruments_load(directory: Path | str) -> list[LoadOutcome]:
                 file, [("slug", f"slug {slug!r} is also used by {files_by_slug[slug]}")]
             )
         files_by_slug[slug] = file
+        development_guide_check(
+            directory,
+            slug=slug,
+            languages=definition["languages"],
+            keys=[scale["key"] for scale in definition["scales"]],
+        )
         loaded.append((file, definition))
     return [
         replace(

@@ -211,3 +211,44 @@ class PlanForm(forms.Form):
 
     def cuts(self) -> dict[str, float]:
         return {key: float(self.cleaned_data[name]) for key, name in self.cut_fields}
+
+
+# --- development plans -------------------------------------------------------------
+
+
+class DevelopmentGenerateForm(forms.Form):
+    replace = forms.BooleanField(
+        label=_(
+            "Replace the current plan (its goals and check-in notes are deleted and "
+            "the hire's link stops working)"
+        ),
+        required=False,
+    )
+
+
+class CheckInForm(forms.Form):
+    """A check-in's notes and the day it was held."""
+
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    held_on = forms.DateField(
+        label=_("Held on"),
+        required=False,
+        help_text=_("Leave empty while the check-in has not happened."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, day: int, **kwargs):
+        # Several check-ins on one page: each form's fields get their own ids.
+        kwargs.setdefault("auto_id", f"check-in-{day}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class PlanShareForm(forms.Form):
+    share = forms.TypedChoiceField(
+        choices=[("yes", "yes"), ("no", "no")], coerce=lambda value: value == "yes"
+    )

@@ -918,6 +918,9 @@ class DevelopmentGoal(models.Model):
     key = models.CharField(max_length=60)
     title = models.CharField(_("goal"), max_length=300)
     text = models.TextField(_("what to work on"))
+    check_in_text = models.TextField(
+        _("what the manager can do at check-ins"), blank=True
+    )
     basis = models.CharField(_("why this goal"), max_length=300, blank=True)
 
     class Meta:

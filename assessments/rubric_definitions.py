@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, ValidationError
@@ -38,6 +39,8 @@ from assessments.definitions import (
     Text,
     definition_checksum,
     definition_file_read,
+    development_guide_check,
+    development_guide_from,
     language_violations,
     pydantic_errors,
     source_name,
@@ -171,6 +174,12 @@ def rubric_load(path: Path | str) -> dict:
     return rubric_validate(data, file=file)
 
 
+def rubric_development_guide(slug: str) -> dict:
+    """The development texts of the rubric ``slug`` shipped with Criba, by
+    competency key (empty when it has none); see ``definitions`` for the format."""
+    return development_guide_from(Path(settings.CRIBA_RUBRICS_DIR), slug)
+
+
 @dataclass(frozen=True)
 class RubricLoadOutcome:
     slug: str
@@ -228,6 +237,12 @@ def rubrics_load(directory: Path | str) -> list[RubricLoadOutcome]:
                 file, [("slug", f"slug {slug!r} is also used by {files_by_slug[slug]}")]
             )
         files_by_slug[slug] = file
+        development_guide_check(
+            directory,
+            slug=slug,
+            languages=definition["languages"],
+            keys=[c["key"] for c in definition["competencies"]],
+        )
         loaded.append((file, definition))
     return [
         rubric_version_publish(definition=definition, source_file=file)

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from assessments import interview_services, services
+from assessments import development, interview_services, services
 from assessments.adverse_impact_alerts import adverse_impact_alert_send
 from assessments.models import InstrumentVersion
 from assessments.privacy.retention import retention_sweep
@@ -26,6 +26,13 @@ def invitation_email_task(invitation_id: int) -> bool:
     # broker. A failed send records its next due time in the database, where the
     # sweeper below picks it up; the task itself never waits on a countdown.
     return services.invitation_email_send(invitation_id=invitation_id)
+
+
+@shared_task(ignore_result=True)
+def development_plan_email_task(plan_id: int) -> bool:
+    # Takes only the id: the hire's link is derived in the worker, never carried
+    # by the broker. Not acks_late: a redelivery would send the email twice.
+    return development.development_plan_email_send(plan_id=plan_id)
 
 
 @shared_task(ignore_result=True)

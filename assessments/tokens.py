@@ -51,3 +51,19 @@ def invitation_link(invitation) -> str | None:
         return None
     token = invitation_token(invitation)
     return token_url(token) if token else None
+
+
+# A hire's development plan link: the same derivation under its own key salt, so a
+# plan's token can never open an invitation, nor an invitation's token a plan.
+_PLAN_KEY_SALT = "criba.development-plan-token"
+
+
+def plan_token_derive(salt: str) -> str:
+    digest = salted_hmac(_PLAN_KEY_SALT, salt, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def development_plan_link(plan) -> str:
+    """The hire's private link to their development plan, derived each time."""
+    token = plan_token_derive(plan.token_salt)
+    return settings.CRIBA_BASE_URL + reverse("my_plan:landing", args=[token])

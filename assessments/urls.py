@@ -5,7 +5,7 @@ Included at "" before hiring.urls, so these paths must not overlap hiring's.
 
 from django.urls import path
 
-from assessments.views import fairness, interviews, recruiter, workspace
+from assessments.views import development, fairness, interviews, recruiter, workspace
 
 app_name = "results"
 urlpatterns = [
@@ -41,6 +41,36 @@ urlpatterns = [
         "invitations/<int:pk>/extend/",
         recruiter.invitation_extend_view,
         name="invitation_extend",
+    ),
+    path(
+        "applications/<int:pk>/development/",
+        development.development_plan_view,
+        name="development_plan",
+    ),
+    path(
+        "applications/<int:pk>/development/print/",
+        development.development_plan_print,
+        name="development_plan_print",
+    ),
+    path(
+        "applications/<int:pk>/development/generate/",
+        development.development_plan_generate_view,
+        name="development_plan_generate",
+    ),
+    path(
+        "applications/<int:pk>/development/check-ins/<int:day>/",
+        development.development_check_in_view,
+        name="development_check_in",
+    ),
+    path(
+        "applications/<int:pk>/development/email/",
+        development.development_plan_email_view,
+        name="development_plan_email",
+    ),
+    path(
+        "development-plans/",
+        development.development_plans_shared,
+        name="development_plans_shared",
     ),
     path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
     path("interviews/", interviews.my_interviews, name="my_interviews"),

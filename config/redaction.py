@@ -1,8 +1,9 @@
 """Keeping live candidate tokens out of logs and error reports.
 
 A candidate's private link is ``/take/<token>/``; whoever reads the token can take
-the questionnaire. Django logs the path of every 4xx and 5xx, the development
-server logs every request line, and error reports print the request with its
+the questionnaire; a hire's link to their development plan is ``/my-plan/<token>/``.
+Django logs the path of every 4xx and 5xx, the development server logs every
+request line, and error reports print the request with its
 headers and the frames' variables. Each of these passes through here.
 """
 
@@ -16,14 +17,14 @@ from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 REDACTED = "[redacted]"
 
-# The token is the one path segment after /take/ that is not a token-free page
-# ("session/..."). Percent-encoded slashes stay inside the segment.
-_TAKE_TOKEN = re.compile(r"(/take/)(?!session(?:/|$|[?#\s]))([^/\s?#\"'<>]+)")
+# The token is the one path segment after /take/ (or /my-plan/) that is not a
+# token-free page ("session/..."). Percent-encoded slashes stay inside the segment.
+_TAKE_TOKEN = re.compile(r"(/take/|/my-plan/)(?!session(?:/|$|[?#\s]))([^/\s?#\"'<>]+)")
 
 
 def redact(text: str) -> str:
-    """``text`` with every candidate token replaced by ``[redacted]``."""
-    if "/take/" not in text:
+    """``text`` with every candidate or hire token replaced by ``[redacted]``."""
+    if "/take/" not in text and "/my-plan/" not in text:
         return text
     return _TAKE_TOKEN.sub(rf"\g<1>{REDACTED}", text)
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("take/", include("assessments.urls_candidate")),
+    path("my-plan/", include("assessments.urls_my_plan")),
     path(
         "instruments/<int:version_id>/statistics/",
         instrument_statistics_view,

@@ -37,7 +37,9 @@ def _route_names(patterns, namespace=""):
             # The API answers API keys, not signed-in users, and sends no-store
             # itself (tests/api/test_api_results.py).
             # Greenhouse calls with an API key over HTTP Basic, never a session.
-            if entry.namespace in {"take", "admin", "api", "greenhouse"}:
+            # The hire's development plan pages send no-store themselves, like
+            # the candidate's (tests/assessments/test_views_development_hire.py).
+            if entry.namespace in {"take", "my_plan", "admin", "api", "greenhouse"}:
                 continue
             prefix = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _route_names(entry.url_patterns, prefix)
@@ -136,6 +138,34 @@ def _request(name, scene):
             reverse(name, args=[scene["open_invitation"].pk]),
             {},
         ),
+        # The application of the scene is not hired: no plan, so the page shows
+        # the generate form, print is a 404 and generating a 409 page.
+        "results:development_plan": lambda: (
+            "get",
+            reverse(name, args=[application]),
+            None,
+        ),
+        "results:development_plan_print": lambda: (
+            "get",
+            reverse(name, args=[application]),
+            None,
+        ),
+        "results:development_plan_generate": lambda: (
+            "post",
+            reverse(name, args=[application]),
+            {},
+        ),
+        "results:development_check_in": lambda: (
+            "post",
+            reverse(name, args=[application, 30]),
+            {},
+        ),
+        "results:development_plan_email": lambda: (
+            "post",
+            reverse(name, args=[application]),
+            {},
+        ),
+        "results:development_plans_shared": lambda: ("get", reverse(name), None),
         "results:result_detail": lambda: (
             "get",
             reverse(name, args=[scene["result"].pk]),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import (
+    DevelopmentPlan,
     Interview,
     Invitation,
     PageTiming,
@@ -249,6 +250,16 @@ def _scorecards(candidate, personal, answers, now) -> dict[str, int]:
         marker=ERASED
     )
     return {"scorecard_drafts": drafts, "scorecard_versions": versions}
+
+
+@erasure_step
+def _development_plans(candidate, personal, answers, now) -> dict[str, int]:
+    """A plan is coaching about one person, and its check-in notes are free text
+    about them: it goes whole (goals and check-ins with it), and its link with it."""
+    _total, rows = DevelopmentPlan.objects.filter(
+        application__candidate=candidate
+    ).delete()
+    return {"development_plans": rows.get(DevelopmentPlan._meta.label, 0)}
 
 
 @erasure_step

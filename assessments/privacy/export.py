@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.definitions import DefinitionError, item_texts
 from assessments.models import (
+    DevelopmentPlan,
     Interview,
     InterviewResult,
     Invitation,
@@ -424,6 +425,50 @@ def self_identification_section(candidate: Candidate) -> dict | None:
         "ethnicity": row.ethnicity,
         "answered_at": row.answered_at,
     }
+
+
+def _development_plans(candidate: Candidate) -> QuerySet:
+    return DevelopmentPlan.objects.filter(application__candidate=candidate)
+
+
+@export_section("development_plans", subjects=_development_plans)
+def development_plans_section(candidate: Candidate) -> list[dict]:
+    """The hire's development plans: goals, check-ins and the manager's notes.
+    The link's salt and hash are not personal data and stay out."""
+    plans = _development_plans(candidate).prefetch_related(
+        "goals", "check_ins__done_by"
+    )
+    return [
+        {
+            "id": plan.pk,
+            "application_id": plan.application_id,
+            "language": plan.language,
+            "shared_with_manager_at": plan.shared_with_manager_at,
+            "created_at": plan.created_at,
+            "goals": [
+                {
+                    "source": goal.source,
+                    "key": goal.key,
+                    "title": goal.title,
+                    "text": goal.text,
+                    "check_in_text": goal.check_in_text,
+                    "basis": goal.basis,
+                }
+                for goal in plan.goals.all()
+            ],
+            "check_ins": [
+                {
+                    "day": check_in.day,
+                    "due_on": check_in.due_on,
+                    "held_at": check_in.done_at,
+                    "recorded_by": _user(check_in.done_by),
+                    "notes": check_in.notes,
+                }
+                for check_in in plan.check_ins.all()
+            ],
+        }
+        for plan in plans.order_by("id")
+    ]
 
 
 def audit_entries_about(candidate: Candidate) -> QuerySet[AuditEvent]:

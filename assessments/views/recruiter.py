@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
+from assessments.development import development_plan_summary
 from assessments.forms import LANGUAGE_NAMES
 from assessments.interview_selectors import interviews_of_application
 from assessments.models import AssessmentPlan, Invitation
@@ -35,7 +36,7 @@ from assessments.reports import (
 from assessments.tokens import invitation_link
 from hiring.errors import DomainError, Invalid, NotFound
 from hiring.forms import DecisionForm, ExtendForm, InvitationForm
-from hiring.models import Capability, Job
+from hiring.models import Capability, Job, Stage
 from hiring.problems import problem_status
 from hiring.services import application_decide
 
@@ -92,6 +93,10 @@ def _render_application(
         )
     if overview.can_decide and decision_form is None:
         decision_form = DecisionForm()
+    can_develop = (
+        Capability.DEVELOPMENT in overview.capabilities
+        and application.stage == Stage.HIRED
+    )
     for invitation in application.invitations_newest_first:
         # Derived from the server's key each time: never stored, never in a session.
         invitation.link = invitation_link(invitation) if invitation.can_manage else None
@@ -115,6 +120,12 @@ def _render_application(
             "interviews": interviews_of_application(application_id=application.pk),
             "can_schedule": overview.can_invite,
             "report": report,
+            "can_develop": can_develop,
+            "development_plan": (
+                development_plan_summary(application=application)
+                if can_develop
+                else None
+            ),
         },
         status=status,
     )

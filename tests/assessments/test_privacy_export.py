@@ -208,9 +208,10 @@ def test_it_reads_with_a_fixed_number_of_queries(
         interview_aggregate(interview_id=panel.pk)
 
     # The candidate, one per section (two for decisions, for interviews with
-    # their interviewers and for scorecards with their versions), the audit row
-    # and its savepoint, whatever the data.
-    with django_assert_num_queries(18):
+    # their interviewers and for scorecards with their versions; development
+    # plans read their goals and check-ins only when there is a plan), the
+    # self-identification, the audit row and its savepoint, whatever the data.
+    with django_assert_num_queries(19):
         document = _export(dossier, alice)
 
     assert len(document["applications"]) == 1 + more_applications

@@ -10,6 +10,9 @@ from django.utils import timezone
 from assessments.interview_services import interview_aggregate
 from assessments.models import (
     AssessmentPlan,
+    DevelopmentCheckIn,
+    DevelopmentGoal,
+    DevelopmentPlan,
     InstrumentVersion,
     PageTiming,
     PracticeAttempt,
@@ -122,6 +125,20 @@ def one_of_each(job, alice, dana, settings):
     )
     AtsErrorReport.objects.create(
         provider="greenhouse", reference="gh-1", body={"error": "bad score"}
+    )
+    DevelopmentPlan.objects.create(
+        application=invitation.application, token_hash="0" * 64, token_salt="s"
+    )
+    DevelopmentGoal.objects.create(
+        plan=DevelopmentPlan.objects.get(),
+        position=1,
+        source="scale",
+        key="coachability",
+        title="Turn feedback into one change a week",
+        text="Choose one recorded call each week.",
+    )
+    DevelopmentCheckIn.objects.create(
+        plan=DevelopmentPlan.objects.get(), day=30, due_on=timezone.localdate()
     )
     TaskRetry.objects.create(
         task="assessments.tasks.questionnaire_score_task",
