@@ -34,6 +34,7 @@ from assessments.models import (
     ScorecardVersion,
 )
 from hiring.models import Application, AuditEvent, Candidate, SelfIdentification
+from hiring.selectors import user_is_administrator
 from hiring.services import audit_record
 
 EXPORT_FORMAT = "criba.candidate-export"
@@ -56,20 +57,40 @@ class ExportSection:
     collect: Callable[[Candidate], object]
     # The rows of this section that audit entries may be about.
     subjects: Callable[[Candidate], QuerySet] | None = None
+    # Only in files an administrator makes (the page as an administrator, or the
+    # command): a recruiter who decides on applications never holds it.
+    administrators_only: bool = False
 
+
+# What a file made by someone else says in place of such a section.
+WITHHELD = gettext_lazy(
+    "Withheld from this file because whoever made it may decide on applications. "
+    "An administrator includes it (export from the candidate's privacy page, or "
+    "manage.py export_candidate)."
+)
 
 SECTIONS: list[ExportSection] = []
 
 
 def export_section(
-    key: str, *, subjects: Callable[[Candidate], QuerySet] | None = None
+    key: str,
+    *,
+    subjects: Callable[[Candidate], QuerySet] | None = None,
+    administrators_only: bool = False,
 ) -> Callable:
     """Register ``collect(candidate)`` as the section ``key`` of the export."""
 
     def register(collect: Callable[[Candidate], object]) -> Callable:
         if any(section.key == key for section in SECTIONS):
             raise ValueError(f"Export section {key!r} is registered twice")
-        SECTIONS.append(ExportSection(key=key, collect=collect, subjects=subjects))
+        SECTIONS.append(
+            ExportSection(
+                key=key,
+                collect=collect,
+                subjects=subjects,
+                administrators_only=administrators_only,
+            )
+        )
         return collect
 
     return register
@@ -411,11 +432,14 @@ def _self_identifications(candidate: Candidate) -> QuerySet:
     return SelfIdentification.objects.filter(candidate=candidate)
 
 
-@export_section("self_identification", subjects=_self_identifications)
+@export_section(
+    "self_identification", subjects=_self_identifications, administrators_only=True
+)
 def self_identification_section(candidate: Candidate) -> dict | None:
     """The candidate's voluntary answers about themselves (None if they gave none).
 
-    Theirs to see; nobody deciding on an application ever does."""
+    Theirs to see; nobody deciding on an application ever does, so only an
+    administrator's file holds them."""
     row = _self_identifications(candidate).first()
     if row is None:
         return None
@@ -506,8 +530,13 @@ def audit_section(candidate: Candidate) -> list[dict]:
 # --- the document ---------------------------------------------------------------------
 
 
-def candidate_export_data(*, candidate: Candidate, now: datetime | None = None) -> dict:
-    """The candidate's whole file: metadata, then one key per registered section."""
+def candidate_export_data(
+    *, candidate: Candidate, now: datetime | None = None, complete: bool = True
+) -> dict:
+    """The candidate's whole file: metadata, then one key per registered section.
+
+    Without ``complete`` (a file made by someone who may decide on applications)
+    the administrators-only sections say they were withheld instead."""
     now = now or timezone.now()
     # Read again: the caller's object may predate an erasure.
     candidate = Candidate.objects.get(pk=candidate.pk)
@@ -520,7 +549,11 @@ def candidate_export_data(*, candidate: Candidate, now: datetime | None = None) 
     with translation.override(candidate.preferred_language):
         document["about"] = str(ABOUT)
     for section in SECTIONS:
-        document[section.key] = section.collect(candidate)
+        if section.administrators_only and not complete:
+            with translation.override(candidate.preferred_language):
+                document[section.key] = {"withheld": str(WITHHELD)}
+        else:
+            document[section.key] = section.collect(candidate)
     return document
 
 
@@ -532,8 +565,12 @@ def export_json(document: dict) -> str:
 def candidate_export(
     *, candidate: Candidate, actor, via: str, now: datetime | None = None
 ) -> str:
-    """The candidate's file as JSON text; the export is written to the audit log."""
-    document = candidate_export_data(candidate=candidate, now=now)
+    """The candidate's file as JSON text; the export is written to the audit log.
+
+    ``actor`` None is the command line; an administrator's file (or the command's)
+    is complete, anyone else's withholds the administrators-only sections."""
+    complete = actor is None or user_is_administrator(actor)
+    document = candidate_export_data(candidate=candidate, now=now, complete=complete)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.EXPORT,
@@ -541,7 +578,11 @@ def candidate_export(
         data={
             "what": "candidate",
             "via": via,
-            "sections": [section.key for section in SECTIONS],
+            "sections": [
+                section.key
+                for section in SECTIONS
+                if complete or not section.administrators_only
+            ],
         },
     )
     return export_json(document)

@@ -27,9 +27,13 @@ def answered(job, settings):
     return application
 
 
-def test_it_is_in_the_candidates_export(answered, alice):
+@pytest.mark.parametrize("actor", ["admin_user", None])
+def test_it_is_in_the_complete_export_of_an_administrator_or_the_command(
+    answered, actor, request
+):
+    actor = request.getfixturevalue(actor) if actor else None
     document = json.loads(
-        candidate_export(candidate=answered.candidate, actor=alice, via="test")
+        candidate_export(candidate=answered.candidate, actor=actor, via="test")
     )
 
     section = document["self_identification"]
@@ -42,11 +46,23 @@ def test_it_is_in_the_candidates_export(answered, alice):
     assert "self_identification.recorded" in actions
 
 
-def test_it_is_empty_in_the_export_of_a_candidate_who_did_not_answer(alice, job):
+def test_it_is_withheld_from_the_file_a_recruiter_makes(answered, alice):
+    text = candidate_export(candidate=answered.candidate, actor=alice, via="test")
+
+    assert "non_binary" not in text
+    document = json.loads(text)
+    assert set(document["self_identification"]) == {"withheld"}
+    assert "administrator" in document["self_identification"]["withheld"]
+    entry = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).last()
+    assert "self_identification" not in entry.data["sections"]
+    assert "answers" in entry.data["sections"]
+
+
+def test_it_is_empty_in_the_export_of_a_candidate_who_did_not_answer(admin_user, job):
     application = ApplicationFactory(job=job)
 
     document = json.loads(
-        candidate_export(candidate=application.candidate, actor=alice, via="test")
+        candidate_export(candidate=application.candidate, actor=admin_user, via="test")
     )
 
     assert document["self_identification"] is None
