@@ -5,7 +5,7 @@ Included at "" before hiring.urls, so these paths must not overlap hiring's.
 
 from django.urls import path
 
-from assessments.views import interviews, recruiter, workspace
+from assessments.views import interviews, outcomes, recruiter, workspace
 
 app_name = "results"
 urlpatterns = [
@@ -80,4 +80,8 @@ urlpatterns = [
     ),
     path("practice/", interviews.practice_list, name="practice_list"),
     path("practice/<int:pk>/", interviews.practice_case, name="practice_case"),
+    path(
+        "reports/validity/", outcomes.validity_report_view, name="outcome_validity"
+    ),
+    path("reports/managers/", outcomes.manager_report_view, name="outcome_managers"),
 ]
