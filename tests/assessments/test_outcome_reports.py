@@ -61,7 +61,7 @@ def stored(db):
 
 
 def _expected(stored):
-    job, composite, drive, blame, interview, left, quota, rating = stored
+    _job, composite, drive, blame, interview, left, quota, rating = stored
     predictors = {
         "drive": drive,
         "blame": blame,
@@ -146,8 +146,10 @@ def test_it_leaves_out_hires_whose_checkpoint_has_not_come(db):
     # Left on day 10 counts as "not employed" at both checkpoints already.
     assert data.employed_90.tolist()[:3] == [1.0, 1.0, 0.0]
     assert np.isnan(data.employed_90[3])
-    assert data.employed_180[0] == 1.0 and data.employed_180[2] == 0.0
-    assert np.isnan(data.employed_180[1]) and np.isnan(data.employed_180[3])
+    assert data.employed_180[0] == 1.0
+    assert data.employed_180[2] == 0.0
+    assert np.isnan(data.employed_180[1])
+    assert np.isnan(data.employed_180[3])
 
 
 def test_it_says_not_yet_estimable_below_30_hires(db):
@@ -168,17 +170,21 @@ def test_it_says_not_yet_estimable_below_30_hires(db):
         )
     )
 
-    assert cells["quota"].n == 29 and not cells["quota"].estimable
+    assert cells["quota"].n == 29
+    assert not cells["quota"].estimable
     assert cells["quota"].r is None
     # All 30 stayed: there is no spread in the criterion, so no r either.
-    assert cells["employed_90"].n == 30 and not cells["employed_90"].estimable
+    assert cells["employed_90"].n == 30
+    assert not cells["employed_90"].estimable
 
     hires_with_outcomes(job, composite=[0.0], quota=[100.0])
     report = validity_report_build(
         hire_data(today=TODAY, job=job), job=job, today=TODAY
     )
     cell = next(r for r in report.rows if r.predictor.key == "composite").cells[3]
-    assert cell.n == 30 and cell.estimable and cell.r is not None
+    assert cell.n == 30
+    assert cell.estimable
+    assert cell.r is not None
 
 
 def test_it_reads_in_the_same_number_of_queries_for_ten_and_for_eighty_hires(db):
@@ -273,6 +279,7 @@ def test_it_says_the_models_are_not_yet_estimable_with_few_hires(db):
     )
     report = manager_report_build(hire_data(today=TODAY, job=job), job=job, today=TODAY)
 
-    assert report.retention_fit is None and report.quota_fit is None
+    assert report.retention_fit is None
+    assert report.quota_fit is None
     assert report.managers[0].turnover is None
     assert not report.flagged
