@@ -80,8 +80,6 @@ urlpatterns = [
     ),
     path("practice/", interviews.practice_list, name="practice_list"),
     path("practice/<int:pk>/", interviews.practice_case, name="practice_case"),
-    path(
-        "reports/validity/", outcomes.validity_report_view, name="outcome_validity"
-    ),
+    path("reports/validity/", outcomes.validity_report_view, name="outcome_validity"),
     path("reports/managers/", outcomes.manager_report_view, name="outcome_managers"),
 ]
