@@ -171,7 +171,8 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
     """Every hire with an outcome (of ``job``, or of all jobs), with the figures
     of their assessments. Six queries, whatever the number of hires:
 
-    1. the instrument versions of the hires' results (scale keys and names);
+    1. the instrument versions (scale keys and names; scales without a score
+       among the hires are dropped);
     2. the outcomes with retention at ``today`` and the mean quota;
     3. the current questionnaire results of the hired applications (T per scale,
        composite, band), read as values from the JSON in the database;
@@ -190,13 +191,9 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
         if job is not None
         else HireOutcome.objects.values("application__job_id")
     )
-    versions = list(
-        InstrumentVersion.objects.filter(
-            pk__in=QuestionnaireResult.objects.filter(
-                is_current=True, invitation__application_id__in=hired_applications
-            ).values("invitation__instrument_version_id")
-        ).order_by("pk")
-    )
+    # Every version (a short table): scales no hire has a score on are dropped
+    # below, which is cheaper than finding the versions through the results.
+    versions = list(InstrumentVersion.objects.order_by("pk"))
     scale_keys: list[str] = []
     scale_names: dict[str, str] = {}
     lower: set[str] = set()
@@ -296,6 +293,11 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
         + [sds["composite"], interview_sd],
         dtype=float,
     )
+    scored = ~np.all(np.isnan(lined[:, 1:]), axis=0)
+    keep = [i for i, has in enumerate(scored.tolist()) if has]
+    scale_keys = [scale_keys[i] for i in keep]
+    lined = np.column_stack([lined[:, :1], lined[:, 1:][:, keep]])
+    applicant_sd = np.concatenate([applicant_sd[keep], applicant_sd[-2:]])
     seen = set(bands.tolist()) - {""}
     band_order += sorted(seen - set(band_order))
     return HireData(
