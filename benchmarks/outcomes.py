@@ -15,6 +15,12 @@ Prints the median of ``--repeats`` timings of each and their ratio (target: at
 most 3x), checks that both give the same r for every pair, and exits 1 if the
 ratio is over the target.
 
+``--simulate`` instead prints the simulations where the truth is known (no
+database): how often the 95 % interval holds a known validity, what the
+range-restriction correction recovers, and how often the manager report flags
+an ordinary team and a team with truly higher turnover (docs/outcomes.md).
+
+    .venv/bin/python benchmarks/outcomes.py --simulate [--seed 2026]
     createdb -h 127.0.0.1 -U postgres criba_bench_outcomes
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/criba_bench_outcomes \\
         .venv/bin/python benchmarks/outcomes.py [--hires 50000] [--applicants 50000]
@@ -447,6 +453,77 @@ def read_model():
     return data, validity_report_build(data, job=None, today=TODAY)
 
 
+def simulate(seed: int) -> int:
+    """Print the coverage and flag-rate tables of docs/outcomes.md."""
+    from assessments.scoring.outcome_simulation import (
+        team_flag_rates,
+        validity_coverage,
+    )
+
+    print("Coverage of the 95 % interval (5,000 samples each)")
+    print(f"{'scenario':<52} {'truth':>6} {'mean r':>7} {'covered (95 % CI)':>22}")
+    scenarios = [
+        ("quota-like, rho .30, 60 hires", {"rho": 0.3, "n": 60}),
+        ("quota-like, rho .30, 200 hires", {"rho": 0.3, "n": 200}),
+        ("quota-like, rho .10, 400 hires", {"rho": 0.1, "n": 400}),
+        (
+            "90-day 0/1 (75 % stay), latent .40, 200 hires",
+            {"rho": 0.4, "n": 200, "binary_share": 0.75},
+        ),
+        (
+            "90-day 0/1 (90 % stay), latent .40, 100 hires",
+            {"rho": 0.4, "n": 100, "binary_share": 0.9},
+        ),
+    ]
+    for name, kwargs in scenarios:
+        o = validity_coverage(replications=5000, seed=seed, **kwargs)
+        low, high = o.interval
+        print(
+            f"{name:<52} {o.truth:6.3f} {o.mean_r:7.3f} "
+            f"{100 * o.share:7.1f} % ({100 * low:.1f}-{100 * high:.1f})"
+        )
+    print("\nDirect range restriction: hires = top 30 % of applicants on the score")
+    print(f"{'scenario':<36} {'truth':>6} {'mean r':>7} {'mean corrected':>15}")
+    for n in (100, 300):
+        o = validity_coverage(
+            rho=0.3, n=n, replications=3000, seed=seed, selection_ratio=0.3
+        )
+        print(
+            f"{f'rho .30, {n} hires':<36} {o.truth:6.3f} {o.mean_r:7.3f} "
+            f"{o.mean_corrected:15.3f}  (observed interval held the truth "
+            f"{100 * o.share:.1f} %)"
+        )
+    print("\nManager report: team flags (team 0 has +1.2 on the log-odds of leaving)")
+    print(
+        f"{'teams x hires':<16} {'leave, ordinary/bad':>20} "
+        f"{'false alarms (95 % CI)':>26} {'bad team flagged (95 % CI)':>28}"
+    )
+    for teams, size, shift in (
+        (20, 8, 1.2),
+        (20, 25, 1.2),
+        (10, 50, 1.2),
+        (20, 25, 0.0),
+    ):
+        o = team_flag_rates(
+            teams=teams,
+            hires_per_team=size,
+            replications=1000,
+            seed=seed,
+            bad_team_shift=shift,
+        )
+        fa_low, fa_high = o.false_alarm_interval
+        p_low, p_high = o.power_interval
+        label = f"{teams} x {size}" + ("" if shift else " (none bad)")
+        print(
+            f"{label:<16} {100 * o.ordinary_rate:8.1f} % / "
+            f"{100 * o.bad_team_rate:5.1f} %"
+            f" {100 * o.false_alarm_rate:9.2f} % ({100 * fa_low:.2f}-"
+            f"{100 * fa_high:.2f})"
+            f" {100 * o.power:12.1f} % ({100 * p_low:.1f}-{100 * p_high:.1f})"
+        )
+    return 0
+
+
 def _timed(function):
     started = time.perf_counter()
     value = function()
@@ -465,7 +542,14 @@ def main(argv=None) -> int:
         action="store_true",
         help="run even if the database holds jobs other than the benchmark's",
     )
+    parser.add_argument(
+        "--simulate",
+        action="store_true",
+        help="print the simulations with a known truth instead (no database)",
+    )
     args = parser.parse_args(argv)
+    if args.simulate:
+        return simulate(args.seed)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
         print("Skipped: benchmarks/outcomes.py needs DATABASE_URL=postgres://... (a")

@@ -30,7 +30,7 @@ from .errors import ScoringInputError
 from .fairness import correlation_ci, thorndike_case2
 
 # Below 30 pairs a correlation is "not yet estimable": the Fisher-z interval of an
-# r of .20 at N = 30 runs from -.18 to .53, wider than the whole range (.1 to .3)
+# r of .20 at N = 30 runs from -.17 to .52, wider than the whole range (.1 to .3)
 # that single scales are expected to reach, so a figure would only invite
 # over-reading. The same floor as reliability (SCORING.md section 5).
 MIN_VALIDITY_N = 30
