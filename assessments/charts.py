@@ -186,7 +186,7 @@ def scale_profile_svg(
 
 # --- expectancy: an outcome per fit band ---------------------------------------------
 
-EXPECTANCY_LEFT = 150
+EXPECTANCY_LEFT = 168
 EXPECTANCY_RIGHT = WIDTH - 24
 EXPECTANCY_ROW = 40
 
@@ -280,7 +280,7 @@ def expectancy_svg(
             '<g class="chart-row">',
             f"<title>{escape(bar.label)}: {escape(summary)}</title>",
             f'<text class="chart-label" {_attrs(x=EXPECTANCY_LEFT - 8, y=middle - 2)} '
-            f'text-anchor="end" font-size="14" font-weight="600">'
+            f'text-anchor="end" font-size="13" font-weight="600">'
             f"{escape(bar.label)}</text>",
             f'<text class="chart-note" {_attrs(x=EXPECTANCY_LEFT - 8, y=middle + 13)} '
             f'text-anchor="end" font-size="12" fill="#4a4a55">N {bar.n}</text>',
@@ -293,9 +293,11 @@ def expectancy_svg(
             )
         else:
             right = _expectancy_x(bar.value, top)
-            # A value near the right edge is written inside the bar's end.
-            inside = right + 6 > WIDTH - 40
-            value_x = right - 6 if inside else right + 6
+            # The value is written past the bar and its interval line, or inside
+            # the bar's end when that would leave the chart.
+            end = max(right, _expectancy_x(bar.high, top) if bar.high else right)
+            inside = end + 6 > WIDTH - 44 and right - EXPECTANCY_LEFT > 44
+            value_x = right - 6 if inside else min(end + 6, WIDTH - 44)
             anchor = "end" if inside else "start"
             fill = "#ffffff" if inside else "#1a1a1a"
             parts += [
