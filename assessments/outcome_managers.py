@@ -25,7 +25,6 @@ from assessments.outcome_validity import (
     hire_data,
     outcome_job,
     outcome_report_read_record,
-    outcome_reports_require,
 )
 from assessments.scoring.errors import ScoringInputError
 from assessments.scoring.outcomes import (
@@ -40,6 +39,7 @@ from assessments.scoring.outcomes import (
     turnover_check,
 )
 from hiring.models import Job
+from hiring.selectors import outcome_reports_require
 
 GOOD_BANDS = frozenset({"strong_fit", "fit"})
 
@@ -94,35 +94,40 @@ def _groups(
     names: list[str],
     data: HireData,
     left: np.ndarray,
-    retention_fit: ModelFit | None,
+    p_leave: np.ndarray | None,
     quota_fit: ModelFit | None,
+    good: np.ndarray,
 ) -> tuple[GroupRow, ...]:
-    labels = np.asarray(names, dtype=object)
+    """One row per distinct name; members found through integer codes, so the
+    cost is one pass per group over small integer arrays."""
+    labels, codes = np.unique(np.asarray(names, dtype=str), return_inverse=True)
     composite = data.composite
-    good = np.isin(data.band, list(GOOD_BANDS))
+    at_90 = ~np.isnan(composite) & ~np.isnan(left)
+    with_quota = ~np.isnan(composite) & ~np.isnan(data.quota)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(labels.size + 1))
     rows = []
-    for name in sorted(set(names), key=lambda value: (value == "", value.lower())):
-        member = labels == name
+    for code, name in enumerate(labels.tolist()):
+        member = order[bounds[code] : bounds[code + 1]]
         turnover = quota = None
-        at_90 = member & ~np.isnan(composite) & ~np.isnan(left)
-        if retention_fit is not None and at_90.any():
-            turnover = turnover_check(
-                left[at_90], retention_fit.predict(composite[at_90])
-            )
-        with_quota = member & ~np.isnan(composite) & ~np.isnan(data.quota)
-        if quota_fit is not None and with_quota.any():
+        retained = member[at_90[member]]
+        if p_leave is not None and retained.size:
+            turnover = turnover_check(left[retained], p_leave[retained])
+        quota_members = member[with_quota[member]]
+        if quota_fit is not None and quota_members.size:
             quota = quota_check(
-                data.quota[with_quota], composite[with_quota], quota_fit
+                data.quota[quota_members], composite[quota_members], quota_fit
             )
         rows.append(
             GroupRow(
                 name=name or _("(no team recorded)"),
-                hires=int(member.sum()),
+                hires=int(member.size),
                 turnover=turnover,
                 quota=quota,
-                good_hires_left=int((member & good & (left == 1)).sum()),
+                good_hires_left=int((good[member] & (left[member] == 1)).sum()),
             )
         )
+    rows.sort(key=lambda row: (row.name == _("(no team recorded)"), row.name.lower()))
     return tuple(rows)
 
 
@@ -131,6 +136,8 @@ def manager_report_build(data: HireData, *, job: Job | None, today: date):
     left = 1.0 - data.employed_90  # NaN stays NaN: checkpoint not yet come
     retention_fit = _fit(logistic_fit, data.composite, left)
     quota_fit = _fit(linear_fit, data.composite, data.quota)
+    p_leave = retention_fit.predict(data.composite) if retention_fit else None
+    good = np.isin(data.band.astype(str), sorted(GOOD_BANDS))
     return ManagerReport(
         job=job,
         today=today,
@@ -139,8 +146,8 @@ def manager_report_build(data: HireData, *, job: Job | None, today: date):
         quota_n=int((~np.isnan(data.composite) & ~np.isnan(data.quota)).sum()),
         retention_fit=retention_fit,
         quota_fit=quota_fit,
-        managers=_groups(data.manager_names, data, left, retention_fit, quota_fit),
-        teams=_groups(data.teams, data, left, retention_fit, quota_fit),
+        managers=_groups(data.manager_names, data, left, p_leave, quota_fit, good),
+        teams=_groups(data.teams, data, left, p_leave, quota_fit, good),
     )
 
 

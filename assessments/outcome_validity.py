@@ -37,11 +37,11 @@ from assessments.scoring.outcomes import (
     validity_matrix,
 )
 from assessments.scoring.version import INTERVIEW_SCORING_VERSION
-from hiring.errors import Forbidden, NotFound
+from hiring.errors import NotFound
 from hiring.models import AuditEvent, HireOutcome, Job, QuotaAttainment
+from hiring.selectors import outcome_reports_require
 from hiring.services import audit_record
 
-OUTCOME_REPORTS_PERMISSION = "hiring.view_outcome_reports"
 BAND_ORDER = ("strong_fit", "fit", "borderline", "not_recommended")
 
 CRITERIA = (
@@ -50,19 +50,6 @@ CRITERIA = (
     ("performance", gettext_lazy("Performance rating (1 to 5)"), False),
     ("quota", gettext_lazy("Mean quota attainment (%)"), False),
 )
-
-
-def outcome_reports_require(*, user) -> None:
-    """Administrators and holders of ``hiring.view_outcome_reports`` read the
-    outcome reports of every job; anybody else is refused (a job role is not
-    enough: the reports compare managers and teams across jobs)."""
-    if not user.is_authenticated:
-        raise NotFound(_("There is no such page."), code="not_found")
-    if not (user.is_superuser or user.has_perm(OUTCOME_REPORTS_PERMISSION)):
-        raise Forbidden(
-            _("Reading outcome reports needs the outcome reports permission."),
-            code="not_allowed",
-        )
 
 
 def outcome_report_read_record(*, user, job: Job | None, report: str) -> None:

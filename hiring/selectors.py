@@ -75,6 +75,23 @@ def job_require(*, user, job: Job, capability: str) -> frozenset[str]:
     return capabilities
 
 
+OUTCOME_REPORTS_PERMISSION = "hiring.view_outcome_reports"
+
+
+def outcome_reports_require(*, user) -> None:
+    """Administrators and holders of ``hiring.view_outcome_reports`` read the
+    outcome reports (validity, managers and teams) of every job; anybody else
+    is refused. A role on a job is not enough: the reports compare managers and
+    teams across jobs."""
+    if not user.is_authenticated:
+        raise NotFound(_("There is no such page."), code="not_found")
+    if not (user.is_superuser or user.has_perm(OUTCOME_REPORTS_PERMISSION)):
+        raise Forbidden(
+            _("Reading outcome reports needs the outcome reports permission."),
+            code="not_allowed",
+        )
+
+
 def roles_with(capability: str) -> list[str]:
     return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
 

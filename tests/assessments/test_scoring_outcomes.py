@@ -164,11 +164,13 @@ def test_it_computes_the_exact_poisson_binomial_distribution():
             [p if o else 1 - p for p, o in zip(probabilities, outcome, strict=True)]
         )
 
-    assert pmf == pytest.approx(brute, abs=1e-15)
-    # Equal probabilities: the binomial distribution.
-    assert poisson_binomial_pmf([0.2] * 30) == pytest.approx(
-        stats.binom.pmf(np.arange(31), 30, 0.2), abs=1e-12
-    )
+    assert pmf == pytest.approx(brute, abs=1e-14)
+    # Equal probabilities: the binomial distribution, also for a large team.
+    for n in (1, 30, 1001):
+        assert poisson_binomial_pmf([0.2] * n) == pytest.approx(
+            stats.binom.pmf(np.arange(n + 1), n, 0.2), abs=1e-13
+        )
+    assert poisson_binomial_pmf([]).tolist() == [1.0]
 
 
 def test_it_flags_a_group_above_the_central_95_percent_range():
