@@ -181,3 +181,11 @@ def test_it_offers_the_reports_to_administrators_in_the_menu(
     assert '<a href="/reports/validity/">Outcome reports</a>' in html
     html = logged_in(client, alice).get("/").content.decode()
     assert "/reports/validity/" not in html
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_it_shows_an_empty_report_before_any_outcome_is_recorded(client, reader, page):
+    response = logged_in(client, reader).get(PAGES[page])
+
+    assert response.status_code == 200
+    assert re.search(r'data-figure="hires">0<', response.content.decode())
