@@ -13,7 +13,7 @@ queries whatever the number of hires (``hire_data``), and shapes the report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from django.db.models import Avg, FloatField, OuterRef, StdDev, Subquery
@@ -160,7 +160,8 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
 
     1. the instrument versions (scale keys and names; scales without a score
        among the hires are dropped);
-    2. the outcomes with retention at ``today`` and the mean quota;
+    2. the outcomes with retention at ``today`` and the mean quota (retention is
+       unknown until the checkpoint has come, also for a hire who already left);
     3. the current questionnaire results of the hired applications (T per scale,
        composite, band), read as values from the JSON in the database;
     4. the interview scores of the hired applications;
@@ -217,9 +218,19 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
             "quota_mean",
             "manager_name",
             "team",
+            "start_date",
         )
     )
     ids = np.array([row[0] for row in rows], dtype=np.int64)
+    # A hire whose checkpoint has not come is left out even if they already
+    # left: counting a recent cohort's early leavers without its stayers would
+    # load the criterion with leavers.
+    started = np.array([row[7].toordinal() for row in rows], dtype=np.int64)
+    retention = {}
+    for days, column in ((90, 1), (180, 2)):
+        values = _floats(row[column] for row in rows)
+        values[started > (today - timedelta(days=days)).toordinal()] = np.nan
+        retention[days] = values
 
     results = list(
         QuestionnaireResult.objects.filter(
@@ -289,8 +300,8 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
     band_order += sorted(seen - set(band_order))
     return HireData(
         application_ids=ids,
-        employed_90=_floats(row[1] for row in rows),
-        employed_180=_floats(row[2] for row in rows),
+        employed_90=retention[90],
+        employed_180=retention[180],
         performance=_floats(row[3] for row in rows),
         quota=_floats(row[4] for row in rows),
         composite=lined[:, 0],

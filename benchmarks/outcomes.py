@@ -350,12 +350,15 @@ def generate(version, norm_set, *, hires: int, applicants: int, seed: int) -> No
 BASELINE_SQL = """
 WITH hires AS (
     SELECT o.id, o.application_id,
-        CASE WHEN o.leaving_date IS NOT NULL
+        -- Unknown until the checkpoint has come, also for early leavers.
+        CASE WHEN o.start_date > %(d90)s THEN NULL
+             WHEN o.leaving_date IS NOT NULL
                   AND o.leaving_date < o.start_date + 90 THEN 0.0
-             WHEN o.start_date <= %(d90)s THEN 1.0 END AS employed_90,
-        CASE WHEN o.leaving_date IS NOT NULL
+             ELSE 1.0 END AS employed_90,
+        CASE WHEN o.start_date > %(d180)s THEN NULL
+             WHEN o.leaving_date IS NOT NULL
                   AND o.leaving_date < o.start_date + 180 THEN 0.0
-             WHEN o.start_date <= %(d180)s THEN 1.0 END AS employed_180,
+             ELSE 1.0 END AS employed_180,
         o.performance_rating::float AS performance, q.quota
     FROM hiring_hireoutcome o
     -- A join, not a correlated subquery: PostgreSQL inlines this CTE and would
