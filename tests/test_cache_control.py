@@ -234,6 +234,8 @@ def _request(name, scene):
         "results:job_invite_many": lambda: ("post", reverse(name, args=[job]), {}),
         "results:job_plan": lambda: ("get", reverse(name, args=[job]), None),
         "results:glossary": lambda: ("get", reverse(name), None),
+        "results:outcome_validity": lambda: ("get", reverse(name), None),
+        "results:outcome_managers": lambda: ("get", reverse(name), None),
         # A candidate's data rights: the page, its forms refused (shown again as a
         # 400 with the personal data) and the export file itself.
         "privacy:candidate": lambda: ("get", reverse(name, args=[candidate]), None),
