@@ -37,11 +37,15 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import Interview, QuestionnaireResult
 from assessments.scoring.fairness import FOUR_FIFTHS, MIN_GROUP_N, adverse_impact
-from hiring.errors import Forbidden, Invalid
+from hiring.errors import Invalid
 from hiring.models import Application, Job, SelfIdentification, Stage
-from hiring.selectors import user_is_administrator
+from hiring.selectors import (
+    SELFID_AGGREGATES_PERMISSION,
+    reports_readable,
+    selfid_aggregates_require,
+)
 
-PERMISSION = "hiring.view_selfid_aggregates"
+PERMISSION = SELFID_AGGREGATES_PERMISSION
 # No figure is shown for a group of fewer people than this.
 MIN_SHOWN = 5
 
@@ -99,19 +103,13 @@ def _group_labels(characteristic: str) -> dict[str, str]:
 
 
 def may_read_aggregates(user) -> bool:
-    """Administrators and holders of ``hiring.view_selfid_aggregates``; nobody
-    else, whatever their role on any job."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user_is_administrator(user) or user.has_perm(PERMISSION)
+    """Administrators and holders of ``hiring.view_selfid_aggregates`` (the rule
+    is `hiring.selectors.reports_readable`)."""
+    return "adverse_impact" in reports_readable(user)
 
 
 def aggregates_require(user) -> None:
-    if not may_read_aggregates(user):
-        raise Forbidden(
-            _("Only administrators and people allowed to read fairness reports may."),
-            code="not_allowed",
-        )
+    selfid_aggregates_require(user=user)
 
 
 # --- counting (pure) ------------------------------------------------------------------

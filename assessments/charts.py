@@ -182,3 +182,140 @@ def scale_profile_svg(
         parts += _row(index, scale, labels)
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+# --- expectancy: an outcome per fit band ---------------------------------------------
+
+EXPECTANCY_LEFT = 168
+EXPECTANCY_RIGHT = WIDTH - 24
+EXPECTANCY_ROW = 40
+
+
+@dataclass(frozen=True)
+class ExpectancyBar:
+    """One band: its label, N and the outcome's value with its 95 % interval
+    (``value`` None for a band without hires)."""
+
+    label: str
+    n: int
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class ExpectancyLabels:
+    title: str
+    description: str
+    axis: str
+    empty: str = "no hires"
+    point: str = "{value}, 95 % interval {low} to {high}, N {n}"
+    unit: str = ""
+
+
+def _expectancy_x(value: float, top: float) -> float:
+    clamped = min(max(value, 0.0), top)
+    return round(
+        EXPECTANCY_LEFT + clamped / top * (EXPECTANCY_RIGHT - EXPECTANCY_LEFT), 2
+    )
+
+
+def expectancy_svg(
+    bars: Sequence[ExpectancyBar],
+    *,
+    labels: ExpectancyLabels,
+    top: float,
+    ticks: Sequence[float],
+    chart_id: str,
+    digits: int = 0,
+) -> str:
+    """An expectancy chart: one horizontal bar per band, from 0 to the band's
+    value (e.g. % employed at 90 days), a line for its 95 % interval and its N.
+
+    Same conventions as the profile: role="img" with <title> and <desc> (ids
+    prefixed by ``chart_id`` so two charts can share a page), presentation
+    attributes only, and the page shows the same figures in a table.
+    """
+
+    def fmt(value: float) -> str:
+        return f"{value:.{digits}f}{labels.unit}"
+
+    plot_bottom = TOP + EXPECTANCY_ROW * len(bars)
+    height = plot_bottom + AXIS_HEIGHT
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="expectancy-chart" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'role="img" aria-labelledby="{escape(chart_id)}-title" '
+        f'aria-describedby="{escape(chart_id)}-desc">',
+        f'<title id="{escape(chart_id)}-title">{escape(labels.title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(labels.description)}</desc>',
+        f'<line class="chart-axis" {_attrs(x1=EXPECTANCY_LEFT, x2=EXPECTANCY_RIGHT)} '
+        f'y1="{plot_bottom}" y2="{plot_bottom}" stroke="#5a6b7b" stroke-width="1"/>',
+    ]
+    for tick in ticks:
+        x = _expectancy_x(tick, top)
+        parts += [
+            f'<line class="chart-grid" {_attrs(x1=x, x2=x, y1=TOP)} '
+            f'y2="{plot_bottom + 4}" stroke="#b8c3ce" stroke-width="1"/>',
+            f'<text class="chart-tick" {_attrs(x=x, y=plot_bottom + 17)} '
+            f'text-anchor="middle" font-size="12">{escape(fmt(tick))}</text>',
+        ]
+    parts.append(
+        f'<text class="chart-axis-label" '
+        f"{_attrs(x=(EXPECTANCY_LEFT + EXPECTANCY_RIGHT) / 2, y=plot_bottom + 32)} "
+        f'text-anchor="middle" font-size="12">{escape(labels.axis)}</text>'
+    )
+    for index, bar in enumerate(bars):
+        top_y = TOP + index * EXPECTANCY_ROW
+        middle = top_y + EXPECTANCY_ROW / 2
+        if bar.value is None:
+            summary = labels.empty
+        else:
+            low = bar.low if bar.low is not None else bar.value
+            high = bar.high if bar.high is not None else bar.value
+            summary = labels.point.format(
+                value=fmt(bar.value), low=fmt(low), high=fmt(high), n=bar.n
+            )
+        parts += [
+            '<g class="chart-row">',
+            f"<title>{escape(bar.label)}: {escape(summary)}</title>",
+            f'<text class="chart-label" {_attrs(x=EXPECTANCY_LEFT - 8, y=middle - 2)} '
+            f'text-anchor="end" font-size="13" font-weight="600">'
+            f"{escape(bar.label)}</text>",
+            f'<text class="chart-note" {_attrs(x=EXPECTANCY_LEFT - 8, y=middle + 13)} '
+            f'text-anchor="end" font-size="12" fill="#4a4a55">N {bar.n}</text>',
+        ]
+        if bar.value is None:
+            parts.append(
+                f'<text class="chart-missing" {_attrs(x=EXPECTANCY_LEFT + 8)} '
+                f'y="{middle + 4}" font-size="13" font-style="italic" '
+                f'fill="#4a4a55">{escape(labels.empty)}</text>'
+            )
+        else:
+            right = _expectancy_x(bar.value, top)
+            # The value is written past the bar and its interval line, or inside
+            # the bar's end when that would leave the chart.
+            end = max(right, _expectancy_x(bar.high, top) if bar.high else right)
+            inside = end + 6 > WIDTH - 44 and right - EXPECTANCY_LEFT > 44
+            value_x = right - 6 if inside else min(end + 6, WIDTH - 44)
+            anchor = "end" if inside else "start"
+            fill = "#ffffff" if inside else "#1a1a1a"
+            parts += [
+                f'<rect class="chart-bar" {_attrs(x=EXPECTANCY_LEFT, y=middle - 10)} '
+                f'width="{round(right - EXPECTANCY_LEFT, 2)}" height="20" '
+                'fill="#1f4e79"/>',
+                f'<text class="chart-value" {_attrs(x=value_x, y=middle + 4)} '
+                f'{_attrs(text_anchor=anchor, fill=fill)} font-size="12">'
+                f"{escape(fmt(bar.value))}</text>",
+            ]
+            if bar.low is not None and bar.high is not None:
+                parts.append(
+                    f'<line class="chart-interval" '
+                    f"{_attrs(x1=_expectancy_x(bar.low, top))} "
+                    f"{_attrs(x2=_expectancy_x(bar.high, top))} "
+                    f'y1="{middle}" y2="{middle}" stroke="#e8a33d" stroke-width="3" '
+                    'stroke-linecap="round"/>'
+                )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -5,7 +5,15 @@ Included at "" before hiring.urls, so these paths must not overlap hiring's.
 
 from django.urls import path
 
-from assessments.views import development, fairness, interviews, recruiter, workspace
+from assessments.views import (
+    development,
+    fairness,
+    interviews,
+    outcomes,
+    recruiter,
+    reports,
+    workspace,
+)
 
 app_name = "results"
 urlpatterns = [
@@ -75,6 +83,7 @@ urlpatterns = [
     path("results/<int:pk>/", recruiter.result_detail, name="result_detail"),
     path("interviews/", interviews.my_interviews, name="my_interviews"),
     path("glossary/", workspace.glossary, name="glossary"),
+    path("reports/", reports.report_index, name="report_index"),
     path(
         "reports/adverse-impact/",
         fairness.adverse_impact_view,
@@ -115,4 +124,6 @@ urlpatterns = [
     ),
     path("practice/", interviews.practice_list, name="practice_list"),
     path("practice/<int:pk>/", interviews.practice_case, name="practice_case"),
+    path("reports/validity/", outcomes.validity_report_view, name="outcome_validity"),
+    path("reports/managers/", outcomes.manager_report_view, name="outcome_managers"),
 ]

@@ -75,6 +75,50 @@ def job_require(*, user, job: Job, capability: str) -> frozenset[str]:
     return capabilities
 
 
+OUTCOME_REPORTS_PERMISSION = "hiring.view_outcome_reports"
+SELFID_AGGREGATES_PERMISSION = "hiring.view_selfid_aggregates"
+
+
+def reports_readable(user) -> frozenset[str]:
+    """Which cross-job reports the user may read: ``"outcomes"`` (validity,
+    managers and teams) and ``"adverse_impact"`` (self-identification in
+    aggregate). Administrators read both; anyone else needs the permission of
+    each: a role on a job is not enough, since the reports compare jobs and
+    teams."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if user_is_administrator(user):
+        return frozenset({"outcomes", "adverse_impact"})
+    readable = set()
+    if user.has_perm(OUTCOME_REPORTS_PERMISSION):
+        readable.add("outcomes")
+    if user.has_perm(SELFID_AGGREGATES_PERMISSION):
+        readable.add("adverse_impact")
+    return frozenset(readable)
+
+
+def outcome_reports_require(*, user) -> None:
+    """Administrators and holders of ``hiring.view_outcome_reports`` read the
+    outcome reports of every job; anybody else is refused."""
+    if not user.is_authenticated:
+        raise NotFound(_("There is no such page."), code="not_found")
+    if "outcomes" not in reports_readable(user):
+        raise Forbidden(
+            _("Reading outcome reports needs the outcome reports permission."),
+            code="not_allowed",
+        )
+
+
+def selfid_aggregates_require(*, user) -> None:
+    """Administrators and holders of ``hiring.view_selfid_aggregates`` read
+    self-identification, in aggregate only; nobody else, whatever their role."""
+    if "adverse_impact" not in reports_readable(user):
+        raise Forbidden(
+            _("Only administrators and people allowed to read fairness reports may."),
+            code="not_allowed",
+        )
+
+
 def roles_with(capability: str) -> list[str]:
     return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
 

@@ -265,6 +265,9 @@ def _request(name, scene):
         "results:job_plan": lambda: ("get", reverse(name, args=[job]), None),
         "results:glossary": lambda: ("get", reverse(name), None),
         "results:adverse_impact": lambda: ("get", reverse(name), {"job": job}),
+        "results:outcome_validity": lambda: ("get", reverse(name), None),
+        "results:outcome_managers": lambda: ("get", reverse(name), None),
+        "results:report_index": lambda: ("get", reverse(name), None),
         # A candidate's data rights: the page, its forms refused (shown again as a
         # 400 with the personal data) and the export file itself.
         "privacy:candidate": lambda: ("get", reverse(name, args=[candidate]), None),

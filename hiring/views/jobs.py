@@ -28,6 +28,7 @@ from hiring.selectors import (
     job_for_user,
     job_team,
     jobs_with_pipeline,
+    reports_readable,
     roles_with,
     user_is_administrator,
     user_may_create_jobs,
@@ -72,6 +73,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "jobs": jobs,
             "stages": Stage.choices,
             "can_create_jobs": user_may_create_jobs(user),
+            # The same permission cache as the line above: no further query.
+            "reports_readable": reports_readable(user),
         },
     )
 
