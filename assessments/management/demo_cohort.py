@@ -1,7 +1,7 @@
 """A past intake for the demo: enough hires with outcomes for every report to show
 figures.
 
-The "Account Executive, 2025 intake" job had 140 applicants. Each took the
+The "Account Executive, 2025 intake" job had 200 applicants. Each took the
 questionnaire; the stronger half was interviewed by a panel of two; about forty
 were hired, started in 2025 and have outcomes: employment at 90 and 180 days,
 performance ratings and quota attainment by quarter. The latent model that draws
@@ -25,7 +25,7 @@ from django.utils import timezone
 from hiring.models import Application, Job, Stage
 
 COHORT_JOB = "Account Executive, 2025 intake"
-COHORT_SIZE = 140
+COHORT_SIZE = 200
 COHORT_SEED = 20250107
 SCALES = (
     "self_discipline",
@@ -42,9 +42,10 @@ COMPETENCIES = (
     "accountability",
     "customer_focus",
 )
-# (manager, team, how much harder the team makes staying, in log-odds)
+# (manager, team, how much harder the team makes staying, in log-odds). Hugo,
+# the demo's hiring manager, leads Inside sales with his Criba account.
 TEAMS = (
-    ("Dana Reyes", "Inside sales", 0.0),
+    ("Hugo Manager", "Inside sales", 0.0),
     ("Marco Ruiz", "Field sales", -1.6),
     ("Ines Castro", "Enterprise", 0.2),
 )
@@ -129,6 +130,21 @@ def applicants_draw() -> list[Applicant]:
     for person in people[10:13]:
         person.gender = "non_binary"
     return people
+
+
+def self_identification_answers(people: list[Applicant]) -> dict[int, dict]:
+    """What each applicant chose to say about themselves: most answer, some
+    prefer not to, a few skip the form (no row at all)."""
+    rng = random.Random(COHORT_SEED + 2)  # noqa: S311 - demo data
+    answers = {}
+    for person in people:
+        if rng.random() < 0.06:
+            continue
+        answers[person.application.candidate_id] = {
+            "gender": person.gender,
+            "age_band": person.age_band if rng.random() < 0.95 else "prefer_not",
+        }
+    return answers
 
 
 def start_date_for(person: Applicant, rng: random.Random) -> date:

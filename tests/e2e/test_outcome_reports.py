@@ -35,7 +35,9 @@ def test_it_reads_the_outcome_reports_in_the_browser(
     log_in(page, site, admin_user)
 
     page.goto(f"{site}/")
-    page.get_by_role("link", name="Outcome reports").click()
+    page.get_by_role("link", name="Reports", exact=True).click()
+    assert_accessible(page, axe_script, "reports index")
+    page.get_by_role("link", name="Criterion validity").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Criterion validity")
     expect(
         page.get_by_role("img", name="Employed at 90 days by fit band")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,7 +20,9 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from hiring.outcome_services import QuotaInput, hire_outcome_record
 
+from assessments.development import development_plan_generate, development_plan_share
 from assessments.interview_selectors import interview_access
 from assessments.interview_services import (
     ScorecardInput,
@@ -57,6 +60,7 @@ from hiring.models import (
     Stage,
     WebhookEndpoint,
 )
+from hiring.self_identification import self_identification_seed
 from hiring.services import (
     application_create,
     application_decide,
@@ -81,6 +85,8 @@ class DemoUser:
     superuser: bool = False
     # Allowed to open new jobs from the workspace ("hiring.add_job").
     opens_jobs: bool = False
+    # Further hiring permissions by codename (the reports across jobs).
+    permissions: tuple[str, ...] = ()
 
     @property
     def password(self) -> str:
@@ -95,6 +101,14 @@ USERS = [
     DemoUser("ivan", "Ivan", "Interviewer", JobRole.INTERVIEWER),
     DemoUser("olga", "Olga", "Ortega", JobRole.INTERVIEWER),
     DemoUser("nora", "Nora", "Nobody", None),
+    # People analytics: reads the outcome and adverse impact reports, no job.
+    DemoUser(
+        "hana",
+        "Hana",
+        "Analyst",
+        None,
+        permissions=("view_outcome_reports", "view_selfid_aggregates"),
+    ),
 ]
 
 JOBS = [
@@ -457,13 +471,11 @@ class Command(BaseCommand):
             user.set_password(spec.password)
             user.save(update_fields=["password"])
             self.created.append(f"user {spec.username}")
-        if (
-            spec.opens_jobs
-            and not user.user_permissions.filter(codename="add_job").exists()
-        ):
+        codenames = (*(("add_job",) if spec.opens_jobs else ()), *spec.permissions)
+        if codenames:
             user.user_permissions.add(
-                Permission.objects.get(
-                    content_type__app_label="hiring", codename="add_job"
+                *Permission.objects.filter(
+                    content_type__app_label="hiring", codename__in=codenames
                 )
             )
         return user
@@ -735,15 +747,51 @@ class Command(BaseCommand):
                     else "The panel found the evidence for the role too thin."
                 ),
             )
+        self_identification_seed(
+            answers=demo_cohort.self_identification_answers(people)
+        )
+        recorded = self._cohort_outcomes(people, users)
         job_update(job=job, status=Job.Status.CLOSED)
         del self.created[quiet:]
         self.created.append(
             f"{len(people)} applicants to {job.title}: "
             f"{len(interviewed)} interviewed, "
-            f"{sum(p.hired for p in people)} hired"
+            f"{sum(p.hired for p in people)} hired, {recorded} with outcomes "
+            "(two still to record)"
         )
         self.cohort = people
         return interviews
+
+    def _cohort_outcomes(self, people: list, users: dict) -> int:
+        """Outcomes of all but the last two hires, whose are still to record
+        (the outcome form on their page is empty)."""
+        rng = random.Random(demo_cohort.COHORT_SEED + 3)  # noqa: S311 - demo data
+        hires = [p for p in people if p.hired]
+        today = timezone.localdate()
+        for person in hires[:-2]:
+            person.team = rng.choice(demo_cohort.TEAMS)
+            person.start_date = demo_cohort.start_date_for(person, rng)
+            values = demo_cohort.outcome_for(person, today, rng)
+            quotas = [
+                QuotaInput(
+                    year=year, quarter=quarter, attainment_percent=Decimal(str(v))
+                )
+                for year, quarter, v in values.pop("quotas")
+            ]
+            hire_outcome_record(
+                application=person.application,
+                by=users["rita"],
+                manager=users["hugo"] if person.team[1] == "Inside sales" else None,
+                quotas=quotas,
+                today=today,
+                **values,
+            )
+        first = next(p for p in hires if p.team and p.team[1] == "Inside sales")
+        plan = development_plan_generate(
+            application=first.application, user=users["rita"], today=today
+        )
+        development_plan_share(plan=plan, share=True)
+        return len(hires) - 2
 
     def _cohort_interview(self, person, users: dict, rng) -> Interview:
         interview = interview_schedule(
@@ -793,4 +841,6 @@ class Command(BaseCommand):
             role = user.role.label if user.role else "no role"
             if user.superuser:
                 role = "administrator"
+            elif user.permissions:
+                role = "reads the outcome and adverse impact reports, no job"
             self.stdout.write(f"  {user.username:<6} {user.password:<20} {role}")
