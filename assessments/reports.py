@@ -485,12 +485,18 @@ def questionnaire_report_stub_reads_record(*, stubs, api_key) -> None:
                 AuditEvent.Action.REPORT_VIEWED.value,
                 QuestionnaireResult._meta.label_lower,
                 api_key.prefix,
-                [stub["id"] for stub in stubs],
-                [stub["invitation_id"] for stub in stubs],
-                [stub["application_id"] for stub in stubs],
-                [stub["job_id"] for stub in stubs],
+                _bigint_array(stub["id"] for stub in stubs),
+                _bigint_array(stub["invitation_id"] for stub in stubs),
+                _bigint_array(stub["application_id"] for stub in stubs),
+                _bigint_array(stub["job_id"] for stub in stubs),
             ],
         )
+
+
+def _bigint_array(values) -> str:
+    """PostgreSQL's text form of a bigint[]: psycopg would dump a list element by
+    element in Python, which costs more than the insert it feeds."""
+    return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
 
 
 def questionnaire_reports_for_integration(

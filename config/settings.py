@@ -304,7 +304,7 @@ REST_FRAMEWORK = {
     # is a 400, not a RecursionError.
     "DEFAULT_PARSER_CLASSES": ["hiring.json_input.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "hiring.api.pagination.UpdatedCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["hiring.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "hiring.api.schema.CribaAutoSchema",
     "EXCEPTION_HANDLER": "hiring.api.exceptions.api_exception_handler",
     "DATETIME_FORMAT": "iso-8601",
