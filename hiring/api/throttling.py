@@ -66,7 +66,12 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         count, oldest = _sliding_log(redis_url)(
             keys=[self.key],
-            args=[repr(self.now), self.duration, self.num_requests, os.urandom(8).hex()],
+            args=[
+                repr(self.now),
+                self.duration,
+                self.num_requests,
+                os.urandom(8).hex(),
+            ],
         )
         if oldest is None:
             return True
