@@ -16,6 +16,7 @@ next deploy the rendering.
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import orjson
 from django.core.cache import cache
@@ -43,21 +44,25 @@ class _Recent:
         self.limit = limit
         self.entries: dict[tuple, bytes] = {}
         self.size = 0
+        # The web process's threads share it; a read needs no lock.
+        self._lock = threading.Lock()
 
     def get(self, key: tuple) -> bytes | None:
         return self.entries.get(key)
 
     def put(self, key: tuple, body: bytes) -> None:
-        if key in self.entries:
-            return
-        self.entries[key] = body
-        self.size += len(body)
-        while self.size > self.limit and self.entries:
-            self.size -= len(self.entries.pop(next(iter(self.entries))))
+        with self._lock:
+            if key in self.entries:
+                return
+            self.entries[key] = body
+            self.size += len(body)
+            while self.size > self.limit and self.entries:
+                self.size -= len(self.entries.pop(next(iter(self.entries))))
 
     def clear(self) -> None:
-        self.entries.clear()
-        self.size = 0
+        with self._lock:
+            self.entries.clear()
+            self.size = 0
 
 
 local = _Recent(LOCAL_BYTES)

@@ -77,3 +77,16 @@ def test_it_audits_the_results_a_page_shows_and_not_the_one_after(
     assert [event.object_id for event in audited.order_by("id")] == [
         str(result.pk) for result in results
     ]
+
+
+def test_it_keeps_at_most_its_limit_of_renderings_in_memory_oldest_out_first():
+    recent = rendering._Recent(limit=10)
+
+    recent.put(("en", 1), b"1234")
+    recent.put(("en", 2), b"5678")
+    recent.put(("en", 3), b"90ab")
+
+    assert recent.get(("en", 1)) is None
+    assert recent.get(("en", 2)) == b"5678"
+    assert recent.get(("en", 3)) == b"90ab"
+    assert recent.size == 8
