@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+import psycopg
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone, translation
@@ -442,55 +443,146 @@ def questionnaire_report_stub_reads_record(*, stubs, api_key) -> None:
     if not stubs:
         return
     if connection.vendor != "postgresql":
-        # The embedded SQLite has no arrays to unnest: the same rows, built here.
-        now = timezone.now()
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                at=now,
-                action=AuditEvent.Action.REPORT_VIEWED,
-                job_id=stub["job_id"],
-                object_type=QuestionnaireResult._meta.label_lower,
-                object_id=str(stub["id"]),
-                data={
-                    "application": stub["application_id"],
-                    "invitation": stub["invitation_id"],
-                    "channel": "api",
-                    "api_key": api_key.prefix,
-                },
-            )
-            for stub in stubs
-        )
+        _stub_reads_create(stubs=stubs, api_key=api_key)
         return
-    table = AuditEvent._meta.db_table
+    source = """
+        FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
+            WITH ORDINALITY AS read(
+                result_id, invitation_id, application_id, job_id, position
+            )
+        ORDER BY read.position
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            INSERT INTO {table}
-                (at, actor_id, action, job_id, object_type, object_id, data)
-            SELECT %s, NULL, %s, read.job_id, %s, read.result_id::text,
-                jsonb_build_object(
-                    'application', read.application_id,
-                    'invitation', read.invitation_id,
-                    'channel', 'api',
-                    'api_key', %s::text
-                )
-            FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
-                WITH ORDINALITY AS read(
-                    result_id, invitation_id, application_id, job_id, position
-                )
-            ORDER BY read.position
-            """,  # noqa: S608 (the table name is the model's own)
+            _stub_reads_insert(source),
             [
-                timezone.now(),
-                AuditEvent.Action.REPORT_VIEWED.value,
-                QuestionnaireResult._meta.label_lower,
-                api_key.prefix,
-                [stub["id"] for stub in stubs],
-                [stub["invitation_id"] for stub in stubs],
-                [stub["application_id"] for stub in stubs],
-                [stub["job_id"] for stub in stubs],
+                *_stub_reads_params(api_key),
+                _bigint_array(stub["id"] for stub in stubs),
+                _bigint_array(stub["invitation_id"] for stub in stubs),
+                _bigint_array(stub["application_id"] for stub in stubs),
+                _bigint_array(stub["job_id"] for stub in stubs),
             ],
         )
+
+
+def questionnaire_result_stubs_read(
+    *, page, order_by: tuple[str, ...], shown: int, api_key
+) -> list[dict]:
+    """Read a page of result stubs and audit the reads of the first ``shown`` of
+    them (the rest only tell the paginator that more follow), in one statement.
+
+    ``page`` is a `result_stubs_for_integrations` queryset, filtered, ordered by
+    ``order_by`` and sliced. The audit rows are those of
+    `questionnaire_report_stub_reads_record`, inserted by the statement that reads
+    the page (a data-modifying WITH): one round trip, and no page is read without
+    its audit.
+    """
+    if connection.vendor != "postgresql":
+        stubs = list(page)
+        _stub_reads_create(stubs=stubs[:shown], api_key=api_key)
+        return stubs
+    query = page.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    page_sql, page_params = query.get_compiler(page.db).as_sql()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in names)
+    order = ", ".join(quote(name) for name in order_by)
+    source = f"""
+        FROM (
+            SELECT page.*, page.id AS result_id FROM page ORDER BY {order} LIMIT %s
+        ) AS read
+        ORDER BY {", ".join(f"read.{quote(name)}" for name in order_by)}
+    """  # noqa: S608 (names are the query's own, quoted)
+    with _prepared_cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH page ({columns}) AS MATERIALIZED ({page_sql}),
+            audit AS ({_stub_reads_insert(source)})
+            SELECT {columns} FROM page ORDER BY {order}
+            """,  # noqa: S608 (names are the query's own, quoted)
+            [*page_params, *_stub_reads_params(api_key), shown],
+        )
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """Binds parameters on the server and prepares every statement (the first
+    run of a statement on a connection plans it; later runs reuse the plan)."""
+
+    def execute(self, query, params=None, *, prepare=True, binary=None):
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+def _prepared_cursor():
+    """A cursor on Django's connection (queries counted and logged as any other)
+    whose statements PostgreSQL plans once per connection. The ORM's cursors bind
+    on the client and never prepare; planning the five joins and the insert of a
+    results page cost PostgreSQL more than running them."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+def _stub_reads_insert(source: str) -> str:
+    """The audit rows of `questionnaire_report_stub_reads_record`, one per row
+    of ``source``, which names them ``read`` (with `result_id`,
+    `invitation_id`, `application_id` and `job_id`)."""
+    return f"""
+        INSERT INTO {AuditEvent._meta.db_table}
+            (at, actor_id, action, job_id, object_type, object_id, data)
+        SELECT %s, NULL, %s, read.job_id, %s, read.result_id::text,
+            jsonb_build_object(
+                'application', read.application_id,
+                'invitation', read.invitation_id,
+                'channel', 'api',
+                'api_key', %s::text
+            )
+        {source}
+    """
+
+
+def _stub_reads_params(api_key) -> list:
+    return [
+        timezone.now(),
+        AuditEvent.Action.REPORT_VIEWED.value,
+        QuestionnaireResult._meta.label_lower,
+        api_key.prefix,
+    ]
+
+
+def _stub_reads_create(*, stubs, api_key) -> None:
+    # The embedded SQLite has no arrays to unnest: the same rows, built here.
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=now,
+            action=AuditEvent.Action.REPORT_VIEWED,
+            job_id=stub["job_id"],
+            object_type=QuestionnaireResult._meta.label_lower,
+            object_id=str(stub["id"]),
+            data={
+                "application": stub["application_id"],
+                "invitation": stub["invitation_id"],
+                "channel": "api",
+                "api_key": api_key.prefix,
+            },
+        )
+        for stub in stubs
+    )
+
+
+def _bigint_array(values) -> str:
+    """PostgreSQL's text form of a bigint[]: psycopg would dump a list element by
+    element in Python, which costs more than the insert it feeds."""
+    return "{" + ",".join(map(_bigint, values)) + "}"
+
+
+def _bigint(value) -> str:
+    return "NULL" if value is None else str(int(value))
 
 
 def questionnaire_reports_for_integration(

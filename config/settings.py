@@ -109,6 +109,10 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # psycopg may keep prepared statements: only the cursors that bind on the
+        # server ask for them (the results page of the API), never the ORM's.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {
@@ -304,7 +308,7 @@ REST_FRAMEWORK = {
     # is a 400, not a RecursionError.
     "DEFAULT_PARSER_CLASSES": ["hiring.json_input.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "hiring.api.pagination.UpdatedCursorPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["hiring.api.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "hiring.api.schema.CribaAutoSchema",
     "EXCEPTION_HANDLER": "hiring.api.exceptions.api_exception_handler",
     "DATETIME_FORMAT": "iso-8601",

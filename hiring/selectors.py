@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from time import monotonic
 
 from django.db.models import (
     Case,
@@ -211,20 +212,49 @@ def user_may_create_jobs(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("hiring.add_job"))
 
 
-def api_key_for(raw_key: str) -> ApiKey | None:
-    """The active key matching a presented secret, or None (unknown or revoked)."""
+# How long a process may go on trusting a key it looked up: a key revoked in
+# another process stops working within this many seconds (at once in the process
+# that revoked it), and a busy API client costs no query per call.
+API_KEY_RECHECK_SECONDS = 5.0
+_API_KEYS_REMEMBERED = 1000
+
+# The keys this process looked up lately: the SHA-256 of the presented key (never
+# the key itself) -> (monotonic time of the lookup, the key).
+_recent_keys: dict[str, tuple[float, ApiKey]] = {}
+
+
+def api_key_for(raw_key: str, *, max_age: float = 0) -> ApiKey | None:
+    """The active key matching a presented secret, or None (unknown or revoked).
+
+    With ``max_age``, a key this process found active less than that many
+    seconds ago is trusted without asking the database again; unknown and
+    revoked keys are always looked up.
+    """
     head, separator, secret = raw_key.partition("_")
     ident, separator2, secret = secret.partition("_")
     if not (head and separator and ident and separator2 and secret):
         return None
+    presented = hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+    now = monotonic()
+    if max_age > 0:
+        remembered = _recent_keys.get(presented)
+        if remembered is not None and now - remembered[0] < max_age:
+            return remembered[1]
     prefix = f"{head}_{ident}"
     api_key = ApiKey.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
-    if api_key is None:
+    if api_key is None or not hmac.compare_digest(presented, api_key.key_hash):
+        _recent_keys.pop(presented, None)
         return None
-    presented = hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
-    if not hmac.compare_digest(presented, api_key.key_hash):
-        return None
+    if len(_recent_keys) >= _API_KEYS_REMEMBERED:
+        _recent_keys.clear()
+    _recent_keys[presented] = (now, api_key)
     return api_key
+
+
+def api_key_forget(*, api_key: ApiKey) -> None:
+    """Stop trusting this key in this process without looking it up again (on
+    its revocation: other processes follow within API_KEY_RECHECK_SECONDS)."""
+    _recent_keys.pop(api_key.key_hash, None)
 
 
 # --- applicant tracking systems (API keys are organisation-wide) ------------------

@@ -33,6 +33,7 @@ from hiring.models import (
     WorkerHeartbeat,
     retention_date,
 )
+from hiring.selectors import api_key_forget
 
 logger = logging.getLogger(__name__)
 
@@ -725,13 +726,15 @@ def api_key_create(
 
 
 def api_key_revoke(*, api_key: ApiKey, now: datetime | None = None) -> bool:
-    """Revoke the key from now on; False when it was already revoked."""
+    """Revoke the key from now on (in the other web processes, within
+    `selectors.API_KEY_RECHECK_SECONDS`); False when it was already revoked."""
     now = now or timezone.now()
     changed = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
         revoked_at=now
     )
     if changed:
         api_key.revoked_at = now
+    api_key_forget(api_key=api_key)
     return bool(changed)
 
 

@@ -168,9 +168,21 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return rendering.results_rendered(stubs)
 
     def list(self, request, *args, **kwargs):
-        stubs = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        paginator = self.paginator
+        page = paginator.page_queryset(
+            self.filter_queryset(self.get_queryset()), request, view=self
+        )
+        # The page is read and its reads audited in one statement.
+        stubs = paginator.page_rows(
+            reports.questionnaire_result_stubs_read(
+                page=page,
+                order_by=paginator.ordering,
+                shown=paginator.size,
+                api_key=request.auth,
+            )
+        )
         body = rendering.page_of_rendered(
-            self.paginator.next_link(), self.rendered(stubs)
+            paginator.next_link(), rendering.results_rendered(stubs)
         )
         return HttpResponse(body, content_type="application/json")
 

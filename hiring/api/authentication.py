@@ -11,7 +11,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 
 from hiring.models import ApiKey
-from hiring.selectors import api_key_for
+from hiring.selectors import API_KEY_RECHECK_SECONDS, api_key_for
 from hiring.services import api_key_touch
 
 
@@ -52,7 +52,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise AuthenticationFailed(
                 _("The API key is unknown or revoked.")
             ) from None
-        api_key = api_key_for(raw_key)
+        api_key = api_key_for(raw_key, max_age=API_KEY_RECHECK_SECONDS)
         if api_key is None:
             raise AuthenticationFailed(_("The API key is unknown or revoked."))
         api_key_touch(api_key=api_key)

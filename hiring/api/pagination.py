@@ -63,27 +63,40 @@ class UpdatedCursorPagination(BasePagination):
         return int(raw)
 
     def paginate_queryset(self, queryset, request, view=None):
+        return self.page_rows(self.page_queryset(queryset, request, view))
+
+    def page_queryset(self, queryset, request, view=None):
+        """The page's rows and the one after it (which says whether there is a
+        next page), in order, not yet read: a view may read them itself."""
         self.request = request
-        size = self.page_size(request)
+        self.size = size = self.page_size(request)
         # Rows that never change (published instruments) page by their creation.
-        field = getattr(view, "cursor_field", "updated_at")
-        queryset = queryset.order_by(field, "id")
+        self.field = field = getattr(view, "cursor_field", "updated_at")
+        queryset = queryset.order_by(*self.ordering)
         raw_cursor = request.query_params.get(self.cursor_query_param)
         if raw_cursor:
             stamp, pk = cursor_decode(raw_cursor)
             queryset = queryset.filter(
                 Q(**{f"{field}__gt": stamp}) | Q(**{field: stamp, "id__gt": pk})
             )
-        rows = list(queryset[: size + 1])
+        return queryset[: size + 1]
+
+    @property
+    def ordering(self) -> tuple[str, str]:
+        return (self.field, "id")
+
+    def page_rows(self, rows) -> list:
+        """The rows of `page_queryset` this page shows; the next cursor set."""
+        rows = list(rows)
         self.next_cursor = None
-        if len(rows) > size:
-            rows = rows[:size]
+        if len(rows) > self.size:
+            rows = rows[: self.size]
             last = rows[-1]
             # Rows are model instances, or dicts where a view reads plain values.
             if isinstance(last, dict):
-                self.next_cursor = cursor_encode(last[field], last["id"])
+                self.next_cursor = cursor_encode(last[self.field], last["id"])
             else:
-                self.next_cursor = cursor_encode(getattr(last, field), last.pk)
+                self.next_cursor = cursor_encode(getattr(last, self.field), last.pk)
         return rows
 
     def next_link(self) -> str | None:

@@ -67,3 +67,29 @@ def world(instrument_version, settings) -> World:
         interview,
         version.scorecard,
     )
+
+
+class Clock:
+    """A monotonic clock that moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def key_clock(monkeypatch) -> Clock:
+    """The clock by which a web process goes on trusting an API key it looked up
+    (`hiring.selectors.API_KEY_RECHECK_SECONDS`), stopped: a key is looked up
+    again only when a test moves it, however slow the machine running the test."""
+    from hiring import selectors
+
+    clock = Clock()
+    monkeypatch.setattr(selectors, "monotonic", clock)
+    monkeypatch.setattr(selectors, "_recent_keys", {})
+    return clock

@@ -12,6 +12,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from hiring.models import ApiKey
+from hiring.selectors import API_KEY_RECHECK_SECONDS
+from hiring.services import api_key_revoke
 from tests.hiring.support import logged_in
 
 
@@ -64,19 +66,59 @@ def test_it_refuses_a_key_that_only_shares_the_prefix(api_client):
 
 
 def test_it_writes_the_last_use_at_most_once_a_minute(
-    api_client, django_assert_num_queries
+    api_client, key_clock, django_assert_num_queries
 ):
     client = api_client()
     client.get("/api/v1/jobs/")
     first_use = ApiKey.objects.get().last_used_at
+    key_clock.advance(API_KEY_RECHECK_SECONDS)  # the key is looked up again
 
     with django_assert_num_queries(2):  # the key and the page; no write
         client.get("/api/v1/jobs/")
 
     assert first_use is not None
     ApiKey.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
+    key_clock.advance(API_KEY_RECHECK_SECONDS)
     client.get("/api/v1/jobs/")
     assert ApiKey.objects.get().last_used_at > first_use
+
+
+def test_it_trusts_a_key_it_just_looked_up_without_asking_again(
+    api_client, django_assert_num_queries
+):
+    client = api_client()
+    client.get("/api/v1/jobs/")
+
+    with django_assert_num_queries(1):  # the page only
+        assert client.get("/api/v1/jobs/").status_code == 200
+
+
+def test_it_refuses_a_key_revoked_by_another_process_within_seconds(
+    api_client, key_clock
+):
+    client = api_client()
+    assert client.get("/api/v1/jobs/").status_code == 200
+
+    # Another web process (the admin's) revokes it: this one goes on trusting
+    # what it looked up, for less than API_KEY_RECHECK_SECONDS...
+    ApiKey.objects.filter(pk=client.api_key.pk).update(revoked_at=timezone.now())
+    key_clock.advance(API_KEY_RECHECK_SECONDS - 0.01)
+    assert client.get("/api/v1/jobs/").status_code == 200
+    # ...and not a moment longer.
+    key_clock.advance(0.01)
+    assert client.get("/api/v1/jobs/").status_code == 401
+    key_clock.advance(API_KEY_RECHECK_SECONDS)
+    assert client.get("/api/v1/jobs/").status_code == 401
+    assert API_KEY_RECHECK_SECONDS <= 5
+
+
+def test_it_refuses_a_key_revoked_by_this_process_at_once(api_client):
+    client = api_client()
+    assert client.get("/api/v1/jobs/").status_code == 200
+
+    api_key_revoke(api_key=ApiKey.objects.get(pk=client.api_key.pk))
+
+    assert client.get("/api/v1/jobs/").status_code == 401
 
 
 def test_it_shows_the_key_once_in_the_admin_and_keeps_it_out_of_the_session(
