@@ -115,6 +115,8 @@ class OutcomeRow:
     values: dict[str, str]
     # (year, quarter) -> the cell as written
     quarters: dict[tuple[int, int], str] = field(default_factory=dict)
+    # The quarter cells in the order of the preview's columns.
+    quarter_cells: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     application: Application | None = None
     # What the service will be called with, once every check passed.
@@ -522,7 +524,12 @@ def outcome_import_preview(
             key: cells[index].strip() if index < len(cells) else ""
             for index, key in quarter_positions.items()
         }
-        row = OutcomeRow(line=number, values=values, quarters=quarters)
+        row = OutcomeRow(
+            line=number,
+            values=values,
+            quarters=quarters,
+            quarter_cells=[quarters[key] for key in preview.quarters],
+        )
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             row.problems.append(_("This line has more cells than the header."))
         preview.rows.append(row)

@@ -72,6 +72,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "jobs": jobs,
             "stages": Stage.choices,
             "can_create_jobs": user_may_create_jobs(user),
+            "can_import_all_outcomes": administrator,
         },
     )
 
