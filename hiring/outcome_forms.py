@@ -94,12 +94,10 @@ class HireOutcomeForm(forms.Form):
         ).values("user_id")
         accounts = get_user_model().objects.filter(pk__in=member_ids, is_active=True)
         if outcome is not None and outcome.manager_id:
-            accounts = accounts | get_user_model().objects.filter(
-                pk=outcome.manager_id
-            )
+            accounts = accounts | get_user_model().objects.filter(pk=outcome.manager_id)
         self.fields["manager"].queryset = accounts.order_by("username")
-        self.fields["manager"].label_from_instance = (
-            lambda user: user.get_full_name() or user.get_username()
+        self.fields["manager"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
         )
 
 

@@ -95,7 +95,8 @@ LEAVING_REASONS = {
     "otro": LeavingReason.OTHER,
 }
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ /]?\s*[qQtT](\d)\s*$")
-_RATING = re.compile(r"^\s*(\d)(?:\.0+)?\s*(?:[:\-–.].*)?$")
+# "3", "3.0", "3: Meets expectations" (a dash, en dash or colon after the number).
+_RATING = re.compile(r"^\s*(\d)(?:\.0+)?\s*(?:[:\-\u2013.].*)?$")
 
 
 def _normal(name: str) -> str:
@@ -278,8 +279,7 @@ def _lookups(rows: list[OutcomeRow]) -> _Lookups:
     ids = {
         int(r.values["application_id"])
         for r in rows
-        if r.values["application_id"].isdigit()
-        and len(r.values["application_id"]) < 12
+        if r.values["application_id"].isdigit() and len(r.values["application_id"]) < 12
     }
     external_ids = {
         r.values["application_external_id"]
@@ -287,7 +287,9 @@ def _lookups(rows: list[OutcomeRow]) -> _Lookups:
         if r.values["application_external_id"]
     }
     emails = {r.values["candidate_email"] for r in rows if r.values["candidate_email"]}
-    job_refs = {r.values["job_external_id"] for r in rows if r.values["job_external_id"]}
+    job_refs = {
+        r.values["job_external_id"] for r in rows if r.values["job_external_id"]
+    }
     applications = Application.objects.select_related("candidate", "job", "outcome")
     by_id = {a.pk: a for a in applications.filter(pk__in=ids)} if ids else {}
     by_external_id = (
@@ -321,9 +323,7 @@ def _resolve(row: OutcomeRow, found: _Lookups, *, job: Job | None) -> None:
             else None
         )
         if application is None:
-            row.problems.append(
-                _("Unknown application id “%(id)s”.") % {"id": raw_id}
-            )
+            row.problems.append(_("Unknown application id “%(id)s”.") % {"id": raw_id})
             return
         candidates.append(application)
     external_id = values["application_external_id"]
@@ -421,7 +421,10 @@ def _check(row: OutcomeRow, *, today: date) -> None:
     if reason and reason not in LEAVING_REASONS:
         row.problems.append(
             _("Unknown leaving reason “%(value)s”; use %(choices)s.")
-            % {"value": values["leaving_reason"], "choices": ", ".join(LeavingReason.values)}
+            % {
+                "value": values["leaving_reason"],
+                "choices": ", ".join(LeavingReason.values),
+            }
         )
     reason = LEAVING_REASONS.get(reason, "")
     rating = None
@@ -670,4 +673,3 @@ def outcome_import_template(*, job: Job | None, today: date | None = None) -> st
             ]
         )
     return out.getvalue()
-

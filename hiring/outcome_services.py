@@ -152,7 +152,9 @@ def _as_quotas(quotas: Iterable, problems: dict) -> list[QuotaInput]:
             except (TypeError, ValueError):
                 messages.append(_("Give each quarter as year, quarter and percent."))
                 continue
-        if not all(isinstance(n, int) and not isinstance(n, bool) for n in (year, quarter)):
+        if not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in (year, quarter)
+        ):
             messages.append(_("A quarter needs a year and a quarter number."))
             continue
         label = quarter_label(year, quarter)
@@ -431,9 +433,7 @@ def hire_outcome_record(
     for name, value in values.items():
         setattr(outcome, name, value)
 
-    existing = (
-        {} if created else {(q.year, q.quarter): q for q in outcome.quotas.all()}
-    )
+    existing = {} if created else {(q.year, q.quarter): q for q in outcome.quotas.all()}
     quota_changes: list[str] = []
     to_delete, to_create, to_update = [], [], []
     for row in clean.quotas:

@@ -32,7 +32,9 @@ def _job_or_everything(request: HttpRequest, pk: int | None):
     """The job whose page imports, with the user's capabilities on it; or None for
     the import of every job, which only administrators reach."""
     if pk is not None:
-        return job_for_user(user=request.user, job_id=pk, capability=Capability.OUTCOMES)
+        return job_for_user(
+            user=request.user, job_id=pk, capability=Capability.OUTCOMES
+        )
     if not user_is_administrator(request.user):
         raise NotFound(_("There is no such page."), code="not_found")
     return None, frozenset(Capability.values)

@@ -38,6 +38,7 @@ EXPECTED_SECTIONS = {
     "scorecards",
     "interview_results",
     "self_identification",
+    "hire_outcomes",
     "audit",
 }
 
@@ -209,9 +210,10 @@ def test_it_reads_with_a_fixed_number_of_queries(
 
     # The candidate, one per section (two for decisions, for interviews with
     # their interviewers and for scorecards with their versions; development
-    # plans read their goals and check-ins only when there is a plan), the
-    # self-identification, the audit row and its savepoint, whatever the data.
-    with django_assert_num_queries(19):
+    # plans read their goals and check-ins, and hire outcomes their quarters,
+    # only when there are some), the self-identification, the audit row and its
+    # savepoint, whatever the data.
+    with django_assert_num_queries(20):
         document = _export(dossier, alice)
 
     assert len(document["applications"]) == 1 + more_applications

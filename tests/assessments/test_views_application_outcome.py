@@ -86,7 +86,13 @@ def test_it_shows_the_outcome_section_to_holders_of_outcomes_only(
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("alice", 302), ("bob", 302), ("admin_user", 302), ("dana", 403), ("charlie", 404)],
+    [
+        ("alice", 302),
+        ("bob", 302),
+        ("admin_user", 302),
+        ("dana", 403),
+        ("charlie", 404),
+    ],
 )
 def test_it_lets_only_holders_of_outcomes_record_it(
     client, request, hire, alice, bob, dana, who, status

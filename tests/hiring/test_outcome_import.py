@@ -139,9 +139,8 @@ def test_it_names_the_services_rules_for_a_row(client, job, alice, hires):
 
     page = preview(logged_in(client, alice), url(job), text).content.decode()
 
-    assert (
-        "leaving date: The leaving date cannot be before the start date."
-        in row(page, 2)
+    assert "leaving date: The leaving date cannot be before the start date." in row(
+        page, 2
     )
     assert "Name the application" in row(page, 3)
     line4 = row(page, 4)
@@ -280,9 +279,7 @@ def test_it_reads_an_uploaded_file_with_semicolons_and_a_bom(client, job, alice,
     assert QuotaAttainment.objects.get().attainment_percent == Decimal("99.5")
 
 
-def test_it_refuses_columns_that_name_different_applications(
-    client, job, alice, hires
-):
+def test_it_refuses_columns_that_name_different_applications(client, job, alice, hires):
     text = HEADER + "app-ana,ben@example.org,2026-01-12,Dana,,,,,,,\n"
 
     page = preview(logged_in(client, alice), url(job), text).content.decode()
@@ -292,7 +289,13 @@ def test_it_refuses_columns_that_name_different_applications(
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("alice", 200), ("bob", 200), ("admin_user", 200), ("dana", 403), ("charlie", 404)],
+    [
+        ("alice", 200),
+        ("bob", 200),
+        ("admin_user", 200),
+        ("dana", 403),
+        ("charlie", 404),
+    ],
 )
 def test_it_opens_a_jobs_import_to_holders_of_outcomes(
     client, request, job, alice, bob, dana, who, status
@@ -395,9 +398,7 @@ def test_it_links_the_import_from_the_job_page(client, job, alice, bob, dana):
     )
 
 
-def test_it_links_the_import_of_every_job_for_administrators(
-    client, alice, admin_user
-):
+def test_it_links_the_import_of_every_job_for_administrators(client, alice, admin_user):
     assert 'id="outcome-import-all-link"' not in (
         logged_in(client, alice).get("/").content.decode()
     )
@@ -422,9 +423,12 @@ def test_it_previews_in_the_same_queries_whatever_the_rows(
         for i in range(rows)
     ]
     HireOutcomeFactory(application=applications[0])
-    text = "application_id,application_external_id,candidate_email,job_external_id,start_date,manager\n" + "".join(
-        f"{a.pk},app-{i},p{i}@example.org,job-1,2026-01-05,Dana\n"
-        for i, a in enumerate(applications)
+    text = (
+        "application_id,application_external_id,candidate_email,job_external_id,start_date,manager\n"
+        + "".join(
+            f"{a.pk},app-{i},p{i}@example.org,job-1,2026-01-05,Dana\n"
+            for i, a in enumerate(applications)
+        )
     )
     logged_in(client, alice)
 

@@ -50,12 +50,18 @@ def test_it_records_the_outcome_of_a_hire_with_its_audit_and_event(hire, alice):
         team="Inside sales",
         performance_rating=4,
         rated_on=date(2026, 9, 30),
-        quotas=[(2026, 2, "96.5"), {"year": 2026, "quarter": 3, "attainment_percent": 110}],
+        quotas=[
+            (2026, 2, "96.5"),
+            {"year": 2026, "quarter": 3, "attainment_percent": 110},
+        ],
     )
 
-    assert outcome.created and outcome.changed
+    assert outcome.created
+    assert outcome.changed
     assert outcome.recorded_by == alice
-    assert [(q.year, q.quarter, q.attainment_percent) for q in outcome.quotas.all()] == [
+    assert [
+        (q.year, q.quarter, q.attainment_percent) for q in outcome.quotas.all()
+    ] == [
         (2026, 2, Decimal("96.5")),
         (2026, 3, Decimal("110.0")),
     ]
@@ -199,7 +205,8 @@ def test_it_updates_the_one_outcome_and_never_makes_a_second(hire, bob):
     )
 
     assert second.pk == first.pk
-    assert not second.created and second.changed
+    assert not second.created
+    assert second.changed
     assert HireOutcome.objects.count() == 1
     outcome = HireOutcome.objects.get()
     assert outcome.team == "Field sales"
@@ -251,7 +258,8 @@ def test_it_writes_nothing_when_nothing_changed(hire):
 
     again = record(hire, team="Inside sales", quotas=[(2026, 1, "80.0")])
 
-    assert not again.created and not again.changed
+    assert not again.created
+    assert not again.changed
     assert AuditEvent.objects.filter(action="outcome.recorded").count() == 1
     assert OutboxEvent.objects.filter(type="hire_outcome.recorded").count() == 1
 
@@ -281,9 +289,7 @@ def test_it_accepts_iso_strings_as_the_api_and_files_send_them(hire):
 
 
 def test_it_records_outcomes_of_hires_on_several_jobs(db):
-    hires = [
-        ApplicationFactory(job=JobFactory(), stage=Stage.HIRED) for _ in range(3)
-    ]
+    hires = [ApplicationFactory(job=JobFactory(), stage=Stage.HIRED) for _ in range(3)]
 
     for application in hires:
         record(application)
