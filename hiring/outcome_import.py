@@ -275,7 +275,9 @@ class _Lookups:
     jobs: dict[str, Job]
 
 
-def _lookups(rows: list[OutcomeRow]) -> _Lookups:
+def _lookups(rows: list[OutcomeRow], *, job: Job | None) -> _Lookups:
+    """The applications the rows may name: on a job's page only that job's, so a
+    row never learns what exists on a job its importer cannot see."""
     ids = {
         int(r.values["application_id"])
         for r in rows
@@ -291,6 +293,8 @@ def _lookups(rows: list[OutcomeRow]) -> _Lookups:
         r.values["job_external_id"] for r in rows if r.values["job_external_id"]
     }
     applications = Application.objects.select_related("candidate", "job", "outcome")
+    if job is not None:
+        applications = applications.filter(job=job)
     by_id = {a.pk: a for a in applications.filter(pk__in=ids)} if ids else {}
     by_external_id = (
         {a.external_id: a for a in applications.filter(external_id__in=external_ids)}
@@ -306,7 +310,7 @@ def _lookups(rows: list[OutcomeRow]) -> _Lookups:
             by_email.setdefault(key, []).append(application)
     jobs = (
         {j.external_id: j for j in Job.objects.filter(external_id__in=job_refs)}
-        if job_refs
+        if job_refs and job is None
         else {}
     )
     return _Lookups(by_id, by_external_id, by_email, jobs)
@@ -323,7 +327,14 @@ def _resolve(row: OutcomeRow, found: _Lookups, *, job: Job | None) -> None:
             else None
         )
         if application is None:
-            row.problems.append(_("Unknown application id “%(id)s”.") % {"id": raw_id})
+            row.problems.append(
+                (
+                    _("No application “%(id)s” on this job.")
+                    if job is not None
+                    else _("Unknown application id “%(id)s”.")
+                )
+                % {"id": raw_id}
+            )
             return
         candidates.append(application)
     external_id = values["application_external_id"]
@@ -331,22 +342,28 @@ def _resolve(row: OutcomeRow, found: _Lookups, *, job: Job | None) -> None:
         application = found.by_external_id.get(external_id)
         if application is None:
             row.problems.append(
-                _("Unknown application external id “%(id)s”.") % {"id": external_id}
+                (
+                    _("No application with the external id “%(id)s” on this job.")
+                    if job is not None
+                    else _("Unknown application external id “%(id)s”.")
+                )
+                % {"id": external_id}
             )
             return
         candidates.append(application)
     row_job = job
     job_ref = values["job_external_id"]
-    if job_ref:
+    if job_ref and job is not None:
+        if job_ref != job.external_id:
+            row.problems.append(
+                _("This row is for another job; import it from that job's page.")
+            )
+            return
+    elif job_ref:
         row_job = found.jobs.get(job_ref)
         if row_job is None:
             row.problems.append(
                 _("Unknown job external id “%(id)s”.") % {"id": job_ref}
-            )
-            return
-        if job is not None and row_job.pk != job.pk:
-            row.problems.append(
-                _("This row is for another job; import it from that job's page.")
             )
             return
     email = values["candidate_email"]
@@ -381,11 +398,6 @@ def _resolve(row: OutcomeRow, found: _Lookups, *, job: Job | None) -> None:
     application = candidates[0]
     if job_ref and application.job_id != row_job.pk:
         row.problems.append(_("The application is not on the job the row names."))
-        return
-    if job is not None and application.job_id != job.pk:
-        row.problems.append(
-            _("This row is for another job; import it from that job's page.")
-        )
         return
     row.application = application
     if application.stage != Stage.HIRED:
@@ -537,7 +549,7 @@ def outcome_import_preview(
             row.problems.append(_("This line has more cells than the header."))
         preview.rows.append(row)
 
-    found = _lookups(preview.rows)
+    found = _lookups(preview.rows, job=job)
     first_line: dict[int, int] = {}
     for row in preview.rows:
         _resolve(row, found, job=job)

@@ -114,14 +114,19 @@ def test_it_names_the_problem_of_each_row(client, job, alice, hires):
     assert response.status_code == 400
     assert "6 rows have a problem." in page
     assert "Problem" not in row(page, 2)
-    assert "Unknown application external id “app-nobody”." in row(page, 3)
+    assert "No application with the external id “app-nobody” on this job." in row(
+        page, 3
+    )
     assert "Not hired (stage: Interviewing)" in row(page, 4)
     assert "The start date “12/01/2026” is not a date" in row(page, 5)
     line6 = row(page, 6)
     assert "Unknown leaving reason" not in line6
     assert "The performance rating “7” is not 1 to 5." in line6
     assert "2026-Q1: “lots” is not a percentage." in line6
-    assert "another job" in row(page, 7)
+    # Another job's hire is as unknown here as one that does not exist.
+    assert "No application with the external id “app-other” on this job." in row(
+        page, 7
+    )
     line8 = row(page, 8)
     assert "The same application as line 2" in line8
     assert "The manager is empty." in line8
@@ -279,6 +284,19 @@ def test_it_reads_an_uploaded_file_with_semicolons_and_a_bom(client, job, alice,
     assert QuotaAttainment.objects.get().attainment_percent == Decimal("99.5")
 
 
+def test_it_refuses_a_row_naming_another_job_on_a_jobs_page(client, job, alice, hires):
+    text = (
+        "candidate_email,job_external_id,start_date,manager\n"
+        "olga@example.org,job-2,2026-01-19,Eve\n"
+        "ana@example.org,job-1,2026-01-19,Eve\n"
+    )
+
+    page = preview(logged_in(client, alice), url(job), text).content.decode()
+
+    assert "This row is for another job" in row(page, 2)
+    assert "Problem" not in row(page, 3)
+
+
 def test_it_refuses_columns_that_name_different_applications(client, job, alice, hires):
     text = HEADER + "app-ana,ben@example.org,2026-01-12,Dana,,,,,,,\n"
 
@@ -432,8 +450,8 @@ def test_it_previews_in_the_same_queries_whatever_the_rows(
     )
     logged_in(client, alice)
 
-    # session, user, job, role; by id, by external id, by email, jobs
-    with django_assert_num_queries(8):
+    # session, user, job, role; the job's applications by id, external id, email
+    with django_assert_num_queries(7):
         response = preview(client, url(job), text)
 
     assert response.content.decode().count("New outcome.") == rows - 1
