@@ -36,6 +36,11 @@ urlpatterns = [
         name="application_decide",
     ),
     path(
+        "applications/<int:pk>/outcome/",
+        recruiter.application_outcome_view,
+        name="application_outcome",
+    ),
+    path(
         "invitations/<int:pk>/revoke/",
         recruiter.invitation_revoke_view,
         name="invitation_revoke",

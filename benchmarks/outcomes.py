@@ -18,7 +18,7 @@ ratio is over the target.
 ``--simulate`` instead prints the simulations where the truth is known (no
 database): how often the 95 % interval holds a known validity, what the
 range-restriction correction recovers, and how often the manager report flags
-an ordinary team and a team with truly higher turnover (docs/outcomes.md).
+an ordinary team and a team with truly higher turnover (docs/outcome-reports.md).
 
     .venv/bin/python benchmarks/outcomes.py --simulate [--seed 2026]
     createdb -h 127.0.0.1 -U postgres criba_bench_outcomes
@@ -457,7 +457,7 @@ def read_model():
 
 
 def simulate(seed: int) -> int:
-    """Print the coverage and flag-rate tables of docs/outcomes.md."""
+    """Print the coverage and flag-rate tables of docs/outcome-reports.md."""
     from assessments.scoring.outcome_simulation import (
         team_flag_rates,
         validity_coverage,

@@ -352,6 +352,7 @@ SPECTACULAR_SETTINGS = {
             "SCORECARD_SUBMITTED",
             "INTERVIEW_COMPLETED",
             "APPLICATION_DECIDED",
+            "HIRE_OUTCOME_RECORDED",
         )
     ],
     "POSTPROCESSING_HOOKS": [

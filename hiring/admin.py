@@ -18,10 +18,12 @@ from hiring.models import (
     AtsErrorReport,
     AuditEvent,
     Candidate,
+    HireOutcome,
     IdempotencyRecord,
     Job,
     JobMember,
     OutboxEvent,
+    QuotaAttainment,
     TaskRetry,
     WebhookAttempt,
     WebhookDelivery,
@@ -467,6 +469,47 @@ class TaskRetryAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class QuotaAttainmentInline(admin.TabularInline):
+    model = QuotaAttainment
+    fields = ["year", "quarter", "attainment_percent"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(HireOutcome)
+class HireOutcomeAdmin(ReadOnlyAdmin):
+    """What became of each hire. Recorded on the hire's page, from a CSV file or
+    through the API (one service, audited and announced), so never edited here."""
+
+    list_display = [
+        "application",
+        "start_date",
+        "manager_name",
+        "team",
+        "leaving_date",
+        "performance_rating",
+        "updated_at",
+    ]
+    list_filter = ["leaving_reason", "performance_rating"]
+    search_fields = ["manager_name", "team", "application__external_id"]
+    list_select_related = ["application__candidate", "application__job"]
+    inlines = [QuotaAttainmentInline]
+
+
+@admin.register(QuotaAttainment)
+class QuotaAttainmentAdmin(ReadOnlyAdmin):
+    list_display = ["outcome", "year", "quarter", "attainment_percent"]
+    list_filter = ["year", "quarter"]
+    list_select_related = [
+        "outcome__application__candidate",
+        "outcome__application__job",
+    ]
 
 
 admin.site.site_header = _("Criba administration")

@@ -313,6 +313,8 @@ class AuditEvent(models.Model):
             "self_identification.recorded",
             _("Self-identification recorded"),
         )
+        OUTCOME_RECORDED = "outcome.recorded", _("Hire outcome recorded")
+        OUTCOMES_IMPORTED = "outcomes.imported", _("Hire outcomes imported")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

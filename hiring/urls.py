@@ -1,7 +1,7 @@
 from django.urls import path
 
 from hiring import views_webhooks
-from hiring.views import candidates, jobs
+from hiring.views import candidates, jobs, outcomes
 
 app_name = "hiring"
 urlpatterns = [
@@ -22,6 +22,26 @@ urlpatterns = [
         "jobs/<int:pk>/candidates/import/",
         candidates.candidate_import_view,
         name="candidate_import",
+    ),
+    path(
+        "jobs/<int:pk>/outcomes/import/",
+        outcomes.outcome_import_view,
+        name="outcome_import",
+    ),
+    path(
+        "jobs/<int:pk>/outcomes/template.csv",
+        outcomes.outcome_import_template_view,
+        name="outcome_import_template",
+    ),
+    path(
+        "outcomes/import/",
+        outcomes.outcome_import_view,
+        name="outcome_import_all",
+    ),
+    path(
+        "outcomes/template.csv",
+        outcomes.outcome_import_template_view,
+        name="outcome_import_template_all",
     ),
     path("settings/webhooks/", views_webhooks.webhook_list, name="webhook_list"),
     path(

@@ -19,7 +19,13 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Invitation, Response
 from assessments.tokens import invitation_token
-from hiring.models import Application, AuditEvent, WebhookEndpoint
+from hiring.models import (
+    Application,
+    AuditEvent,
+    HireOutcome,
+    Stage,
+    WebhookEndpoint,
+)
 from tests.factories import ApplicationFactory
 from tests.hiring.support import logged_in
 
@@ -216,6 +222,45 @@ CASES = [
     ),
     *_common("webhook", candidate=False),
     *_common("resend", candidate=False),
+    # A hire's outcome, and the file of outcomes.
+    Case("outcome", "malformed", b"=&&=%zz&%", REQUIRED),
+    Case(
+        "outcome",
+        "nested",
+        _form(**{"start_date[]": "2026-01-05", "manager_name[0]": "Dana"}),
+        REQUIRED,
+    ),
+    Case(
+        "outcome",
+        "wrong type",
+        _form(start_date="soon", manager_name="Dana", performance_rating="9"),
+        "Enter a valid date",
+    ),
+    Case(
+        "outcome",
+        "wrong type: quarter",
+        _form(
+            start_date="2026-01-05",
+            manager_name="Dana",
+            **{
+                "quota-TOTAL_FORMS": "1",
+                "quota-INITIAL_FORMS": "1",
+                "quota-0-year": "2026",
+                "quota-0-quarter": "7",
+                "quota-0-attainment_percent": "lots",
+            },
+        ),
+        "Enter a number",
+    ),
+    *_common("outcome", candidate=False),
+    Case("outcome import", "malformed", b"=&&=%zz&%", "Choose a CSV file"),
+    Case(
+        "outcome import",
+        "wrong type",
+        _form(csv_text="start_date,manager\nsoon,Dana\n", action="import"),
+        "Nothing was imported",
+    ),
+    *_common("outcome import", candidate=False),
 ]
 
 
@@ -242,6 +287,8 @@ def scene(job, alice, admin_user, instrument_version, scoring_calls):
         "fresh": fresh,
         "uninvited": ApplicationFactory(job=job),
         "decided": taken,
+        "hired": ApplicationFactory(job=job, stage=Stage.HIRED),
+        "job": job,
     }
 
 
@@ -291,6 +338,14 @@ def _target(endpoint: str, scene) -> tuple[Client, str]:
             reverse("results:invitation_resend", args=[fresh]),
         ),
         "webhook": (scene["admin"], reverse("hiring:webhook_list")),
+        "outcome": (
+            scene["recruiter"],
+            reverse("results:application_outcome", args=[scene["hired"].pk]),
+        ),
+        "outcome import": (
+            scene["recruiter"],
+            reverse("hiring:outcome_import", args=[scene["job"].pk]),
+        ),
     }[endpoint]
 
 
@@ -303,6 +358,7 @@ def _state(scene) -> tuple:
         list(Application.objects.order_by("pk").values_list("decision", "stage")),
         AuditEvent.objects.count(),
         WebhookEndpoint.objects.count(),
+        HireOutcome.objects.count(),
     )
 
 
@@ -334,7 +390,16 @@ def test_every_kind_reaches_every_endpoint_with_fields():
     for case in CASES:
         kinds.setdefault(case.endpoint, set()).add(case.kind)
 
-    for endpoint in ("login", "landing", "invite", "decide", "extend", "webhook"):
+    for endpoint in (
+        "login",
+        "landing",
+        "invite",
+        "decide",
+        "extend",
+        "webhook",
+        "outcome",
+        "outcome import",
+    ):
         assert {"malformed", "oversized", "wrong type", "not utf-8", "nul"} <= kinds[
             endpoint
         ], endpoint

@@ -9,6 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessments.models import PracticeCase
+from hiring.models import Stage
 from hiring.webhooks.services import endpoint_create
 from tests.factories import (
     ApplicationFactory,
@@ -83,6 +84,7 @@ def scene(job, alice, dana, admin_user, instrument_version, settings):
         "version": instrument_version,
         "result": result,
         "application": result.invitation.application,
+        "hire": ApplicationFactory(job=job, stage=Stage.HIRED),
         "open_invitation": InvitationFactory(
             application=ApplicationFactory(job=job), instrument_version=version
         ),
@@ -268,6 +270,21 @@ def _request(name, scene):
         "results:outcome_validity": lambda: ("get", reverse(name), None),
         "results:outcome_managers": lambda: ("get", reverse(name), None),
         "results:report_index": lambda: ("get", reverse(name), None),
+        # Hire outcomes: the form refused (the page shown again as a 400), the
+        # import page and its template of the job's hires.
+        "results:application_outcome": lambda: (
+            "post",
+            reverse(name, args=[scene["hire"].pk]),
+            {},
+        ),
+        "hiring:outcome_import": lambda: ("get", reverse(name, args=[job]), None),
+        "hiring:outcome_import_template": lambda: (
+            "get",
+            reverse(name, args=[job]),
+            None,
+        ),
+        "hiring:outcome_import_all": lambda: ("get", reverse(name), None),
+        "hiring:outcome_import_template_all": lambda: ("get", reverse(name), None),
         # A candidate's data rights: the page, its forms refused (shown again as a
         # 400 with the personal data) and the export file itself.
         "privacy:candidate": lambda: ("get", reverse(name, args=[candidate]), None),

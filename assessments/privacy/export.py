@@ -33,7 +33,15 @@ from assessments.models import (
     Scorecard,
     ScorecardVersion,
 )
-from hiring.models import Application, AuditEvent, Candidate, SelfIdentification
+from hiring.models import (
+    RETENTION_CHECKPOINTS,
+    Application,
+    AuditEvent,
+    Candidate,
+    HireOutcome,
+    QuotaAttainment,
+    SelfIdentification,
+)
 from hiring.selectors import user_is_administrator
 from hiring.services import audit_record
 
@@ -133,6 +141,10 @@ def _scorecards(candidate: Candidate) -> QuerySet:
 
 def _interview_results(candidate: Candidate) -> QuerySet:
     return InterviewResult.objects.filter(interview__application__candidate=candidate)
+
+
+def _outcomes(candidate: Candidate) -> QuerySet:
+    return HireOutcome.objects.filter(application__candidate=candidate)
 
 
 # --- sections -------------------------------------------------------------------------
@@ -492,6 +504,54 @@ def development_plans_section(candidate: Candidate) -> list[dict]:
             ],
         }
         for plan in plans.order_by("id")
+    ]
+
+
+@export_section("hire_outcomes", subjects=_outcomes)
+def hire_outcomes_section(candidate: Candidate) -> list[dict]:
+    """What became of the candidate once hired: dates, manager, rating and quota
+    attainment, with retention at 90 and 180 days as of the export."""
+    today = timezone.localdate()
+    outcomes = (
+        _outcomes(candidate)
+        .with_retention(today)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "quotas",
+                queryset=QuotaAttainment.objects.order_by("year", "quarter"),
+            )
+        )
+        .order_by("start_date", "id")
+    )
+    return [
+        {
+            "id": outcome.pk,
+            "application_id": outcome.application_id,
+            "start_date": outcome.start_date,
+            "manager": outcome.manager_name,
+            "team": outcome.team,
+            "leaving_date": outcome.leaving_date,
+            "leaving_reason": outcome.leaving_reason,
+            **{
+                f"employed_{days}": getattr(outcome, f"employed_{days}")
+                for days in RETENTION_CHECKPOINTS
+            },
+            "performance_rating": outcome.performance_rating,
+            "rated_on": outcome.rated_on,
+            "quotas": [
+                {
+                    "year": quota.year,
+                    "quarter": quota.quarter,
+                    "attainment_percent": quota.attainment_percent,
+                }
+                for quota in outcome.quotas.all()
+            ],
+            "recorded_by": _user(outcome.recorded_by),
+            "created_at": outcome.created_at,
+            "updated_at": outcome.updated_at,
+        }
+        for outcome in outcomes
     ]
 
 

@@ -9,7 +9,7 @@
   of them with a truly higher turnover. How often is an ordinary team flagged
   (false alarms), and how often the bad one (power)?
 
-Pure and seeded: numpy and scipy only; the figures are in docs/outcomes.md.
+Pure and seeded: numpy and scipy only; the figures are in docs/outcome-reports.md.
 """
 
 from __future__ import annotations

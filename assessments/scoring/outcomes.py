@@ -373,7 +373,7 @@ def turnover_check(
     ``left`` is 0/1 per hire, ``probabilities`` each hire's predicted probability
     of leaving. Hires are taken as independent given their scores; the model's
     own estimation error is not added (it is small next to the binomial spread
-    of a team, and the simulation in docs/outcomes.md measures the resulting
+    of a team, and the simulation in docs/outcome-reports.md measures the resulting
     false-alarm rate).
     """
     left = np.asarray(left, dtype=float)

@@ -9,11 +9,14 @@ Domain errors that a view does not turn into a form message are rendered by
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -36,9 +39,13 @@ from assessments.reports import (
 from assessments.tokens import invitation_link
 from hiring.errors import DomainError, Invalid, NotFound
 from hiring.forms import DecisionForm, ExtendForm, InvitationForm
-from hiring.models import Capability, Job, Stage
+from hiring.models import RETENTION_CHECKPOINTS, Capability, Job, Stage
+from hiring.outcome_forms import HireOutcomeForm, quota_formset, quotas_from
+from hiring.outcome_selectors import outcome_of_application
+from hiring.outcome_services import hire_outcome_record, outcome_require_hired
 from hiring.problems import problem_status
 from hiring.services import application_decide
+from hiring.views.jobs import form_errors_from
 
 # --- job ---------------------------------------------------------------------------
 
@@ -67,6 +74,9 @@ def _render_application(
     *,
     invite_form: InvitationForm | None = None,
     decision_form: DecisionForm | None = None,
+    outcome_form: HireOutcomeForm | None = None,
+    quotas=None,
+    quota_errors: list[str] | None = None,
     error: str = "",
     status: int = 200,
     audited: bool = False,
@@ -100,6 +110,12 @@ def _render_application(
     for invitation in application.invitations_newest_first:
         # Derived from the server's key each time: never stored, never in a session.
         invitation.link = invitation_link(invitation) if invitation.can_manage else None
+    outcome_context = _outcome_context(
+        overview,
+        form=outcome_form,
+        quotas=quotas,
+        quota_errors=quota_errors or [],
+    )
     return render(
         request,
         "assessments/application_detail.html",
@@ -126,9 +142,44 @@ def _render_application(
                 if can_develop
                 else None
             ),
+            **outcome_context,
         },
         status=status,
     )
+
+
+def _outcome_context(overview: ApplicationOverview, *, form, quotas, quota_errors):
+    """The "Outcome" section: for holders of OUTCOMES, on a hired application (or
+    one whose outcome was recorded before its stage changed)."""
+    if Capability.OUTCOMES not in overview.capabilities:
+        return {"show_outcome": False}
+    application = overview.application
+    outcome = outcome_of_application(application=application)
+    hired = application.stage == Stage.HIRED
+    if not hired and outcome is None:
+        return {"show_outcome": False}
+    if hired and form is None:
+        form = HireOutcomeForm(job=application.job, outcome=outcome)
+        quotas = quota_formset(outcome=outcome)
+    return {
+        "show_outcome": True,
+        "outcome": outcome,
+        "retention": (
+            [
+                {
+                    "days": days,
+                    "employed": getattr(outcome, f"employed_{days}"),
+                    "on": outcome.start_date + timedelta(days=days),
+                }
+                for days in RETENTION_CHECKPOINTS
+            ]
+            if outcome
+            else []
+        ),
+        "outcome_form": form if hired else None,
+        "quota_formset": quotas if hired else None,
+        "quota_errors": quota_errors,
+    }
 
 
 @require_safe
@@ -194,6 +245,60 @@ def application_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, _("Decision recorded."))
     return _back(request, pk)
+
+
+@require_POST
+@login_required
+def application_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record or change the hire's outcome (holders of OUTCOMES on the job)."""
+    overview = application_overview(
+        user=request.user, application_id=pk, capability=Capability.OUTCOMES
+    )
+    application = overview.application
+    outcome_require_hired(application)
+    outcome = outcome_of_application(application=application)
+    form = HireOutcomeForm(request.POST, job=application.job, outcome=outcome)
+    quotas = quota_formset(outcome=outcome, data=request.POST)
+    forms_valid = form.is_valid() & quotas.is_valid()
+    if forms_valid:
+        try:
+            recorded = hire_outcome_record(
+                application=application,
+                by=request.user,
+                start_date=form.cleaned_data["start_date"],
+                manager_name=form.cleaned_data["manager_name"],
+                team=form.cleaned_data["team"],
+                manager=form.cleaned_data["manager"],
+                leaving_date=form.cleaned_data["leaving_date"],
+                leaving_reason=form.cleaned_data["leaving_reason"],
+                performance_rating=form.cleaned_data["performance_rating"],
+                rated_on=form.cleaned_data["rated_on"],
+                quotas=quotas_from(quotas, outcome=outcome),
+            )
+        except DomainError as problem:
+            quota_errors = problem.fields.pop("quotas", [])
+            if problem.fields or not quota_errors:
+                form_errors_from(form, problem)
+            return _render_application(
+                request,
+                overview,
+                outcome_form=form,
+                quotas=quotas,
+                quota_errors=quota_errors,
+                status=problem_status(problem),
+            )
+        if recorded.created:
+            messages.success(request, _("Outcome recorded."))
+        elif recorded.changed:
+            messages.success(request, _("Outcome updated."))
+        else:
+            messages.info(request, _("Nothing changed in the outcome."))
+        return redirect(
+            reverse("results:application_detail", args=[pk]) + "#outcome-heading"
+        )
+    return _render_application(
+        request, overview, outcome_form=form, quotas=quotas, status=400
+    )
 
 
 def _invitation_action(request: HttpRequest, pk: int, action) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-from hiring.models import Application, Candidate, Job, Stage
+from hiring.models import Application, Candidate, HireOutcome, Job, Stage
 
 UPDATED_SINCE_HELP = _(
     "Only rows changed at or after this instant (ISO 8601, e.g. "
@@ -99,3 +99,31 @@ class ApplicationFilter(UpdatedSinceFilterSet):
     class Meta:
         model = Application
         fields = ["updated_since", "external_id", "job", "candidate", "stage"]
+
+
+class OutcomeFilter(django_filters.FilterSet):
+    updated_since = UpdatedSinceFilter()
+    application = django_filters.NumberFilter(
+        field_name="application_id", help_text=_("Only this application's (Criba id).")
+    )
+    application_external_id = django_filters.CharFilter(
+        field_name="application__external_id",
+        help_text=_("Only this application's (your id)."),
+    )
+    job = django_filters.NumberFilter(
+        field_name="application__job_id", help_text=_("Only hires of this job.")
+    )
+    job_external_id = django_filters.CharFilter(
+        field_name="application__job__external_id",
+        help_text=_("Only hires of this job (your id)."),
+    )
+
+    class Meta:
+        model = HireOutcome
+        fields = [
+            "updated_since",
+            "application",
+            "application_external_id",
+            "job",
+            "job_external_id",
+        ]

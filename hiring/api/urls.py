@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from hiring.api.outcomes import HireOutcomeViewSet
 from hiring.api.views import ApplicationViewSet, CandidateViewSet, JobViewSet
 from hiring.api.webhooks import WebhookEndpointViewSet
 
@@ -7,6 +8,7 @@ router = SimpleRouter()
 router.register("jobs", JobViewSet, basename="job")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("outcomes", HireOutcomeViewSet, basename="outcome")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = router.urls

@@ -294,6 +294,58 @@ class _InterviewData(serializers.Serializer):
     scorecards = serializers.IntegerField(help_text="Scorecards submitted.")
 
 
+class _OutcomeQuotaData(serializers.Serializer):
+    year = serializers.IntegerField(help_text="The calendar year.")
+    quarter = serializers.IntegerField(help_text="The calendar quarter, 1 to 4.")
+    attainment_percent = serializers.FloatField(
+        help_text="Sales against quota in percent (100 = quota met)."
+    )
+
+
+class _OutcomeData(serializers.Serializer):
+    outcome_id = serializers.IntegerField(help_text="Criba's id of the outcome.")
+    application_id = serializers.IntegerField(
+        help_text="Criba's id of the hired application."
+    )
+    application_external_id = serializers.CharField(
+        allow_null=True, help_text="Your id of the application, if you gave one."
+    )
+    candidate_external_id = serializers.CharField(
+        allow_null=True, help_text="Your id of the candidate, if you gave one."
+    )
+    job_id = serializers.IntegerField(help_text="Criba's id of the job.")
+    job_external_id = serializers.CharField(
+        allow_null=True, help_text="Your id of the job, if you gave one."
+    )
+    start_date = serializers.DateField(help_text="The hire's first day at work.")
+    leaving_date = serializers.DateField(
+        allow_null=True, help_text="The hire's last day; null while they stay."
+    )
+    leaving_reason = serializers.ChoiceField(
+        choices=["voluntary", "involuntary", "other"],
+        allow_null=True,
+        help_text="Why the hire left; null while they stay.",
+    )
+    employed_90 = serializers.BooleanField(
+        allow_null=True,
+        help_text="Still employed 90 days after the start (derived from the dates); "
+        "null until that day has come.",
+    )
+    employed_180 = serializers.BooleanField(
+        allow_null=True,
+        help_text="Still employed 180 days after the start; null until then.",
+    )
+    performance_rating = serializers.IntegerField(
+        allow_null=True, help_text="1 to 5 on Criba's performance scale, or null."
+    )
+    rated_on = serializers.DateField(
+        allow_null=True, help_text="The day of the review the rating is from."
+    )
+    quotas = _OutcomeQuotaData(
+        many=True, help_text="Quota attainment per quarter, oldest first."
+    )
+
+
 def _envelope(name: str, data_serializer) -> type[serializers.Serializer]:
     return type(
         name,
@@ -381,6 +433,26 @@ _EVENTS = [
             "decided_at": "2026-12-05T16:20:00Z",
         },
     ),
+    (
+        "hire_outcome.recorded",
+        _envelope("HireOutcomeRecordedEvent", _OutcomeData),
+        {
+            "outcome_id": 7,
+            "application_id": 17,
+            "application_external_id": "ats-app-991",
+            "candidate_external_id": "ats-cand-99",
+            "job_id": 3,
+            "job_external_id": "ats-job-4711",
+            "start_date": "2026-03-02",
+            "leaving_date": None,
+            "leaving_reason": None,
+            "employed_90": True,
+            "employed_180": True,
+            "performance_rating": 4,
+            "rated_on": "2026-09-30",
+            "quotas": [{"year": 2026, "quarter": 3, "attainment_percent": 110.0}],
+        },
+    ),
 ]
 
 EVENT_WEBHOOKS = [
@@ -419,6 +491,7 @@ EVENT_WEBHOOKS = [
     SCORECARD_SUBMITTED_WEBHOOK,
     INTERVIEW_COMPLETED_WEBHOOK,
     APPLICATION_DECIDED_WEBHOOK,
+    HIRE_OUTCOME_RECORDED_WEBHOOK,
 ) = EVENT_WEBHOOKS
 
 

@@ -75,6 +75,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
             "can_create_jobs": user_may_create_jobs(user),
             # The same permission cache as the line above: no further query.
             "reports_readable": reports_readable(user),
+            "can_import_all_outcomes": administrator,
         },
     )
 

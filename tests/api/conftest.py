@@ -7,12 +7,20 @@ import pytest
 from assessments import services as assessment_services
 from assessments.models import Interview, Invitation, QuestionnaireResult, Scorecard
 from assessments.results.store import results_compute_and_store
-from hiring.models import Application, Candidate, Job, WebhookEndpoint
+from hiring.models import (
+    Application,
+    Candidate,
+    HireOutcome,
+    Job,
+    Stage,
+    WebhookEndpoint,
+)
 from hiring.webhooks.services import endpoint_create
 from tests.assessments.interview_support import submit
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
+    HireOutcomeFactory,
     JobFactory,
     PanelInterviewFactory,
     UserFactory,
@@ -30,6 +38,7 @@ class World:
     webhook: WebhookEndpoint
     interview: Interview
     scorecard: Scorecard
+    outcome: HireOutcome
 
 
 def scored_results(instrument_version, n: int, *, application=None) -> list:
@@ -57,6 +66,8 @@ def world(instrument_version, settings) -> World:
     panel = [UserFactory(), UserFactory()]
     interview = PanelInterviewFactory(application=application, panel=panel)
     version = submit(panel[0], interview, [4, 4, 3, 4, 5, 4])
+    hire = ApplicationFactory(job=job, stage=Stage.HIRED, external_id="app-hired")
+    outcome = HireOutcomeFactory(application=hire)
     return World(
         job,
         candidate,
@@ -66,6 +77,7 @@ def world(instrument_version, settings) -> World:
         webhook,
         interview,
         version.scorecard,
+        outcome,
     )
 
 

@@ -97,6 +97,18 @@ ROUTES = [
     ("get", "/api/v1/interviews/{interview}/", None, {S.INTERVIEWS_READ}),
     ("get", "/api/v1/scorecards/", None, {S.INTERVIEWS_READ}),
     ("get", "/api/v1/scorecards/{scorecard}/", None, {S.INTERVIEWS_READ}),
+    ("get", "/api/v1/outcomes/", None, {S.OUTCOMES_READ, S.OUTCOMES_WRITE}),
+    ("get", "/api/v1/outcomes/{outcome}/", None, {S.OUTCOMES_READ, S.OUTCOMES_WRITE}),
+    (
+        "post",
+        "/api/v1/outcomes/",
+        {
+            "application_external_id": "app-hired",
+            "start_date": "2026-01-05",
+            "manager_name": "Dana Reyes",
+        },
+        {S.OUTCOMES_WRITE},
+    ),
     ("get", "/api/v1/webhooks/", None, {S.WEBHOOKS_MANAGE}),
     (
         "post",
@@ -123,6 +135,7 @@ def _call(client, world, method, path, body):
         webhook=world.webhook.pk,
         interview=world.interview.pk,
         scorecard=world.scorecard.pk,
+        outcome=world.outcome.pk,
     )
     if body is None:
         return getattr(client, method)(url)
@@ -190,6 +203,7 @@ def test_it_covers_every_route_of_the_schema(api_client):
             "webhook",
             "interview",
             "scorecard",
+            "outcome",
         ):
             path = path.replace("{" + name + "}", "{id}")
         tested.add((method, path))

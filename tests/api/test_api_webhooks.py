@@ -94,6 +94,7 @@ def test_it_documents_every_event_in_the_schema(client):
         "scorecard.submitted",
         "interview.completed",
         "application.decided",
+        "hire_outcome.recorded",
     }
     scored = schema["x-webhooks"]["assessment.scored"]["post"]
     assert "webhook-signature" in scored["description"]

@@ -38,6 +38,7 @@ EXPECTED_SECTIONS = {
     "scorecards",
     "interview_results",
     "self_identification",
+    "hire_outcomes",
     "audit",
 }
 
@@ -211,10 +212,10 @@ def test_it_reads_with_a_fixed_number_of_queries(
 
     # The candidate, one per section (two for decisions, for interviews with
     # their interviewers and for scorecards with their versions; development
-    # plans read their goals and check-ins only when there is a plan; no
-    # self-identification in a recruiter's file), the audit row and its savepoint,
-    # whatever the data.
-    with django_assert_num_queries(18):
+    # plans read their goals and check-ins, and hire outcomes their quarters,
+    # only when there are some; no self-identification in a recruiter's file),
+    # the audit row and its savepoint, whatever the data.
+    with django_assert_num_queries(19):
         document = _export(dossier, alice)
 
     assert len(document["applications"]) == 1 + more_applications

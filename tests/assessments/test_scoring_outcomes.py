@@ -1,5 +1,5 @@
 """The outcome figures: worked examples, statistical oracles and simulations
-where the truth is known (SCORING.md section 8; docs/outcomes.md)."""
+where the truth is known (SCORING.md section 8; docs/outcome-reports.md)."""
 
 import itertools
 import subprocess

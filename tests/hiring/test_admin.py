@@ -40,6 +40,7 @@ from tests.factories import (
     InterviewFactory,
     PanelInterviewFactory,
     QuestionnaireResultFactory,
+    QuotaAttainmentFactory,
 )
 from tests.hiring.support import logged_in
 
@@ -147,6 +148,7 @@ def one_of_each(job, alice, dana, settings):
         due_at=timezone.now(),
         error="OperationalError('connection lost')",
     )
+    QuotaAttainmentFactory(outcome__application__job=job)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)

@@ -9,9 +9,16 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from hiring.models import Stage
 from tests.api.conftest import scored_results
 from tests.conftest import service_missing
-from tests.factories import ApplicationFactory, CandidateFactory, JobFactory
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    HireOutcomeFactory,
+    JobFactory,
+    QuotaAttainmentFactory,
+)
 
 CHECKS = ",".join(
     [
@@ -41,6 +48,14 @@ def populated(instrument_version):
         invitation_create(
             application=ApplicationFactory(job=job), user=None, send=False
         )
+        # A hire with an outcome, so outcomes read by id find one and a POST
+        # naming `hire-<n>` records one.
+        outcome = HireOutcomeFactory(
+            application=ApplicationFactory(
+                job=job, stage=Stage.HIRED, external_id=f"hire-{number}"
+            )
+        )
+        QuotaAttainmentFactory(outcome=outcome)
 
 
 @pytest.mark.integration

@@ -1,0 +1,494 @@
+"""Writes of hire outcomes: what became of a hire, recorded from the hire's page, a
+CSV file or the API, always through `hire_outcome_record`.
+
+One outcome per hired application; recording again updates it (an upsert), and
+quota attainment is merged quarter by quarter. Whether the hire was still employed
+at 90 and 180 days is derived from the dates (`HireOutcome.employed_at`), never
+typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hiring.errors import Conflict, Invalid
+from hiring.events import event_record
+from hiring.models import (
+    RETENTION_CHECKPOINTS,
+    Application,
+    AuditEvent,
+    HireOutcome,
+    LeavingReason,
+    OutboxEvent,
+    PerformanceRating,
+    QuotaAttainment,
+    Stage,
+)
+from hiring.services import audit_record, candidate_retention_extend
+
+# No hire in this deployment started before this day; a date before it is a typo.
+EARLIEST_DATE = date(2000, 1, 1)
+# A start or a leaving date may be agreed ahead (an offer accepted, a notice
+# given), but not further ahead than this.
+MAX_DAYS_AHEAD = 366
+MAX_ATTAINMENT = Decimal(1000)
+ONE_DECIMAL = Decimal("0.1")
+MANAGER_NAME_MAX = 200
+TEAM_MAX = 200
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+# The default of ``manager``: leave the manager's account as it is. Pages, files and
+# the API that do not speak of the account must not unlink it.
+KEEP = _Keep()
+
+
+@dataclass(frozen=True)
+class QuotaInput:
+    """Attainment for one calendar quarter; ``attainment_percent`` None removes
+    the quarter's row."""
+
+    year: int
+    quarter: int
+    attainment_percent: Decimal | None
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    return f"{year}-Q{quarter}"
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+# --- checks ---------------------------------------------------------------------------
+
+
+def _as_date(value, name: str, problems: dict) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.setdefault(name, []).append(_("Enter a date as YYYY-MM-DD."))
+    return None
+
+
+def _within(day: date | None, name: str, problems: dict, *, latest: date) -> None:
+    if day is None:
+        return
+    if day < EARLIEST_DATE or day > latest:
+        problems.setdefault(name, []).append(
+            _("Enter a date from %(earliest)s to %(latest)s.")
+            % {"earliest": EARLIEST_DATE.isoformat(), "latest": latest.isoformat()}
+        )
+
+
+def _as_rating(value, problems: dict) -> int | None:
+    if value is None or value == "":
+        return None
+    rating = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        rating = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        rating = int(value.strip())
+    if rating not in PerformanceRating.values:
+        problems.setdefault("performance_rating", []).append(
+            _("Choose a rating from 1 to 5.")
+        )
+        return None
+    return rating
+
+
+def percent_parse(value) -> Decimal | None:
+    """The attainment as a Decimal with one decimal place, or None to remove it.
+    Raises ValueError when it is not a number."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    try:
+        number = Decimal(str(value).strip().rstrip("%").strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def _as_quotas(quotas: Iterable, problems: dict) -> list[QuotaInput]:
+    """Each quota as a `QuotaInput`, from a QuotaInput, a mapping with ``year``,
+    ``quarter`` and ``attainment_percent``, or a ``(year, quarter, percent)``
+    triple."""
+    rows: list[QuotaInput] = []
+    messages: list[str] = []
+    for quota in quotas or ():
+        if isinstance(quota, QuotaInput):
+            year, quarter, percent = quota.year, quota.quarter, quota.attainment_percent
+        elif isinstance(quota, Mapping):
+            year = quota.get("year")
+            quarter = quota.get("quarter")
+            percent = quota.get("attainment_percent")
+        else:
+            try:
+                year, quarter, percent = quota
+            except (TypeError, ValueError):
+                messages.append(_("Give each quarter as year, quarter and percent."))
+                continue
+        if not all(
+            isinstance(n, int) and not isinstance(n, bool) for n in (year, quarter)
+        ):
+            messages.append(_("A quarter needs a year and a quarter number."))
+            continue
+        label = quarter_label(year, quarter)
+        if not 1 <= quarter <= 4:
+            messages.append(
+                _("%(quarter)s: the quarter must be 1, 2, 3 or 4.") % {"quarter": label}
+            )
+            continue
+        try:
+            percent = percent_parse(percent)
+        except ValueError:
+            messages.append(
+                _("%(quarter)s: the attainment must be a number of percent.")
+                % {"quarter": label}
+            )
+            continue
+        if percent is not None and not 0 <= percent <= MAX_ATTAINMENT:
+            messages.append(
+                _("%(quarter)s: the attainment must be from 0 to 1000 %%.")
+                % {"quarter": label}
+            )
+            continue
+        rows.append(QuotaInput(year, quarter, percent))
+    seen: set[tuple[int, int]] = set()
+    for row in rows:
+        key = (row.year, row.quarter)
+        if key in seen:
+            messages.append(
+                _("%(quarter)s is given twice.")
+                % {"quarter": quarter_label(row.year, row.quarter)}
+            )
+        seen.add(key)
+    if messages:
+        problems.setdefault("quotas", []).extend(messages)
+    return rows
+
+
+@dataclass(frozen=True)
+class _Clean:
+    start_date: date
+    manager_name: str
+    team: str
+    leaving_date: date | None
+    leaving_reason: str
+    performance_rating: int | None
+    rated_on: date | None
+    quotas: list[QuotaInput]
+
+
+def outcome_clean(
+    *,
+    start_date,
+    manager_name,
+    team="",
+    leaving_date=None,
+    leaving_reason="",
+    performance_rating=None,
+    rated_on=None,
+    quotas=(),
+    today: date,
+) -> _Clean:
+    """The outcome's values checked against every rule of their own; raises Invalid
+    naming each field that is wrong. Writes and reads nothing (the CSV preview
+    calls it row by row)."""
+    problems: dict[str, list[str]] = {}
+    latest = today + timedelta(days=MAX_DAYS_AHEAD)
+
+    start = _as_date(start_date, "start_date", problems)
+    if start is None and "start_date" not in problems:
+        problems["start_date"] = [_("This field is required.")]
+    _within(start, "start_date", problems, latest=latest)
+
+    manager_name = str(manager_name or "").strip()
+    if not manager_name:
+        problems["manager_name"] = [_("This field is required.")]
+    elif len(manager_name) > MANAGER_NAME_MAX:
+        problems["manager_name"] = [
+            _("At most %(limit)s characters.") % {"limit": MANAGER_NAME_MAX}
+        ]
+    team = str(team or "").strip()
+    if len(team) > TEAM_MAX:
+        problems["team"] = [_("At most %(limit)s characters.") % {"limit": TEAM_MAX}]
+
+    leaving = _as_date(leaving_date, "leaving_date", problems)
+    _within(leaving, "leaving_date", problems, latest=latest)
+    if leaving and start and leaving < start:
+        problems.setdefault("leaving_date", []).append(
+            _("The leaving date cannot be before the start date.")
+        )
+    leaving_reason = str(leaving_reason or "").strip()
+    if leaving_reason and leaving_reason not in LeavingReason.values:
+        problems["leaving_reason"] = [
+            _("Choose one of: %(choices)s.")
+            % {"choices": ", ".join(LeavingReason.values)}
+        ]
+    elif leaving and not leaving_reason:
+        problems["leaving_reason"] = [_("Say why the hire left.")]
+    elif leaving_reason and leaving is None and "leaving_date" not in problems:
+        problems["leaving_reason"] = [
+            _("A leaving reason needs a leaving date; clear it if the hire stayed.")
+        ]
+
+    rating = _as_rating(performance_rating, problems)
+    rated = _as_date(rated_on, "rated_on", problems)
+    if rated is not None:
+        if rating is None and "performance_rating" not in problems:
+            problems.setdefault("rated_on", []).append(
+                _("A rating date needs a rating.")
+            )
+        if rated > today:
+            problems.setdefault("rated_on", []).append(
+                _("A rating cannot be dated in the future.")
+            )
+        elif start and rated < start:
+            problems.setdefault("rated_on", []).append(
+                _("A rating cannot be dated before the start date.")
+            )
+        elif rated < EARLIEST_DATE:
+            _within(rated, "rated_on", problems, latest=today)
+
+    rows = _as_quotas(quotas, problems)
+    if start is not None:
+        first = quarter_of(start)
+        last = min(quarter_of(today), quarter_of(leaving) if leaving else (9999, 4))
+        for row in rows:
+            if row.attainment_percent is None:
+                continue  # removing a quarter is always possible
+            key, label = (row.year, row.quarter), quarter_label(row.year, row.quarter)
+            if key < first:
+                problems.setdefault("quotas", []).append(
+                    _("%(quarter)s is before the hire started.") % {"quarter": label}
+                )
+            elif key > last:
+                problems.setdefault("quotas", []).append(
+                    _("%(quarter)s has not begun while the hire was employed.")
+                    % {"quarter": label}
+                    if leaving and key > quarter_of(leaving)
+                    else _("%(quarter)s has not begun yet.") % {"quarter": label}
+                )
+
+    if problems:
+        raise Invalid(_("Some fields of the outcome are not valid."), fields=problems)
+    return _Clean(
+        start_date=start,
+        manager_name=manager_name,
+        team=team,
+        leaving_date=leaving,
+        leaving_reason=leaving_reason,
+        performance_rating=rating,
+        rated_on=rated,
+        quotas=rows,
+    )
+
+
+def outcome_require_hired(application: Application) -> None:
+    """Conflict unless the application is hired: only hires have outcomes."""
+    if application.stage != Stage.HIRED:
+        raise Conflict(
+            _(
+                "Only a hired application has an outcome; this one is at the "
+                "stage “%(stage)s”. Record the hiring decision first."
+            )
+            % {"stage": application.get_stage_display()},
+            code="not_hired",
+        )
+
+
+# --- the write ------------------------------------------------------------------------
+
+
+def _event_data(outcome: HireOutcome, application: Application, today: date) -> dict:
+    return {
+        "outcome_id": outcome.pk,
+        "application_id": application.pk,
+        "application_external_id": application.external_id or None,
+        "candidate_external_id": application.candidate.external_id or None,
+        "job_id": application.job_id,
+        "job_external_id": application.job.external_id or None,
+        "start_date": outcome.start_date.isoformat(),
+        "leaving_date": (
+            outcome.leaving_date.isoformat() if outcome.leaving_date else None
+        ),
+        "leaving_reason": outcome.leaving_reason or None,
+        **{
+            f"employed_{days}": outcome.employed_at(days, today)
+            for days in RETENTION_CHECKPOINTS
+        },
+        "performance_rating": outcome.performance_rating,
+        "rated_on": outcome.rated_on.isoformat() if outcome.rated_on else None,
+        "quotas": [
+            {
+                "year": quota.year,
+                "quarter": quota.quarter,
+                "attainment_percent": float(quota.attainment_percent),
+            }
+            for quota in outcome.quotas.order_by("year", "quarter")
+        ],
+    }
+
+
+@transaction.atomic
+def hire_outcome_record(
+    *,
+    application: Application,
+    by,
+    start_date,
+    manager_name: str,
+    team: str = "",
+    manager=KEEP,
+    leaving_date=None,
+    leaving_reason: str = "",
+    performance_rating: int | None = None,
+    rated_on=None,
+    quotas: Iterable = (),
+    today: date | None = None,
+) -> HireOutcome:
+    """Record what became of a hire: create or update the one outcome of a hired
+    application.
+
+    The fields describe the whole outcome (an empty leaving date means the hire is
+    still there); ``quotas`` are merged per (year, quarter): a given quarter
+    replaces that quarter's row, a quarter given with attainment None removes it,
+    quarters not given stay. ``manager`` (the manager's Criba account) stays as it
+    is unless given; None unlinks it.
+
+    Raises Conflict (``not_hired``) unless the application is hired, Invalid naming
+    each bad field otherwise. When something changed, writes the audit entry
+    ``outcome.recorded`` and the event ``hire_outcome.recorded`` in the same
+    transaction; recording the same values again writes nothing. The returned
+    outcome carries ``created`` and ``changed``.
+    """
+    today = today or timezone.localdate()
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("job", "candidate")
+        .get(pk=application.pk)
+    )
+    outcome_require_hired(application)
+    clean = outcome_clean(
+        start_date=start_date,
+        manager_name=manager_name,
+        team=team,
+        leaving_date=leaving_date,
+        leaving_reason=leaving_reason,
+        performance_rating=performance_rating,
+        rated_on=rated_on,
+        quotas=quotas,
+        today=today,
+    )
+    if manager is not KEEP and manager is not None and not getattr(manager, "pk", None):
+        raise Invalid(
+            _("The manager's account is not known."),
+            fields={"manager": [_("No such account.")]},
+        )
+
+    outcome = HireOutcome.objects.filter(application=application).first()
+    created = outcome is None
+    if created:
+        outcome = HireOutcome(application=application)
+    values = {
+        "start_date": clean.start_date,
+        "manager_name": clean.manager_name,
+        "team": clean.team,
+        "leaving_date": clean.leaving_date,
+        "leaving_reason": clean.leaving_reason,
+        "performance_rating": clean.performance_rating,
+        "rated_on": clean.rated_on,
+    }
+    if manager is not KEEP:
+        values["manager_id"] = manager.pk if manager is not None else None
+    changed_fields = sorted(
+        name.removesuffix("_id")
+        for name, value in values.items()
+        if created or getattr(outcome, name) != value
+    )
+    for name, value in values.items():
+        setattr(outcome, name, value)
+
+    existing = {} if created else {(q.year, q.quarter): q for q in outcome.quotas.all()}
+    quota_changes: list[str] = []
+    to_delete, to_create, to_update = [], [], []
+    for row in clean.quotas:
+        key = (row.year, row.quarter)
+        current = existing.get(key)
+        if row.attainment_percent is None:
+            if current is not None:
+                to_delete.append(current.pk)
+                quota_changes.append(quarter_label(*key))
+        elif current is None:
+            to_create.append(row)
+            quota_changes.append(quarter_label(*key))
+        elif current.attainment_percent != row.attainment_percent:
+            current.attainment_percent = row.attainment_percent
+            to_update.append(current)
+            quota_changes.append(quarter_label(*key))
+
+    outcome.created = created
+    outcome.changed = bool(changed_fields or quota_changes)
+    if not outcome.changed:
+        return outcome
+
+    if getattr(by, "is_authenticated", False):
+        outcome.recorded_by = by
+    # Saved also when only quotas changed: its updated_at is what integrations poll.
+    outcome.save()
+    if to_delete:
+        QuotaAttainment.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        QuotaAttainment.objects.bulk_update(to_update, ["attainment_percent"])
+    if to_create:
+        QuotaAttainment.objects.bulk_create(
+            QuotaAttainment(
+                outcome=outcome,
+                year=row.year,
+                quarter=row.quarter,
+                attainment_percent=row.attainment_percent,
+            )
+            for row in to_create
+        )
+    candidate_retention_extend(candidate_id=application.candidate_id)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.OUTCOME_RECORDED,
+        obj=outcome,
+        job=application.job,
+        data={
+            "application_id": application.pk,
+            "created": created,
+            "fields": changed_fields,
+            "quarters": sorted(quota_changes),
+        },
+    )
+    event_record(
+        type=OutboxEvent.Type.HIRE_OUTCOME_RECORDED,
+        data=_event_data(outcome, application, today),
+    )
+    return outcome
