@@ -53,7 +53,14 @@ from assessments.tokens import (
     token_hash,
 )
 from hiring.errors import Conflict, Gone, Invalid, NotFound
-from hiring.models import Application, Candidate, Capability, HireOutcome, Stage
+from hiring.models import (
+    Application,
+    AuditEvent,
+    Candidate,
+    Capability,
+    HireOutcome,
+    Stage,
+)
 from hiring.selectors import job_capabilities, job_require
 from hiring.services import audit_record
 
@@ -63,12 +70,12 @@ CHECK_IN_DAYS = tuple(DevelopmentCheckIn.Day.values)  # 30, 60, 90
 NOTES_MAX_LENGTH = 5000
 
 # Audit actions of development plans (``AuditEvent.action`` values).
-PLAN_GENERATED = "development_plan.generated"
-PLAN_OPENED = "development_plan.opened"
-PLAN_SHARED = "development_plan.shared"
-PLAN_UNSHARED = "development_plan.unshared"
-PLAN_EMAILED = "development_plan.emailed"
-CHECK_IN_UPDATED = "development_plan.check_in_updated"
+PLAN_GENERATED = AuditEvent.Action.PLAN_GENERATED
+PLAN_OPENED = AuditEvent.Action.PLAN_OPENED
+PLAN_SHARED = AuditEvent.Action.PLAN_SHARED
+PLAN_UNSHARED = AuditEvent.Action.PLAN_UNSHARED
+PLAN_EMAILED = AuditEvent.Action.PLAN_EMAILED
+CHECK_IN_UPDATED = AuditEvent.Action.CHECK_IN_UPDATED
 
 
 # --- the areas of a hire -----------------------------------------------------------

@@ -315,6 +315,27 @@ class AuditEvent(models.Model):
         )
         OUTCOME_RECORDED = "outcome.recorded", _("Hire outcome recorded")
         OUTCOMES_IMPORTED = "outcomes.imported", _("Hire outcomes imported")
+        PLAN_GENERATED = "development_plan.generated", _("Development plan generated")
+        PLAN_OPENED = (
+            "development_plan.opened",
+            _("Development plan opened by the hire"),
+        )
+        PLAN_SHARED = (
+            "development_plan.shared",
+            _("Development plan shared with the manager"),
+        )
+        PLAN_UNSHARED = (
+            "development_plan.unshared",
+            _("Development plan no longer shared with the manager"),
+        )
+        PLAN_EMAILED = (
+            "development_plan.emailed",
+            _("Development plan link emailed to the hire"),
+        )
+        CHECK_IN_UPDATED = (
+            "development_plan.check_in_updated",
+            _("Development check-in updated"),
+        )
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -46,7 +46,7 @@ COMPETENCIES = (
 # the demo's hiring manager, leads Inside sales with his Criba account.
 TEAMS = (
     ("Hugo Manager", "Inside sales", 0.0),
-    ("Marco Ruiz", "Field sales", -1.6),
+    ("Marco Ruiz", "Field sales", -3.0),
     ("Ines Castro", "Enterprise", 0.2),
 )
 FIRST_NAMES = (  # noqa: SIM905 - a list of names reads best as prose
@@ -91,8 +91,11 @@ class Applicant:
     def fit(self) -> float:
         """The latent fit the outcomes depend on (negativity counts against)."""
         signs = {key: -1.0 if key == "negativity_blame" else 1.0 for key in SCALES}
+        # The scales share a factor (loading .6, unique .8): the sum's variance
+        # is k + k (k - 1) .36, so this divides it down to one SD.
+        k = len(SCALES)
         return sum(signs[key] * self.traits[key] for key in SCALES) / math.sqrt(
-            len(SCALES)
+            k + k * (k - 1) * 0.36
         )
 
 
@@ -194,7 +197,7 @@ def outcome_for(person: Applicant, today: date, rng: random.Random) -> dict:
         "leaving_date": leaving,
         "leaving_reason": reason,
         "performance_rating": rating,
-        "rated_on": (start + timedelta(days=180)) if rating else None,
+        "rated_on": min(start + timedelta(days=180), today) if rating else None,
         "quotas": quotas,
     }
 

@@ -768,8 +768,9 @@ class Command(BaseCommand):
         rng = random.Random(demo_cohort.COHORT_SEED + 3)  # noqa: S311 - demo data
         hires = [p for p in people if p.hired]
         today = timezone.localdate()
-        for person in hires[:-2]:
-            person.team = rng.choice(demo_cohort.TEAMS)
+        for number, person in enumerate(hires[:-2]):
+            # In turn, so each team gets hires of every standing.
+            person.team = demo_cohort.TEAMS[number % len(demo_cohort.TEAMS)]
             person.start_date = demo_cohort.start_date_for(person, rng)
             values = demo_cohort.outcome_for(person, today, rng)
             quotas = [
