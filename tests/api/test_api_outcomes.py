@@ -314,8 +314,9 @@ def test_it_reads_a_page_in_the_same_queries_whatever_its_size(api_client, db):
     large = _queries(client, f"{URL}?page_size=12")
 
     assert small == large
-    # the key, the outcomes with their applications, jobs and candidates, quarters
-    assert large == 3
+    # the outcomes with their applications, jobs and candidates, and the quarters
+    # (the key was checked by the first call and is trusted for a few seconds)
+    assert large == 2
 
 
 def test_it_documents_the_event_as_the_service_writes_it(api_client, hire):
