@@ -4,15 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hiring', '0015_outcomes'),
+        ("hiring", "0015_outcomes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('decision.recorded', 'Decision recorded'), ('job.created', 'Job created'), ('job.updated', 'Job updated'), ('candidate.created', 'Candidate created'), ('candidate.updated', 'Candidate updated'), ('application.created', 'Application created'), ('candidates.imported', 'Candidates imported'), ('plan.updated', 'Assessment plan updated'), ('report.viewed', 'Report viewed'), ('invitation.created', 'Invitation created'), ('invitation.sent', 'Invitation sent'), ('invitation.revoked', 'Invitation revoked'), ('invitation.extended', 'Invitation extended'), ('invitation.resent', 'Invitation email resent'), ('webhook.created', 'Webhook endpoint created'), ('webhook.updated', 'Webhook endpoint changed'), ('webhook.deleted', 'Webhook endpoint deleted'), ('webhook.rotated', 'Webhook secret rotated'), ('webhook.redelivered', 'Webhook redelivered'), ('data.exported', 'Data exported'), ('candidate.erased', 'Candidate erased'), ('login.locked_out', 'Sign-in locked out'), ('login.lockout_lifted', 'Sign-in lockout lifted'), ('team.member_added', 'Hiring team member added'), ('team.member_changed', 'Hiring team role changed'), ('team.member_removed', 'Hiring team member removed'), ('user.access_changed', 'Account access changed'), ('api_key.created', 'API key created'), ('api_key.revoked', 'API key revoked'), ('retention.changed', 'Retention date changed'), ('self_identification.recorded', 'Self-identification recorded'), ('outcome.recorded', 'Hire outcome recorded'), ('outcomes.imported', 'Hire outcomes imported'), ('development_plan.generated', 'Development plan generated'), ('development_plan.opened', 'Development plan opened by the hire'), ('development_plan.shared', 'Development plan shared with the manager'), ('development_plan.unshared', 'Development plan no longer shared with the manager'), ('development_plan.emailed', 'Development plan link emailed to the hire'), ('development_plan.check_in_updated', 'Development check-in updated')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("decision.recorded", "Decision recorded"),
+                    ("job.created", "Job created"),
+                    ("job.updated", "Job updated"),
+                    ("candidate.created", "Candidate created"),
+                    ("candidate.updated", "Candidate updated"),
+                    ("application.created", "Application created"),
+                    ("candidates.imported", "Candidates imported"),
+                    ("plan.updated", "Assessment plan updated"),
+                    ("report.viewed", "Report viewed"),
+                    ("invitation.created", "Invitation created"),
+                    ("invitation.sent", "Invitation sent"),
+                    ("invitation.revoked", "Invitation revoked"),
+                    ("invitation.extended", "Invitation extended"),
+                    ("invitation.resent", "Invitation email resent"),
+                    ("webhook.created", "Webhook endpoint created"),
+                    ("webhook.updated", "Webhook endpoint changed"),
+                    ("webhook.deleted", "Webhook endpoint deleted"),
+                    ("webhook.rotated", "Webhook secret rotated"),
+                    ("webhook.redelivered", "Webhook redelivered"),
+                    ("data.exported", "Data exported"),
+                    ("candidate.erased", "Candidate erased"),
+                    ("login.locked_out", "Sign-in locked out"),
+                    ("login.lockout_lifted", "Sign-in lockout lifted"),
+                    ("team.member_added", "Hiring team member added"),
+                    ("team.member_changed", "Hiring team role changed"),
+                    ("team.member_removed", "Hiring team member removed"),
+                    ("user.access_changed", "Account access changed"),
+                    ("api_key.created", "API key created"),
+                    ("api_key.revoked", "API key revoked"),
+                    ("retention.changed", "Retention date changed"),
+                    ("self_identification.recorded", "Self-identification recorded"),
+                    ("outcome.recorded", "Hire outcome recorded"),
+                    ("outcomes.imported", "Hire outcomes imported"),
+                    ("development_plan.generated", "Development plan generated"),
+                    ("development_plan.opened", "Development plan opened by the hire"),
+                    (
+                        "development_plan.shared",
+                        "Development plan shared with the manager",
+                    ),
+                    (
+                        "development_plan.unshared",
+                        "Development plan no longer shared with the manager",
+                    ),
+                    (
+                        "development_plan.emailed",
+                        "Development plan link emailed to the hire",
+                    ),
+                    (
+                        "development_plan.check_in_updated",
+                        "Development check-in updated",
+                    ),
+                ],
+                max_length=40,
+            ),
         ),
     ]

@@ -20,7 +20,6 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from hiring.outcome_services import QuotaInput, hire_outcome_record
 
 from assessments.development import development_plan_generate, development_plan_share
 from assessments.interview_selectors import interview_access
@@ -60,6 +59,7 @@ from hiring.models import (
     Stage,
     WebhookEndpoint,
 )
+from hiring.outcome_services import QuotaInput, hire_outcome_record
 from hiring.self_identification import self_identification_seed
 from hiring.services import (
     application_create,
