@@ -9,8 +9,6 @@ known candidate reuses that candidate instead of making a second one.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -20,6 +18,13 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hiring.csv_files import (
+    MAX_BYTES,
+    MAX_ROWS,
+    csv_column_key,
+    csv_decode,
+    csv_lines,
+)
 from hiring.errors import Conflict, Invalid
 from hiring.models import Application, AuditEvent, Candidate, Job
 from hiring.services import (
@@ -27,9 +32,6 @@ from hiring.services import (
     audit_record,
     candidate_create,
 )
-
-MAX_ROWS = 1000
-MAX_BYTES = 1_000_000
 
 # Column -> the names a header may use for it (compared without case, spaces,
 # dashes or underscores).
@@ -60,10 +62,6 @@ LANGUAGE_NAMES = {
     "español": "es",
     "espanol": "es",
 }
-
-
-def _normal(name: str) -> str:
-    return "".join(ch for ch in name.strip().lower() if ch not in " -_.")
 
 
 @dataclass
@@ -118,11 +116,11 @@ def _header(names: list[str]) -> tuple[dict[int, str], list[str]]:
     """Map column positions to fields; the problems of the header."""
     aliases = {
         alias: column for column, names_ in COLUMNS.items() for alias in names_
-    } | {_normal(column): column for column in COLUMNS}
+    } | {csv_column_key(column): column for column in COLUMNS}
     positions: dict[int, str] = {}
     problems = []
     for index, name in enumerate(names):
-        column = aliases.get(_normal(name))
+        column = aliases.get(csv_column_key(name))
         if column is None:
             if name.strip():
                 problems.append(
@@ -184,42 +182,18 @@ def _check_row(row: ImportRow, languages: set[str]) -> None:
             )
 
 
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    if len(data) > MAX_BYTES:
-        raise Invalid(
-            _("The file is larger than 1 MB; split it into smaller files."),
-            code="import_too_big",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(
-            _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
-            code="import_encoding",
-        ) from None
-
-
 def candidate_import_preview(*, job: Job, data: bytes | str) -> ImportPreview:
     """Every row of the file with its problems, and which emails are already known;
     writes nothing. Three queries whatever the number of rows."""
     try:
-        text = _decode(data)
+        text = csv_decode(data)
     except Invalid as problem:
         return ImportPreview(rows=[], problems=[problem.message])
     if len(text.encode("utf-8")) > MAX_BYTES:
         return ImportPreview(
             rows=[], problems=[_("The text is larger than 1 MB; split it.")]
         )
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    lines = list(csv.reader(io.StringIO(text), dialect))
-    lines = [(number, cells) for number, cells in enumerate(lines, start=1) if cells]
-    lines = [(n, c) for n, c in lines if any(cell.strip() for cell in c)]
+    lines = csv_lines(text)
     if not lines:
         return ImportPreview(rows=[], problems=[_("The file has no rows.")])
     positions, problems = _header(lines[0][1])

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from hiring.forms import CsvImportForm
 from hiring.models import (
     HireOutcome,
     Job,
@@ -172,7 +173,7 @@ def quotas_from(formset, *, outcome: HireOutcome | None) -> list[QuotaInput]:
     return rows
 
 
-class OutcomeImportForm(forms.Form):
+class OutcomeImportForm(CsvImportForm):
     csv_file = forms.FileField(
         label=_("CSV file"),
         required=False,
@@ -181,19 +182,3 @@ class OutcomeImportForm(forms.Form):
             "to start from the hires already listed."
         ),
     )
-    csv_text = forms.CharField(
-        label=_("Or paste the rows"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("csv_file")
-        if upload is not None:
-            cleaned["data"] = upload.read()
-        elif cleaned.get("csv_text", "").strip():
-            cleaned["data"] = cleaned["csv_text"]
-        else:
-            raise forms.ValidationError(_("Choose a CSV file or paste its rows."))
-        return cleaned

@@ -26,7 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hiring.candidate_import import MAX_BYTES, MAX_ROWS
+from hiring.csv_files import (
+    MAX_BYTES,
+    MAX_ROWS,
+    csv_column_key,
+    csv_decode,
+    csv_lines,
+)
 from hiring.errors import DomainError, Invalid
 from hiring.models import (
     Application,
@@ -97,10 +103,6 @@ LEAVING_REASONS = {
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ /]?\s*[qQtT](\d)\s*$")
 # "3", "3.0", "3: Meets expectations" (a dash, en dash or colon after the number).
 _RATING = re.compile(r"^\s*(\d)(?:\.0+)?\s*(?:[:\-\u2013.].*)?$")
-
-
-def _normal(name: str) -> str:
-    return "".join(ch for ch in name.strip().lower() if ch not in " -_.")
 
 
 def _cell(value: str) -> str:
@@ -175,7 +177,7 @@ def _header(
     """Column positions to fields and to quarters; the problems of the header."""
     aliases = {
         alias: column for column, names_ in COLUMNS.items() for alias in names_
-    } | {_normal(column): column for column in COLUMNS}
+    } | {csv_column_key(column): column for column in COLUMNS}
     positions: dict[int, str] = {}
     quarters: dict[int, tuple[int, int]] = {}
     problems = []
@@ -195,7 +197,7 @@ def _header(
             else:
                 quarters[index] = key
             continue
-        column = aliases.get(_normal(name))
+        column = aliases.get(csv_column_key(name))
         if column is None:
             if name.strip():
                 problems.append(
@@ -235,32 +237,6 @@ def _header(
             _("A candidate email names an application only with a job external id.")
         )
     return positions, quarters, problems
-
-
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    if len(data) > MAX_BYTES:
-        raise Invalid(
-            _("The file is larger than 1 MB; split it into smaller files."),
-            code="import_too_big",
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(
-            _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
-            code="import_encoding",
-        ) from None
-
-
-def _lines(text: str) -> list[tuple[int, list[str]]]:
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    lines = enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-    return [(n, cells) for n, cells in lines if any(cell.strip() for cell in cells)]
 
 
 # --- finding each row's application (a fixed number of queries) -----------------------
@@ -498,14 +474,14 @@ def outcome_import_preview(
     """
     today = today or timezone.localdate()
     try:
-        text = _decode(data)
+        text = csv_decode(data)
     except Invalid as problem:
         return OutcomeImportPreview(rows=[], problems=[problem.message])
     if len(text.encode("utf-8")) > MAX_BYTES:
         return OutcomeImportPreview(
             rows=[], problems=[_("The text is larger than 1 MB; split it.")]
         )
-    lines = _lines(text)
+    lines = csv_lines(text)
     if not lines:
         return OutcomeImportPreview(rows=[], problems=[_("The file has no rows.")])
     header = lines[0][1]

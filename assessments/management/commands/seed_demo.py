@@ -396,6 +396,25 @@ def answers_for(
     return answers
 
 
+def _scorecard(interviewer, interview: Interview, ratings: list, recommendation: str):
+    """Submit the interviewer's ratings of the starter rubric's six competencies
+    (None: no decision), with the evidence an interviewer would write."""
+    scorecard_submit(
+        access=interview_access(user=interviewer, interview_id=interview.pk),
+        scorecard=ScorecardInput(
+            ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
+            notes={
+                key: EVIDENCE.get(
+                    rating, "Answered the question with a general example."
+                )
+                for key, rating in zip(RUBRIC_KEYS, ratings, strict=True)
+                if rating is not None
+            },
+            recommendation=recommendation,
+        ),
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Create demo users, jobs, candidates and questionnaires (idempotent). "
@@ -652,22 +671,7 @@ class Command(BaseCommand):
             name = application.candidate.full_name
             self.created.append(f"interview with {name}")
             for username, (ratings, recommendation) in spec.scorecards.items():
-                scorecard_submit(
-                    access=interview_access(
-                        user=users[username], interview_id=interview.pk
-                    ),
-                    scorecard=ScorecardInput(
-                        ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
-                        notes={
-                            key: EVIDENCE.get(
-                                rating, "Answered the question with a general example."
-                            )
-                            for key, rating in zip(RUBRIC_KEYS, ratings, strict=True)
-                            if rating is not None
-                        },
-                        recommendation=recommendation,
-                    ),
-                )
+                _scorecard(users[username], interview, ratings, recommendation)
                 self.created.append(f"scorecard of {username} on {name}")
             seeded.append(interview)
         return seeded
@@ -808,21 +812,7 @@ class Command(BaseCommand):
         for username, (ratings, recommendation) in zip(
             ("ivan", "olga"), person.notes["cards"], strict=True
         ):
-            scorecard_submit(
-                access=interview_access(
-                    user=users[username], interview_id=interview.pk
-                ),
-                scorecard=ScorecardInput(
-                    ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
-                    notes={
-                        key: EVIDENCE.get(
-                            rating, "Answered the question with a general example."
-                        )
-                        for key, rating in zip(RUBRIC_KEYS, ratings, strict=True)
-                    },
-                    recommendation=recommendation,
-                ),
-            )
+            _scorecard(users[username], interview, ratings, recommendation)
         return interview
 
     def _report(self) -> None:

@@ -1,0 +1,49 @@
+"""Reading the CSV files people upload (candidates, hire outcomes): one size limit,
+one decoding, one way of matching column names and of finding the rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from hiring.errors import Invalid
+
+MAX_ROWS = 1000
+MAX_BYTES = 1_000_000
+
+
+def csv_column_key(name: str) -> str:
+    """A header compared without case, spaces, dashes, underscores or dots."""
+    return "".join(ch for ch in name.strip().lower() if ch not in " -_.")
+
+
+def csv_decode(data: bytes | str) -> str:
+    """The upload as text: UTF-8 (with or without a byte order mark), at most
+    MAX_BYTES; anything else is Invalid with the reason in words."""
+    if isinstance(data, str):
+        return data
+    if len(data) > MAX_BYTES:
+        raise Invalid(
+            _("The file is larger than 1 MB; split it into smaller files."),
+            code="import_too_big",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(
+            _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
+            code="import_encoding",
+        ) from None
+
+
+def csv_lines(text: str) -> list[tuple[int, list[str]]]:
+    """The non-blank lines with their numbers (from 1), in the delimiter the text
+    uses (comma, semicolon or tab; comma when it cannot be told)."""
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    lines = enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+    return [(n, cells) for n, cells in lines if any(cell.strip() for cell in cells)]
