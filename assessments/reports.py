@@ -15,6 +15,8 @@ import numpy as np
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -416,70 +418,48 @@ def interview_z(score: float) -> float:
 
 
 def questionnaire_report_reads_record(*, results, api_key) -> None:
-    """Audit an applicant tracking system's reads of these results like page
-    views (`report.viewed`, channel `api`, one row per result), all of them in one
-    insert. `results` are results with their invitations and applications."""
-    reads = []
-    for result in results:
-        application = result.invitation.application
-        reads.append(
-            {
-                "id": result.pk,
-                "invitation_id": result.invitation_id,
-                "application_id": application.pk,
-                "job_id": application.job_id,
-            }
-        )
-    questionnaire_report_stub_reads_record(stubs=reads, api_key=api_key)
+    """Audit an applicant tracking system's read of these results like a page view
+    (`report.viewed`, channel `api`): one row for the whole read, naming every
+    result it showed. `results` are results with their invitations and
+    applications."""
+    questionnaire_report_stub_reads_record(
+        stubs=[
+            {"id": result.pk, "job_id": result.invitation.application.job_id}
+            for result in results
+        ],
+        api_key=api_key,
+    )
 
 
 def questionnaire_report_stub_reads_record(*, stubs, api_key) -> None:
-    """The same audit for a page of result stubs (dicts holding the result's
-    `id`, `invitation_id`, `application_id` and `job_id`, as
-    `result_stubs_for_integrations` reads them), without any model instance: one
-    `report.viewed` row per result, inserted in one statement from four arrays,
-    so a page of 100 costs the database's work, not 700 parameters built in
-    Python."""
-    if not stubs:
-        return
-    if connection.vendor != "postgresql":
-        _stub_reads_create(stubs=stubs, api_key=api_key)
-        return
-    source = """
-        FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
-            WITH ORDINALITY AS read(
-                result_id, invitation_id, application_id, job_id, position
-            )
-        ORDER BY read.position
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _stub_reads_insert(source),
-            [
-                *_stub_reads_params(api_key),
-                _bigint_array(stub["id"] for stub in stubs),
-                _bigint_array(stub["invitation_id"] for stub in stubs),
-                _bigint_array(stub["application_id"] for stub in stubs),
-                _bigint_array(stub["job_id"] for stub in stubs),
-            ],
-        )
+    """The same audit for result stubs (dicts holding the result's `id` and
+    `job_id`, as `result_stubs_for_integrations` reads them).
+
+    The row names the results in `data["results"]` (their ids as strings, which
+    PostgreSQL's `?|` matches through a GIN index: `api_reads_of`), the job when
+    they all belong to one, and the result itself in `object_id` when there is
+    only one. One row per read rather than one per result: a page of 100 results
+    costs one insert, not a hundred (each with its index entries and its check of
+    the job's key)."""
+    if stubs:
+        _api_read_event(stubs, api_key).save(force_insert=True)
 
 
 def questionnaire_result_stubs_read(
     *, page, order_by: tuple[str, ...], shown: int, api_key
 ) -> list[dict]:
-    """Read a page of result stubs and audit the reads of the first ``shown`` of
+    """Read a page of result stubs and audit the read of the first ``shown`` of
     them (the rest only tell the paginator that more follow), in one statement.
 
     ``page`` is a `result_stubs_for_integrations` queryset, filtered, ordered by
-    ``order_by`` and sliced. The audit rows are those of
+    ``order_by`` and sliced. The audit row is that of
     `questionnaire_report_stub_reads_record`, inserted by the statement that reads
     the page (a data-modifying WITH): one round trip, and no page is read without
     its audit.
     """
     if connection.vendor != "postgresql":
         stubs = list(page)
-        _stub_reads_create(stubs=stubs[:shown], api_key=api_key)
+        questionnaire_report_stub_reads_record(stubs=stubs[:shown], api_key=api_key)
         return stubs
     query = page.query
     names = [*query.extra_select, *query.values_select, *query.annotation_select]
@@ -487,22 +467,64 @@ def questionnaire_result_stubs_read(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in names)
     order = ", ".join(quote(name) for name in order_by)
-    source = f"""
-        FROM (
-            SELECT page.*, page.id AS result_id FROM page ORDER BY {order} LIMIT %s
-        ) AS read
-        ORDER BY {", ".join(f"read.{quote(name)}" for name in order_by)}
-    """  # noqa: S608 (names are the query's own, quoted)
+    shown_order = ", ".join(f"shown.{quote(name)}" for name in order_by)
     with _prepared_cursor() as cursor:
         cursor.execute(
             f"""
             WITH page ({columns}) AS MATERIALIZED ({page_sql}),
-            audit AS ({_stub_reads_insert(source)})
+            shown AS (SELECT * FROM page ORDER BY {order} LIMIT %s),
+            audit AS (
+                INSERT INTO {AuditEvent._meta.db_table}
+                    (at, actor_id, action, job_id, object_type, object_id, data)
+                SELECT %s, NULL, %s,
+                    CASE WHEN count(DISTINCT shown.job_id) = 1
+                        THEN min(shown.job_id) END,
+                    %s,
+                    CASE WHEN count(*) = 1 THEN min(shown.id)::text ELSE '' END,
+                    jsonb_build_object(
+                        'results', jsonb_agg(shown.id::text ORDER BY {shown_order}),
+                        'channel', 'api',
+                        'api_key', %s::text
+                    )
+                FROM shown
+                HAVING count(*) > 0
+            )
             SELECT {columns} FROM page ORDER BY {order}
             """,  # noqa: S608 (names are the query's own, quoted)
-            [*page_params, *_stub_reads_params(api_key), shown],
+            [
+                *page_params,
+                shown,
+                timezone.now(),
+                AuditEvent.Action.REPORT_VIEWED.value,
+                QuestionnaireResult._meta.label_lower,
+                api_key.prefix,
+            ],
         )
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def result_reads_by_integrations(result_ids) -> QuerySet[AuditEvent]:
+    """The audit rows of integrations' reads that showed any of these results:
+    those written since a read's row names its results (PostgreSQL finds them
+    through the GIN index of hiring migration 0017) and the older rows, one per
+    result, which name it in `object_id`."""
+    ids = [str(pk) for pk in result_ids]
+    reads = AuditEvent.objects.filter(
+        action=AuditEvent.Action.REPORT_VIEWED,
+        object_type=QuestionnaireResult._meta.label_lower,
+    )
+    if not ids:
+        return reads.none()
+    if connection.vendor == "postgresql":
+        return reads.filter(Q(data__results__has_any_keys=ids) | Q(object_id__in=ids))
+    # SQLite: the array's elements, one by one (only placeholders are formatted in).
+    shown = RawSQL(  # noqa: S611
+        f"""SELECT event.id FROM {AuditEvent._meta.db_table} AS event,
+            json_each(event.data, '$.results') AS shown
+            WHERE shown.value IN ({", ".join(["%s"] * len(ids))})""",  # noqa: S608
+        ids,
+    )
+    return reads.filter(Q(pk__in=shown) | Q(object_id__in=ids))
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -516,8 +538,8 @@ class _PreparingCursor(psycopg.Cursor):
 def _prepared_cursor():
     """A cursor on Django's connection (queries counted and logged as any other)
     whose statements PostgreSQL plans once per connection. The ORM's cursors bind
-    on the client and never prepare; planning the five joins and the insert of a
-    results page cost PostgreSQL more than running them."""
+    on the client and never prepare; planning the five joins of a results page
+    cost PostgreSQL more than running them."""
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
@@ -527,62 +549,23 @@ def _prepared_cursor():
     return connection.make_cursor(cursor)
 
 
-def _stub_reads_insert(source: str) -> str:
-    """The audit rows of `questionnaire_report_stub_reads_record`, one per row
-    of ``source``, which names them ``read`` (with `result_id`,
-    `invitation_id`, `application_id` and `job_id`)."""
-    return f"""
-        INSERT INTO {AuditEvent._meta.db_table}
-            (at, actor_id, action, job_id, object_type, object_id, data)
-        SELECT %s, NULL, %s, read.job_id, %s, read.result_id::text,
-            jsonb_build_object(
-                'application', read.application_id,
-                'invitation', read.invitation_id,
-                'channel', 'api',
-                'api_key', %s::text
-            )
-        {source}
-    """
-
-
-def _stub_reads_params(api_key) -> list:
-    return [
-        timezone.now(),
-        AuditEvent.Action.REPORT_VIEWED.value,
-        QuestionnaireResult._meta.label_lower,
-        api_key.prefix,
-    ]
-
-
-def _stub_reads_create(*, stubs, api_key) -> None:
-    # The embedded SQLite has no arrays to unnest: the same rows, built here.
-    now = timezone.now()
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            at=now,
-            action=AuditEvent.Action.REPORT_VIEWED,
-            job_id=stub["job_id"],
-            object_type=QuestionnaireResult._meta.label_lower,
-            object_id=str(stub["id"]),
-            data={
-                "application": stub["application_id"],
-                "invitation": stub["invitation_id"],
-                "channel": "api",
-                "api_key": api_key.prefix,
-            },
-        )
-        for stub in stubs
+def _api_read_event(stubs, api_key) -> AuditEvent:
+    """The audit row of an integration's read of these result stubs (the same
+    row the page statement above inserts in SQL)."""
+    ids = [stub["id"] for stub in stubs]
+    jobs = {stub["job_id"] for stub in stubs}
+    return AuditEvent(
+        at=timezone.now(),
+        action=AuditEvent.Action.REPORT_VIEWED,
+        job_id=next(iter(jobs)) if len(jobs) == 1 else None,
+        object_type=QuestionnaireResult._meta.label_lower,
+        object_id=str(ids[0]) if len(ids) == 1 else "",
+        data={
+            "results": [str(pk) for pk in ids],
+            "channel": "api",
+            "api_key": api_key.prefix,
+        },
     )
-
-
-def _bigint_array(values) -> str:
-    """PostgreSQL's text form of a bigint[]: psycopg would dump a list element by
-    element in Python, which costs more than the insert it feeds."""
-    return "{" + ",".join(map(_bigint, values)) + "}"
-
-
-def _bigint(value) -> str:
-    return "NULL" if value is None else str(int(value))
 
 
 def questionnaire_reports_for_integration(

@@ -357,6 +357,12 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit log")
+        # A row's history (decisions on an application) and a candidate's file
+        # look rows up by what they are about. On PostgreSQL, migration 0017 also
+        # indexes the result ids an integration's read names (`data["results"]`).
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_about")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_id}"

@@ -33,6 +33,7 @@ from assessments.models import (
     Scorecard,
     ScorecardVersion,
 )
+from assessments.reports import result_reads_by_integrations
 from hiring.models import (
     RETENTION_CHECKPOINTS,
     Application,
@@ -129,6 +130,10 @@ def _results(candidate: Candidate) -> QuerySet:
     return QuestionnaireResult.objects.filter(
         invitation__application__candidate=candidate
     )
+
+
+def _result_ids(candidate: Candidate) -> set[str]:
+    return {str(pk) for pk in _results(candidate).values_list("pk", flat=True)}
 
 
 def _interviews(candidate: Candidate) -> QuerySet:
@@ -555,9 +560,16 @@ def hire_outcomes_section(candidate: Candidate) -> list[dict]:
     ]
 
 
-def audit_entries_about(candidate: Candidate) -> QuerySet[AuditEvent]:
-    """Audit rows about the candidate or any row a section names as theirs."""
-    about = Q(pk__in=[])
+def audit_entries_about(
+    candidate: Candidate, *, result_ids: set[str] | None = None
+) -> QuerySet[AuditEvent]:
+    """Audit rows about the candidate or any row a section names as theirs,
+    integrations' reads of their results included (one row may name other
+    candidates' results too: `audit_section` shows only theirs)."""
+    if result_ids is None:
+        result_ids = _result_ids(candidate)
+    reads = result_reads_by_integrations(result_ids)
+    about = Q(pk__in=reads.values("pk"))
     for section in SECTIONS:
         if section.subjects is None:
             continue
@@ -573,6 +585,7 @@ def audit_entries_about(candidate: Candidate) -> QuerySet[AuditEvent]:
 
 @export_section("audit")
 def audit_section(candidate: Candidate) -> list[dict]:
+    theirs = _result_ids(candidate)
     return [
         {
             "at": event.at,
@@ -581,10 +594,20 @@ def audit_section(candidate: Candidate) -> list[dict]:
             "job": event.job.title if event.job else None,
             "object_type": event.object_type,
             "object_id": event.object_id,
-            "data": event.data,
+            "data": _only_theirs(event.data, theirs),
         }
-        for event in audit_entries_about(candidate).order_by("at", "id")
+        for event in audit_entries_about(candidate, result_ids=theirs).order_by(
+            "at", "id"
+        )
     ]
+
+
+def _only_theirs(data: dict, theirs: set[str]) -> dict:
+    """An integration's read names every result it showed: in the candidate's
+    file, only theirs."""
+    if not isinstance(data, dict) or not isinstance(data.get("results"), list):
+        return data
+    return {**data, "results": [pk for pk in data["results"] if pk in theirs]}
 
 
 # --- the document ---------------------------------------------------------------------

@@ -115,10 +115,15 @@ def results_insert(prepared: PreparedResults, *, now: datetime) -> None:
             for row in prepared.rows(now=now):
                 copy.write_row(row)
         return
+    # SQLite keeps times as text, and its default for `updated_at` (Now()) has
+    # milliseconds where Django writes microseconds: a cursor's comparison of the
+    # two texts would skip rows. Both columns get Django's text here.
     created = connection.ops.adapt_datetimefield_value(now)
-    placeholders = ", ".join(["%s"] * len(RESULT_COLUMNS))
+    updated = meta.get_field("updated_at").column
+    placeholders = ", ".join(["%s"] * (len(RESULT_COLUMNS) + 1))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {meta.db_table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            [(*row[:-1], created) for row in prepared.rows(now=now)],
+            f"INSERT INTO {meta.db_table} ({columns}, {updated}) "  # noqa: S608
+            f"VALUES ({placeholders})",
+            [(*row[:-1], created, created) for row in prepared.rows(now=now)],
         )

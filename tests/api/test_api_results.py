@@ -35,13 +35,12 @@ def test_it_audits_every_read_as_a_report_view(api_client, world):
     assert views.count() == 2
     assert {event.data["channel"] for event in views} == {"api"}
     assert {event.data["api_key"] for event in views} == {client.api_key.prefix}
-    # One row per result read, naming it, its invitation, application and job.
+    # One row per read, naming the results it showed and their job.
     for event in views:
         assert event.object_type == "assessments.questionnaireresult"
         assert event.object_id == str(world.result.pk)
+        assert event.data["results"] == [str(world.result.pk)]
         assert event.job_id == world.job.pk
-        assert event.data["invitation"] == world.result.invitation_id
-        assert event.data["application"] == world.application.pk
         assert event.actor_id is None
         assert event.at is not None
 

@@ -70,13 +70,17 @@ def test_it_audits_the_results_a_page_shows_and_not_the_one_after(
     audited = AuditEvent.objects.filter(action=AuditEvent.Action.REPORT_VIEWED)
 
     assert shown == [results[0].pk, results[1].pk]
-    assert [event.object_id for event in audited.order_by("id")] == [
-        str(pk) for pk in shown
+    (event,) = audited
+    assert event.data["results"] == [str(pk) for pk in shown]
+    assert event.object_id == ""  # a row for the page, not for one result
+    second = client.get(first["next"])
+    assert [row["id"] for row in second.json()["results"]] == [results[2].pk]
+    assert [event.data["results"] for event in audited.order_by("id")] == [
+        [str(pk) for pk in shown],
+        [str(results[2].pk)],
     ]
-    client.get(first["next"])
-    assert [event.object_id for event in audited.order_by("id")] == [
-        str(result.pk) for result in results
-    ]
+    # The last page's one result is named in object_id too.
+    assert audited.order_by("id").last().object_id == str(results[2].pk)
 
 
 def test_it_keeps_at_most_its_limit_of_renderings_in_memory_oldest_out_first():

@@ -214,10 +214,35 @@ def test_it_reads_with_a_fixed_number_of_queries(
     # their interviewers and for scorecards with their versions; development
     # plans read their goals and check-ins, and hire outcomes their quarters,
     # only when there are some; no self-identification in a recruiter's file),
-    # the audit row and its savepoint, whatever the data.
-    with django_assert_num_queries(19):
+    # the candidate's result ids (for integrations' reads of them), the audit row
+    # and its savepoint, whatever the data.
+    with django_assert_num_queries(20):
         document = _export(dossier, alice)
 
     assert len(document["applications"]) == 1 + more_applications
     assert len(document["scorecards"]) == 2 + more_applications
     assert len(document["interview_results"]) == 1 + more_applications
+
+
+def test_it_shows_an_integrations_read_with_only_the_candidates_results(
+    dossier, other, alice, api_client
+):
+    client = api_client("results:read")
+    page = client.get("/api/v1/results/?page_size=100").json()
+    shown = {row["id"] for row in page["results"]}
+    assert {dossier.result_id, other.result_id} <= shown
+    client.get(f"/api/v1/results/{other.result_id}/")  # theirs only: not in the file
+
+    document = _export(dossier, alice)
+
+    reads = [
+        entry
+        for entry in document["audit"]
+        if entry["action"] == "report.viewed" and entry["data"].get("channel") == "api"
+    ]
+    assert len(reads) == 1
+    assert reads[0]["data"]["results"] == [str(dossier.result_id)]
+    assert reads[0]["data"]["api_key"] == client.api_key.prefix
+    # The row itself still names both: the log is not rewritten.
+    stored = AuditEvent.objects.get(action="report.viewed", object_id="")
+    assert str(other.result_id) in stored.data["results"]
