@@ -203,6 +203,66 @@ def warm_up(port: int, path: str, headers: dict, *, clients: int) -> None:
             return
 
 
+def _cpu_seconds(pids) -> float:
+    """CPU seconds the processes have used so far (0 where /proc cannot say)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return total
+
+
+def _server_pids(server: subprocess.Popen) -> list[int]:
+    """gunicorn's processes: its session's, which it leads."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2 :].split()[2]) == server.pid:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _database_pids() -> list[int]:
+    """The PostgreSQL backends serving this database (gunicorn's connections
+    persist, so they are the same through a measurement)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def measured(server, port: int, path: str, headers: dict, **options):
+    """`load`, plus the CPU that gunicorn, PostgreSQL's backends and the clients
+    spent per request meanwhile (ms); other programs on the machine are not
+    counted."""
+    if not Path("/proc/self/stat").exists():
+        return {**load(port, path, headers, **options), "cpu": {}}
+    gunicorn, database = _server_pids(server), _database_pids()
+    before = (_cpu_seconds(gunicorn), _cpu_seconds(database), time.process_time())
+    figures = load(port, path, headers, **options)
+    after = (_cpu_seconds(gunicorn), _cpu_seconds(database), time.process_time())
+    requests = max(figures["requests"], 1)
+    figures["cpu"] = {
+        name: (end - start) * 1000 / requests
+        for name, start, end in zip(
+            ("gunicorn", "PostgreSQL", "the clients"), before, after, strict=True
+        )
+    }
+    return figures
+
+
 def _percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -239,10 +299,11 @@ def main() -> int:
         tiny = load(
             port, "/bench/tiny/", {}, clients=args.clients, seconds=args.seconds
         )
-        bare = load(
-            port, "/bench/bare/", {}, clients=args.clients, seconds=args.seconds
+        bare = measured(
+            server, port, "/bench/bare/", {}, clients=args.clients, seconds=args.seconds
         )
-        results = load(
+        results = measured(
+            server,
             port,
             "/api/v1/results/?page_size=100",
             auth,
@@ -270,6 +331,12 @@ def main() -> int:
             f"p95 {figures['p95']:7.1f} ms  p99 {figures['p99']:7.1f} ms  "
             f"({figures['requests']} requests, {figures['errors']} errors)"
         )
+    for name, figures in rows[1:]:
+        if figures["cpu"]:
+            print(
+                f"{name:>18}: CPU per request: "
+                + ", ".join(f"{who} {ms:.2f} ms" for who, ms in figures["cpu"].items())
+            )
     ratio = results["rps"] / bare["rps"]
     print(f"results list / bare view: {ratio:.2f}x (target >= {TARGET}x)")
     print(f"results list / tiny view: {results['rps'] / tiny['rps']:.2f}x (info)")
