@@ -28,10 +28,19 @@ def invitation_email_task(invitation_id: int) -> bool:
     return services.invitation_email_send(invitation_id=invitation_id)
 
 
-@shared_task(ignore_result=True)
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=6,
+    ignore_result=True,
+)
 def development_plan_email_task(plan_id: int) -> bool:
     # Takes only the id: the hire's link is derived in the worker, never carried
-    # by the broker. Not acks_late: a redelivery would send the email twice.
+    # by the broker. SMTP failures (OSError and its subclasses) are transient:
+    # retried with backoff, like an interviewer's email. Not acks_late: a
+    # redelivery would send the email twice.
     return development.development_plan_email_send(plan_id=plan_id)
 
 

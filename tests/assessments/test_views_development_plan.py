@@ -2,6 +2,7 @@
 the hire's link and its email, and the printable version."""
 
 import datetime
+from smtplib import SMTPServerDisconnected
 
 import pytest
 from django.core import mail
@@ -176,3 +177,25 @@ def test_the_page_reads_a_plan_in_a_fixed_number_of_queries(
         response = recruiter.get(_base(hire))
 
     assert response.status_code == 200
+
+
+def test_a_failed_email_is_retried_until_the_mail_server_takes_it(
+    hire, alice, monkeypatch
+):
+    plan = development_plan_generate(application=hire, user=alice)
+    failures = [SMTPServerDisconnected("gone"), ConnectionRefusedError()]
+    real_send = development.send_mail
+
+    def flaky_send(*args, **kwargs):
+        if failures:
+            raise failures.pop(0)
+        return real_send(*args, **kwargs)
+
+    monkeypatch.setattr(development, "send_mail", flaky_send)
+
+    outcome = development_plan_email_task.apply(args=[plan.pk])
+
+    assert outcome.successful()
+    assert outcome.result is True
+    assert failures == []
+    assert [email.to for email in mail.outbox] == [[hire.candidate.email]]
