@@ -15,8 +15,7 @@ import numpy as np
 import psycopg
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,7 +40,12 @@ from assessments.selectors import (
 from assessments.statistics.comparison import results_compare
 from hiring.errors import NotFound
 from hiring.models import Application, AuditEvent, Capability, Job
-from hiring.selectors import decision_history, job_require, jobs_visible_to
+from hiring.selectors import (
+    audit_events_naming,
+    decision_history,
+    job_require,
+    jobs_visible_to,
+)
 from hiring.services import audit_record
 
 
@@ -504,27 +508,12 @@ def questionnaire_result_stubs_read(
 
 
 def result_reads_by_integrations(result_ids) -> QuerySet[AuditEvent]:
-    """The audit rows of integrations' reads that showed any of these results:
-    those written since a read's row names its results (PostgreSQL finds them
-    through the GIN index of hiring migration 0017) and the older rows, one per
-    result, which name it in `object_id`."""
-    ids = [str(pk) for pk in result_ids]
-    reads = AuditEvent.objects.filter(
-        action=AuditEvent.Action.REPORT_VIEWED,
-        object_type=QuestionnaireResult._meta.label_lower,
-    )
-    if not ids:
-        return reads.none()
-    if connection.vendor == "postgresql":
-        return reads.filter(Q(data__results__has_any_keys=ids) | Q(object_id__in=ids))
-    # SQLite: the array's elements, one by one (only placeholders are formatted in).
-    shown = RawSQL(  # noqa: S611
-        f"""SELECT event.id FROM {AuditEvent._meta.db_table} AS event,
-            json_each(event.data, '$.results') AS shown
-            WHERE shown.value IN ({", ".join(["%s"] * len(ids))})""",  # noqa: S608
-        ids,
-    )
-    return reads.filter(Q(pk__in=shown) | Q(object_id__in=ids))
+    """The audit rows of reads that showed any of these results: an
+    integration's row naming them all (`questionnaire_report_stub_reads_record`)
+    and any row about one of them alone (a page view, an older API read)."""
+    return audit_events_naming(
+        result_ids, object_type=QuestionnaireResult._meta.label_lower
+    ).filter(action=AuditEvent.Action.REPORT_VIEWED)
 
 
 class _PreparingCursor(psycopg.Cursor):

@@ -30,6 +30,7 @@ from hiring.models import (
     WebhookEndpoint,
     WorkerHeartbeat,
 )
+from hiring.selectors import audit_events_naming
 from hiring.services import (
     api_key_create,
     api_key_revoke,
@@ -179,6 +180,17 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["object_id", "actor__username", "job__title"]
     list_select_related = ["actor", "job"]
     date_hierarchy = "at"
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        # An id also finds the rows that list it among others (an integration's
+        # read of a page of results names them all in one row).
+        term = search_term.strip()
+        if term.isdigit():
+            found |= queryset.filter(pk__in=audit_events_naming([term]).values("pk"))
+        return found, may_have_duplicates
 
 
 @admin.register(OutboxEvent)

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from time import monotonic
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -17,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from hiring.errors import Forbidden, Invalid, NotFound
@@ -174,6 +176,35 @@ def applications_visible_to(user, capability: str) -> QuerySet[Application]:
     return applications.filter(
         job__members__user=user, job__members__role__in=roles_with(capability)
     ).distinct()
+
+
+def audit_events_naming(ids, *, object_type: str | None = None) -> QuerySet[AuditEvent]:
+    """Audit rows about any of these objects (of ``object_type``, or of any type):
+    named in `object_id`, or, for a row about several (an integration's read of a
+    page of results), in its `data["results"]` list of ids as strings.
+    PostgreSQL finds the latter through the GIN index of hiring migration 0017
+    (on `report.viewed` rows, the only ones with such a list); SQLite reads the
+    lists with `json_each`."""
+    ids = [str(pk) for pk in ids]
+    rows = AuditEvent.objects.all()
+    if object_type is not None:
+        rows = rows.filter(object_type=object_type)
+    if not ids:
+        return rows.none()
+    if connection.vendor == "postgresql":
+        listed = Q(
+            action=AuditEvent.Action.REPORT_VIEWED, data__results__has_any_keys=ids
+        )
+    else:
+        listed = Q(
+            pk__in=RawSQL(  # noqa: S611 (only placeholders are formatted in)
+                f"""SELECT event.id FROM {AuditEvent._meta.db_table} AS event,
+                    json_each(event.data, '$.results') AS listed
+                    WHERE listed.value IN ({", ".join(["%s"] * len(ids))})""",  # noqa: S608
+                ids,
+            )
+        )
+    return rows.filter(listed | Q(object_id__in=ids))
 
 
 def decision_history(*, application: Application) -> QuerySet[AuditEvent]:

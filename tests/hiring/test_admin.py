@@ -226,3 +226,21 @@ def test_it_links_each_instrument_version_to_its_statistics(client, admin_user):
     page = logged_in(client, admin_user).get(_url(InstrumentVersion)).content.decode()
 
     assert f'href="/instruments/{version.pk}/statistics/"' in page
+
+
+def test_searching_the_audit_log_for_an_id_finds_the_reads_that_listed_it(
+    client, admin_user, api_client, instrument_version
+):
+    from tests.api.conftest import scored_results
+
+    first, second = scored_results(instrument_version, 2)
+    api_client("results:read").get("/api/v1/results/")  # one row naming both
+    page_read = AuditEvent.objects.get(action=AuditEvent.Action.REPORT_VIEWED)
+    logged_in(client, admin_user)
+
+    found = client.get(_url(AuditEvent) + f"?q={second.pk}")
+    missed = client.get(_url(AuditEvent) + "?q=999999")
+
+    assert found.context["cl"].result_count == 1
+    assert list(found.context["cl"].result_list) == [page_read]
+    assert missed.context["cl"].result_count == 0
