@@ -440,11 +440,11 @@ def questionnaire_report_stub_reads_record(*, stubs, api_key) -> None:
     `job_id`, as `result_stubs_for_integrations` reads them).
 
     The row names the results in `data["results"]` (their ids as strings, which
-    PostgreSQL's `?|` matches through a GIN index: `api_reads_of`), the job when
-    they all belong to one, and the result itself in `object_id` when there is
-    only one. One row per read rather than one per result: a page of 100 results
-    costs one insert, not a hundred (each with its index entries and its check of
-    the job's key)."""
+    PostgreSQL's `?|` matches through a GIN index; see
+    `hiring.selectors.audit_events_naming`), the job when they all belong to one,
+    and the result itself in `object_id` when there is only one. One row per read
+    rather than one per result: a page of 100 results costs one insert, not a
+    hundred (each with its index entries and its check of the job's key)."""
     if stubs:
         _api_read_event(stubs, api_key).save(force_insert=True)
 
