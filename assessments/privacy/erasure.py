@@ -56,6 +56,12 @@ from hiring.services import audit_record
 ERASED = "[erased]"
 # Audit values under these keys are about the candidate whatever they say.
 PERSONAL_AUDIT_KEYS = frozenset({"to", "reason", "email", "name", "phone", "note"})
+# Audit values under these keys are Criba's own ids and labels, never a person's
+# words: a numeric external id ("4812") must not match inside them and erase the
+# record of a read that also showed other candidates' results.
+ID_AUDIT_KEYS = frozenset(
+    {"results", "application", "invitation", "channel", "api_key"}
+)
 REASON_MAX_LENGTH = 500
 
 
@@ -119,7 +125,10 @@ def _audit_values(candidate, personal, answers, now) -> dict[str, int]:
             if value != ERASED
             and (
                 key in PERSONAL_AUDIT_KEYS
-                or personal.found_in(json.dumps(value, ensure_ascii=False))
+                or (
+                    key not in ID_AUDIT_KEYS
+                    and personal.found_in(json.dumps(value, ensure_ascii=False))
+                )
             )
             else value
             for key, value in data.items()

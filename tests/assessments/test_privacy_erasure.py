@@ -18,6 +18,7 @@ from assessments.models import (
 )
 from assessments.privacy import erasure
 from assessments.privacy.erasure import ERASED, candidate_erase
+from assessments.reports import questionnaire_report_stub_reads_record
 from assessments.services import invitation_create
 from hiring.errors import Conflict, Forbidden, Invalid
 from hiring.models import Application, AuditEvent, Candidate, Stage
@@ -254,6 +255,27 @@ def test_it_redacts_audit_values_but_keeps_the_rows(closed, alice):
     ).order_by("id")
     assert [e.data["decision"] for e in decisions] == ["advance", "reject"]
     assert {e.data["reason"] for e in decisions} == {ERASED}
+
+
+def test_a_numeric_external_id_does_not_erase_the_ids_a_read_listed(
+    closed, alice, api_client
+):
+    result = QuestionnaireResult.objects.get(invitation=closed.invitation)
+    # The ATS's id of this candidate happens to be another result's id, which an
+    # integration's read listed beside theirs.
+    closed.candidate.external_id = "48213"
+    closed.candidate.save()
+    questionnaire_report_stub_reads_record(
+        stubs=[{"id": result.pk, "job_id": None}, {"id": 48213, "job_id": None}],
+        api_key=api_client("results:read").api_key,
+    )
+    read = AuditEvent.objects.get(action=AuditEvent.Action.REPORT_VIEWED, object_id="")
+
+    candidate_erase(candidate=closed.candidate, actor=alice)
+
+    read.refresh_from_db()
+    assert read.data["results"] == [str(result.pk), "48213"]
+    assert read.data["channel"] == "api"
 
 
 def test_it_lets_postgresql_accept_only_the_erased_marker(closed):

@@ -233,7 +233,7 @@ def test_searching_the_audit_log_for_an_id_finds_the_reads_that_listed_it(
 ):
     from tests.api.conftest import scored_results
 
-    first, second = scored_results(instrument_version, 2)
+    _first, second = scored_results(instrument_version, 2)
     api_client("results:read").get("/api/v1/results/")  # one row naming both
     page_read = AuditEvent.objects.get(action=AuditEvent.Action.REPORT_VIEWED)
     logged_in(client, admin_user)
