@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -836,12 +837,18 @@ def instrument_version_publish(*, definition: dict, source_file: str) -> LoadOut
     return LoadOutcome(slug, version.version, True, source_file)
 
 
-def instruments_load(directory: Path | str) -> list[LoadOutcome]:
-    """Validate every ``*.yaml`` in ``directory`` and publish the new definitions.
+def definition_files_validate(
+    directory: Path | str,
+    *,
+    load: Callable[[Path], dict],
+    keys: Callable[[dict], list[str]],
+) -> list[tuple[str, dict]]:
+    """Every ``*.yaml`` in ``directory`` read and validated by ``load``, with
+    unique slugs and a development guide covering the ``keys`` of each (its
+    scales or competencies): ``(file, definition)`` pairs, in file order.
 
-    All files are validated before anything is written, so one bad file stops the
-    whole load; each file is then published in its own transaction.
-    """
+    All files are validated before the caller writes anything, so one bad file
+    stops the whole load."""
     directory = Path(directory)
     if not directory.is_dir():
         raise DefinitionError(source_name(directory), [("", "no such directory")])
@@ -849,7 +856,7 @@ def instruments_load(directory: Path | str) -> list[LoadOutcome]:
     files_by_slug: dict[str, str] = {}
     for path in sorted(directory.glob("*.yaml")):
         file = source_name(path)
-        definition = definition_load(path)
+        definition = load(path)
         slug = definition["slug"]
         if slug in files_by_slug:
             raise DefinitionError(
@@ -860,9 +867,23 @@ def instruments_load(directory: Path | str) -> list[LoadOutcome]:
             directory,
             slug=slug,
             languages=definition["languages"],
-            keys=[scale["key"] for scale in definition["scales"]],
+            keys=keys(definition),
         )
         loaded.append((file, definition))
+    return loaded
+
+
+def instruments_load(directory: Path | str) -> list[LoadOutcome]:
+    """Validate every ``*.yaml`` in ``directory`` and publish the new definitions.
+
+    All files are validated before anything is written, so one bad file stops the
+    whole load; each file is then published in its own transaction.
+    """
+    loaded = definition_files_validate(
+        directory,
+        load=definition_load,
+        keys=lambda definition: [scale["key"] for scale in definition["scales"]],
+    )
     return [
         replace(
             instrument_version_publish(definition=definition, source_file=file),

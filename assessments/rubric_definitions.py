@@ -39,11 +39,10 @@ from assessments.definitions import (
     Text,
     definition_checksum,
     definition_file_read,
-    development_guide_check,
+    definition_files_validate,
     development_guide_from,
     language_violations,
     pydantic_errors,
-    source_name,
 )
 from assessments.models import Rubric, RubricVersion
 from assessments.scoring.interviews import RATING_MAX, RATING_MIN
@@ -223,27 +222,11 @@ def rubrics_load(directory: Path | str) -> list[RubricLoadOutcome]:
     All files are validated before anything is written, so one bad file stops the
     whole load.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise DefinitionError(source_name(directory), [("", "no such directory")])
-    loaded: list[tuple[str, dict]] = []
-    files_by_slug: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        file = source_name(path)
-        definition = rubric_load(path)
-        slug = definition["slug"]
-        if slug in files_by_slug:
-            raise DefinitionError(
-                file, [("slug", f"slug {slug!r} is also used by {files_by_slug[slug]}")]
-            )
-        files_by_slug[slug] = file
-        development_guide_check(
-            directory,
-            slug=slug,
-            languages=definition["languages"],
-            keys=[c["key"] for c in definition["competencies"]],
-        )
-        loaded.append((file, definition))
+    loaded = definition_files_validate(
+        directory,
+        load=rubric_load,
+        keys=lambda definition: [c["key"] for c in definition["competencies"]],
+    )
     return [
         rubric_version_publish(definition=definition, source_file=file)
         for file, definition in loaded
