@@ -35,8 +35,16 @@ def _scale_means(version: InstrumentVersion) -> tuple[list[str], np.ndarray]:
     languages, values = [], []
     for language, *figures in rows.iterator(chunk_size=CHUNK):
         languages.append(language)
-        values.append([math.nan if v is None else float(v) for v in figures])
+        values.append([_number(v) for v in figures])
     return languages, np.array(values, dtype=float).reshape(-1, len(keys))
+
+
+def _number(value) -> float:
+    """A scale mean read as text: NaN for a scale left unscored, which PostgreSQL
+    reads as NULL and SQLite as the text 'null' of the JSON value."""
+    if value is None or value == "null":
+        return math.nan
+    return float(value)
 
 
 def _norm_figures(

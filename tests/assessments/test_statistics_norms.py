@@ -81,3 +81,25 @@ def test_it_covers_every_version_when_none_is_given(instrument_version):
     _scored(instrument_version, 130, seed=6)
 
     assert {n.version for n in norms_recompute()} == {instrument_version}
+
+
+def test_it_leaves_out_a_scale_a_valid_candidate_did_not_answer(instrument_version):
+    ids = _scored(instrument_version, 130, seed=5)
+    skipped = QuestionnaireResult.objects.filter(
+        invitation_id__in=ids, is_current=True, validity_status="valid"
+    ).first()
+    # Too few items of the scale answered: no mean, the others still scored.
+    skipped.scales["coachability"]["raw_mean"] = None
+    skipped.save(update_fields=["scales"])
+    answered = [mean for mean in _means(ids, "coachability") if mean is not None]
+
+    (pooled, local) = sorted(
+        norms_recompute(version=instrument_version), key=lambda s: s.language
+    )
+
+    figures = local.scales["coachability"]
+    assert figures["n"] == len(answered)
+    assert figures["mean"] == pytest.approx(np.mean(answered))
+    assert local.samples["coachability"] == sorted(answered)
+    assert local.scales["achievement_drive"]["n"] == len(answered) + 1
+    assert pooled.scales["coachability"]["n"] == len(answered)
