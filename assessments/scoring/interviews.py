@@ -392,10 +392,12 @@ def icc_two_way(table, level: float = 0.95) -> IntraclassCorrelation:
     ss_cols = n * float(((table.mean(axis=0) - grand) ** 2).sum())
     ss_total = float(((table - grand) ** 2).sum())
     ss_error = ss_total - ss_rows - ss_cols
-    msr = ss_rows / (n - 1)
-    msc = ss_cols / (k - 1)
-    mse = ss_error / ((n - 1) * (k - 1))
-    msw = (ss_cols + ss_error) / (n * (k - 1))
+    # numpy floats: a table without variance (every rating alike, or each rater
+    # constant) gives NaN ICCs, "not estimable", rather than a ZeroDivisionError.
+    msr = np.float64(ss_rows) / (n - 1)
+    msc = np.float64(ss_cols) / (k - 1)
+    mse = np.float64(ss_error) / ((n - 1) * (k - 1))
+    msw = np.float64(ss_cols + ss_error) / (n * (k - 1))
     with np.errstate(invalid="ignore", divide="ignore"):
         icc_a_1 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
         icc = {
@@ -410,11 +412,15 @@ def icc_two_way(table, level: float = 0.95) -> IntraclassCorrelation:
     return IntraclassCorrelation(
         n=n,
         k=k,
-        msr=msr,
-        msc=msc,
-        mse=mse,
-        msw=msw,
-        **{name: float(value) for name, value in icc.items()},
+        msr=float(msr),
+        msc=float(msc),
+        mse=float(mse),
+        msw=float(msw),
+        # A ratio over a zero variance is not estimable, whatever its sign.
+        **{
+            name: float(value) if math.isfinite(value) else math.nan
+            for name, value in icc.items()
+        },
         icc_a_1_low=low,
         icc_a_1_high=high,
     )

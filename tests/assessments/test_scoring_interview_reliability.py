@@ -128,3 +128,23 @@ def test_it_finds_the_largest_balanced_block_for_icc():
     block, raters = balanced_table(table)
     assert raters == (0, 1)
     assert block.tolist() == [[4, 4], [2, 3], [1, 2]]
+
+
+def test_the_icc_of_a_table_without_variance_is_not_estimable():
+    result = icc_two_way(np.full((10, 2), 3.0))  # every rating alike
+
+    for name in ("icc_1_1", "icc_a_1", "icc_c_1", "icc_1_k", "icc_a_k", "icc_c_k"):
+        assert math.isnan(getattr(result, name)), name
+    assert math.isnan(result.icc_a_1_low)
+    assert math.isnan(result.icc_a_1_high)
+
+
+def test_raters_who_never_vary_agree_on_nothing_and_crash_nothing():
+    # One rater always gives 3, the other always 4: no target is told apart.
+    result = icc_two_way(np.tile([3.0, 4.0], (10, 1)))
+
+    assert result.icc_a_1 == 0.0
+    assert result.icc_1_1 == pytest.approx(-1.0)  # as pingouin's ICC1
+    assert math.isnan(result.icc_c_1)  # no residual variance to compare with
+    assert math.isnan(result.icc_1_k)
+    assert math.isnan(result.icc_a_1_low)
