@@ -30,7 +30,12 @@ from assessments.models import (
     QuestionnaireResult,
     RubricVersion,
 )
-from assessments.results.norms import engine_norms, norm_set_current, plan_settings
+from assessments.results.norms import (
+    engine_norms,
+    norm_set_current,
+    plan_settings,
+    reliability_sources_applied,
+)
 from assessments.results.records import result_records
 from assessments.scoring import SCORING_VERSION, aggregate_interview, score_batch
 from assessments.scoring.simulation import attentive_answers
@@ -87,16 +92,20 @@ def outcome_demo_create(
     norm_set = norm_set_current(instrument_version, "en", with_samples=False)
     plan = AssessmentPlan.objects.filter(job=job).first()
     weights, bands, percentiles = plan_settings(plan, definition)
+    # The figures published with the questionnaire, as before any local alpha.
+    reliabilities = {s["key"]: s.get("reliability") for s in definition["scales"]}
     batch = score_batch(
         spec,
         answers,
         norms=engine_norms(norm_set, with_samples=False),
-        reliabilities={s["key"]: s.get("reliability") for s in definition["scales"]},
+        reliabilities=reliabilities,
         weights=weights,
         bands=bands,
         percentiles=percentiles,
     )
-    records = result_records(batch)
+    records = result_records(
+        reliability_sources_applied(batch, dict.fromkeys(reliabilities, "definition"))
+    )
     composite = np.nan_to_num(np.asarray(records.composite, dtype=float))
     hired = np.zeros(n, dtype=bool)
     hired[np.argsort(composite + rng.normal(0, 0.35, n))[-hires:]] = True

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import replace
 
 from assessments.models import (
     AssessmentPlan,
@@ -10,7 +12,7 @@ from assessments.models import (
     NormSet,
     ScaleReliability,
 )
-from assessments.scoring import Norm
+from assessments.scoring import BatchResult, Norm
 
 
 def norm_set_current(
@@ -53,14 +55,42 @@ def engine_norms(norm_set: NormSet, *, with_samples: bool = True) -> dict[str, N
 
 def reliabilities_current(version: InstrumentVersion) -> dict[str, float | None]:
     """Estimated alpha per scale where estimable, else the definition's figure."""
+    return reliabilities_with_sources(version)[0]
+
+
+def reliabilities_with_sources(
+    version: InstrumentVersion,
+) -> tuple[dict[str, float | None], dict[str, str]]:
+    """`reliabilities_current` and, per scale, where its figure comes from:
+    "estimate" (alpha of the local valid submissions) or "definition" (the
+    figure published with the questionnaire, until alpha is estimable)."""
     estimated = {
         r.scale_key: r.alpha
         for r in ScaleReliability.objects.filter(version=version, alpha__isnull=False)
     }
-    return {
-        scale["key"]: estimated.get(scale["key"], scale.get("reliability"))
-        for scale in version.definition["scales"]
-    }
+    values, sources = {}, {}
+    for scale in version.definition["scales"]:
+        key = scale["key"]
+        values[key] = estimated.get(key, scale.get("reliability"))
+        sources[key] = "estimate" if key in estimated else "definition"
+    return values, sources
+
+
+def reliability_sources_applied(
+    batch: BatchResult, sources: Mapping[str, str]
+) -> BatchResult:
+    """The batch with each scale's reliability said to come from the local
+    estimate or from the definition (`reliabilities_with_sources`): the engine,
+    given a number, calls either an estimate."""
+    return replace(
+        batch,
+        reliability_source=tuple(
+            sources.get(key, source) if source == "estimate" else source
+            for key, source in zip(
+                batch.scale_keys, batch.reliability_source, strict=True
+            )
+        ),
+    )
 
 
 def plan_settings(plan: AssessmentPlan | None, definition: dict):

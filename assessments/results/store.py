@@ -38,7 +38,8 @@ from assessments.results.norms import (
     engine_norms,
     norm_set_current,
     plan_settings,
-    reliabilities_current,
+    reliabilities_with_sources,
+    reliability_sources_applied,
 )
 from assessments.results.records import result_records
 from assessments.scoring import SCORING_VERSION, CovarianceNorm, Norm, score_batch
@@ -53,6 +54,7 @@ class _Version:
     version: InstrumentVersion
     spec: object
     reliabilities: dict[str, float | None]
+    reliability_sources: dict[str, str]
 
 
 @dataclass
@@ -71,10 +73,12 @@ class ScoringContext:
     def version(self, version_id: int) -> _Version:
         if version_id not in self.versions:
             version = InstrumentVersion.objects.get(pk=version_id)
+            reliabilities, sources = reliabilities_with_sources(version)
             self.versions[version_id] = _Version(
                 version=version,
                 spec=instrument_spec(version.definition),
-                reliabilities=reliabilities_current(version),
+                reliabilities=reliabilities,
+                reliability_sources=sources,
             )
         return self.versions[version_id]
 
@@ -219,7 +223,11 @@ def _prepare(todo: list[_Row], context: ScoringContext) -> PreparedResults:
                 covariance_norm=context.covariance_norm(version_id, norm_set),
             )
             prepared.add(
-                [members[i].pk for i in positions], norm_set.pk, result_records(batch)
+                [members[i].pk for i in positions],
+                norm_set.pk,
+                result_records(
+                    reliability_sources_applied(batch, info.reliability_sources)
+                ),
             )
     return prepared
 

@@ -18,7 +18,8 @@ from assessments.results.answers import (
 from assessments.results.norms import (
     engine_norms,
     norm_set_current,
-    reliabilities_current,
+    reliabilities_with_sources,
+    reliability_sources_applied,
 )
 from assessments.results.store import (
     ScoringContext,
@@ -69,11 +70,12 @@ def test_it_stores_what_the_engine_computes_for_each_submission(instrument_versi
     matrix, _ = answer_matrix(ids, spec.item_keys)
     items, seconds = page_arrays(ids)
     plan = definition["plan_defaults"]
+    reliabilities, sources = reliabilities_with_sources(instrument_version)
     batch = score_batch(
         spec,
         matrix,
         norms=engine_norms(norm_set_current(instrument_version, "en")),
-        reliabilities=reliabilities_current(instrument_version),
+        reliabilities=reliabilities,
         order=presentation_orders(definition, [i.item_order_seed for i in invitations]),
         page_items=items,
         page_seconds=seconds,
@@ -81,6 +83,9 @@ def test_it_stores_what_the_engine_computes_for_each_submission(instrument_versi
         bands=[(-math.inf if b is None else b, label) for b, label in plan["bands"]],
         covariance_norm=item_model(definition).covariance_norm(),
     )
+    # No alpha estimated yet: the definition's figures, and the results say so.
+    assert set(sources.values()) == {"definition"}
+    batch = reliability_sources_applied(batch, sources)
     for i, result in enumerate(stored):
         result.refresh_from_db()
         expected = batch.row(i).to_dict()

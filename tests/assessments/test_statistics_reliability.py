@@ -65,6 +65,23 @@ def test_it_keeps_one_row_per_scale(instrument_version):
     assert ScaleReliability.objects.filter(version=instrument_version).count() == 5
 
 
+def test_scores_before_it_say_their_reliability_is_the_definitions(
+    instrument_version,
+):
+    published = {
+        scale["key"]: scale["reliability"]
+        for scale in instrument_version.definition["scales"]
+    }
+
+    [result] = results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 1, seed=4)
+    )
+
+    for key, figures in result.scales.items():
+        assert figures["reliability"] == pytest.approx(published[key])
+        assert figures["reliability_source"] == "definition"
+
+
 def test_later_scores_take_their_sem_from_it(instrument_version):
     _scored(instrument_version, 40, seed=3)
     reliabilities_recompute(version=instrument_version)
