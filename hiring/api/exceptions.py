@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +45,7 @@ _TITLES = {
     406: gettext_lazy("Not acceptable"),
     409: gettext_lazy("This cannot be done in the current state"),
     410: gettext_lazy("No longer available"),
+    413: gettext_lazy("The request was too large"),
     415: gettext_lazy("Unsupported media type"),
     422: gettext_lazy("The request cannot be processed"),
     429: gettext_lazy("Too many requests"),
@@ -134,6 +137,20 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
             instance=instance,
         )
         return problem(body, headers)
+
+    if isinstance(exc, RequestDataTooBig):
+        return problem(
+            problem_body(
+                status_code=413,
+                code="payload_too_large",
+                detail=_(
+                    "The request is larger than the %(size)s kB allowed. "
+                    "Nothing was saved."
+                )
+                % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024},
+                instance=instance,
+            )
+        )
 
     logger.exception("Unhandled error in API view %s", instance)
     return problem(

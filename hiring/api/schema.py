@@ -4,6 +4,7 @@ operation, so an integrator can rely on the schema alone."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
@@ -69,6 +70,10 @@ _ERRORS_OF_WRITES = {
     "409": (
         "The resource's state does not allow this (e.g. an open invitation "
         "exists), or a request with the same Idempotency-Key is still running."
+    ),
+    "413": (
+        f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} kB; "
+        "nothing was saved."
     ),
     "415": "The body is not `application/json`.",
     "422": "The Idempotency-Key was already used with a different request body.",

@@ -1,5 +1,7 @@
 """Every error path answers an RFC 9457 problem: 400, 401, 403, 404, 405, 409, 415,
-422, 429 and 500."""
+413, 422, 429 and 500."""
+
+import json
 
 from rest_framework.test import APIClient
 
@@ -117,6 +119,25 @@ def test_it_answers_422_for_a_reused_idempotency_key(api_client, db):
     response = client.post("/api/v1/jobs/", {"title": "B"}, HTTP_IDEMPOTENCY_KEY="k1")
 
     assert_problem(response, 422, "idempotency_key_reused")
+
+
+def test_it_answers_413_to_a_body_over_the_limit_and_writes_nothing(
+    api_client, db, settings
+):
+    from hiring.models import Job
+
+    body = json.dumps(
+        {"external_id": "job-big", "title": "Big", "description": "x" * 300_000}
+    )
+    assert len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = api_client("jobs:write").post(
+        "/api/v1/jobs/", body, content_type="application/json"
+    )
+
+    assert_problem(response, 413, "payload_too_large")
+    assert "Nothing was saved" in response.json()["detail"]
+    assert not Job.objects.filter(external_id="job-big").exists()
 
 
 def test_it_answers_429_with_retry_after(api_client, db, settings):
