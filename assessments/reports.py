@@ -131,6 +131,24 @@ class QuestionnaireReport:
     def is_questionable(self) -> bool:
         return self.result.validity_status == "questionable"
 
+    # What an integration is told: nothing about a band or composite computed
+    # from answers that cannot be trusted, as on the report page.
+    @property
+    def composite_shown(self) -> float | None:
+        return None if self.is_invalid else self.result.composite
+
+    @property
+    def band_shown(self) -> str:
+        return "" if self.is_invalid else self.result.band
+
+    @property
+    def band_label_shown(self) -> str:
+        return "" if self.is_invalid else self.band_label
+
+    @property
+    def band_sentences_shown(self) -> list[str]:
+        return [] if self.is_invalid else self.band_sentences
+
     @property
     def taken_language(self) -> str:
         return self.result.invitation.language

@@ -27,7 +27,7 @@ from assessments import reports, selectors
 from assessments.api.serializers import ResultSerializer
 
 # Bump when the representation changes shape or wording.
-RENDERING_VERSION = 1
+RENDERING_VERSION = 2
 CACHE_SECONDS = 3600
 
 # What each web process keeps in memory, at most (about 3.6 kB a result).

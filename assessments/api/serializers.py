@@ -332,7 +332,9 @@ class ValidityCheckSerializer(serializers.Serializer):
 class ValiditySerializer(serializers.Serializer):
     status = serializers.CharField(
         source="result.validity_status",
-        help_text=_("valid, doubtful or invalid: whether the answers can be trusted."),
+        help_text=_(
+            "valid, questionable or invalid: whether the answers can be trusted."
+        ),
     )
     label = serializers.CharField(
         source="validity_label", help_text=_("The status in the report language.")
@@ -460,18 +462,29 @@ class ResultSerializer(serializers.Serializer):
         help_text=_("One entry per scale, in the instrument's order."),
     )
     composite = serializers.FloatField(
-        source="result.composite",
+        source="composite_shown",
         allow_null=True,
-        help_text=_("The weighted composite (z units) of the job's plan, if any."),
+        help_text=_(
+            "The weighted composite (z units) of the job's plan, if any; null when "
+            "the answers are invalid."
+        ),
     )
     band = serializers.CharField(
-        source="result.band", help_text=_("The band's stable key, or empty.")
+        source="band_shown",
+        help_text=_(
+            "The band's stable key, or empty (no plan, or the answers are invalid)."
+        ),
     )
-    band_label = serializers.CharField(help_text=_("The band in the report language."))
+    band_label = serializers.CharField(
+        source="band_label_shown", help_text=_("The band in the report language.")
+    )
     explanation = serializers.ListField(
-        source="band_sentences",
+        source="band_sentences_shown",
         child=serializers.CharField(),
-        help_text=_("Why the result falls in its band, sentence by sentence."),
+        help_text=_(
+            "Why the result falls in its band, sentence by sentence; empty when "
+            "the answers are invalid."
+        ),
     )
     validity = ValiditySerializer(
         source="*", help_text=_("Whether the answers can be trusted, and why.")

@@ -249,8 +249,9 @@ def _scored_event(
             "application_id": row.application_id,
             "scoring_version": SCORING_VERSION,
             "validity_status": status,
-            "composite": composite,
-            "band": band or None,
+            # Nothing computed from answers that cannot be trusted.
+            "composite": None if status == "invalid" else composite,
+            "band": (band or None) if status != "invalid" else None,
         },
     )
 

@@ -101,3 +101,29 @@ def test_it_renders_a_superseded_result_as_such(api_client, world):
     (row,) = client.get("/api/v1/results/", {"is_current": "false"}).json()["results"]
 
     assert row["is_current"] is False
+
+
+def test_it_tells_nothing_of_a_band_computed_from_invalid_answers(api_client, world):
+    from django.utils import timezone
+
+    from assessments.models import QuestionnaireResult
+
+    QuestionnaireResult.objects.filter(pk=world.result.pk).update(
+        validity_status="invalid",
+        composite=-1.27,
+        band="not_recommended",
+        updated_at=timezone.now(),
+    )
+    client = api_client("results:read")
+
+    body = client.get(f"/api/v1/results/{world.result.pk}/").json()
+    (listed,) = client.get("/api/v1/results/").json()["results"]
+    report = client.get(f"/api/v1/applications/{world.application.pk}/report/").json()
+
+    for shown in (body, listed, report["current_result"]):
+        assert shown["validity"]["status"] == "invalid"
+        assert shown["composite"] is None
+        assert shown["band"] == ""
+        assert shown["band_label"] == ""
+        assert shown["explanation"] == []
+        assert shown["scales"]  # the profile itself is still there to read

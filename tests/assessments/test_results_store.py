@@ -102,6 +102,16 @@ def test_it_stores_what_the_engine_computes_for_each_submission(instrument_versi
         Invitation.objects.filter(pk__in=ids).values_list("status", flat=True)
     ) == {"scored"}
     assert OutboxEvent.objects.filter(type="assessment.scored").count() == 40
+    events = [
+        event.payload["data"]
+        for event in OutboxEvent.objects.filter(type="assessment.scored")
+    ]
+    invalid = [data for data in events if data["validity_status"] == "invalid"]
+    assert invalid, "some careless submissions should be invalid"
+    # Nothing computed from answers that cannot be trusted reaches a subscriber.
+    assert all(data["composite"] is None for data in invalid)
+    assert all(data["band"] is None for data in invalid)
+    assert any(data["composite"] is not None for data in events if data not in invalid)
 
 
 def test_it_drops_what_another_worker_stored_meanwhile(instrument_version):
