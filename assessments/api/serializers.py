@@ -27,6 +27,7 @@ from assessments.models import (
 from assessments.tokens import invitation_link
 from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
 from hiring.api.serializers import CREATED_HELP, EXTERNAL_ID_HELP, UPDATED_HELP
+from hiring.models import ApiKey
 
 # --- instruments ---------------------------------------------------------------------
 
@@ -156,7 +157,8 @@ class InvitationSerializer(ApiModelSerializer):
     candidate_url = serializers.SerializerMethodField(
         help_text=_(
             "The candidate's private link while the invitation is open (null once "
-            "it is submitted, expired or revoked). Hand it to the candidate only."
+            "it is submitted, expired or revoked). Hand it to the candidate only. "
+            "Only keys with `invitations:write` receive it; for others it is null."
         )
     )
 
@@ -214,6 +216,13 @@ class InvitationSerializer(ApiModelSerializer):
         }
 
     def get_candidate_url(self, invitation: Invitation) -> str | None:
+        # The link lets whoever holds it answer as the candidate: only a key that
+        # may order invitations (and so hand links out) is given it.
+        key = getattr(self.context.get("request"), "auth", None)
+        if not isinstance(key, ApiKey) or not key.has_scope(
+            ApiKey.Scope.INVITATIONS_WRITE
+        ):
+            return None
         return invitation_link(invitation)
 
 

@@ -84,3 +84,32 @@ def test_it_lists_the_instruments_with_versions_and_languages(api_client, world)
     assert instrument["slug"] == "sales-drive"
     assert instrument["versions"][0]["version"] == 1
     assert set(instrument["versions"][0]["languages"]) == {"en", "es"}
+
+
+def test_only_a_key_that_orders_invitations_sees_the_candidates_link(api_client, world):
+    ordered = (
+        api_client("invitations:write")
+        .post("/api/v1/invitations/", {"application_external_id": "app-1"})
+        .json()
+    )
+    link = ordered["candidate_url"]
+    assert link
+
+    writer = api_client("invitations:write")
+    reader = api_client("applications:read")
+    results = api_client("results:read")
+    report_path = f"/api/v1/applications/{world.application.pk}/report/"
+
+    def links(client, path):
+        body = client.get(path).json()
+        rows = body["results"] if "results" in body else body["invitations"]
+        return {row["id"]: row["candidate_url"] for row in rows}
+
+    assert links(writer, "/api/v1/invitations/")[ordered["id"]] == link
+    assert links(reader, "/api/v1/invitations/")[ordered["id"]] is None
+    assert (
+        reader.get(f"/api/v1/invitations/{ordered['id']}/").json()["candidate_url"]
+        is None
+    )
+    assert links(results, report_path)[ordered["id"]] is None
+    assert link not in results.get(report_path).content.decode()
