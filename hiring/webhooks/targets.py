@@ -24,9 +24,37 @@ def _allow_private() -> bool:
     return bool(settings.CRIBA_WEBHOOK_ALLOW_PRIVATE)
 
 
+# IPv6 prefixes that carry an IPv4 address a router may translate to: NAT64
+# (RFC 6052's well-known prefix and RFC 8215's local-use one). 6to4 (2002::/16)
+# and IPv4-compatible addresses (::a.b.c.d) are read by `_embedded_ipv4`.
+_NAT64 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for, if it stands for one."""
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if any(address in network for network in _NAT64):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if int(address) >> 32 == 0 and int(address) > 1:  # ::a.b.c.d (deprecated)
+        return ipaddress.IPv4Address(int(address))
+    return None
+
+
 def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(address)
+        if embedded is not None:
+            # The IPv4 address must be public, and so must the wrapper: the
+            # local-use NAT64 prefix reaches a site's own network whatever follows.
+            if address in _NAT64[1]:
+                return False
+            return _public(embedded)
     return address.is_global and not address.is_multicast
 
 

@@ -25,6 +25,11 @@ def _production_rules(settings):
         "https://[::ffff:127.0.0.1]/hook",  # loopback mapped into IPv6
         "https://0.0.0.0/hook",  # unspecified
         "https://localhost/hook",  # a name that resolves to loopback
+        "https://[64:ff9b::7f00:1]/hook",  # NAT64 of 127.0.0.1
+        "https://[64:ff9b::a00:1]/hook",  # NAT64 of 10.0.0.1
+        "https://[64:ff9b:1::808:808]/hook",  # local-use NAT64, whatever follows
+        "https://[2002:7f00:1::]/hook",  # 6to4 of 127.0.0.1
+        "https://[::127.0.0.1]/hook",  # IPv4-compatible 127.0.0.1
     ],
 )
 def test_it_refuses_a_target_that_is_not_public(url):
