@@ -27,7 +27,6 @@ HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 # Headers worth replaying; the rest are the server's of the moment.
 _REPLAYED_HEADERS = ("Location",)
-_RETRYABLE = {409, 429}
 
 
 def request_fingerprint(request) -> str:
@@ -105,10 +104,12 @@ def idempotency_claim(
 def idempotency_finish(
     record: IdempotencyRecord, response: Response, *, body=None
 ) -> None:
-    """Store the final response (``body`` in place of its data when given: a
-    secret must not rest in the table), or let the key go when the outcome was
-    transient."""
-    if response.status_code >= 500 or response.status_code in _RETRYABLE:
+    """Store a successful response (``body`` in place of its data when given: a
+    secret must not rest in the table) for replay, or let the key go when the
+    request was refused or failed: it changed nothing, so sending it again (say,
+    once the application it named exists) is harmless and must not be answered
+    with the old refusal for a day."""
+    if response.status_code >= 400:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()
         return
     headers = {

@@ -97,6 +97,9 @@ class CribaAutoSchema(AutoSchema):
                         "(with `Idempotent-Replayed: true`) instead of acting twice; "
                         "the same key with another body is refused with 422, and "
                         "while the first request still runs a duplicate gets 409. "
+                        "Only a successful response is kept: after a refusal (4xx) "
+                        "or a server error the key is free, so the same request "
+                        "can be sent again once what was wrong is fixed. "
                         "Keys are scoped to your API key."
                     ),
                 )

@@ -54,15 +54,23 @@ def test_it_scopes_keys_to_the_api_key(api_client):
     assert Job.objects.count() == 2
 
 
-def test_it_replays_a_refusal_too(api_client):
+def test_it_keeps_no_refusal_so_the_request_can_be_sent_again(api_client, world):
     client = api_client()
-    first = client.post("/api/v1/jobs/", {"department": "x"}, HTTP_IDEMPOTENCY_KEY="k")
+    body = {"application_external_id": "app-later"}
+    first = client.post("/api/v1/invitations/", body, HTTP_IDEMPOTENCY_KEY="k")
+    assert first.status_code == 400  # no such application yet
+    assert not IdempotencyRecord.objects.filter(key="k").exists()
+    world.application.external_id = "app-later"
+    world.application.save()
 
-    again = client.post("/api/v1/jobs/", {"department": "x"}, HTTP_IDEMPOTENCY_KEY="k")
+    again = client.post("/api/v1/invitations/", body, HTTP_IDEMPOTENCY_KEY="k")
+    replayed = client.post("/api/v1/invitations/", body, HTTP_IDEMPOTENCY_KEY="k")
 
-    assert first.status_code == again.status_code == 400
-    assert again["Content-Type"] == "application/problem+json"
-    assert again.json() == first.json()
+    assert again.status_code == 201
+    assert not again.has_header("Idempotent-Replayed")
+    assert replayed.status_code == 201
+    assert replayed["Idempotent-Replayed"] == "true"
+    assert replayed.json()["id"] == again.json()["id"]
 
 
 def test_it_lets_a_key_go_after_a_conflict(api_client, world):
