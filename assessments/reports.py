@@ -227,6 +227,16 @@ def _validity_rule(result: QuestionnaireResult) -> ValidityRuleReport:
     return ValidityRuleReport(result.scoring_version, True, sentences, reason)
 
 
+def _validity_check_sentence(name: str, data: dict) -> str:
+    """What a check says of these answers: the problem when it is flagged, else
+    that it found nothing, or that it could not be computed."""
+    if data.get("flag"):
+        return validity_sentence(name, data.get("value"))
+    if data.get("value") is None:
+        return _("This check could not be computed for these answers.")
+    return _("This check found nothing unusual.")
+
+
 def _contribution_weights(explanation: dict) -> dict[str, float]:
     return {
         item["scale"]: item["weight"]
@@ -253,7 +263,7 @@ def questionnaire_report_build(
             label=validity_index_label(name),
             value=(data or {}).get("value"),
             flag=bool((data or {}).get("flag")),
-            sentence=validity_sentence(name, (data or {}).get("value")),
+            sentence=_validity_check_sentence(name, data or {}),
         )
         for name, data in (result.validity or {}).items()
     ]

@@ -334,7 +334,10 @@ class ValidityCheckSerializer(serializers.Serializer):
         help_text=_("True when it casts doubt on the result.")
     )
     sentence = serializers.CharField(
-        help_text=_("What the value means, in a sentence.")
+        help_text=_(
+            "What the check says of these answers, in a sentence: the problem when "
+            "it is flagged, else that it found nothing or could not be computed."
+        )
     )
 
 
@@ -414,7 +417,7 @@ class NormSetSerializer(serializers.Serializer):
                             "label": "Infrequency",
                             "value": 0.0,
                             "flag": False,
-                            "sentence": "No improbable answers.",
+                            "sentence": "This check found nothing unusual.",
                         }
                     ],
                 },

@@ -127,3 +127,19 @@ def test_it_tells_nothing_of_a_band_computed_from_invalid_answers(api_client, wo
         assert shown["band_label"] == ""
         assert shown["explanation"] == []
         assert shown["scales"]  # the profile itself is still there to read
+
+
+def test_a_check_that_is_not_flagged_says_so(api_client, world):
+    body = api_client("results:read").get(f"/api/v1/results/{world.result.pk}/").json()
+
+    checks = body["validity"]["checks"]
+    assert any(not check["flag"] for check in checks)
+    for check in checks:
+        if check["flag"]:
+            continue
+        assert check["sentence"] in {
+            "This check found nothing unusual.",
+            "This check could not be computed for these answers.",
+        }, check
+        if check["value"] is None:
+            assert "could not be computed" in check["sentence"]
