@@ -166,6 +166,10 @@ def job_update(*, job: Job, actor=None, **fields) -> Job:
             fields={"external_id": [_("Already in use.")]},
         )
     changed = sorted(k for k, v in values.items() if getattr(job, k) != v)
+    if not changed:
+        # Sending the same values again (an ATS's nightly re-sync) changes
+        # nothing, not even `updated_at`, so pollers are not told of a change.
+        return job
     for name, value in values.items():
         setattr(job, name, value)
     _save_unique(job)
@@ -275,6 +279,8 @@ def candidate_update(*, candidate: Candidate, actor=None, **fields) -> Candidate
             fields={"external_id": [_("Already in use.")]},
         )
     changed = sorted(k for k, v in values.items() if getattr(candidate, k) != v)
+    if not changed:
+        return candidate  # the same values again: nothing changes (see job_update)
     for name, value in values.items():
         setattr(candidate, name, value)
     _save_unique(candidate)
@@ -369,6 +375,8 @@ def application_update(
             code="external_id_taken",
             fields={"external_id": [_("Already in use.")]},
         )
+    if all(getattr(application, name) == value for name, value in values.items()):
+        return application  # the same values again: nothing changes (see job_update)
     for name, value in values.items():
         setattr(application, name, value)
     _save_unique(application)

@@ -23,6 +23,47 @@ def test_it_creates_then_updates_a_job_by_its_external_id(api_client):
     assert Job.objects.get().title == "SDR"
 
 
+def test_sending_the_same_values_again_changes_nothing(api_client):
+    client = api_client()
+    job = {"external_id": "j-1", "title": "AE", "location": "Madrid"}
+    person = {
+        "external_id": "c-1",
+        "first_name": "Ana",
+        "last_name": "Ruiz",
+        "email": "ana@example.org",
+    }
+    link = {
+        "external_id": "a-1",
+        "job_external_id": "j-1",
+        "candidate_external_id": "c-1",
+    }
+    first = [
+        client.post(path, body).json()
+        for path, body in (
+            ("/api/v1/jobs/", job),
+            ("/api/v1/candidates/", person),
+            ("/api/v1/applications/", link),
+        )
+    ]
+
+    again = [
+        client.post(path, body)
+        for path, body in (
+            ("/api/v1/jobs/", job),
+            ("/api/v1/candidates/", person),
+            ("/api/v1/applications/", link),
+        )
+    ]
+
+    # A nightly re-sync of unchanged records tells pollers of no change.
+    assert [response.status_code for response in again] == [200, 200, 200]
+    assert [response.json()["updated_at"] for response in again] == [
+        body["updated_at"] for body in first
+    ]
+    changed = client.post("/api/v1/jobs/", {**job, "location": "Sevilla"}).json()
+    assert changed["updated_at"] > first[0]["updated_at"]
+
+
 def test_it_upserts_candidates_and_applications(api_client):
     client = api_client()
     client.post("/api/v1/jobs/", {"external_id": "j-1", "title": "AE"})
