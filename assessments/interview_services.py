@@ -135,8 +135,11 @@ def interview_schedule(
     rubric_version: RubricVersion | None = None,
     title: str = "",
     location: str = "",
+    notify: bool = True,
 ) -> Interview:
-    """Schedule an interview with its panel; each panelist is emailed on commit.
+    """Schedule an interview with its panel; each panelist is emailed on commit
+    (unless ``notify`` is false: an interview recorded after the fact, such as
+    the demo's past intake, invites nobody).
 
     The caller has checked that ``user`` may schedule on the job. Panelists must be
     on the job's hiring team (any role), each once. The rubric version defaults to
@@ -182,7 +185,8 @@ def interview_schedule(
         Application.objects.filter(
             pk=application.pk, stage__in=[Stage.APPLIED, Stage.ASSESSING]
         ).update(stage=Stage.INTERVIEWING, updated_at=timezone.now())
-        _panel_emails_on_commit(interview, EmailKind.INVITATION)
+        if notify:
+            _panel_emails_on_commit(interview, EmailKind.INVITATION)
     return interview
 
 

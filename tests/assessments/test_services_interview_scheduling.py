@@ -43,6 +43,23 @@ def _schedule(application, alice, panel, **kwargs):
     )
 
 
+def test_an_interview_recorded_after_the_fact_invites_nobody(
+    application, alice, dana, bob, plan, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        interview = _schedule(
+            application,
+            alice,
+            [dana, bob],
+            scheduled_at=_tomorrow_on_the_minute() - timedelta(days=300),
+            notify=False,
+        )
+
+    assert mail.outbox == []
+    assert interview.panelists.count() == 2
+    assert not Panelist.objects.filter(invited_at__isnull=False).exists()
+
+
 def _ics(message):
     (name, content, mimetype) = message.attachments[0]
     assert name == "interview.ics"

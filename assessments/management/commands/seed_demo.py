@@ -807,6 +807,7 @@ class Command(BaseCommand):
             interviewers=[users["ivan"], users["olga"]],
             title="Structured sales interview",
             location="Room 2",
+            notify=False,  # last year's intake: history, nobody to invite
         )
         person.notes["cards"] = demo_cohort.interview_ratings(person, rng)
         for username, (ratings, recommendation) in zip(
