@@ -12,7 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 
 from assessments.models import (
     Interview,
@@ -182,7 +192,9 @@ def panel_status(*, access: InterviewAccess) -> list[dict]:
 
 
 def interviews_of(user) -> QuerySet[Interview]:
-    """The interviews the user sits on, soonest first, with their scorecard state.
+    """The interviews the user sits on, with their scorecard state: those still
+    waiting for the user's scorecard first, soonest first, then those they have
+    rated, most recent first (a long history never buries what needs doing).
 
     A constant number of queries however many interviews and panelists: the counts
     and the user's own state are annotations.
@@ -205,7 +217,12 @@ def interviews_of(user) -> QuerySet[Interview]:
             my_submitted=Exists(mine.filter(submitted_at__isnull=False)),
             my_draft=Exists(mine.filter(submitted_at__isnull=True)),
         )
-        .order_by("scheduled_at", "id")
+        .order_by(
+            "my_submitted",
+            Case(When(my_submitted=False, then=F("scheduled_at"))).asc(nulls_last=True),
+            F("scheduled_at").desc(nulls_last=True),
+            "id",
+        )
     )
 
 

@@ -78,3 +78,34 @@ def test_it_counts_the_whole_panel_on_my_interviews(client, job, dana, bob):
 
     assert "1 of 2 in" in page
     assert "Open the kit" in page
+
+
+def test_my_interviews_lists_what_awaits_my_scorecard_first(client, job, dana):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+
+    def interview(days, rated):
+        made = PanelInterviewFactory(
+            application=ApplicationFactory(job=job),
+            panel=[dana],
+            scheduled_at=now + timedelta(days=days),
+        )
+        if rated:
+            submit(dana, made, [3] * 6)
+        return made.pk
+
+    old_rated = interview(-300, rated=True)
+    recent_rated = interview(-10, rated=True)
+    overdue = interview(-2, rated=False)
+    tomorrow = interview(1, rated=False)
+
+    page = logged_in(client, dana).get("/interviews/").content.decode()
+
+    order = sorted(
+        (old_rated, recent_rated, overdue, tomorrow),
+        key=lambda pk: page.index(f'data-interview="{pk}"'),
+    )
+    assert order == [overdue, tomorrow, recent_rated, old_rated]
