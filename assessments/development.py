@@ -615,6 +615,18 @@ def development_plan_summary(*, application: Application) -> DevelopmentPlan | N
     )
 
 
+def development_plan_shared_with(*, application: Application, user):
+    """The application's plan if its hire agreed to share it with ``user`` as
+    their line manager (the rule of `development_plan_page`), else None."""
+    if not user.is_authenticated:
+        return None
+    return DevelopmentPlan.objects.filter(
+        application=application,
+        application__outcome__manager=user,
+        shared_with_manager_at__isnull=False,
+    ).first()
+
+
 def development_plans_shared_with(user) -> list[DevelopmentPlan]:
     """Plans whose hire has this user as line manager and agreed to share."""
     if not user.is_authenticated:

@@ -24,7 +24,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
-from assessments.development import development_plan_summary
+from assessments.development import (
+    development_plan_shared_with,
+    development_plan_summary,
+)
 from assessments.forms import LANGUAGE_NAMES
 from assessments.interview_selectors import interviews_of_application
 from assessments.models import AssessmentPlan, Invitation
@@ -140,6 +143,12 @@ def _render_application(
             "development_plan": (
                 development_plan_summary(application=application)
                 if can_develop
+                else None
+            ),
+            # The hire's line manager reaches the plan the hire shared with them.
+            "shared_plan": (
+                development_plan_shared_with(application=application, user=request.user)
+                if not can_develop and application.stage == Stage.HIRED
                 else None
             ),
             **outcome_context,

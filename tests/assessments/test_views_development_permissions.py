@@ -193,3 +193,19 @@ def test_the_shared_list_reads_any_number_of_plans_in_fixed_queries(
         response = client.get("/development-plans/")
 
     assert response.content.decode().count("/development/") == 3
+
+
+def test_a_team_member_who_is_the_line_manager_finds_the_shared_plan(
+    client, job, alice, bob, sent_plan_emails
+):
+    hire = hire_for(job)
+    HireOutcomeFactory(application=hire, manager=bob)  # bob: hiring manager too
+    plan = development_plan_generate(application=hire, user=alice)
+    client = logged_in(client, bob)
+    url = f"/applications/{hire.pk}/"
+    assert 'id="development-plan-link"' not in client.get(url).content.decode()
+
+    development_plan_share(plan=plan, share=True)
+
+    assert 'id="development-plan-link"' in client.get(url).content.decode()
+    assert client.get(f"{url}development/").status_code == 200
