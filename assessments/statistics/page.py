@@ -48,7 +48,8 @@ class InstrumentStatistics:
     valid: int  # of which valid
     used: int  # valid submissions the figures come from (at most max_n)
     scales: tuple[ScaleReport, ...]
-    norm_sets: tuple[NormSet, ...]  # the set scoring uses now, per language
+    # (candidates' language, the set scoring uses for it now), per language
+    norm_sets: tuple[tuple[str, NormSet], ...]
     min_n: int = MIN_RELIABILITY_N
 
 
@@ -124,5 +125,5 @@ def instrument_statistics(
         valid=valid_results(version).count(),
         used=matrix.shape[0],
         scales=tuple(reports),
-        norm_sets=tuple(norm_set_current(version, lang) for lang in languages),
+        norm_sets=tuple((lang, norm_set_current(version, lang)) for lang in languages),
     )

@@ -27,6 +27,19 @@ def test_it_shows_the_figures_to_a_superuser(client, admin_user, instrument_vers
     assert "not yet estimable" not in alpha
 
 
+def test_it_names_each_language_and_the_norm_set_it_is_scored_against(
+    client, admin_user, instrument_version
+):
+    page = (
+        logged_in(client, admin_user).get(_url(instrument_version.pk)).content.decode()
+    )
+
+    norms = page.split('id="norms-heading"')[1].split("</table>")[0]
+    assert '<th scope="row" lang="en">English</th>' in norms
+    assert '<th scope="row" lang="es">Español</th>' in norms
+    assert norms.count("<td>all languages</td>") == 2  # both on the pooled set
+
+
 def test_it_says_when_alpha_is_not_yet_estimable(
     client, admin_user, instrument_version
 ):
