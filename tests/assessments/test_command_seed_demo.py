@@ -122,6 +122,17 @@ def test_it_leaves_questionnaires_in_several_states(instrument_version):
     assert Candidate.objects.count() >= 8
 
 
+def test_the_halfway_candidate_has_over_an_hour_left(instrument_version):
+    from django.utils import timezone
+
+    _seed()
+
+    (halfway,) = Invitation.objects.filter(status=Invitation.Status.IN_PROGRESS)
+    left = halfway.started_at + halfway.time_allowed() - timezone.now()
+    assert halfway.extra_time_percent == 200
+    assert left.total_seconds() > 60 * 60
+
+
 def test_it_answers_the_attention_checks_of_careful_candidates(instrument_version):
     _seed()
 

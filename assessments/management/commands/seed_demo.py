@@ -603,7 +603,13 @@ class Command(BaseCommand):
             self.created.append(f"invitation sent to {name}")
             return
         invitation = invitation_create(
-            application=application, user=recruiter, send=False
+            application=application,
+            user=recruiter,
+            send=False,
+            # The halfway candidate has an accommodation of double extra time
+            # (the most allowed): their link stays halfway for over an hour after
+            # seeding, long enough to open it and carry on.
+            extra_time_percent=200 if spec.questionnaire == "in_progress" else 0,
         )
         answers = answers_for(invitation.instrument_version.definition, spec, rng)
         pages = taking_pages(invitation)
