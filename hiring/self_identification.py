@@ -1,8 +1,10 @@
 """Voluntary self-identification: the one write, and which questions are asked.
 
 The answers are kept apart from every application and score (their own table,
-keyed by the candidate), never shown to anyone deciding, and read only in
-aggregate by the adverse impact report. The audit log records that a candidate
+keyed by the candidate), never shown to anyone deciding, nor shown back on the
+candidate's form (whoever opens a later link of theirs may not be them), and read
+only in aggregate by the adverse impact report, and whole only in the export an
+administrator makes for the candidate. The audit log records that a candidate
 answered, never what.
 """
 
@@ -122,11 +124,6 @@ def _audit(row: SelfIdentification, *, change: str) -> None:
         obj=row,
         data={"change": change},
     )
-
-
-def self_identification_of(candidate: Candidate) -> SelfIdentification | None:
-    """The candidate's own answers, for their own form and their data export."""
-    return SelfIdentification.objects.filter(candidate=candidate).first()
 
 
 def self_identification_seed(

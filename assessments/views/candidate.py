@@ -43,10 +43,6 @@ from hiring.json_input import JSONTooDeepError, json_loads_bounded
 from hiring.problems import problem_status
 from hiring.ratelimit import Rate, client_address, rate_hit
 from hiring.self_identification import (
-    CHOICES as SELF_ID_QUESTIONS,
-)
-from hiring.self_identification import (
-    self_identification_of,
     self_identification_questions,
     self_identification_record,
 )
@@ -721,7 +717,11 @@ def _self_identification_context(
     """The optional questions of the done page, or what became of them.
 
     Offered to the browser session that took the questionnaire only: the
-    candidate is the session's invitation's, never named by the request.
+    candidate is the session's invitation's, never named by the request. The
+    form is always blank: answers stored earlier are never shown again, not even
+    to a later session of the same candidate, since whoever holds one of their
+    links (a recruiter who opened it) is not necessarily the candidate. The
+    session that just saved is told so, without the answers.
     """
     data = request.session.get(SESSION_KEY) or {}
     state = data.get("self_id", "")
@@ -729,15 +729,7 @@ def _self_identification_context(
     if candidate.is_erased:
         return {"self_id_state": "closed"}
     if form is None and not state:
-        existing = self_identification_of(candidate)
-        initial = (
-            {name: getattr(existing, name) for name in SELF_ID_QUESTIONS}
-            if existing
-            else {}
-        )
-        form = SelfIdentificationForm(
-            initial=initial, questions=self_identification_questions()
-        )
+        form = SelfIdentificationForm(questions=self_identification_questions())
     return {"self_id_state": state, "self_id_form": form}
 
 

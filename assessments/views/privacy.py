@@ -1,9 +1,14 @@
 """Pages of candidates' data rights.
 
 Recruiter pages (login required) to see a candidate's consent and retention date,
-export their data and erase it: a role granting the personal-data capability on a
-job the candidate applied to, or an administrator. No role on any of those jobs:
-404; a role without the capability: 403. The privacy notice page is public.
+export their data and erase it. Who may is one rule, in
+``assessments.privacy.selectors``: the pages open to a role granting the
+personal-data capability on a job the candidate applied to, or an administrator
+(no role on any of those jobs: 404; a role without the capability: 403). Exporting,
+erasing and changing the retention date reach every application of the candidate,
+so they need the capability on every job the candidate applied to (or an
+administrator): otherwise the pages say an administrator must handle the request
+and the posts are refused (403). The privacy notice page is public.
 """
 
 from __future__ import annotations
@@ -28,33 +33,37 @@ from assessments.privacy.export import candidate_export
 from assessments.privacy.forms import ErasureForm, RetentionForm
 from assessments.privacy.retention import NOTICE_DAYS, candidate_retention_set
 from assessments.privacy.selectors import (
-    candidate_applications,
+    PersonalDataAccess,
     candidate_for_personal_data,
     notice_sections,
+    other_jobs_message,
+    personal_data_access,
     privacy_notice_current,
     privacy_notice_get,
 )
 from hiring.errors import DomainError, Invalid, NotFound
-from hiring.models import Candidate
 from hiring.problems import problem_status
 from hiring.selectors import user_is_administrator
 
 
-def _candidate(request: HttpRequest, pk: int) -> Candidate:
-    # NotFound and Forbidden reach the error middleware: 404 and 403 pages.
-    return candidate_for_personal_data(user=request.user, candidate_id=pk)
+def _access(request: HttpRequest, pk: int, *, act: bool = False) -> PersonalDataAccess:
+    """Who may see the pages; with ``act``, for the posts that export, erase or
+    keep the candidate's data, who may do that. NotFound and Forbidden reach the
+    error middleware: 404 and 403 pages."""
+    return personal_data_access(user=request.user, candidate_id=pk, act=act)
 
 
 def _render_privacy(
     request: HttpRequest,
-    candidate: Candidate,
+    access: PersonalDataAccess,
     *,
     retention_form: RetentionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    if retention_form is None and not candidate.is_erased:
+    candidate = access.candidate
+    if retention_form is None and not candidate.is_erased and access.may_act:
         retention_form = RetentionForm(initial={"until": candidate.retention_until})
-    applications = candidate_applications(candidate=candidate)
+    applications = access.applications
     return render(
         request,
         "assessments/candidate_privacy.html",
@@ -62,6 +71,8 @@ def _render_privacy(
             "candidate": candidate,
             "applications": applications,
             "has_open_application": any(a.is_open for a in applications),
+            "may_act": access.may_act,
+            "other_jobs_message": "" if access.may_act else other_jobs_message(),
             "retention_form": retention_form,
             "retention_days": settings.CRIBA_RETENTION_DAYS,
             "notice_days": NOTICE_DAYS,
@@ -75,18 +86,18 @@ def _render_privacy(
 @login_required
 def candidate_privacy(request: HttpRequest, pk: int) -> HttpResponse:
     """Consent, retention date, export and erasure of one candidate."""
-    candidate = _candidate(request, pk)
-    return _render_privacy(request, candidate)
+    return _render_privacy(request, _access(request, pk))
 
 
 @require_POST
 @never_cache
 @login_required
 def candidate_retention(request: HttpRequest, pk: int) -> HttpResponse:
-    candidate = _candidate(request, pk)
+    access = _access(request, pk, act=True)
+    candidate = access.candidate
     form = RetentionForm(request.POST)
     if not form.is_valid():
-        return _render_privacy(request, candidate, retention_form=form, status=400)
+        return _render_privacy(request, access, retention_form=form, status=400)
     try:
         candidate_retention_set(
             candidate=candidate, until=form.cleaned_data["until"], actor=request.user
@@ -95,7 +106,7 @@ def candidate_retention(request: HttpRequest, pk: int) -> HttpResponse:
         for message in error.fields.get("until", []) or [error.message]:
             form.add_error("until", message)
         return _render_privacy(
-            request, candidate, retention_form=form, status=problem_status(error)
+            request, access, retention_form=form, status=problem_status(error)
         )
     messages.success(request, _("Retention date saved."))
     return redirect("privacy:candidate", pk=candidate.pk)
@@ -106,7 +117,7 @@ def candidate_retention(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def candidate_export_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The candidate's data as one JSON file; the export is audited."""
-    candidate = _candidate(request, pk)
+    candidate = candidate_for_personal_data(user=request.user, candidate_id=pk)
     document = candidate_export(candidate=candidate, actor=request.user, via="page")
     response = HttpResponse(document, content_type="application/json; charset=utf-8")
     filename = f"criba-candidate-{candidate.pk}-{timezone.localdate():%Y%m%d}.json"
@@ -116,13 +127,14 @@ def candidate_export_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_erasure(
     request: HttpRequest,
-    candidate: Candidate,
+    access: PersonalDataAccess,
     form: ErasureForm,
     *,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    applications = candidate_applications(candidate=candidate)
+    candidate = access.candidate
+    applications = access.applications
     has_open = any(a.is_open for a in applications)
     administrator = user_is_administrator(request.user)
     return render(
@@ -133,8 +145,10 @@ def _render_erasure(
             "form": form,
             "error": error,
             "open_applications": [a for a in applications if a.is_open],
+            "other_jobs_message": "" if access.may_act else other_jobs_message(),
             # A recruiter cannot force; an administrator can, with a reason.
-            "can_erase": candidate.is_erased or not has_open or administrator,
+            "can_erase": access.may_act
+            and (candidate.is_erased or not has_open or administrator),
             "needs_reason": has_open and administrator and not candidate.is_erased,
         },
         status=status,
@@ -146,12 +160,13 @@ def _render_erasure(
 @login_required
 def candidate_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows what an erasure does; POST with the confirmation does it."""
-    candidate = _candidate(request, pk)
     if request.method != "POST":
-        return _render_erasure(request, candidate, ErasureForm())
+        return _render_erasure(request, _access(request, pk), ErasureForm())
+    access = _access(request, pk, act=True)
+    candidate = access.candidate
     form = ErasureForm(request.POST)
     if not form.is_valid():
-        return _render_erasure(request, candidate, form, status=400)
+        return _render_erasure(request, access, form, status=400)
     try:
         erasure = candidate_erase(
             candidate=candidate,
@@ -165,10 +180,10 @@ def candidate_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(name if name in form.fields else None, problem)
         if not error.fields:
             form.add_error(None, error.message)
-        return _render_erasure(request, candidate, form, status=400)
+        return _render_erasure(request, access, form, status=400)
     except DomainError as error:
         return _render_erasure(
-            request, candidate, form, error=error.message, status=problem_status(error)
+            request, access, form, error=error.message, status=problem_status(error)
         )
     if erasure.personal_data_erased:
         messages.success(request, _("The candidate's personal data was erased."))

@@ -225,3 +225,81 @@ def test_it_keeps_nothing_for_a_candidate_erased_meanwhile(client, submitted):
     response = client.post(ANSWER, {"gender": "woman"})
     assert response.status_code == 409
     assert SelfIdentification.objects.count() == 0
+
+
+def _self_id_section(page: str) -> str:
+    return page.split('id="self-id"')[1].split("</section>")[0]
+
+
+def _later_session(application, alice, instrument_version) -> Client:
+    """A new link of the same candidate, opened in another browser (by the
+    candidate, or by whoever else holds the link) and submitted."""
+    invitation = services.invitation_create(
+        application=application, user=alice, instrument_version=instrument_version
+    )
+    later = Client()
+    later.post(
+        reverse("take:landing", args=[invitation_token(invitation)]),
+        {"language": "en", "consent": "on"},
+    )
+    later.post(reverse("take:submit"))
+    return later
+
+
+def test_a_later_session_of_the_candidate_sees_no_stored_answer(
+    client, submitted, alice, instrument_version, settings
+):
+    settings.CRIBA_SELF_ID_ETHNICITY = True
+    client.post(
+        ANSWER,
+        {"gender": "non_binary", "age_band": "55_plus", "ethnicity": "asian"},
+    )
+    assert SelfIdentification.objects.count() == 1
+
+    later = _later_session(submitted.application, alice, instrument_version)
+    response = later.get(DONE)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    form = _self_id_section(page)
+    assert 'name="gender"' in form
+    assert "checked" not in form
+    for value in ("non_binary", "55_plus", "asian"):
+        assert f'value="{value}" checked' not in form
+    # Nor said in any other way.
+    assert "were saved" not in page
+
+
+def test_a_later_session_of_the_candidate_can_still_replace_the_answers(
+    client, submitted, alice, instrument_version
+):
+    client.post(ANSWER, {"gender": "woman", "age_band": "25_34"})
+    later = _later_session(submitted.application, alice, instrument_version)
+
+    response = later.post(ANSWER, {"gender": "man", "age_band": "35_44"})
+
+    assert response.status_code == 302
+    assert _rows() == [
+        {
+            "candidate_id": submitted.application.candidate_id,
+            "gender": "man",
+            "age_band": "35_44",
+        }
+    ]
+    page = later.get(DONE).content.decode()
+    section = _self_id_section(page)
+    assert "your answers about yourself were saved" in section
+    # The confirmation echoes nothing of what was answered.
+    assert "Man" not in section
+    assert "35 to 44" not in section
+    assert 'name="gender"' not in page
+
+
+def test_the_saving_session_is_thanked_without_its_answers(client, submitted):
+    client.post(ANSWER, {"gender": "non_binary", "age_band": "55_plus"})
+
+    section = _self_id_section(client.get(DONE).content.decode())
+
+    assert "were saved" in section
+    assert "Non-binary" not in section
+    assert "55 or older" not in section

@@ -9,9 +9,11 @@ from playwright.sync_api import expect
 
 from assessments.privacy.notices import privacy_notice_publish
 from hiring.models import AuditEvent, Candidate, Stage
+from hiring.services import candidate_add_to_job
 from tests.assessments.privacy_support import EMAIL, FIRST_NAME, dossier_create
 from tests.conftest import PASSWORD
 from tests.e2e.axe import axe_violations
+from tests.factories import JobFactory, JobMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e]
 
@@ -58,6 +60,32 @@ def test_it_exports_then_erases_a_withdrawn_candidate(
     assert Candidate.objects.get(pk=dossier.candidate.pk).is_erased
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {AuditEvent.Action.EXPORT, AuditEvent.Action.ERASURE} <= actions
+
+
+def test_it_sends_the_recruiter_of_another_job_to_an_administrator(
+    transactional_db, site, new_context, job, alice, dana, axe_script
+):
+    dossier = dossier_create(
+        job=job, recruiter=alice, interviewer=dana, stage=Stage.WITHDRAWN
+    )
+    other_job = JobFactory(title="Warehouse Lead")
+    erin = UserFactory(username="erin")
+    JobMemberFactory(job=other_job, user=erin, role="recruiter")
+    candidate_add_to_job(
+        job=other_job, actor=erin, first_name="A", last_name="B", email=EMAIL
+    )
+    page = new_context().new_page()
+    _log_in(page, site, erin)
+
+    page.goto(f"{site}/candidates/{dossier.candidate.pk}/privacy/")
+
+    expect(page.locator("#other-jobs-notice")).to_contain_text(
+        "an administrator must handle this request"
+    )
+    expect(page.locator("main")).not_to_contain_text(job.title)
+    expect(page.get_by_role("button", name="Download the JSON file")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("Erase"))).to_have_count(0)
+    assert axe_violations(page, axe_script) == []
 
 
 def test_it_shows_the_privacy_notice_in_spanish(
