@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hiring.models import SelfIdentification
 
 # Language names in their own language: a candidate looks for the one they read.
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+# The same languages named inside a sentence of the page's language ("will be in
+# Spanish", "estará en español"): the names above are what each language calls
+# itself, for pickers.
+LANGUAGE_NAMES_IN_TEXT = {
+    "en": pgettext_lazy("language named in a sentence", "English"),
+    "es": pgettext_lazy("language named in a sentence", "Spanish"),
+}
 
 # Answer fields are named "item-<key>" so they cannot clash with the CSRF field or
 # the buttons of the form.

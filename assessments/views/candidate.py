@@ -31,6 +31,7 @@ from assessments.definitions import item_texts
 from assessments.forms import (
     ITEM_FIELD_PREFIX,
     LANGUAGE_NAMES,
+    LANGUAGE_NAMES_IN_TEXT,
     SelfIdentificationForm,
     StartForm,
     answers_from_post,
@@ -517,7 +518,7 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
         "privacy_notice": notice,
         "privacy_notice_url": f"{reverse('privacy:notice')}?lang={language}",
         "language": language,
-        "language_name": LANGUAGE_NAMES.get(language, language),
+        "language_name": LANGUAGE_NAMES_IN_TEXT.get(language, language),
         "other_languages": []
         if resuming
         else [

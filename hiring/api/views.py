@@ -3,11 +3,13 @@ services and selectors the pages use."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,7 +43,19 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         return response
 
     def input(self, serializer_class, *, partial: bool = False) -> dict:
-        serializer = serializer_class(data=self.request.data, partial=partial)
+        data = self.request.data
+        serializer = serializer_class(data=data, partial=partial)
+        # A misspelt field ("titel") would otherwise be dropped in silence and the
+        # request answered as if it had done what was meant.
+        if isinstance(data, Mapping):
+            writable = {
+                name for name, field in serializer.fields.items() if not field.read_only
+            }
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise ValidationError(
+                    {name: [_("This request has no such field.")] for name in unknown}
+                )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

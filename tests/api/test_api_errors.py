@@ -140,6 +140,26 @@ def test_it_answers_413_to_a_body_over_the_limit_and_writes_nothing(
     assert not Job.objects.filter(external_id="job-big").exists()
 
 
+def test_it_names_a_field_the_request_does_not_have(api_client, db):
+    from hiring.models import Job
+
+    client = api_client("jobs:write")
+    response = client.post(
+        "/api/v1/jobs/",
+        {"external_id": "job-4711", "title": "AE", "titel": "typo", "id": 99},
+        format="json",
+    )
+
+    body = assert_problem(response, 400, "invalid")
+    assert set(body["errors"]) == {"titel", "id"}  # `id` is read-only
+    assert not Job.objects.filter(external_id="job-4711").exists()
+    job = client.post(
+        "/api/v1/jobs/", {"external_id": "job-4711", "title": "AE"}, format="json"
+    ).json()
+    patched = client.patch(f"/api/v1/jobs/{job['id']}/", {"salary": 5}, format="json")
+    assert set(assert_problem(patched, 400, "invalid")["errors"]) == {"salary"}
+
+
 def test_it_answers_429_with_retry_after(api_client, db, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
