@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from assessments import interview_selectors
+from assessments.definitions import all_item_keys
 from assessments.models import (
     Instrument,
     InstrumentVersion,
@@ -63,7 +64,8 @@ class InstrumentVersionSerializer(ApiModelSerializer):
         }
 
     def get_item_count(self, version: InstrumentVersion) -> int:
-        return len(version.definition.get("items", []))
+        # Every statement the candidate answers, attention checks included.
+        return len(all_item_keys(version.definition))
 
 
 @extend_schema_serializer(

@@ -1,6 +1,7 @@
 """Ordering an assessment: the candidate's link, its expiry, the optional email;
 revoking and extending."""
 
+from assessments.definitions import all_item_keys
 from assessments.models import Invitation
 from assessments.tokens import invitation_link
 
@@ -84,6 +85,10 @@ def test_it_lists_the_instruments_with_versions_and_languages(api_client, world)
     assert instrument["slug"] == "sales-drive"
     assert instrument["versions"][0]["version"] == 1
     assert set(instrument["versions"][0]["languages"]) == {"en", "es"}
+    # Every statement the candidate answers, the attention checks included.
+    definition = world.result.invitation.instrument_version.definition
+    assert instrument["versions"][0]["item_count"] == len(all_item_keys(definition))
+    assert instrument["versions"][0]["item_count"] > len(definition["items"])
 
 
 def test_only_a_key_that_orders_invitations_sees_the_candidates_link(api_client, world):
