@@ -6,12 +6,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Interview, Invitation, QuestionnaireResult, Scorecard
-from hiring.api.filters import UpdatedSinceFilter
+from hiring.api.filters import IdFilter, UpdatedSinceFilter
 
 
 class InvitationFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
-    application = django_filters.NumberFilter(
+    application = IdFilter(
         field_name="application_id", help_text=_("Only this application's (Criba id).")
     )
     application_external_id = django_filters.CharFilter(
@@ -29,7 +29,7 @@ class InvitationFilter(django_filters.FilterSet):
 
 class ResultFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
-    application = django_filters.NumberFilter(
+    application = IdFilter(
         field_name="invitation__application_id",
         help_text=_("Only this application's (Criba id)."),
     )
@@ -41,7 +41,7 @@ class ResultFilter(django_filters.FilterSet):
         field_name="invitation__application__job__external_id",
         help_text=_("Only results on this job (your id)."),
     )
-    invitation = django_filters.NumberFilter(
+    invitation = IdFilter(
         field_name="invitation_id", help_text=_("Only this invitation's.")
     )
     is_current = django_filters.BooleanFilter(
@@ -64,7 +64,7 @@ class ResultFilter(django_filters.FilterSet):
 
 class InterviewFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
-    application = django_filters.NumberFilter(
+    application = IdFilter(
         field_name="application_id", help_text=_("Only this application's (Criba id).")
     )
     application_external_id = django_filters.CharFilter(
@@ -82,10 +82,10 @@ class InterviewFilter(django_filters.FilterSet):
 
 class ScorecardFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
-    interview = django_filters.NumberFilter(
+    interview = IdFilter(
         field_name="interview_id", help_text=_("Only this interview's.")
     )
-    application = django_filters.NumberFilter(
+    application = IdFilter(
         field_name="interview__application_id",
         help_text=_("Only this application's (Criba id)."),
     )

@@ -16,9 +16,10 @@ class UtcDateTimeField(serializers.DateTimeField):
         super().__init__(**kwargs)
 
 
+# A model serializer whose timestamps come out in UTC. (A comment, not a
+# docstring: the schema would give every subclass without one this text as its
+# description.)
 class ApiModelSerializer(serializers.ModelSerializer):
-    """A model serializer whose timestamps come out in UTC."""
-
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: UtcDateTimeField,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from hiring.models import Application, Candidate, HireOutcome, Job, Stage
@@ -18,6 +21,14 @@ UPDATED_SINCE_HELP = _(
     "commits late keeps the earlier time it was made at. Rows seen twice are the "
     "same row; keep the one with the newest `updated_at`."
 )
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A filter by Criba's id of a row: a whole number (1.5 is refused, not
+    rounded), documented as an integer."""
+
+    field_class = forms.IntegerField
 
 
 class FilterBackend(DjangoFilterBackend):
@@ -85,10 +96,10 @@ class CandidateFilter(UpdatedSinceFilterSet):
 
 
 class ApplicationFilter(UpdatedSinceFilterSet):
-    job = django_filters.NumberFilter(
+    job = IdFilter(
         field_name="job_id", help_text=_("Only applications to this job (Criba id).")
     )
-    candidate = django_filters.NumberFilter(
+    candidate = IdFilter(
         field_name="candidate_id",
         help_text=_("Only applications of this candidate (Criba id)."),
     )
@@ -103,14 +114,14 @@ class ApplicationFilter(UpdatedSinceFilterSet):
 
 class OutcomeFilter(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
-    application = django_filters.NumberFilter(
+    application = IdFilter(
         field_name="application_id", help_text=_("Only this application's (Criba id).")
     )
     application_external_id = django_filters.CharFilter(
         field_name="application__external_id",
         help_text=_("Only this application's (your id)."),
     )
-    job = django_filters.NumberFilter(
+    job = IdFilter(
         field_name="application__job_id", help_text=_("Only hires of this job.")
     )
     job_external_id = django_filters.CharFilter(

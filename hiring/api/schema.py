@@ -87,7 +87,7 @@ class CribaAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
-                    str,
+                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
                     location=OpenApiParameter.HEADER,
                     required=False,
                     description=(

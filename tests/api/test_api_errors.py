@@ -191,3 +191,12 @@ def test_it_answers_500_without_revealing_anything(api_client, db, monkeypatch):
     body = assert_problem(response, 500, "server_error")
     assert "secret" not in response.content.decode()
     assert body["detail"]
+
+
+def test_it_refuses_an_id_filter_that_is_not_a_whole_number(api_client, db):
+    response = api_client("applications:read").get(
+        "/api/v1/applications/?candidate=1.5"
+    )
+
+    body = assert_problem(response, 400, "invalid")
+    assert "candidate" in body["errors"]
