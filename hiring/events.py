@@ -8,7 +8,7 @@ Payload: ``{"type", "timestamp", "data"}``; the row's ``message_id`` is the stab
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from celery import current_app
 from django.db import transaction
@@ -27,8 +27,13 @@ def event_build(*, type: str, data: dict, now: datetime | None = None) -> Outbox
     return OutboxEvent(
         type=type,
         created_at=now,
-        payload={"type": type, "timestamp": now.isoformat(), "data": data},
+        payload={"type": type, "timestamp": utc_timestamp(now), "data": data},
     )
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, as every timestamp of the API."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def event_record(*, type: str, data: dict, now: datetime | None = None) -> OutboxEvent:

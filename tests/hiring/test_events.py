@@ -16,7 +16,10 @@ def test_it_writes_the_envelope_with_a_unique_message_id():
 
     assert first.payload["type"] == "assessment.scored"
     assert first.payload["data"] == {"invitation_id": 1}
-    assert first.payload["timestamp"] == first.created_at.isoformat()
+    assert first.payload["timestamp"] == first.created_at.isoformat().replace(
+        "+00:00", "Z"
+    )
+    assert first.payload["timestamp"].endswith("Z")
     assert first.message_id.startswith("msg_")
     assert first.message_id != second.message_id
     assert first.relayed_at is None
