@@ -225,12 +225,34 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     """Endpoints are added, rotated and tested on the webhook settings page, which
-    shows a secret once without keeping it anywhere; here they are looked up."""
+    shows a secret once without keeping it anywhere; here they are looked up.
+    ``api_key`` is the key that registered one through the API (empty: an
+    administrator added it)."""
 
-    list_display = ["name", "url", "enabled", "disabled_reason", "failure_streak"]
-    list_filter = ["enabled", "disabled_reason"]
-    search_fields = ["name", "url"]
-    fields = ["name", "url", "events", "enabled", "disabled_reason", "created_at"]
+    list_display = [
+        "name",
+        "url",
+        "api_key",
+        "enabled",
+        "disabled_reason",
+        "failure_streak",
+    ]
+    list_filter = [
+        "enabled",
+        "disabled_reason",
+        ("api_key", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["api_key"]
+    search_fields = ["name", "url", "api_key__name", "api_key__prefix"]
+    fields = [
+        "name",
+        "url",
+        "events",
+        "api_key",
+        "enabled",
+        "disabled_reason",
+        "created_at",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
@@ -434,7 +456,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected API keys"))
     def revoke(self, request, queryset) -> None:
-        revoked = sum(api_key_revoke(api_key=api_key) for api_key in queryset)
+        revoked = sum(
+            api_key_revoke(api_key=api_key, actor=request.user) for api_key in queryset
+        )
         self.message_user(
             request,
             ngettext("%(count)d key revoked.", "%(count)d keys revoked.", revoked)

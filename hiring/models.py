@@ -431,6 +431,10 @@ class WebhookEndpoint(models.Model):
     The signing secret must be usable to sign, so it cannot be hashed; it is kept
     encrypted under a key derived from the server's secret key
     (`hiring.webhooks.secrets`) and shown in clear only once, when made.
+
+    An endpoint registered through the API belongs to the key that registered it:
+    that key alone reaches it through the API, and administrators reach every
+    endpoint on the settings page. One an administrator added there has no key.
     """
 
     class DisabledReason(models.TextChoices):
@@ -438,6 +442,7 @@ class WebhookEndpoint(models.Model):
         MANUAL = "manual", _("Disabled by an administrator")
         GONE = "gone", _("The receiver answered 410 Gone")
         FAILING = "failing", _("Every delivery failed for too long")
+        KEY_REVOKED = "revoked", _("The API key that registered it was revoked")
 
     name = models.CharField(_("name"), max_length=120)
     url = models.URLField(_("URL"), max_length=500)
@@ -454,6 +459,18 @@ class WebhookEndpoint(models.Model):
     # Consecutive failed attempts since the last success.
     failure_streak = models.PositiveIntegerField(default=0)
     first_failure_at = models.DateTimeField(null=True, blank=True)
+    # The key that registered it through the API; none when an administrator added
+    # it on the settings page. Keys are never deleted (they are revoked, which
+    # disables their endpoints), and PROTECT keeps it so: an endpoint never loses
+    # the record of who registered it, nor silently becomes an administrator's.
+    api_key = models.ForeignKey(
+        "ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="webhook_endpoints",
+        verbose_name=_("API key"),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -30,6 +30,7 @@ from hiring.models import (
     OutboxEvent,
     Stage,
     TaskRetry,
+    WebhookEndpoint,
     WorkerHeartbeat,
     retention_date,
 )
@@ -733,15 +734,47 @@ def api_key_create(
     return api_key, raw_key
 
 
-def api_key_revoke(*, api_key: ApiKey, now: datetime | None = None) -> bool:
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor=None, now: datetime | None = None) -> bool:
     """Revoke the key from now on (in the other web processes, within
-    `selectors.API_KEY_RECHECK_SECONDS`); False when it was already revoked."""
+    `selectors.API_KEY_RECHECK_SECONDS`); False when it was already revoked.
+
+    The webhook endpoints the key registered are disabled with it: a key is
+    revoked because the integration is gone or the key leaked, and either way
+    candidates' data must stop flowing to receivers it set up. Administrators
+    can enable one again on the webhook settings page. Both are audited.
+    """
     now = now or timezone.now()
+    # The update locks the key's row: a write of the key's endpoints that is
+    # under way finishes first, one that comes later sees the key revoked.
     changed = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
         revoked_at=now
     )
     if changed:
         api_key.revoked_at = now
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.API_KEY_REVOKED,
+            obj=api_key,
+            data={"api_key": api_key.prefix},
+        )
+        endpoints = WebhookEndpoint.objects.select_for_update().filter(
+            api_key=api_key, enabled=True
+        )
+        for endpoint in endpoints:
+            endpoint.enabled = False
+            endpoint.disabled_reason = WebhookEndpoint.DisabledReason.KEY_REVOKED
+            endpoint.save(update_fields=["enabled", "disabled_reason", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.WEBHOOK_ENDPOINT_UPDATED,
+                obj=endpoint,
+                data={
+                    "fields": ["disabled_reason", "enabled"],
+                    "reason": WebhookEndpoint.DisabledReason.KEY_REVOKED.value,
+                    "api_key": api_key.prefix,
+                },
+            )
     api_key_forget(api_key=api_key)
     return bool(changed)
 

@@ -1,5 +1,8 @@
 """Webhook settings for administrators: endpoints, their deliveries and attempts.
 
+Administrators see and manage every endpoint, those they added here and those API
+keys registered (each shown with its key), whereas a key reaches only its own.
+
 A new or rotated secret is shown in the response to the POST that made it, never
 stored in the session or a message, and never shown again.
 """
@@ -67,10 +70,14 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
                 status = problem_status(problem)
         else:
             status = 400
-    endpoints = WebhookEndpoint.objects.annotate(
-        pending=Count("deliveries", filter=Q(deliveries__status="pending")),
-        failed=Count("deliveries", filter=Q(deliveries__status="failed")),
-    ).order_by("name", "id")
+    endpoints = (
+        WebhookEndpoint.objects.select_related("api_key")
+        .annotate(
+            pending=Count("deliveries", filter=Q(deliveries__status="pending")),
+            failed=Count("deliveries", filter=Q(deliveries__status="failed")),
+        )
+        .order_by("name", "id")
+    )
     return render(
         request,
         "hiring/webhooks/list.html",
@@ -88,7 +95,9 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 @_administrator
 @require_http_methods(["GET", "HEAD"])
 def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
+    endpoint = get_object_or_404(
+        WebhookEndpoint.objects.select_related("api_key"), pk=pk
+    )
     deliveries = (
         WebhookDelivery.objects.filter(endpoint=endpoint)
         .prefetch_related("attempt_log")

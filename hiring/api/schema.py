@@ -141,7 +141,8 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
                 "jobs:read,applications:write`; the key is shown once. Each key "
                 "holds scopes: `jobs:read`, `jobs:write`, `applications:read`, "
                 "`applications:write` (candidates included), `invitations:write`, "
-                "`results:read`, `interviews:read`, `webhooks:manage`, "
+                "`results:read`, `interviews:read`, `webhooks:manage` (the webhook "
+                "endpoints the key registers, which only it manages), "
                 "`outcomes:read`, `outcomes:write`."
             ),
         }

@@ -1,5 +1,10 @@
 """Webhook endpoints over the API (scope `webhooks:manage`), and the events they
-receive, documented as OpenAPI webhooks."""
+receive, documented as OpenAPI webhooks.
+
+An endpoint belongs to the API key that registered it: a key lists and manages
+only its own, and another key's endpoint (or one an administrator added on the
+settings page) answers 404 as a missing one would. Administrators see and manage
+every endpoint on the settings page."""
 
 from __future__ import annotations
 
@@ -118,20 +123,36 @@ class DeliverySerializer(ApiModelSerializer):
         }
 
 
+_OWN = (
+    "An endpoint belongs to the API key that registered it: only that key reaches "
+    "it through the API. Another key's endpoint, or one an administrator added on "
+    "the webhook settings page, answers 404 like a missing one."
+)
+
+
 @extend_schema_view(
-    list=extend_schema(summary="List webhook endpoints"),
-    retrieve=extend_schema(summary="Read a webhook endpoint"),
+    list=extend_schema(
+        summary="List webhook endpoints",
+        description="The endpoints this API key registered, and no others. " + _OWN,
+    ),
+    retrieve=extend_schema(summary="Read a webhook endpoint", description=_OWN),
     create=extend_schema(
         summary="Register a webhook endpoint",
+        description=(
+            "The new endpoint belongs to this API key: only this key lists and "
+            "manages it through the API (administrators see every endpoint on the "
+            "webhook settings page). Revoking the key disables its endpoints."
+        ),
         request=WebhookEndpointWriteSerializer,
         responses={201: WebhookEndpointCreatedSerializer},
     ),
     partial_update=extend_schema(
         summary="Change a webhook endpoint (enable it again after fixing it)",
+        description=_OWN,
         request=WebhookEndpointWriteSerializer,
         responses=WebhookEndpointSerializer,
     ),
-    destroy=extend_schema(summary="Remove a webhook endpoint"),
+    destroy=extend_schema(summary="Remove a webhook endpoint", description=_OWN),
 )
 class WebhookEndpointViewSet(
     mixins.ListModelMixin,
@@ -146,12 +167,22 @@ class WebhookEndpointViewSet(
     filterset_class = None
 
     def get_queryset(self):
-        return WebhookEndpoint.objects.all()
+        # Only the requesting key's own endpoints, for every action: any other
+        # id is a 404. A key revoked a moment ago (which another process may
+        # still trust for a few seconds) reaches none.
+        api_key = self.request.auth
+        if not isinstance(api_key, ApiKey):  # the schema generator
+            return WebhookEndpoint.objects.none()
+        return WebhookEndpoint.objects.filter(
+            api_key=api_key, api_key__revoked_at__isnull=True
+        )
 
     def create(self, request, *args, **kwargs):
         data = self.input(WebhookEndpointWriteSerializer)
         data.pop("enabled", None)
-        endpoint, secret = services.endpoint_create(actor=None, **data)
+        endpoint, secret = services.endpoint_create(
+            actor=None, api_key=request.auth, **data
+        )
         body = {**WebhookEndpointSerializer(endpoint).data, "secret": secret}
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -164,23 +195,28 @@ class WebhookEndpointViewSet(
         endpoint = services.endpoint_update(
             endpoint=self.get_object(),
             actor=None,
+            api_key=self.request.auth,
             **self.input(WebhookEndpointWriteSerializer, partial=True),
         )
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     def perform_destroy(self, instance):
-        services.endpoint_delete(endpoint=instance, actor=None)
+        services.endpoint_delete(
+            endpoint=instance, actor=None, api_key=self.request.auth
+        )
 
     @extend_schema(
         summary="Rotate the signing secret",
         request=None,
         responses={200: SecretSerializer},
-        description="Both secrets sign every event for the next 24 hours.",
+        description="Both secrets sign every event for the next 24 hours. " + _OWN,
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         endpoint = self.get_object()
-        secret = services.endpoint_rotate_secret(endpoint=endpoint, actor=None)
+        secret = services.endpoint_rotate_secret(
+            endpoint=endpoint, actor=None, api_key=request.auth
+        )
         endpoint.refresh_from_db()
         response = Response(
             SecretSerializer(
@@ -194,18 +230,22 @@ class WebhookEndpointViewSet(
 
     @extend_schema(
         summary="Send a test event (`webhook.ping`)",
+        description=_OWN,
         request=None,
         responses={202: DeliverySerializer},
     )
     @action(detail=True, methods=["post"])
     def ping(self, request, pk=None):
-        delivery = services.endpoint_ping(endpoint=self.get_object(), actor=None)
+        delivery = services.endpoint_ping(
+            endpoint=self.get_object(), actor=None, api_key=request.auth
+        )
         return Response(
             DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED
         )
 
     @extend_schema(
         summary="The endpoint's latest deliveries (50, newest first)",
+        description=_OWN,
         responses=DeliverySerializer(many=True),
     )
     @action(detail=True, methods=["get"])
@@ -363,7 +403,8 @@ _HEADERS_DOC = (
     "deduplicate on it), `webhook-timestamp` and `webhook-signature` "
     "(`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the endpoint's secret; "
     "two signatures during a rotation). Answer 2xx within 15 s; anything else is "
-    "retried for about three days; 410 disables the endpoint."
+    "retried for about three days; 410 disables the endpoint, and so does revoking "
+    "the API key that registered it."
 )
 
 _EVENTS = [

@@ -1,4 +1,10 @@
-"""What administrators (pages, admin, API) do with webhook endpoints."""
+"""What administrators (pages, admin) and API keys do with webhook endpoints.
+
+An endpoint registered through the API belongs to the key that registered it
+(``api_key``). Each function takes the key when an API key acts: the key then
+reaches only its own endpoints (another's is NotFound, as a missing one), and
+the audit row names it. Without a key an administrator acts, on any endpoint.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring import events
-from hiring.errors import Conflict, Invalid
+from hiring.errors import Conflict, Forbidden, Invalid, NotFound
 from hiring.models import (
+    ApiKey,
     AuditEvent,
     OutboxEvent,
     WebhookDelivery,
@@ -69,23 +76,68 @@ def _url(url) -> str:
     return url.strip()
 
 
+def _key_in_force(api_key: ApiKey | None) -> None:
+    """Lock the acting key's row and refuse it when it has been revoked.
+
+    Another web process may trust a key for a few seconds after its revocation
+    (`hiring.selectors.API_KEY_RECHECK_SECONDS`); revocation updates the same row
+    and disables the key's endpoints, so a write waits for it and then fails here
+    instead of registering or enabling an endpoint behind it.
+    """
+    if api_key is None:
+        return
+    in_force = (
+        ApiKey.objects.select_for_update()
+        .filter(pk=api_key.pk, revoked_at__isnull=True)
+        .exists()
+    )
+    if not in_force:
+        raise Forbidden(_("This API key has been revoked."), code="api_key_revoked")
+
+
+def _owned(endpoint: WebhookEndpoint, api_key: ApiKey | None) -> None:
+    """A key reaches only the endpoints it registered; an administrator, all."""
+    if api_key is not None and endpoint.api_key_id != api_key.pk:
+        raise NotFound(_("No such webhook endpoint."))
+
+
+def _reach(endpoint: WebhookEndpoint, api_key: ApiKey | None) -> None:
+    _key_in_force(api_key)
+    _owned(endpoint, api_key)
+
+
+def _by(api_key: ApiKey | None) -> dict:
+    """What the audit row says of the key that acted (nothing for a person)."""
+    return {"api_key": api_key.prefix} if api_key is not None else {}
+
+
 @transaction.atomic
 def endpoint_create(
-    *, actor, name: str, url: str, events: list[str] | None = None
+    *,
+    actor,
+    name: str,
+    url: str,
+    events: list[str] | None = None,
+    api_key: ApiKey | None = None,
 ) -> tuple[WebhookEndpoint, str]:
-    """Register an endpoint; returns it with its secret, shown only this once."""
+    """Register an endpoint (the key's, when a key registers it); returns it with
+    its secret, shown only this once."""
+    name, url, events = _name(name), _url(url), _events(events)
+    # Checked (the URL's name resolved) before the key's row is locked.
+    _key_in_force(api_key)
     secret = secret_new()
     endpoint = WebhookEndpoint.objects.create(
-        name=_name(name),
-        url=_url(url),
-        events=_events(events),
+        name=name,
+        url=url,
+        events=events,
         secret_encrypted=secret_seal(secret),
+        api_key=api_key,
     )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.WEBHOOK_ENDPOINT_CREATED,
         obj=endpoint,
-        data={"url": endpoint.url, "events": endpoint.events},
+        data={"url": endpoint.url, "events": endpoint.events, **_by(api_key)},
     )
     return endpoint, secret
 
@@ -99,7 +151,9 @@ def endpoint_update(
     url: str | None = None,
     events: list[str] | None = None,
     enabled: bool | None = None,
+    api_key: ApiKey | None = None,
 ) -> WebhookEndpoint:
+    _owned(endpoint, api_key)
     changed = {}
     if name is not None:
         changed["name"] = _name(name)
@@ -117,26 +171,34 @@ def endpoint_update(
             changed.update(disabled_reason="", failure_streak=0, first_failure_at=None)
         elif endpoint.enabled:
             changed["disabled_reason"] = WebhookEndpoint.DisabledReason.MANUAL
+    _key_in_force(api_key)  # after the URL's name resolved, as on creation
     for key, value in changed.items():
         setattr(endpoint, key, value)
-    endpoint.save()
+    # Only what changed: a delivery failing meanwhile keeps its count.
+    endpoint.save(update_fields=[*changed, "updated_at"])
     audit_record(
         actor=actor,
         action=AuditEvent.Action.WEBHOOK_ENDPOINT_UPDATED,
         obj=endpoint,
-        data={"fields": sorted(changed)},
+        data={"fields": sorted(changed), **_by(api_key)},
     )
     return endpoint
 
 
 @transaction.atomic
 def endpoint_rotate_secret(
-    *, endpoint: WebhookEndpoint, actor, overlap: timedelta = ROTATION_OVERLAP
+    *,
+    endpoint: WebhookEndpoint,
+    actor,
+    overlap: timedelta = ROTATION_OVERLAP,
+    api_key: ApiKey | None = None,
 ) -> str:
     """A new secret, returned once; the old one keeps signing beside it for
     ``overlap`` (both signatures are sent), then stops."""
+    _key_in_force(api_key)
     secret = secret_new()
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    _owned(endpoint, api_key)
     endpoint.previous_secret_encrypted = endpoint.secret_encrypted
     endpoint.previous_secret_until = timezone.now() + overlap
     endpoint.secret_encrypted = secret_seal(secret)
@@ -145,25 +207,31 @@ def endpoint_rotate_secret(
         actor=actor,
         action=AuditEvent.Action.WEBHOOK_SECRET_ROTATED,
         obj=endpoint,
-        data={"overlap_hours": overlap.total_seconds() / 3600},
+        data={"overlap_hours": overlap.total_seconds() / 3600, **_by(api_key)},
     )
     return secret
 
 
 @transaction.atomic
-def endpoint_delete(*, endpoint: WebhookEndpoint, actor) -> None:
+def endpoint_delete(
+    *, endpoint: WebhookEndpoint, actor, api_key: ApiKey | None = None
+) -> None:
+    _reach(endpoint, api_key)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.WEBHOOK_ENDPOINT_DELETED,
         obj=endpoint,
-        data={"url": endpoint.url},
+        data={"url": endpoint.url, **_by(api_key)},
     )
     endpoint.delete()
 
 
 @transaction.atomic
-def endpoint_ping(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
+def endpoint_ping(
+    *, endpoint: WebhookEndpoint, actor, api_key: ApiKey | None = None
+) -> WebhookDelivery:
     """Send a signed test event (`webhook.ping`) to the endpoint now."""
+    _reach(endpoint, api_key)
     if not endpoint.enabled:
         raise Conflict(_("Enable the endpoint before testing it."), code="disabled")
     now = timezone.now()

@@ -1,10 +1,11 @@
 """Every route x every scope: a key reaches only what its scopes cover; a revoked
-key and a missing key reach nothing."""
+key and a missing key reach nothing; a key never reaches another key's objects."""
 
 import pytest
 
-from hiring.models import ApiKey
+from hiring.models import ApiKey, AuditEvent, WebhookDelivery, WebhookEndpoint
 from hiring.services import api_key_revoke
+from hiring.webhooks.services import endpoint_create
 
 S = ApiKey.Scope
 
@@ -125,6 +126,22 @@ ROUTES = [
 ]
 
 
+# What belongs to the API key that made it, named as in the paths above; every
+# other resource is the organisation's and reaches every key its scopes allow.
+OWNED_BY_A_KEY = {"webhook"}
+OWNED_ROUTES = [
+    route
+    for route in ROUTES
+    if any("{" + name + "}" in route[1] for name in OWNED_BY_A_KEY)
+]
+OWNED_LISTS = {"webhook": "/api/v1/webhooks/"}
+
+
+def _own(world, api_key) -> None:
+    """Hand the world's objects that have an owner to this key."""
+    WebhookEndpoint.objects.filter(pk=world.webhook.pk).update(api_key=api_key)
+
+
 def _call(client, world, method, path, body):
     url = path.format(
         job=world.job.pk,
@@ -147,7 +164,10 @@ def _call(client, world, method, path, body):
 def test_it_opens_a_route_only_to_its_scopes(
     api_client, world, method, path, body, allowed, scope
 ):
-    response = _call(api_client(scope), world, method, path, body)
+    client = api_client(scope)
+    _own(world, client.api_key)
+
+    response = _call(client, world, method, path, body)
 
     if scope in allowed:
         assert response.status_code in {200, 201, 202, 204}, response.content
@@ -155,6 +175,78 @@ def test_it_opens_a_route_only_to_its_scopes(
         assert response.status_code == 403, response.content
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["code"] == "permission_denied"
+
+
+def _webhook_state(webhook) -> dict:
+    """Everything about an endpoint another key must not change or learn."""
+    return {
+        "endpoint": WebhookEndpoint.objects.filter(pk=webhook.pk).values().first(),
+        "deliveries": WebhookDelivery.objects.filter(endpoint_id=webhook.pk).count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+
+@pytest.mark.parametrize("owner", ["another key", "an administrator"])
+@pytest.mark.parametrize(("method", "path", "body", "allowed"), OWNED_ROUTES)
+def test_it_keeps_another_keys_objects_out_of_reach(
+    api_client, world, method, path, body, allowed, owner
+):
+    """With every scope the route needs, a key gets the 404 of a missing id for an
+    object another key (or an administrator, on the settings page) made, and
+    nothing about the object changes."""
+    if owner == "another key":
+        _own(world, api_client(*allowed, name="Owner").api_key)
+    client = api_client(*allowed, name="Intruder")
+    before = _webhook_state(world.webhook)
+
+    response = _call(client, world, method, path, body)
+
+    assert response.status_code == 404, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    missing = _call(client, world, method, path.replace("{webhook}", "987654"), body)
+    assert missing.status_code == 404
+    assert {**response.json(), "instance": None} == {
+        **missing.json(),
+        "instance": None,
+    }
+    assert _webhook_state(world.webhook) == before
+
+
+@pytest.mark.parametrize("owner", ["another key", "an administrator"])
+@pytest.mark.parametrize("kind", sorted(OWNED_BY_A_KEY))
+def test_it_lists_none_of_another_keys_objects(api_client, world, kind, owner):
+    if owner == "another key":
+        _own(world, api_client(name="Owner").api_key)
+    client = api_client(name="Intruder")
+    created = client.post(
+        OWNED_LISTS[kind],
+        {"name": "Mine", "url": "https://127.0.0.1/hooks/mine"},
+        format="json",
+    )
+
+    listed = client.get(OWNED_LISTS[kind])
+
+    assert listed.status_code == 200
+    rows = listed.json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert [row["id"] for row in rows] == [created.json()["id"]]
+
+
+def test_it_gives_a_key_its_own_object_through_every_owned_route(api_client, world):
+    """The other side of the two tests above: the owner reaches each route."""
+    client = api_client(ApiKey.Scope.WEBHOOKS_MANAGE)
+    webhook, _secret = endpoint_create(
+        actor=None,
+        name="Own",
+        url="https://127.0.0.1/hooks/own",
+        api_key=client.api_key,
+    )
+    world.webhook = webhook
+
+    last_the_delete = sorted(OWNED_ROUTES, key=lambda route: route[0] == "delete")
+    for method, path, body, _allowed in last_the_delete:
+        response = _call(client, world, method, path, body)
+        assert response.status_code in {200, 202, 204}, (method, path)
 
 
 @pytest.mark.parametrize(("method", "path", "body", "allowed"), ROUTES)

@@ -108,8 +108,9 @@ def one_of_each(job, alice, dana, settings):
     api_key, _raw_key = api_key_create(name="ATS", scopes=["jobs:read"])
     IdempotencyRecord.objects.create(api_key=api_key, key="k", fingerprint="f")
     settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    # Registered by the key, so the admin shows a key beside the endpoint.
     endpoint, _secret = endpoint_create(
-        actor=alice, name="ATS", url="https://127.0.0.1/hook"
+        actor=alice, name="ATS", url="https://127.0.0.1/hook", api_key=api_key
     )
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from hiring.models import WebhookDelivery, WebhookEndpoint
+from hiring.services import api_key_create, api_key_revoke
 from hiring.webhooks.services import endpoint_create
 from tests.hiring.support import logged_in
 
@@ -79,3 +80,36 @@ def test_it_rotates_pings_and_toggles(client, admin_user):
     assert not endpoint.enabled
     detail = client.get(f"/settings/webhooks/{endpoint.pk}/")
     assert "webhook.ping" in detail.content.decode()
+
+
+def test_it_shows_and_manages_every_endpoint_with_the_key_that_registered_it(
+    client, admin_user
+):
+    api_key, _raw = api_key_create(name="Teamtailor", scopes=["webhooks:manage"])
+    revoked_key, _raw = api_key_create(name="Old ATS", scopes=["webhooks:manage"])
+    theirs, _secret = endpoint_create(
+        actor=None, name="Theirs", url="http://127.0.0.1:9/t", api_key=api_key
+    )
+    endpoint_create(
+        actor=None, name="Gone", url="http://127.0.0.1:9/g", api_key=revoked_key
+    )
+    api_key_revoke(api_key=revoked_key)
+    endpoint_create(actor=admin_user, name="Ours", url="http://127.0.0.1:9/o")
+    logged_in(client, admin_user)
+
+    page = client.get("/settings/webhooks/").content.decode()
+    detail = client.get(f"/settings/webhooks/{theirs.pk}/").content.decode()
+    rotated = client.post(f"/settings/webhooks/{theirs.pk}/rotate/")
+    client.post(f"/settings/webhooks/{theirs.pk}/toggle/")
+
+    for name in ("Theirs", "Gone", "Ours"):
+        assert name in page
+    assert f"Teamtailor (<code>{api_key.prefix}</code>)" in page
+    assert f"Old ATS (<code>{revoked_key.prefix}</code>) · Revoked" in page
+    assert "An administrator, on this page" in page
+    assert api_key.prefix in detail
+    assert "The API key that registered it was revoked" in page
+    assert rotated.status_code == 200
+    theirs.refresh_from_db()
+    assert not theirs.enabled
+    assert theirs.api_key == api_key
