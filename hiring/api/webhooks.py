@@ -64,7 +64,13 @@ class WebhookEndpointSerializer(ApiModelSerializer):
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(
-        help_text="The signing secret (`whsec_...`). Shown in this response only."
+        allow_null=True,
+        help_text=(
+            "The signing secret (`whsec_...`). Shown in this response only: Criba "
+            "keeps it sealed and never returns it again. A request replayed with "
+            "the same Idempotency-Key gets null here; if the first response was "
+            "lost, rotate the secret (`rotate-secret`) to get a new one."
+        ),
     )
 
     class Meta(WebhookEndpointSerializer.Meta):
@@ -248,7 +254,8 @@ class WebhookEndpointViewSet(
         description=_OWN,
         responses=DeliverySerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    # A fixed window of the latest 50, not a paginated list: the schema says so.
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def deliveries(self, request, pk=None):
         endpoint = self.get_object()
         rows = WebhookDelivery.objects.filter(endpoint=endpoint).order_by(

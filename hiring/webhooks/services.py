@@ -242,7 +242,7 @@ def endpoint_ping(
         event_type="webhook.ping",
         payload={
             "type": "webhook.ping",
-            "timestamp": now.isoformat(),
+            "timestamp": events.utc_timestamp(now),
             "data": {"endpoint_id": endpoint.pk},
         },
         next_attempt_at=now,
