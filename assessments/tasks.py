@@ -12,6 +12,18 @@ from assessments.statistics.norms import norms_recompute
 from assessments.statistics.reliability import reliabilities_recompute
 from config.celery import idempotent_task_options
 
+# The emails sent to a person by a worker: SMTP failures (OSError and its
+# subclasses) are transient, retried with backoff for about three hours. Not
+# acks_late: a redelivered message would send the email twice.
+EMAIL_TASK_OPTIONS = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 1800,
+    "retry_jitter": True,
+    "max_retries": 6,
+    "ignore_result": True,
+}
+
 
 @shared_task(**idempotent_task_options())
 def questionnaire_score_task(invitation_id: int) -> None:
@@ -28,14 +40,7 @@ def invitation_email_task(invitation_id: int) -> bool:
     return services.invitation_email_send(invitation_id=invitation_id)
 
 
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=6,
-    ignore_result=True,
-)
+@shared_task(**EMAIL_TASK_OPTIONS)
 def development_plan_email_task(plan_id: int) -> bool:
     # Takes only the id: the hire's link is derived in the worker, never carried
     # by the broker. SMTP failures (OSError and its subclasses) are transient:
@@ -104,14 +109,7 @@ def interviews_aggregate_sweep_task() -> int:
     return interview_services.interviews_aggregate_sweep()
 
 
-@shared_task(
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    retry_jitter=True,
-    max_retries=6,
-    ignore_result=True,
-)
+@shared_task(**EMAIL_TASK_OPTIONS)
 def interview_email_task(panelist_id: int, kind: str) -> bool:
     # SMTP failures (OSError and its subclasses) are transient: retried with
     # backoff. Takes ids only; the email is built in the worker.
