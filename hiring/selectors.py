@@ -312,13 +312,24 @@ def _by_reference(model, *, field: str, pk: int | None, external_id: str | None)
         )
     lookup = {"pk": pk} if pk is not None else {"external_id": external_id}
     obj = model.objects.filter(**lookup).first()
-    if obj is None or (
-        pk is not None and external_id and obj.external_id != external_id
-    ):
+    # The error names the field the client sent: `job` or `job_external_id`.
+    named = field if pk is not None else f"{field}_external_id"
+    if obj is None:
         raise Invalid(
             _("There is no such %(field)s.") % {"field": field},
             code="unknown_reference",
-            fields={field: [_("No such record.")]},
+            fields={named: [_("No such record.")]},
+        )
+    if pk is not None and external_id and obj.external_id != external_id:
+        raise Invalid(
+            _("The id and the external id name different records."),
+            code="references_disagree",
+            fields={
+                field: [_("The id and the external id name different records.")],
+                f"{field}_external_id": [
+                    _("The id and the external id name different records.")
+                ],
+            },
         )
     return obj
 

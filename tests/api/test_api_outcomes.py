@@ -172,7 +172,11 @@ def test_it_refuses_an_application_that_is_not_hired_with_409(api_client, hire):
 @pytest.mark.parametrize(
     ("fields", "field", "code"),
     [
-        ({"application_external_id": "nobody"}, "application", "unknown_reference"),
+        (
+            {"application_external_id": "nobody"},
+            "application_external_id",
+            "unknown_reference",
+        ),
         ({"application_external_id": None}, "application_external_id", "invalid"),
         ({"start_date": "02/03/2026"}, "start_date", "invalid"),
         ({"manager_name": ""}, "manager_name", "invalid"),

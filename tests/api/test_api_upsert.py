@@ -112,7 +112,24 @@ def test_it_names_an_unknown_reference(api_client, db):
     )
 
     assert response.status_code == 400
-    assert "job" in response.json()["errors"]
+    # Named as the client sent it.
+    assert "job_external_id" in response.json()["errors"]
+
+
+def test_it_says_when_an_id_and_an_external_id_disagree(api_client, db):
+    first, second = JobFactory(external_id="j-1"), JobFactory(external_id="j-2")
+    candidate = CandidateFactory()
+
+    response = api_client().post(
+        "/api/v1/applications/",
+        {"job": first.pk, "job_external_id": "j-2", "candidate": candidate.pk},
+    )
+
+    problem = response.json()
+    assert response.status_code == 400
+    assert problem["code"] == "references_disagree"
+    assert set(problem["errors"]) == {"job", "job_external_id"}
+    assert second.pk != first.pk
 
 
 def _race(requests: list) -> list:
