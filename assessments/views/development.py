@@ -209,6 +209,13 @@ REASONS = {
         gettext_lazy("Your session has ended"),
         gettext_lazy("Open the link from your email again to read your plan."),
     ),
+    "signed_in": (
+        gettext_lazy("This link is for the hire"),
+        gettext_lazy(
+            "You are signed in to Criba. Send the link to the hire: the plan, and "
+            "the choice to share it with their manager, are theirs."
+        ),
+    ),
 }
 
 
@@ -231,6 +238,10 @@ def hire_landing(request: HttpRequest, token: str) -> HttpResponse:
         return _problem(request, problem.code, problem_status(problem))
     translation.activate(plan.language)
     if request.method == "POST":
+        # Staff who see the link to hand it over do not open the hire's session
+        # (and so cannot give the hire's consent) from their own signed-in browser.
+        if request.user.is_authenticated:
+            return _problem(request, "signed_in", 403)
         development.development_plan_open(plan=plan)
         request.session[SESSION_KEY] = {"plan_id": plan.pk}
         # A new session key: whoever knew the old one does not get the hire's.
@@ -277,6 +288,8 @@ def hire_consent(request: HttpRequest) -> HttpResponse:
     plan = _session_plan(request)
     if plan is None:
         return _problem(request, "no_session", 403)
+    if request.user.is_authenticated:  # the consent is the hire's own (hire_landing)
+        return _problem(request, "signed_in", 403)
     form = PlanShareForm(request.POST)
     if form.is_valid():
         share = form.cleaned_data["share"]

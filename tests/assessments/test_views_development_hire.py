@@ -175,6 +175,23 @@ def test_consent_needs_the_session(client, plan):
     assert DevelopmentPlan.objects.get().shared_with_manager_at is None
 
 
+def test_staff_signed_in_cannot_open_the_hires_session_or_consent(
+    client, opened, plan, token, alice
+):
+    from tests.hiring.support import logged_in
+
+    staff = logged_in(client.__class__(), alice)
+    refused = staff.post(reverse("my_plan:landing", args=[token]))
+
+    assert refused.status_code == 403
+    assert "This link is for the hire" in refused.content.decode()
+    assert staff.get(reverse("my_plan:plan")).status_code == 403  # no hire session
+    # A browser holding the hire's session that then signs in as staff: no consent.
+    logged_in(opened, alice)
+    assert opened.post(reverse("my_plan:consent"), {"share": "yes"}).status_code == 403
+    assert DevelopmentPlan.objects.get().shared_with_manager_at is None
+
+
 def test_the_hire_reads_their_plan_in_their_language(client, job, alice):
     plan = development_plan_generate(
         application=hire_for(job, language="es"), user=alice
