@@ -353,6 +353,7 @@ SPECTACULAR_SETTINGS = {
             "INTERVIEW_COMPLETED",
             "APPLICATION_DECIDED",
             "HIRE_OUTCOME_RECORDED",
+            "WEBHOOK_PING",
         )
     ],
     "POSTPROCESSING_HOOKS": [

@@ -393,6 +393,12 @@ class _OutcomeData(serializers.Serializer):
     )
 
 
+class _PingData(serializers.Serializer):
+    endpoint_id = serializers.IntegerField(
+        help_text="Criba's id of the endpoint being tested (sent by `ping` only)."
+    )
+
+
 def _envelope(name: str, data_serializer) -> type[serializers.Serializer]:
     return type(
         name,
@@ -501,6 +507,11 @@ _EVENTS = [
             "quotas": [{"year": 2026, "quarter": 3, "attainment_percent": 110.0}],
         },
     ),
+    (
+        "webhook.ping",
+        _envelope("WebhookPingEvent", _PingData),
+        {"endpoint_id": 5},
+    ),
 ]
 
 EVENT_WEBHOOKS = [
@@ -540,6 +551,7 @@ EVENT_WEBHOOKS = [
     INTERVIEW_COMPLETED_WEBHOOK,
     APPLICATION_DECIDED_WEBHOOK,
     HIRE_OUTCOME_RECORDED_WEBHOOK,
+    WEBHOOK_PING_WEBHOOK,
 ) = EVENT_WEBHOOKS
 
 

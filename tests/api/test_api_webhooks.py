@@ -212,6 +212,7 @@ def test_it_documents_every_event_in_the_schema(client):
         "interview.completed",
         "application.decided",
         "hire_outcome.recorded",
+        "webhook.ping",  # what POST /webhooks/{id}/ping/ sends
     }
     scored = schema["x-webhooks"]["assessment.scored"]["post"]
     assert "webhook-signature" in scored["description"]
