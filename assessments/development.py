@@ -50,6 +50,7 @@ from assessments.tokens import (
     development_plan_link,
     new_token_salt,
     plan_token_derive,
+    row_for_token,
     token_hash,
 )
 from hiring.errors import Conflict, Gone, Invalid, NotFound
@@ -410,14 +411,11 @@ def development_plan_for_token(token: str) -> DevelopmentPlan:
     """The plan behind a hire's link, or why it cannot be opened: NotFound for a
     link that never was or whose plan was replaced, Gone once the hire's
     personal data is erased."""
-    plan = (
+    plan = row_for_token(
         DevelopmentPlan.objects.select_related(
             "application__candidate", "application__job"
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
-        if 20 <= len(token) <= 100
-        else None
+        ),
+        token,
     )
     if plan is None:
         raise NotFound(_("This link is not valid."), code="unknown")

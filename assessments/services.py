@@ -31,6 +31,7 @@ from assessments.scoring.order import presentation_permutations
 from assessments.tokens import (
     invitation_token,
     new_token_salt,
+    row_for_token,
     token_derive,
     token_hash,
     token_url,
@@ -527,14 +528,11 @@ def invitations_expire(*, now: datetime | None = None) -> int:
 def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitation:
     """The invitation behind a candidate link, or the reason it cannot be used."""
     now = now or timezone.now()
-    invitation = (
+    invitation = row_for_token(
         Invitation.objects.select_related(
             "instrument_version__instrument", "application__job"
-        )
-        .filter(token_hash=token_hash(token))
-        .first()
-        if 20 <= len(token) <= 100
-        else None
+        ),
+        token,
     )
     if invitation is None:
         raise NotFound(_("This link is not valid."), code="unknown")

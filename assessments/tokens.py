@@ -36,6 +36,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def row_for_token(rows, token: str):
+    """The row of ``rows`` (a queryset with ``token_hash``) whose token this is,
+    or None; a string no token could be is not looked up."""
+    if not 20 <= len(token) <= 100:
+        return None
+    return rows.filter(token_hash=token_hash(token)).first()
+
+
 def invitation_token(invitation) -> str | None:
     """The invitation's token, or None for a link minted without a salt."""
     return token_derive(invitation.token_salt) if invitation.token_salt else None

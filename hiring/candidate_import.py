@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from hiring.csv_files import (
     MAX_BYTES,
     MAX_ROWS,
+    CsvPreviewChecks,
     csv_column_key,
     csv_decode,
     csv_lines,
@@ -84,18 +85,10 @@ class ImportRow:
 
 
 @dataclass
-class ImportPreview:
+class ImportPreview(CsvPreviewChecks):
     rows: list[ImportRow]
     # Problems of the file as a whole (encoding, header, size).
     problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows) and all(r.ok for r in self.rows)
-
-    @property
-    def problem_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if not row.ok]
 
     @property
     def new_count(self) -> int:

@@ -14,6 +14,20 @@ MAX_ROWS = 1000
 MAX_BYTES = 1_000_000
 
 
+class CsvPreviewChecks:
+    """What a preview of an uploaded file says of itself, for a dataclass with
+    ``rows`` (each with ``ok``) and ``problems`` (of the file as a whole): it may
+    be imported only when the file and every row are sound."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows) and all(r.ok for r in self.rows)
+
+    @property
+    def problem_rows(self) -> list:
+        return [row for row in self.rows if not row.ok]
+
+
 def csv_column_key(name: str) -> str:
     """A header compared without case, spaces, dashes, underscores or dots."""
     return "".join(ch for ch in name.strip().lower() if ch not in " -_.")

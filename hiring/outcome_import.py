@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from hiring.csv_files import (
     MAX_BYTES,
     MAX_ROWS,
+    CsvPreviewChecks,
     csv_column_key,
     csv_decode,
     csv_lines,
@@ -142,18 +143,10 @@ def _has_outcome(application: Application) -> bool:
 
 
 @dataclass
-class OutcomeImportPreview:
+class OutcomeImportPreview(CsvPreviewChecks):
     rows: list[OutcomeRow]
     quarters: list[tuple[int, int]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows) and all(r.ok for r in self.rows)
-
-    @property
-    def problem_rows(self) -> list[OutcomeRow]:
-        return [row for row in self.rows if not row.ok]
 
     @property
     def quarter_labels(self) -> list[str]:
