@@ -85,7 +85,9 @@ def fisher_exact_2x2(table) -> SignificanceTest:
 class GroupImpact:
     """One group against the reference (highest-rate) group.
 
-    Test fields are ``None`` for the reference group itself. ``small_n`` warns
+    Test fields are ``None`` for the reference group itself, and ``odds_ratio``
+    is ``None`` where a zero cell of the table makes it infinite or undefined
+    (a group that selected everyone or nobody). ``small_n`` warns
     that the group or the reference has fewer than ``min_group_n`` assessed, or
     an expected cell count below 5: the impact ratio and z test are then unstable
     and the Fisher p should be read first.
@@ -114,8 +116,9 @@ class AdverseImpactReport:
 
 
 def _plain(value) -> float | None:
+    """A figure as a float, or ``None`` where it is undefined or infinite."""
     value = float(value)
-    return None if math.isnan(value) else value
+    return value if math.isfinite(value) else None
 
 
 def _small(counts: tuple[int, int], reference: tuple[int, int], min_n: int) -> bool:

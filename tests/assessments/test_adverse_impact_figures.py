@@ -164,3 +164,23 @@ def test_it_names_no_reference_when_nobody_was_selected(db):
     assert not any(g.is_reference or g.below_four_fifths for g in point.groups)
     assert [g.decided for g in point.groups] == [6, 7]
     assert "Nobody was selected" in point.summary[0]
+
+
+def test_it_gives_no_odds_ratio_where_a_zero_cell_makes_it_infinite(db):
+    # The reference "woman" selected all 5 and "man" 3 of 6: the table
+    # [[5, 0], [3, 3]] has a zero cell, so the sample odds ratio
+    # (5 * 3) / (0 * 3) is infinite (scipy says inf). Fisher's p stays
+    # defined: the tables with the same margins and sel_ref >= 5 are only the
+    # observed one, P = C(5,5) C(6,3) / C(11,8) = 20 / 165; the two-sided p
+    # adds every table no more likely: sel_ref = 2 has C(5,2) C(6,6) / 165 =
+    # 10 / 165, so p = 30 / 165 = 0.1818.
+    job = JobFactory()
+    decided_applications(job=job, counts={"woman": (5, 5), "man": (3, 6)}, point=HIRE)
+
+    point = _point(adverse_impact_figures(characteristic="gender", jobs=[job]), HIRE)
+    man = next(g for g in point.groups if g.group == "man")
+
+    assert fisher_exact([[5, 0], [3, 3]]).statistic == float("inf")
+    assert man.odds_ratio is None
+    assert man.fisher_p_value == pytest.approx(30 / 165, rel=1e-9)
+    assert man.impact_ratio == pytest.approx(0.5)

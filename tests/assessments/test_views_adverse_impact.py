@@ -134,3 +134,17 @@ def test_it_reads_every_job_in_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count("data-job=") == 5
+
+
+def test_it_shows_no_infinite_odds_ratio(client, admin_user, job):
+    # "woman" hired all 5 she was decided on, "man" 3 of 6: the odds ratio
+    # (5 * 3) / (0 * 3) is infinite and the page shows a dash, not "inf".
+    decided_applications(job=job, counts={"woman": (5, 5), "man": (3, 6)}, point="hire")
+
+    response = logged_in(client, admin_user).get(URL, {"job": job.pk})
+
+    page = response.content.decode()
+    man = page[page.index('data-group="man"') :].split("</tr>")[0]
+    assert 'data-figure="odds-ratio">\u2013<' in man
+    assert 'data-figure="fisher-p">0.1818<' in man
+    assert ">inf<" not in page
