@@ -18,8 +18,10 @@ Conventions chosen here (each function's docstring gives its source):
 - Krippendorff's alpha at the interval level accepts missing cells, so it is the
   reliability across interviews whose panels differ; ICC(A,1) needs a complete,
   balanced candidates x raters table.
-- Leniency: an interviewer's rating minus the panel mean (the panel includes them),
-  averaged within an interview first so that one interview counts once, then over
+- Leniency: an interviewer's rating minus the panel mean (the panel includes them,
+  as SCORING.md section 7 defines it, so in a panel of m the figure is (m - 1)/m
+  of the difference from the other raters' mean; the page says so), averaged
+  within an interview first so that one interview counts once, then over
   interviews with a t interval.
 """
 

@@ -106,3 +106,82 @@ def test_it_links_each_rubric_to_its_calibration_from_the_admin(client, admin_us
     page = logged_in(client, admin_user).get("/admin/assessments/rubric/")
 
     assert f'href="/rubrics/{rubric.pk}/calibration/"' in page.content.decode()
+
+
+def _page(client, admin_user, interview) -> str:
+    response = logged_in(client, admin_user).get(
+        f"/rubrics/{interview.rubric_version.rubric_id}/calibration/"
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_it_says_the_panel_mean_includes_the_interviewer(
+    client, job, raters, admin_user
+):
+    # "lenient" rates one point above two colleagues who agree, in 6 interviews.
+    # Panel mean of 3 = base + 1/3, so the page's leniency is
+    # (base + 1) - (base + 1/3) = +0.67, against +1 from the other two's mean
+    # (+0.67 = 1 x (3 - 1) / 3). The page must say why it is not +1.
+    lenient, severe, steady = raters
+    interview = None
+    for i in range(6):
+        interview = PanelInterviewFactory(
+            application=ApplicationFactory(job=job), panel=raters
+        )
+        base = 2 + i % 3
+        submit(lenient, interview, [base + 1] * 6)
+        submit(severe, interview, [base] * 6)
+        submit(steady, interview, [base] * 6)
+
+    html = _page(client, admin_user, interview)
+
+    row = html[html.index(f'data-rater="{lenient.pk}"') :].split("</tr>")[0]
+    assert "<td>0.67</td>" in row
+    assert "The panel mean includes the interviewer's own rating" in html
+    assert "shows +0.67, not +1" in html
+
+
+def test_it_shows_no_empty_interval_when_raters_differ_by_a_constant(
+    client, job, raters, admin_user
+):
+    # Ratings base+1, base-1, base: rows = candidate + rater offset exactly, so
+    # the residual mean square is 0 and ICC(A,1) = MSR / (MSR + k MSC / n) is
+    # defined while McGraw & Wong's F interval divides by MSE = 0. With base
+    # 2, 3, 4, 2, 3, 4 over 6 competencies: n = 36 rows, k = 3, row means
+    # base, MSR = 3 x SS(base over 36 rows) / 35 = 3 x 24 / 35 = 2.0571,
+    # MSC = 36 x (1 + 1 + 0) / 2 = 36, so ICC(A,1) = 2.0571 / (2.0571 + 3)
+    # = 0.407.
+    interview = _interviews(job, raters, 6)
+
+    html = _page(client, admin_user, interview)
+
+    icc = html[html.index('data-figure="icc"') :].split("</dd>")[0]
+    assert "0.407 (" in icc
+    assert "no 95 % interval" in icc
+    assert " ..  ;" not in icc
+    assert "95 %:  .." not in icc
+
+
+def test_it_does_not_call_identical_ratings_too_few(client, job, raters, admin_user):
+    # Every interviewer rates 3 on all 6 competencies of 2 interviews: 12
+    # competencies rated by 3 interviewers (above the minimum of 10), but with
+    # no variance at all alpha = 1 - D_o / D_e = 1 - 0 / 0 and ICC(A,1) are
+    # undefined. The page must not say "needs 10" when 12 are there.
+    interview = None
+    for _ in range(2):
+        interview = PanelInterviewFactory(
+            application=ApplicationFactory(job=job), panel=raters
+        )
+        for rater in raters:
+            submit(rater, interview, [3] * 6)
+
+    html = _page(client, admin_user, interview)
+
+    alpha = html[html.index('data-figure="alpha"') :].split("</dd>")[0]
+    icc = html[html.index('data-figure="icc"') :].split("</dd>")[0]
+    assert "Not yet estimable" not in alpha
+    assert "needs 10" not in alpha
+    assert "every rating of the 12 competencies" in alpha
+    assert "Not yet estimable" not in icc
+    assert "every rating in the largest balanced table (12 rated" in icc
