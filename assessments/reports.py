@@ -631,6 +631,8 @@ def application_report_build(
 ) -> ApplicationReport:
     """Combine the current questionnaire composite and the interviews' scores by
     the plan's weights (no checks, no audit: callers use ``application_report``).
+    An invalid questionnaire result counts as missing: its composite means
+    nothing about the candidate.
 
     The overall figure needs both parts when both carry weight; a part that is
     missing is named instead of silently dropped, like a missing scale in the
@@ -639,21 +641,30 @@ def application_report_build(
     plan = _plan_of(application)
     weight_q = plan.questionnaire_weight if plan else 0.5
     weight_i = plan.interview_weight if plan else 0.5
+    # An invalid result has no composite anywhere: it never enters the overall.
+    scored_results = QuestionnaireResult.objects.filter(
+        invitation__application=application, is_current=True
+    ).exclude(composite=None)
     questionnaire = (
-        QuestionnaireResult.objects.filter(
-            invitation__application=application, is_current=True
-        )
-        .exclude(composite=None)
+        scored_results.exclude(validity_status="invalid")
         .order_by("-created_at", "-id")
         .first()
     )
+    only_invalid = questionnaire is None and scored_results.exists()
     visible = interview_results_visible(
         user=user, application_id=application.pk, capabilities=capabilities
     )
     scored = [r for r in visible.results if r.score is not None]
     interview_score = sum(r.score for r in scored) / len(scored) if scored else None
     missing: list[str] = []
-    if weight_q > 0 and questionnaire is None:
+    if weight_q > 0 and only_invalid:
+        missing.append(
+            _(
+                "the questionnaire's answers are invalid, so its composite is not "
+                "used: invite the candidate again or rely on the interview"
+            )
+        )
+    elif weight_q > 0 and questionnaire is None:
         missing.append(_("the questionnaire has no scored result yet"))
     if weight_i > 0:
         if interview_score is None:

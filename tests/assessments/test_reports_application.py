@@ -114,3 +114,50 @@ def test_it_audits_the_overall_picture_when_the_page_is_read(
 
     event = AuditEvent.objects.get(action="report.viewed")
     assert event.data == {"application": application.pk, "report": "application"}
+
+
+def test_it_leaves_an_invalid_questionnaire_out_of_the_overall(
+    client, application, plan, dana, bob, django_capture_on_commit_callbacks
+):
+    # The answers were judged invalid: the questionnaire report shows no band
+    # or composite for them, so neither may the overall. With the composite
+    # counted, the overall would be .4 x 1.2 + .6 x 0 = +0.48 ("fit"); without
+    # it there is no overall and the reason is named.
+    QuestionnaireResultFactory(
+        invitation__application=application, composite=1.2, validity_status="invalid"
+    )
+    interview = PanelInterviewFactory(application=application, panel=[dana])
+    submit(dana, interview, [3] * 6, capture=django_capture_on_commit_callbacks)
+
+    report = application_report(user=bob, application_id=application.pk)
+    html = logged_in(client, bob).get(f"/applications/{application.pk}/").content
+    overall = html.decode().split("data-overall>")[1].split("</dd>")[0]
+
+    assert report.overall is None
+    assert report.band == ""
+    assert report.questionnaire is None
+    assert report.missing == [
+        "the questionnaire's answers are invalid, so its composite is not used: "
+        "invite the candidate again or rely on the interview"
+    ]
+    assert not any("+1.20" in sentence for sentence in report.sentences)
+    assert "0.48" not in overall
+    assert "Not yet" in overall
+
+
+def test_it_uses_a_valid_questionnaire_beside_an_invalid_one(
+    application, plan, dana, bob, django_capture_on_commit_callbacks
+):
+    # An invalid retake does not hide the earlier valid result: overall
+    # .4 x 0.49 + .6 x (4 - 3) = .796.
+    QuestionnaireResultFactory(invitation__application=application, composite=0.49)
+    QuestionnaireResultFactory(
+        invitation__application=application, composite=1.2, validity_status="invalid"
+    )
+    interview = PanelInterviewFactory(application=application, panel=[dana])
+    submit(dana, interview, [4] * 6, capture=django_capture_on_commit_callbacks)
+
+    report = application_report(user=bob, application_id=application.pk)
+
+    assert report.overall == pytest.approx(0.4 * 0.49 + 0.6 * 1.0)
+    assert report.missing == []
