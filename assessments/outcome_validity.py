@@ -43,6 +43,9 @@ from hiring.models import AuditEvent, HireOutcome, Job, QuotaAttainment
 from hiring.selectors import outcome_reports_require
 from hiring.services import audit_record
 
+# The validity status whose results carry no composite, band or score anywhere.
+INVALID = "invalid"
+
 BAND_ORDER = ("strong_fit", "fit", "borderline", "not_recommended")
 
 CRITERIA = (
@@ -191,10 +194,11 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
     2. the outcomes with retention at ``today`` and the mean quota (retention is
        unknown until the checkpoint has come, also for a hire who already left);
     3. the current questionnaire results of the hired applications (T per scale,
-       composite, band), read as values from the JSON in the database;
+       composite, band), read as values from the JSON in the database; invalid
+       results are left out, as everywhere;
     4. the interview scores of the hired applications;
     5. the SD of every scale and of the composite among all assessed applicants
-       of the same job(s), aggregated in the database;
+       of the same job(s) (invalid results left out), aggregated in the database;
     6. the interview scores of those applicants (their SD is taken per
        application mean, so in numpy).
     """
@@ -260,10 +264,13 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
         values[started > (today - timedelta(days=days)).toordinal()] = np.nan
         retention[days] = values
 
+    # An invalid result has no composite or band anywhere (its answers say
+    # nothing about the candidate), so it is no predictor here either.
     results = list(
         QuestionnaireResult.objects.filter(
             is_current=True, invitation__application_id__in=hired_applications
         )
+        .exclude(validity_status=INVALID)
         .order_by("created_at", "pk")
         .values_list(
             "invitation__application_id",
@@ -296,7 +303,7 @@ def hire_data(*, today: date, job: Job | None = None, language: str = "en") -> H
 
     applicants = QuestionnaireResult.objects.filter(
         is_current=True, invitation__application__job_id__in=jobs
-    )
+    ).exclude(validity_status=INVALID)
     sds = _sample_sds(
         applicants,
         {

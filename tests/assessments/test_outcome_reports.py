@@ -9,8 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from scipy import stats
 
+from assessments.models import QuestionnaireResult
 from assessments.outcome_managers import manager_report_build
 from assessments.outcome_validity import hire_data, validity_report_build
+from hiring.models import Application, HireOutcome
 from tests.factories import JobFactory, NormSetFactory
 from tests.factories.outcomes import applications_with_results, hires_with_outcomes
 
@@ -278,3 +280,46 @@ def test_it_says_the_models_are_not_yet_estimable_with_few_hires(db):
     assert report.quota_fit is None
     assert report.managers[0].turnover is None
     assert not report.flagged
+
+
+def test_it_leaves_invalid_results_out_of_every_figure(stored):
+    # Results judged invalid have no composite or band anywhere: their scores
+    # predict nothing and must not enter r, the expectancy table or u. Mark
+    # the first 25 hires and 50 of the other applicants invalid; the figures
+    # must then equal scipy's over the other 95 hires, and u the ratio of the
+    # 150 + 95 valid applicants' SD to the valid hires' SD.
+    job, composite, quota = stored[0], stored[1], stored[6]
+    hired = list(
+        HireOutcome.objects.order_by("application_id").values_list(
+            "application_id", flat=True
+        )
+    )
+    others = list(
+        Application.objects.filter(job=job)
+        .exclude(pk__in=hired)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    QuestionnaireResult.objects.filter(
+        invitation__application_id__in=hired[:25] + others[:50]
+    ).update(validity_status="invalid")
+    keep = np.arange(120) >= 25
+    applicants = np.random.default_rng(9).normal(0, 1.6, 200)
+
+    report = validity_report_build(
+        hire_data(today=TODAY, job=job), job=job, today=TODAY
+    )
+
+    row = next(row for row in report.rows if row.predictor.key == "composite")
+    cell = row.cells[3]  # quota
+    both = keep & ~np.isnan(quota)
+    r, _p = stats.pearsonr(composite[both], quota[both])
+    valid_applicants = np.concatenate([composite[keep], applicants[50:]])
+    u = np.std(valid_applicants, ddof=1) / np.std(composite[both], ddof=1)
+    # The 11 hires without a quota are among the first 25: 95 pairs remain.
+    assert cell.n == both.sum() == 95
+    assert cell.r == pytest.approx(r, abs=1e-9)
+    assert cell.u == pytest.approx(u, rel=1e-9)
+    strong = report.expectancy[0].rows[0]
+    assert strong.band == "strong_fit"
+    assert strong.n == (keep & (composite >= 0.5)).sum()
