@@ -122,6 +122,14 @@ class Debrief:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def questionnaire_invalid(self) -> bool:
+        """The answers were judged invalid: no composite or band is shown."""
+        return (
+            self.questionnaire is not None
+            and self.questionnaire.validity_status == "invalid"
+        )
+
+    @property
     def flagged_rows(self) -> list[CompetencyRow]:
         return [row for row in self.rows if row.flagged]
 
@@ -196,6 +204,8 @@ def interview_debrief(
         ],
         questionnaire=questionnaire,
         questionnaire_band_label=band_label(questionnaire.band)
-        if questionnaire and questionnaire.band
+        if questionnaire
+        and questionnaire.band
+        and questionnaire.validity_status != "invalid"
         else "",
     )

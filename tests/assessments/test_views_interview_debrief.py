@@ -65,6 +65,30 @@ def test_it_shows_the_questionnaire_result_beside(client, debriefed, bob):
     assert "Questionnaire result" in html
 
 
+def test_it_shows_no_composite_or_band_of_an_invalid_questionnaire(
+    client, debriefed, bob
+):
+    # Invalid answers say nothing about the candidate: like the questionnaire
+    # report, the debrief shows neither the composite (+1.23) nor its band.
+    QuestionnaireResultFactory(
+        invitation__application=debriefed.application,
+        composite=1.23,
+        band="strong_fit",
+        validity_status="invalid",
+    )
+
+    html = (
+        logged_in(client, bob)
+        .get(f"/interviews/{debriefed.pk}/debrief/")
+        .content.decode()
+    )
+    section = html[html.index("Questionnaire result") :].split("</section>")[0]
+
+    assert "1.23" not in section
+    assert "Strong fit" not in section
+    assert "the answers are invalid" in section
+
+
 def test_it_records_the_decision_and_advances_the_stage(client, debriefed, bob):
     response = logged_in(client, bob).post(
         f"/interviews/{debriefed.pk}/decide/",
