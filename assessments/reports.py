@@ -31,6 +31,7 @@ from assessments.labels import (
 from assessments.models import AssessmentPlan, QuestionnaireResult
 from assessments.scoring.comparison import composite_sem
 from assessments.scoring.rules import rule_for_version
+from assessments.scoring.standard import BOUNDARY_EPS
 from assessments.selectors import (
     application_with_invitations,
     application_with_invitations_for_integrations,
@@ -621,7 +622,7 @@ def _plan_of(application: Application):
 
 def _band_of(value: float, bands) -> str:
     for bound, label in bands or []:
-        if bound is None or value >= float(bound):
+        if bound is None or value + BOUNDARY_EPS >= float(bound):
             return label
     return ""
 

@@ -17,6 +17,7 @@ import numpy as np
 import orjson
 
 from assessments.scoring import BatchResult
+from assessments.scoring.standard import BOUNDARY_EPS
 
 # The order of ``ScaleResult``'s fields, which ``to_dict`` keeps.
 SCALE_FIELDS = (
@@ -173,7 +174,9 @@ def _explanations(batch: BatchResult) -> list[str]:
         label_of = [label for _, label in finite] + [None]
         nearest_cut = [cut_of[i] for i in nearest.tolist()]
         nearest_label = [label_of[i] for i in nearest.tolist()]
-        distance = (composite - np.append(bounds, np.nan)[nearest]).tolist()
+        away = composite - np.append(bounds, np.nan)[nearest]
+        # On the cut within the band rule's tolerance: 0, as explanation_for says.
+        distance = np.where(np.abs(away) < BOUNDARY_EPS, 0.0, away).tolist()
     else:
         nearest_cut = nearest_label = [None] * rows
         distance = [None] * rows

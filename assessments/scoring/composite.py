@@ -9,6 +9,7 @@ import numpy as np
 
 from .errors import ScoringInputError
 from .spec import InstrumentSpec
+from .standard import BOUNDARY_EPS
 
 Bands = tuple[tuple[float, str], ...]
 
@@ -76,15 +77,17 @@ def band_index(composite, bands: Sequence[Sequence]) -> np.ndarray:
     """Index into ``bands`` of each composite's band; -1 if missing or below all.
 
     A composite belongs to the first (highest) band whose lower bound it reaches
-    (``C >= bound``). Give the lowest band a bound of ``-inf`` to cover every
-    score. The band is a recommendation to a person, never an automatic reject.
+    (``C >= bound``, with ``BOUNDARY_EPS`` of tolerance: a weighted sum that is
+    exactly on a cut can come out 1e-16 below it). Give the lowest band a bound
+    of ``-inf`` to cover every score. The band is a recommendation to a person,
+    never an automatic reject.
     """
     bands = check_bands(bands)
     composite = np.asarray(composite, dtype=float)
     if not bands:
         return np.full(composite.shape, -1, dtype=np.int64)
     ascending = np.array([bound for bound, _ in bands])[::-1]
-    reached = np.searchsorted(ascending, composite, side="right")
+    reached = np.searchsorted(ascending, composite + BOUNDARY_EPS, side="right")
     index = len(bands) - reached
     return np.where(np.isnan(composite) | (reached == 0), -1, index).astype(np.int64)
 
@@ -149,6 +152,12 @@ def explain_band(
     return explanation_for(z, weights, bands, composite)
 
 
+def _distance(composite: float, cut: float) -> float:
+    """``composite - cut``, 0 on the cut (within the band rule's tolerance)."""
+    distance = composite - cut
+    return 0.0 if abs(distance) < BOUNDARY_EPS else distance
+
+
 def explanation_for(
     z: Mapping[str, float | None],
     weights: Mapping[str, float],
@@ -189,5 +198,5 @@ def explanation_for(
         ),
         nearest_cut=None if nearest is None else nearest[0],
         nearest_cut_label=None if nearest is None else nearest[1],
-        distance_to_cut=None if nearest is None else composite - nearest[0],
+        distance_to_cut=None if nearest is None else _distance(composite, nearest[0]),
     )

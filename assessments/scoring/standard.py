@@ -8,9 +8,10 @@ that NaN can mark a missing score.
 import numpy as np
 from scipy.special import ndtr
 
-# z values within this distance below a band boundary are put in the upper band,
-# so that rounding in (x - mu) / sd cannot drop a score exactly on a boundary.
-_BOUNDARY_EPS = 1e-9
+# Scores within this distance below a boundary (a sten, a stanine, a cut score
+# of the fit bands) are put in the upper band, so that rounding in (x - mu) / sd
+# or in a weighted sum cannot drop a score that lies exactly on a boundary.
+BOUNDARY_EPS = 1e-9
 
 
 def z_score(x, mean, sd) -> np.ndarray:
@@ -26,14 +27,14 @@ def t_score(z) -> np.ndarray:
 def sten(z) -> np.ndarray:
     """Standard ten, ``clip(floor(2 z + 6), 1, 10)`` (Canfield 1951)."""
     return np.clip(
-        np.floor(2.0 * np.asarray(z, dtype=float) + 6.0 + _BOUNDARY_EPS), 1, 10
+        np.floor(2.0 * np.asarray(z, dtype=float) + 6.0 + BOUNDARY_EPS), 1, 10
     )
 
 
 def stanine(z) -> np.ndarray:
     """Standard nine, ``clip(floor(2 z + 5.5), 1, 9)`` (US Army Air Forces, 1940s)."""
     return np.clip(
-        np.floor(2.0 * np.asarray(z, dtype=float) + 5.5 + _BOUNDARY_EPS), 1, 9
+        np.floor(2.0 * np.asarray(z, dtype=float) + 5.5 + BOUNDARY_EPS), 1, 9
     )
 
 

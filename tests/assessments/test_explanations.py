@@ -48,3 +48,21 @@ def test_it_says_why_there_is_no_composite():
         "No composite could be computed: too few answers on Resilience."
     ]
     assert band_explanation_text({}, scale_name=NAMES.get, band_name=str) == []
+
+
+def test_it_says_a_composite_on_the_cut_lies_above_it():
+    # explain_band puts a composite within rounding of a cut on the cut
+    # (distance 0): the sentence must not say "0.00 below" a band it is in.
+    from assessments.scoring import explain_band
+
+    weights = {"sd": 0.23, "rr": 0.01, "co": 0.47, "xx": 0.18, "nb": -0.11}
+    z = {"sd": 0.5, "rr": 0.5, "co": 0.5, "xx": 0.5, "nb": -0.5}
+    bands = ((0.5, "strong_fit"), (0.0, "fit"), (float("-inf"), "not_recommended"))
+    explanation = explain_band(z, weights, bands).to_dict()
+
+    sentences = band_explanation_text(
+        explanation, scale_name=lambda key: key, band_name=str.title
+    )
+
+    assert "falls in the band “Strong_Fit”" in sentences[0]
+    assert "It lies 0.00 above the cut score +0.50" in " ".join(sentences)

@@ -7,7 +7,12 @@ from assessments.models import AssessmentPlan
 from assessments.reports import application_report
 from hiring.models import AuditEvent
 from tests.assessments.interview_support import submit
-from tests.factories import PanelInterviewFactory, QuestionnaireResultFactory
+from tests.factories import (
+    JobMemberFactory,
+    PanelInterviewFactory,
+    QuestionnaireResultFactory,
+    UserFactory,
+)
 from tests.hiring.support import logged_in
 
 BANDS = [
@@ -161,3 +166,36 @@ def test_it_uses_a_valid_questionnaire_beside_an_invalid_one(
 
     assert report.overall == pytest.approx(0.4 * 0.49 + 0.6 * 1.0)
     assert report.missing == []
+
+
+def test_it_bands_an_overall_that_lies_exactly_on_a_cut_in_the_upper_band(
+    application, job, bob, instrument_version, django_capture_on_commit_callbacks
+):
+    # Interview only. Three interviewers; competency means with the starter
+    # rubric's weights (1.5, 1, 1, 1.5, 1.5, 1):
+    #   (1+5+4)/3, (3+2+1)/3, (2+5+4)/3, (5+1+2)/3, (2+4+3)/3, (3+4+3)/3
+    #   = 10/3, 2, 11/3, 8/3, 3, 10/3
+    # score = (1.5*10/3 + 2 + 11/3 + 1.5*8/3 + 1.5*3 + 10/3) / 7.5 = 22.5 / 7.5
+    # = 3 exactly, so z = 0, on the cut of "fit" (C >= 0). In floating point
+    # the weighted mean comes out 2.9999999999999996.
+    AssessmentPlan.objects.create(
+        job=job,
+        instrument=instrument_version.instrument,
+        bands=BANDS,
+        questionnaire_weight=0,
+        interview_weight=1,
+    )
+    panel = []
+    for i in range(3):
+        user = UserFactory(username=f"onthecut{i}")
+        JobMemberFactory(job=job, user=user, role="interviewer")
+        panel.append(user)
+    interview = PanelInterviewFactory(application=application, panel=panel)
+    ratings = ([1, 3, 2, 5, 2, 3], [5, 2, 5, 1, 4, 4], [4, 1, 4, 2, 3, 3])
+    for user, given in zip(panel, ratings, strict=True):
+        submit(user, interview, given, capture=django_capture_on_commit_callbacks)
+
+    report = application_report(user=bob, application_id=application.pk)
+
+    assert report.interview_score == pytest.approx(3.0, abs=1e-12)
+    assert report.band == "fit"

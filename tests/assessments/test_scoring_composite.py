@@ -90,3 +90,25 @@ def test_it_requires_weights_to_follow_the_scale_direction():
         plan_weights(spec, {"negativity": 0.2})
     with pytest.raises(ScoringInputError, match="drive"):
         plan_weights(spec, {"drive": -0.2})
+
+
+def test_a_composite_exactly_on_a_cut_is_in_the_upper_band():
+    # Weights whose sizes add up to 1 and a candidate half an SD better on
+    # every scale (z = +.5, and -.5 on the lower-is-better one):
+    # C = .5 (.23 + .01 + .47 + .18 + .11) = .5 exactly, the cut of
+    # "strong_fit" below. The float sum comes out 0.49999999999999994.
+    weights = {"a": 0.23, "b": 0.01, "c": 0.47, "d": 0.18, "e": -0.11}
+    z = {"a": 0.5, "b": 0.5, "c": 0.5, "d": 0.5, "e": -0.5}
+    bands = ((0.5, "strong_fit"), (0.0, "fit"), (-math.inf, "not_recommended"))
+    composite = float(composite_score(list(z.values()), list(weights.values())))
+    assert composite < 0.5  # the rounding the band rule must absorb
+
+    explanation = explain_band(z, weights, bands)
+
+    assert band_label(composite, bands) == "strong_fit"
+    assert int(band_index(np.array([composite]), bands)[0]) == 0
+    assert explanation.band == "strong_fit"
+    assert explanation.nearest_cut == 0.5
+    assert explanation.distance_to_cut == 0.0
+    # Just below the cut by a real amount stays below.
+    assert band_label(0.5 - 1e-6, bands) == "fit"

@@ -213,3 +213,24 @@ def test_it_refuses_part_weights_that_make_no_overall_score(
     assert response.status_code == 400
     assert not AssessmentPlan.objects.filter(job=job).exists()
     assert f'id="id_{field}_error"' in response.content.decode()
+
+
+def test_it_previews_a_profile_exactly_on_a_cut_in_the_upper_band(
+    job, instrument_version
+):
+    # Importances .23/.01/.47/.18/.11 add up to 1, so "Somewhat better all
+    # round" (z = +.5 on every scale, in its better direction) has
+    # C = .5 x 1 = .5, exactly the default cut of "strong fit" (0.5). The
+    # float sum is 0.49999999999999994; the preview must not call it "fit".
+    import dataclasses
+
+    values = plan_values(job)
+    keys = [s["key"] for s in instrument_version.definition["scales"]]
+    importances = dict(zip(keys, (0.23, 0.01, 0.47, 0.18, 0.11), strict=True))
+    values = dataclasses.replace(values, importances=importances)
+    assert values.cuts["strong_fit"] == 0.5
+
+    somewhat_better = plan_preview(values, "en")[1]
+
+    assert somewhat_better.composite == pytest.approx(0.5, abs=1e-12)
+    assert somewhat_better.band == "strong_fit"
