@@ -27,6 +27,24 @@ def number(value, places=2) -> str:
 
 
 @register.filter
+def percentile(value) -> str:
+    """A percentile rank as a whole number, "<1" and ">99" at the ends.
+
+    Under the normal model no score is above or below the whole norm group, so
+    99.7 printed as "100" (or 0.3 as "0") would say what the figure does not:
+    the usual reporting of percentile ranks runs from 1 to 99.
+    """
+    if value is None or value == "":
+        return NO_FIGURE
+    value = float(value)
+    if value < 0.5:
+        return "<1"
+    if value >= 99.5:
+        return ">99"
+    return str(floatformat(value, 0))
+
+
+@register.filter
 def signed(value, places=2) -> str:
     """Like ``number``, with a plus sign on positive figures."""
     if value is None or value == "":

@@ -178,3 +178,31 @@ def test_it_renders_a_result_the_scoring_engine_wrote(
     assert 'id="band"' not in page
     assert 'id="composite"' not in page
     assert all(f'data-scale="{s["key"]}"' not in page for s in definition["scales"])
+
+
+def test_it_prints_percentiles_at_the_ends_as_below_1_and_above_99(client, alice, job):
+    # Drive all 5 against mean 3.0, SD .6: z = 3.33, 100 Phi(3.33) = 99.96,
+    # which rounds to "100" ("higher than all of the norm group", which the
+    # normal model never says). Blame all 1 against mean 3.5: z = -4.17,
+    # 100 Phi(-4.17) = 0.0015, "0". The report prints ">99" and "<1".
+    norm_set = NormSetFactory(
+        scales={
+            "drive": {"mean": 3.0, "sd": 0.6, "n": 0},
+            "discipline": {"mean": 3.8, "sd": 0.6, "n": 0},
+            "blame": {"mean": 3.5, "sd": 0.6, "n": 0},
+        }
+    )
+    result = QuestionnaireResultFactory(
+        invitation__application__job=job,
+        invitation__instrument_version=norm_set.version,
+        norm_set=norm_set,
+        answers={"drive": [5] * 9, "discipline": [4, 4, 4], "blame": [1] * 9},
+    )
+    assert result.scales["drive"]["percentile"] == pytest.approx(99.957, abs=1e-3)
+    assert result.scales["blame"]["percentile"] == pytest.approx(0.0015, abs=1e-4)
+
+    page = _page(client, alice, result)
+
+    assert ">&gt;99<" in _scale_row(page, "drive")
+    assert ">&lt;1<" in _scale_row(page, "blame")
+    assert ">100<" not in _scale_row(page, "drive")
