@@ -66,3 +66,35 @@ def test_it_sends_anonymous_visitors_to_login(client, instrument_version):
 
 def test_it_answers_404_for_an_unknown_version(client, admin_user, db):
     assert logged_in(client, admin_user).get(_url(999999)).status_code == 404
+
+
+def test_it_says_why_alpha_is_missing_when_a_scale_does_not_vary(
+    client, admin_user, instrument_version
+):
+    # 40 respondents who all answer the coachability items alike: every item
+    # variance and the total variance are 0, so alpha = k/(k-1) (1 - 0/0) is
+    # undefined although N is above 30. The page must say so, not print an empty
+    # interval.
+    import numpy as np
+
+    from assessments.definitions import all_item_keys
+    from tests.factories.submissions import latent_answers
+
+    definition = instrument_version.definition
+    answers = latent_answers(definition, 40, seed=2)
+    keys = all_item_keys(definition)
+    columns = [i for i, key in enumerate(keys) if key.startswith("co")]
+    answers[:, columns] = np.array([4, 4, 3, 4, 5, 4, 4, 3])[: len(columns)]
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 40, answers=answers)
+    )
+
+    page = (
+        logged_in(client, admin_user).get(_url(instrument_version.pk)).content.decode()
+    )
+
+    scale = page.split('data-scale="coachability"')[1]
+    alpha = scale.split('data-figure="alpha">')[1].split("</dd>")[0]
+    n = scale.split('data-figure="n">')[1].split("</dd>")[0]
+    assert int(n) >= 30
+    assert alpha == "not estimable: the scale's total is the same for every respondent"
