@@ -103,7 +103,9 @@ LEAVING_REASONS = {
 }
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ /]?\s*[qQtT](\d)\s*$")
 # "3", "3.0", "3: Meets expectations" (a dash, en dash or colon after the number).
-_RATING = re.compile(r"^\s*(\d)(?:\.0+)?\s*(?:[:\-\u2013.].*)?$")
+# A digit after the separator is another number ("4.5", "3-4"), never a label:
+# such a cell is refused rather than cut to its first digit.
+_RATING = re.compile(r"^\s*(\d)(?:\.0+)?\s*(?:[:\-\u2013.](?!\s*\d).*)?$")
 
 
 def _cell(value: str) -> str:

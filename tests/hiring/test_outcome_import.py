@@ -455,3 +455,29 @@ def test_it_previews_in_the_same_queries_whatever_the_rows(
         response = preview(client, url(job), text)
 
     assert response.content.decode().count("New outcome.") == rows - 1
+
+
+def test_it_refuses_a_fractional_rating_instead_of_cutting_it(
+    client, job, alice, hires
+):
+    # Ratings are whole numbers 1 to 5. "4.5" and "3-4" were read as 4 and 3
+    # (the first digit, the rest taken for a label): a wrong number stored
+    # without a word. "4 - Exceeds" and "4.0" are still a 4.
+    text = HEADER + (
+        "app-ana,,2026-01-12,Dana Reyes,,,,4.5,2026-06-30,,\n"
+        ",ben@example.org,2026-02-02,Dana Reyes,,,,3-4,2026-06-30,,\n"
+    )
+    labelled = HEADER + (
+        "app-ana,,2026-01-12,Dana Reyes,,,,4 - Exceeds,2026-06-30,,\n"
+        ",ben@example.org,2026-02-02,Dana Reyes,,,,4.0,2026-06-30,,\n"
+    )
+
+    response = preview(logged_in(client, alice), url(job), text)
+    accepted = preview(client, url(job), labelled)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The performance rating “4.5” is not 1 to 5." in row(page, 2)
+    assert "The performance rating “3-4” is not 1 to 5." in row(page, 3)
+    assert accepted.status_code == 200, accepted.content.decode()
+    assert "All 2 rows are ready to import." in accepted.content.decode()
