@@ -158,6 +158,10 @@ def test_it_shows_no_empty_interval_when_raters_differ_by_a_constant(
 
     icc = html[html.index('data-figure="icc"') :].split("</dd>")[0]
     assert "0.407 (" in icc
+    # 6 interviews x 6 competencies: 36 rows from 6 candidates, and the page
+    # says that the interval treats them as independent.
+    assert "N = 36 rated competencies" in icc
+    assert "the 95 % interval is narrower than it should be" in html
     assert "no 95 % interval" in icc
     assert " ..  ;" not in icc
     assert "95 %:  .." not in icc
