@@ -93,3 +93,6 @@ class InterviewDecisionForm(forms.Form):
         help_text=_("Why: the evidence this decision rests on. It is kept on record."),
         error_messages={"required": _("A decision needs its reason.")},
     )
+    # The stage the page showed, sent back by a hidden input (see
+    # `application_decide`'s ``seen_stage``).
+    stage = forms.CharField(required=False, max_length=20)

@@ -23,6 +23,9 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("A decision needs its reason.")},
     )
+    # The stage the page showed, sent back by a hidden input (see
+    # `application_decide`'s ``seen_stage``).
+    stage = forms.CharField(required=False, max_length=20)
 
 
 class InvitationForm(forms.Form):

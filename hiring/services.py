@@ -536,10 +536,20 @@ _NEXT_STAGE = {
 
 @transaction.atomic
 def application_decide(
-    *, application: Application, user, decision: str, reason: str
+    *,
+    application: Application,
+    user,
+    decision: str,
+    reason: str,
+    seen_stage: str | None = None,
 ) -> Application:
     """Record who decided what about an application, when and why; audited, and
-    announced to integrations as ``application.decided``."""
+    announced to integrations as ``application.decided``.
+
+    ``seen_stage`` is the stage the deciding person was shown: when the
+    application has moved since (a second click on "Advance", or a colleague who
+    decided in the meantime), nothing is recorded and Conflict says where it
+    stands now, so one advance is never counted twice."""
     reason = (reason or "").strip()
     if decision not in Application.Decision.values:
         raise Invalid(
@@ -554,6 +564,15 @@ def application_decide(
             fields={"reason": [_("This field is required.")]},
         )
     application = Application.objects.select_for_update().get(pk=application.pk)
+    if seen_stage is not None and seen_stage != application.stage:
+        raise Conflict(
+            _(
+                "This application moved to the stage %(stage)s after the page was "
+                "opened, so nothing was recorded. Read it again, then decide."
+            )
+            % {"stage": Stage(application.stage).label},
+            code="stage_changed",
+        )
     previous = application.decision
     now = timezone.now()
     application.decision = decision

@@ -455,6 +455,7 @@ def interview_decide(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
+            seen_stage=form.cleaned_data["stage"] or None,
         )
     except DomainError as problem:
         _form_errors(form, problem)

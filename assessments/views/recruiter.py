@@ -246,6 +246,7 @@ def application_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
+            seen_stage=form.cleaned_data["stage"] or None,
         )
     except DomainError as problem:
         form.add_error(None, problem.message)

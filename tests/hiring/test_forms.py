@@ -8,7 +8,11 @@ from hiring.forms import DecisionForm, InvitationForm
 def test_it_accepts_a_decision_with_its_reason():
     form = DecisionForm({"decision": "advance", "reason": "Strong role play."})
     assert form.is_valid(), form.errors
-    assert form.cleaned_data == {"decision": "advance", "reason": "Strong role play."}
+    assert form.cleaned_data == {
+        "decision": "advance",
+        "reason": "Strong role play.",
+        "stage": "",  # no stage shown: the decision is not checked against one
+    }
 
 
 @pytest.mark.parametrize(
