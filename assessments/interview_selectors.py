@@ -4,8 +4,9 @@ The independence rule lives here and nowhere else: before submitting their own
 scorecard, a panelist sees no other scorecard of the interview and no aggregate,
 whatever their role on the job. Recruiters and hiring managers (anyone whose role
 reads results) see every submitted scorecard and the aggregate; someone neither on
-the panel nor able to read the job's applications sees nothing (404). Every page and
-API view asks ``interview_access`` first and reads through the functions below.
+the panel nor able to read the job's applications sees nothing (404), and a seat
+counts only while its holder is on the job's hiring team. Every page and API view
+asks ``interview_access`` first and reads through the functions below.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ from assessments.models import (
 from assessments.scoring.interviews import completion_state
 from assessments.scoring.version import INTERVIEW_SCORING_VERSION
 from hiring.errors import NotFound
-from hiring.models import Capability
-from hiring.selectors import job_capabilities
+from hiring.models import Capability, JobMember
+from hiring.selectors import job_standing, user_is_administrator
 
 
 def panel_visible(
@@ -112,11 +113,15 @@ def interview_access(*, user, interview_id: int) -> InterviewAccess:
     interview = _interview_base().filter(pk=interview_id).first()
     if interview is None:
         raise NotFound("No such interview")
-    capabilities = job_capabilities(user=user, job=interview.application.job)
+    on_team, capabilities = job_standing(user=user, job=interview.application.job)
+    # A seat counts only while its holder is on the job's hiring team: taking
+    # someone off the team ends what they see of its interviews.
     seat = (
         Panelist.objects.filter(interview=interview, interviewer=user)
         .select_related("interviewer")
         .first()
+        if on_team
+        else None
     )
     if seat is None and Capability.VIEW_APPLICATIONS not in capabilities:
         raise NotFound("No such interview")
@@ -192,7 +197,8 @@ def panel_status(*, access: InterviewAccess) -> list[dict]:
 
 
 def interviews_of(user) -> QuerySet[Interview]:
-    """The interviews the user sits on, with their scorecard state: those still
+    """The interviews the user sits on, on jobs whose hiring team they are on,
+    with their scorecard state: those still
     waiting for the user's scorecard first, soonest first, then those they have
     rated, most recent first (a long history never buries what needs doing).
 
@@ -200,12 +206,20 @@ def interviews_of(user) -> QuerySet[Interview]:
     and the user's own state are annotations.
     """
     mine = Scorecard.objects.filter(interview=OuterRef("pk"), interviewer=user)
+    seats = Panelist.objects.filter(interviewer=user)
+    if not user_is_administrator(user):
+        # Only on jobs whose team the user is still on (see `interview_access`).
+        seats = seats.filter(
+            Exists(
+                JobMember.objects.filter(
+                    job=OuterRef("interview__application__job"), user=user
+                )
+            )
+        )
     return (
         # A subquery, not a join: filtering on the panelists join would make the
         # panel count below count only the user's own seat.
-        Interview.objects.filter(
-            pk__in=Panelist.objects.filter(interviewer=user).values("interview_id")
-        )
+        Interview.objects.filter(pk__in=seats.values("interview_id"))
         .select_related("application__candidate", "application__job")
         .annotate(
             panel_size=Count("panelists", distinct=True),

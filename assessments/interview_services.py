@@ -346,6 +346,16 @@ def scorecard_reminders_send(*, now: datetime | None = None) -> int:
         )
         .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - REMINDER_EVERY))
         .filter(~Exists(submitted))
+        # Nobody taken off the job's team is asked for a scorecard they can no
+        # longer open.
+        .filter(
+            Exists(
+                JobMember.objects.filter(
+                    job=OuterRef("interview__application__job"),
+                    user=OuterRef("interviewer"),
+                )
+            )
+        )
         .select_related("interview")
     )
     sent = 0

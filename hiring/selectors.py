@@ -53,10 +53,21 @@ def job_role(*, user, job: Job) -> str | None:
 def job_capabilities(*, user, job: Job) -> frozenset[str]:
     """What the user may do on the job (one query at most); administrators may do
     everything, someone with no role on the job nothing."""
+    return job_standing(user=user, job=job)[1]
+
+
+def job_standing(*, user, job: Job) -> tuple[bool, frozenset[str]]:
+    """Whether the user is on the job's hiring team (administrators stand on
+    every team) and what they may do there, in one query at most.
+
+    An interviewer's role grants no capability, so the capabilities alone cannot
+    tell them from someone taken off the team."""
     if user_is_administrator(user):
-        return frozenset(Capability.values)
+        return True, frozenset(Capability.values)
     role = job_role(user=user, job=job)
-    return ROLE_CAPABILITIES.get(role, frozenset()) if role else frozenset()
+    if role is None:
+        return False, frozenset()
+    return True, ROLE_CAPABILITIES.get(role, frozenset())
 
 
 def job_require(*, user, job: Job, capability: str) -> frozenset[str]:

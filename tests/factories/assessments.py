@@ -21,6 +21,7 @@ from assessments.models import (
     RubricVersion,
 )
 from assessments.rubric_definitions import rubric_load
+from hiring.models import JobMember, JobRole
 from tests.factories.hiring import ApplicationFactory
 from tests.factories.results import answers_of, result_fields
 
@@ -184,7 +185,19 @@ class InterviewFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def interviewers(self, create, extracted, **kwargs):
         if create and extracted:
+            _on_the_team(self, extracted)
             self.interviewers.set(extracted)
+
+
+def _on_the_team(interview: Interview, users) -> None:
+    """Panelists are on the job's hiring team, as scheduling requires (as
+    interviewers unless they already hold a role)."""
+    for user in users:
+        JobMember.objects.get_or_create(
+            job_id=interview.application.job_id,
+            user=user,
+            defaults={"role": JobRole.INTERVIEWER},
+        )
 
 
 def _starter_rubric() -> dict:
@@ -230,6 +243,7 @@ class PanelInterviewFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def panel(self, create, extracted, **kwargs):
         if create and extracted:
+            _on_the_team(self, extracted)
             Panelist.objects.bulk_create(
                 Panelist(interview=self, interviewer=user) for user in extracted
             )
