@@ -47,7 +47,7 @@ from assessments.scoring.interviews import (
 from assessments.scoring.version import INTERVIEW_SCORING_VERSION
 from hiring.errors import Conflict, Forbidden, Invalid
 from hiring.events import event_record
-from hiring.models import Application, JobMember, OutboxEvent, Stage
+from hiring.models import Application, Job, JobMember, OutboxEvent, Stage
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +143,9 @@ def interview_schedule(
 
     The caller has checked that ``user`` may schedule on the job. Panelists must be
     on the job's hiring team (any role), each once. The rubric version defaults to
-    the newest version of the plan's rubric.
+    the newest version of the plan's rubric. As for an invitation, the application
+    must still be open (not hired, rejected or withdrawn) and the job open:
+    Conflict otherwise.
     """
     errors = _checked_time(scheduled_at, duration_minutes)
     interviewer_ids = [getattr(i, "pk", i) for i in interviewers]
@@ -170,6 +172,22 @@ def interview_schedule(
     if errors:
         raise Invalid(_("The interview cannot be scheduled."), fields=errors)
     with transaction.atomic():
+        # Locked as an invitation locks it, so a decision cannot close it meanwhile.
+        current = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("job")
+            .get(pk=application.pk)
+        )
+        if not current.is_open:
+            raise Conflict(
+                _("This application is closed; no interview can be scheduled."),
+                code="application_closed",
+            )
+        if current.job.status != Job.Status.OPEN:
+            raise Conflict(
+                _("The job is not open; open it before scheduling interviews."),
+                code="job_not_open",
+            )
         interview = Interview.objects.create(
             application=application,
             rubric_version=rubric_version,

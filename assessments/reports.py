@@ -408,6 +408,17 @@ class ApplicationOverview:
     def can_decide(self) -> bool:
         return Capability.DECIDE in self.capabilities
 
+    @property
+    def closed_to_new_steps(self) -> str:
+        """Why no invitation or interview can be added (the rule of
+        ``invitation_create`` and ``interview_schedule``), in words; "" if they
+        can."""
+        if not self.application.is_open:
+            return _("This application is closed.")
+        if self.application.job.status != Job.Status.OPEN:
+            return _("The job is not open.")
+        return ""
+
 
 def application_overview(
     *, user, application_id: int, capability: str = Capability.VIEW_APPLICATIONS

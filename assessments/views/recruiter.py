@@ -96,7 +96,8 @@ def _render_application(
                 application, user=request.user, capabilities=overview.capabilities
             )
         )
-    if overview.can_invite and invite_form is None:
+    closed = overview.closed_to_new_steps
+    if overview.can_invite and invite_form is None and not closed:
         invite_form = InvitationForm(
             initial={
                 "language": application.candidate.preferred_language,
@@ -132,12 +133,13 @@ def _render_application(
             "can_manage_personal_data": (
                 Capability.PERSONAL_DATA in overview.capabilities
             ),
-            "invite_form": invite_form if overview.can_invite else None,
+            "invite_form": invite_form if overview.can_invite and not closed else None,
+            "closed_to_new_steps": closed if overview.can_invite else "",
             "decision_form": decision_form if overview.can_decide else None,
             "extend_form": ExtendForm() if overview.can_invite else None,
             "error": error,
             "interviews": interviews_of_application(application_id=application.pk),
-            "can_schedule": overview.can_invite,
+            "can_schedule": overview.can_invite and not closed,
             "report": report,
             "can_develop": can_develop,
             "development_plan": (
