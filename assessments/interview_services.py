@@ -575,7 +575,9 @@ def scorecard_submit(
 
     Every competency needs a rating or "no decision", ratings of 1 and 5 need
     evidence, and an overall recommendation is required. Submitting twice is a
-    ``Conflict`` (the conditional UPDATE lets only one request win).
+    ``Conflict`` (the conditional UPDATE lets only one request win), and so is
+    submitting before the interview's start: a draft may be prepared, but
+    ratings are of an interview that took place.
     """
     _require_rater(access)
     rubric_version = access.interview.rubric_version
@@ -583,6 +585,14 @@ def scorecard_submit(
     if errors:
         raise Invalid(_("The scorecard is not complete."), fields=errors)
     now = now or timezone.now()
+    if now < access.interview.scheduled_at:
+        raise Conflict(
+            _(
+                "The interview has not started yet. Your draft is kept; submit "
+                "the scorecard once the interview has taken place."
+            ),
+            code="not_started",
+        )
     with transaction.atomic():
         card, _created = Scorecard.objects.get_or_create(
             interview=access.interview, interviewer=access.seat.interviewer
