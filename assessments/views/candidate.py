@@ -15,6 +15,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -223,9 +224,9 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
     - a rate limit per address and per invitation (429 with ``Retry-After``);
     - ``Referrer-Policy: no-referrer`` so the token never leaks, and no caching;
     - the language the view activates is undone after the response is rendered;
-    - CSRF is checked inside the wrapper so that an oversized post, which Django
-      notices when the CSRF check first reads the body, still gets our own 400
-      page (or problem JSON) rather than the bare default one.
+    - CSRF is checked inside the wrapper so that an oversized or unparsable post,
+      which Django notices when the CSRF check first reads the body, still gets
+      our own 400 page (or problem JSON) rather than the bare default one.
     """
 
     def decorate(view: Callable) -> Callable:
@@ -248,6 +249,14 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
                         _problem_json("too_big", 400)
                         if api
                         else _problem_page(request, "too_big", 400)
+                    )
+                except MultiPartParserError:
+                    response = (
+                        _problem_json(
+                            "malformed", 400, _("The request is not a valid form.")
+                        )
+                        if api
+                        else _problem_page(request, "invalid", 400)
                     )
                 response.headers.setdefault(
                     "Content-Language", translation.get_language()
@@ -595,7 +604,8 @@ def _autosave_payload(request: HttpRequest) -> tuple[object, object]:
     """``(page, answers)`` of a JSON body or of a beacon's form body."""
     if request.content_type in FORM_CONTENT_TYPES:
         raw = request.POST.get("page", "")
-        number = int(raw) if raw.isdigit() else raw
+        # isdigit() alone also holds for digits int() refuses, such as "²".
+        number = int(raw) if raw.isascii() and raw.isdigit() else raw
         return number, answers_from_post(request.POST)
     try:
         payload = json_loads_bounded(request.body)

@@ -104,3 +104,49 @@ def test_it_names_a_bad_page_in_a_beacon(strict_taking):
     assert response["Content-Type"] == "application/problem+json"
     assert "page number" in response.json()["detail"]
     assert not Response.objects.filter(invitation=invitation).exists()
+
+
+@pytest.mark.parametrize("page", ["\u00b2", "\u0661", "1\u0662"])
+def test_it_names_a_page_written_in_other_digits_in_a_beacon(strict_taking, page):
+    client, invitation, csrf, keys = strict_taking
+
+    response = beacon(
+        client,
+        encoded({"csrfmiddlewaretoken": csrf, "page": page, f"item-{keys[0]}": "4"}),
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "page number" in response.json()["detail"]
+    assert not Response.objects.filter(invitation=invitation).exists()
+
+
+def test_it_refuses_a_form_body_that_cannot_be_parsed(strict_taking):
+    client, invitation, csrf, keys = strict_taking
+
+    response = client.post(
+        AUTOSAVE,
+        f"csrfmiddlewaretoken={csrf}&page=1&item-{keys[0]}=4",
+        content_type="multipart/form-data",
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "malformed"
+    assert not Response.objects.filter(invitation=invitation).exists()
+
+
+def test_it_says_a_page_post_that_cannot_be_parsed_saved_nothing(strict_taking):
+    client, invitation, csrf, keys = strict_taking
+
+    response = client.post(
+        "/take/session/page/1/",
+        f"csrfmiddlewaretoken={csrf}&item-{keys[0]}=4",
+        content_type="multipart/form-data; boundary=",
+        headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+    )
+
+    assert response.status_code == 400
+    assert b'data-reason="invalid"' in response.content
+    assert not Response.objects.filter(invitation=invitation).exists()
