@@ -18,6 +18,7 @@ from assessments.models import (
     Invitation,
     QuestionnaireResult,
 )
+from assessments.tokens import row_for_token
 from hiring.errors import Invalid
 from hiring.models import Application, Job
 from hiring.selectors import jobs_visible_to
@@ -203,3 +204,14 @@ def _result_stubs() -> QuerySet:
         candidate_external_id=F("invitation__application__candidate__external_id"),
         job_external_id=F("invitation__application__job__external_id"),
     )
+
+
+def invitation_language_for_token(token: str) -> str | None:
+    """The language of the invitation a candidate link names, or None.
+
+    For the page that says a link can no longer be used (withdrawn, expired,
+    already submitted): the candidate reads it in the language they were invited
+    in or chose, which their browser's need not be.
+    """
+    invitation = row_for_token(Invitation.objects.only("language"), token)
+    return invitation.language if invitation is not None else None

@@ -39,6 +39,7 @@ from assessments.forms import (
 )
 from assessments.models import Invitation, Response
 from assessments.privacy.selectors import privacy_notice_current
+from assessments.selectors import invitation_language_for_token
 from assessments.tokens import token_hash
 from hiring.errors import Conflict, DomainError, Gone, Invalid
 from hiring.json_input import JSONTooDeepError, json_loads_bounded
@@ -443,6 +444,9 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_for_token(token)
     except DomainError as problem:
+        language = invitation_language_for_token(token)
+        if language is not None:
+            translation.activate(language)
         return _problem_page(request, problem.code, problem_status(problem))
     version = invitation.instrument_version
     languages = version.languages

@@ -217,3 +217,42 @@ def test_it_loads_only_nonced_scripts_and_no_inline_styles(client, invited):
     nonce = response.context["csp_nonce"]
     assert f'nonce="{nonce}"' in page
     assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("dead", ["expired", "revoked", "submitted"])
+def test_it_says_a_link_is_dead_in_the_invitation_language_not_the_browser(
+    client, application, alice, instrument_version, monkeypatch, dead
+):
+    monkeypatch.setattr(services, "scoring_enqueue", lambda invitation_id: True)
+    invitation = services.invitation_create(
+        application=application, user=alice, language="es"
+    )
+    token = invitation_token(invitation)
+    if dead == "expired":
+        Invitation.objects.filter(pk=invitation.pk).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+    elif dead == "revoked":
+        services.invitation_revoke(invitation=invitation, user=alice)
+    else:
+        services.taking_start(invitation=invitation, language="es", consent=True)
+        services.submission_submit(invitation=invitation)
+    headings = {
+        "expired": "Este enlace ha vencido",
+        "revoked": "Esta invitación fue retirada",
+        "submitted": "Sus respuestas ya fueron enviadas",
+    }
+
+    response = client.get(landing_url(token), HTTP_ACCEPT_LANGUAGE="en-US,en")
+
+    page = response.content.decode()
+    assert '<html lang="es">' in page
+    assert response["Content-Language"] == "es"
+    assert headings[dead] in page
+
+
+def test_it_says_an_unknown_link_does_not_work_in_the_browser_language(client, db):
+    response = client.get(landing_url("x" * 43), HTTP_ACCEPT_LANGUAGE="es")
+
+    assert response.status_code == 404
+    assert '<html lang="es">' in response.content.decode()
