@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -402,10 +403,13 @@ class Invitation(models.Model):
         return timedelta(minutes=minutes * (100 + self.extra_time_percent) / 100)
 
     def seconds_left(self, now=None) -> int | None:
+        """Whole seconds to the deadline, rounded up: a countdown from this value
+        reaches zero no earlier than the deadline, so the page it submits then
+        arrives after the deadline and closes the attempt."""
         if self.deadline_at is None:
             return None
         now = now or timezone.now()
-        return max(0, int((self.deadline_at - now).total_seconds()))
+        return max(0, math.ceil((self.deadline_at - now).total_seconds()))
 
 
 class Response(models.Model):

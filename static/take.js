@@ -53,7 +53,9 @@
     syncClock(parseInt(clock.getAttribute("data-seconds-left"), 10) || 0);
     var previous = null;
     var timer = window.setInterval(function () {
-      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      // Rounded up, as the server counts: zero only once the deadline has passed,
+      // so the page sent then closes the attempt instead of moving to the next.
+      var left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
       clock.textContent = format(left);
       clock.setAttribute("datetime", "PT" + left + "S");
       if (announce && previous !== null) {
