@@ -12,8 +12,11 @@
   var announce = document.getElementById("take-time-announce");
   var deadline = null;
 
+  // Live regions speak whenever their text is replaced, even by the same words:
+  // only a change is written, so a screen reader hears "Saved" once, not after
+  // every answer (arrow keys change the answer on each press).
   function say(element, text) {
-    if (element && text) {
+    if (element && text && element.textContent !== text) {
       element.textContent = text;
     }
   }
@@ -104,7 +107,6 @@
   function save(key, value) {
     var answers = {};
     answers[key] = Number(value);
-    say(status, status.getAttribute("data-saving"));
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
