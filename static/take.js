@@ -11,6 +11,11 @@
   var clock = document.getElementById("take-clock");
   var announce = document.getElementById("take-time-announce");
   var deadline = null;
+  var timeUp = false;
+
+  function offline() {
+    return navigator.onLine === false;
+  }
 
   // Live regions speak whenever their text is replaced, even by the same words:
   // only a change is written, so a screen reader hears "Saved" once, not after
@@ -71,12 +76,20 @@
       previous = left;
       if (left === 0) {
         window.clearInterval(timer);
+        timeUp = true;
         say(announce, announce && announce.getAttribute("data-over"));
         // The page post saves what is on screen; the server then closes the
         // attempt because the deadline has passed.
         submitCurrentForm();
       }
     }, 1000);
+    // Held back while offline (below): sent as soon as the connection is back,
+    // still within the server's grace if the outage was short.
+    window.addEventListener("online", function () {
+      if (timeUp) {
+        submitCurrentForm();
+      }
+    });
   }
 
   var form = document.getElementById("take-page-form");
@@ -144,7 +157,8 @@
 
   function flush() {
     var keys = Object.keys(pending);
-    if (!keys.length) {
+    // Offline a beacon is lost: the answers stay pending, and on screen.
+    if (!keys.length || offline()) {
       return;
     }
     var body = new URLSearchParams();
@@ -182,8 +196,28 @@
   });
 
   // The page post carries every answer on screen; nothing is left to flush.
-  form.addEventListener("submit", function () {
+  // Offline it would fail and the browser's error page would take the answers
+  // not yet saved with it: the page stays, and says why.
+  form.addEventListener("submit", function (event) {
+    if (offline()) {
+      event.preventDefault();
+      status.textContent = "";
+      say(status, status.getAttribute("data-offline"));
+      return;
+    }
     pending = {};
+  });
+  // Back online: what is still pending is saved without waiting for Next.
+  window.addEventListener("online", function () {
+    if (timeUp) {
+      return;
+    }
+    Object.keys(pending).forEach(function (key) {
+      var value = pending[key];
+      queue = queue.then(function () {
+        return save(key, value);
+      });
+    });
   });
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", function () {

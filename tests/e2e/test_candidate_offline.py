@@ -1,0 +1,72 @@
+"""The connection drops while a candidate answers: nothing given is lost, not even
+when they press Next before it is back."""
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments.models import Response
+from assessments.services import invitation_create
+from assessments.tokens import invitation_link
+from tests.e2e.taking import (
+    AUTOSAVE_PATH,
+    MOBILE,
+    choose,
+    item_keys,
+    next_page,
+    radio,
+    start,
+)
+
+pytestmark = [pytest.mark.e2e]
+
+# Tenths of a second allowed for the saves sent when the connection is back.
+SAVE_WAIT_TICKS = 50
+NOT_SAVED = "Not saved yet — your answers will be saved when you continue"
+
+
+def stored(invitation) -> dict[str, int]:
+    return dict(
+        Response.objects.filter(invitation=invitation).values_list("item_key", "value")
+    )
+
+
+def test_it_keeps_answers_given_offline_through_next_and_saves_them_online(
+    transactional_db, site, new_context, quiet_broker, instrument_version, application
+):
+    invitation = invitation_create(application=application, user=None, send=False)
+    context = new_context(**MOBILE)
+    page = context.new_page()
+    start(page, invitation_link(invitation))
+    first, second, third = item_keys(page)[:3]
+    choose(page, first, 2)
+
+    context.set_offline(True)
+    page.locator(f'label[for="item-{second}-4"]').click()
+    page.locator(f'label[for="item-{third}-5"]').click()
+    expect(page.locator("#take-save-status")).to_have_text(NOT_SAVED)
+    # Next while offline: the page stays, with every answer on it.
+    page.locator("#take-next").click()
+    page.wait_for_timeout(500)
+    assert page.url == f"{site}/take/session/page/1/"
+    expect(page.locator("#take-save-status")).to_have_text(NOT_SAVED)
+    expect(radio(page, second, 4)).to_be_checked()
+    expect(radio(page, third, 5)).to_be_checked()
+    assert stored(invitation) == {first: 2}
+
+    # Back online, the answers still pending are saved without a click, one
+    # request each.
+    saves = []
+    page.on(
+        "requestfinished",
+        lambda request: request.url.endswith(AUTOSAVE_PATH) and saves.append(1),
+    )
+    context.set_offline(False)
+    expect(page.locator("#take-save-status")).to_have_text("Saved")
+    for _ in range(SAVE_WAIT_TICKS):
+        if len(saves) == 2:
+            break
+        page.wait_for_timeout(100)
+    assert len(saves) == 2
+    assert stored(invitation) == {first: 2, second: 4, third: 5}
+    next_page(page)
+    expect(page).to_have_url(f"{site}/take/session/page/2/")
