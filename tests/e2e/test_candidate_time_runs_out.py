@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from assessments.models import Invitation, Response
 from assessments.services import invitation_create
 from assessments.tokens import invitation_link
-from tests.e2e.taking import AUTOSAVE_PATH, MOBILE, choose, item_keys, start
+from tests.e2e.taking import AUTOSAVE_PATH, MOBILE, choose, item_keys, radio, start
 
 pytestmark = [pytest.mark.e2e]
 
@@ -89,3 +89,32 @@ def test_it_submits_from_the_submit_page_as_timed_out(
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SUBMITTED
     assert invitation.timed_out
+
+
+def test_it_submits_once_the_connection_is_back_if_offline_at_zero(
+    transactional_db, site, new_context, quiet_broker, instrument_version, application
+):
+    invitation = invitation_create(application=application, user=None, send=False)
+    context = new_context(**MOBILE)
+    page = context.new_page()
+    start(page, invitation_link(invitation))
+    first = item_keys(page)[0]
+    deadline_in(invitation, SECONDS_LEFT)
+    page.reload()
+    context.set_offline(True)
+    page.locator(f'label[for="item-{first}-5"]').click()
+
+    expect(page.locator("#take-clock")).to_have_text("0:00", timeout=WAIT_MS)
+    page.wait_for_timeout(1000)
+    # Still the page, with the answer, not the browser's error page.
+    assert page.url == f"{site}/take/session/page/1/"
+    expect(radio(page, first, 5)).to_be_checked()
+    assert stored(invitation) == {}
+
+    context.set_offline(False)
+    page.wait_for_url(f"{site}/take/session/done/")
+
+    expect(page.locator("h1")).to_have_text("Time is up")
+    invitation.refresh_from_db()
+    assert invitation.timed_out
+    assert stored(invitation) == {first: 5}
