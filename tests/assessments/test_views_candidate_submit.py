@@ -104,6 +104,8 @@ def test_it_closes_the_attempt_when_the_time_ran_out(
         response = client.get(page_url(2))
     assert response["Location"] == reverse("take:done")
     page = client.get(reverse("take:done")).content.decode()
+    # The title, which a screen reader reads first, says it too.
+    assert "<title>Time is up · Criba</title>" in page
     assert "Time is up" in page
     assert "The answers you saved before then were submitted" in page
     taking.refresh_from_db()
