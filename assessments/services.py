@@ -817,6 +817,31 @@ def submission_close_if_timed_out(
     return False
 
 
+def attempts_close_timed_out(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Submit, as timed out, the attempts whose time ran out with no page open.
+
+    A candidate who closed the page or lost the connection before the deadline
+    sends no request that would close the attempt, and the answers they saved
+    would wait unscored, the application "in progress", until the link was opened
+    again. Past the deadline and its grace no save is accepted anyway, so closing
+    then takes nothing from the candidate. Run by beat; returns how many closed.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=Invitation.DEADLINE_GRACE_SECONDS)
+    due = (
+        Invitation.objects.filter(
+            status=Invitation.Status.IN_PROGRESS, deadline_at__lt=cutoff
+        )
+        .select_related("application")
+        .order_by("deadline_at")[:limit]
+    )
+    return sum(
+        1
+        for invitation in due
+        if submission_close_if_timed_out(invitation=invitation, now=now)
+    )
+
+
 # Sent by name: the task module imports this one, never the reverse.
 QUESTIONNAIRE_SCORE_TASK = "assessments.tasks.questionnaire_score_task"
 

@@ -64,6 +64,11 @@ def invitations_expire_task() -> int:
     return services.invitations_expire()
 
 
+@shared_task(ignore_result=True)
+def attempts_close_timed_out_task() -> int:
+    return services.attempts_close_timed_out()
+
+
 @shared_task(**idempotent_task_options())
 def rescore_task(
     version_id: int, after_id: int = 0, batch_size: int = RESCORE_BATCH_SIZE

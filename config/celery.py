@@ -131,6 +131,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "assessments.tasks.submissions_sweep_task",
             "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
         },
+        "close-timed-out-attempts": {
+            "task": "assessments.tasks.attempts_close_timed_out_task",
+            "schedule": float(settings.CRIBA_SWEEP_EVERY_SECONDS),
+        },
         "relay-webhooks": {
             "task": "hiring.tasks.webhooks_send_task",
             "schedule": 5.0,
