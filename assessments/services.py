@@ -538,6 +538,9 @@ def invitation_for_token(token: str, *, now: datetime | None = None) -> Invitati
         raise NotFound(_("This link is not valid."), code="unknown")
     if invitation.status == Invitation.Status.REVOKED:
         raise Gone(_("This invitation was withdrawn."), code="revoked")
+    if invitation.is_finished and invitation.timed_out:
+        # Closed by the clock, not by the candidate: the link says so.
+        raise Conflict(_("The time for this questionnaire is over."), code="time_up")
     if invitation.is_finished:
         raise Conflict(
             _("This questionnaire has already been submitted."),

@@ -229,3 +229,15 @@ def test_it_records_the_first_open_only(invited):
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.OPENED
     assert invitation.opened_at == first
+
+
+def test_it_reports_an_attempt_closed_by_the_clock_as_time_up(invited, monkeypatch):
+    monkeypatch.setattr(services, "scoring_enqueue", lambda invitation_id: True)
+    invitation, token = invited
+    services.taking_start(invitation=invitation, language="en", consent=True)
+    invitation.refresh_from_db()
+    later = invitation.deadline_at + timedelta(minutes=5)
+    services.submission_close_if_timed_out(invitation=invitation, now=later)
+    with pytest.raises(DomainError) as problem:
+        services.invitation_for_token(token)
+    assert (problem_status(problem.value), problem.value.code) == (409, "time_up")

@@ -256,3 +256,25 @@ def test_it_says_an_unknown_link_does_not_work_in_the_browser_language(client, d
 
     assert response.status_code == 404
     assert '<html lang="es">' in response.content.decode()
+
+
+def test_it_says_the_time_ran_out_when_the_link_is_opened_after(
+    client, invited, monkeypatch
+):
+    monkeypatch.setattr(services, "scoring_enqueue", lambda invitation_id: True)
+    invitation, token = invited
+    services.taking_start(invitation=invitation, language="en", consent=True)
+    invitation.refresh_from_db()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        deadline_at=timezone.now() - timedelta(minutes=5)
+    )
+    services.attempts_close_timed_out()
+
+    response = client.get(landing_url(token))
+
+    assert response.status_code == 409
+    assert_private(response)
+    page = response.content.decode()
+    assert "Time is up" in page
+    assert "The answers saved before the time ran out were submitted." in page
+    assert "Your answers were already submitted" not in page
