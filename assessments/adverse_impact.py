@@ -462,7 +462,7 @@ class ReportFilters:
         raw_job = (data.get("job") or "").strip()
         job = None
         if raw_job:
-            if raw_job.isdigit() and int(raw_job) < 2**31:
+            if raw_job.isascii() and raw_job.isdigit() and int(raw_job) < 2**31:
                 job = int(raw_job)
             else:
                 problems["job"] = [_("Choose a job from the list.")]

@@ -435,7 +435,7 @@ def scorecard_input_parse(
         if raw == NO_DECISION:
             ratings[key] = None
         elif raw:
-            if raw.isdigit() and RATING_MIN <= int(raw) <= RATING_MAX:
+            if raw.isascii() and raw.isdigit() and RATING_MIN <= int(raw) <= RATING_MAX:
                 ratings[key] = int(raw)
             else:
                 errors[f"rating-{key}"] = [

@@ -78,7 +78,7 @@ class PipelineFilters:
                 ]
             values[name] = value
         raw_page = (data.get("page") or "1").strip()
-        if not raw_page.isdigit() or int(raw_page) < 1:
+        if not (raw_page.isascii() and raw_page.isdigit()) or int(raw_page) < 1:
             problems["page"] = [_("The page is a whole number from 1.")]
             raw_page = "1"
         if problems:

@@ -188,7 +188,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         # An id also finds the rows that list it among others (an integration's
         # read of a page of results names them all in one row).
         term = search_term.strip()
-        if term.isdigit():
+        if term.isascii() and term.isdigit():
             found |= queryset.filter(pk__in=audit_events_naming([term]).values("pk"))
         return found, may_have_duplicates
 

@@ -252,7 +252,9 @@ def _lookups(rows: list[OutcomeRow], *, job: Job | None) -> _Lookups:
     ids = {
         int(r.values["application_id"])
         for r in rows
-        if r.values["application_id"].isdigit() and len(r.values["application_id"]) < 12
+        if r.values["application_id"].isascii()
+        and r.values["application_id"].isdigit()
+        and len(r.values["application_id"]) < 12
     }
     external_ids = {
         r.values["application_external_id"]
@@ -294,7 +296,7 @@ def _resolve(row: OutcomeRow, found: _Lookups, *, job: Job | None) -> None:
     if raw_id:
         application = (
             found.by_id.get(int(raw_id))
-            if raw_id.isdigit() and len(raw_id) < 12
+            if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12
             else None
         )
         if application is None:

@@ -107,7 +107,7 @@ def _as_rating(value, problems: dict) -> int | None:
     rating = None
     if isinstance(value, int) and not isinstance(value, bool):
         rating = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         rating = int(value.strip())
     if rating not in PerformanceRating.values:
         problems.setdefault("performance_rating", []).append(

@@ -73,7 +73,7 @@ def _job_for_test(test_id) -> Job:
         Job.objects.filter(
             pk=int(number), status=Job.Status.OPEN, assessment_plan__isnull=False
         ).first()
-        if number.isdigit()
+        if number.isascii() and number.isdigit()
         else None
     )
     if job is None:

@@ -36,7 +36,7 @@ def _job_id(request: HttpRequest) -> int | None:
     raw = request.GET.get("job", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise NotFound(_("There is no such job."), code="not_found")
     return int(raw)
 

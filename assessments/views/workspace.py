@@ -99,7 +99,7 @@ def job_invite_many(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, job_id=pk, capability=Capability.INVITE
     )
     raw = request.POST.getlist("application")
-    if any(not value.isdigit() for value in raw):
+    if any(not (value.isascii() and value.isdigit()) for value in raw):
         raise Invalid(
             _("The selection is not valid."),
             code="bad_selection",
@@ -143,7 +143,8 @@ def _plan_form(job, values: PlanValues, data=None) -> PlanForm:
         "instrument__slug", "-version"
     )
     version = values.version
-    if data is not None and str(data.get("version", "")).isdigit():
+    raw_version = str(data.get("version", "")) if data is not None else ""
+    if raw_version.isascii() and raw_version.isdigit():
         version = versions.filter(pk=int(data["version"])).first() or version
     shown = PlanValues(
         version=version,
