@@ -1,7 +1,7 @@
 """The 403, 404 and 500 pages: in the site's layout and the user's language,
 each saying what the person can do next; and the site's icon."""
 
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.utils import translation
 from django.views.defaults import server_error
 
@@ -65,3 +65,35 @@ def test_it_links_the_icon_from_every_page(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/favicon.svg"
+
+
+def test_a_form_refused_by_the_csrf_check_says_what_to_do(db):
+    # A candidate whose browser keeps no cookies, on a phone in Spanish.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/login/",
+        {"username": "nobody", "password": "x"},
+        headers={"Accept-Language": "es"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="es">' in page
+    assert 'data-status="403"' in page
+    assert "cookie" in page
+    assert "CSRF" not in page  # Django's own page names the mechanism, not the fix
+    assert 'class="site-header"' in page
+
+
+def test_an_autosave_refused_by_the_csrf_check_gets_a_problem(db):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32  # a cookie, but no matching header
+    response = client.post(
+        "/accounts/login/", data="{}", content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "csrf_failed"
+    assert "Open it again" in problem["detail"]

@@ -4,6 +4,11 @@ assessments/views/, since hiring never imports assessments.
 The names settings and the root URLs refer to as ``hiring.views.<name>``.
 """
 
-from hiring.views.account import SignInView, bad_request, login_locked_out
+from hiring.views.account import (
+    SignInView,
+    bad_request,
+    csrf_failure,
+    login_locked_out,
+)
 
-__all__ = ["SignInView", "bad_request", "login_locked_out"]
+__all__ = ["SignInView", "bad_request", "csrf_failure", "login_locked_out"]

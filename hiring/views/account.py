@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from hiring.errors import Invalid
+from hiring.errors import Forbidden, Invalid
 from hiring.forms import SignInForm
 from hiring.problems import (
     problem_response,
@@ -48,6 +49,31 @@ class SignInView(LoginView):
         if any(name in form.errors for name in form.fields):
             response.status_code = 400
         return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check, in the site's words: what went wrong as a
+    person can fix it (the browser kept no cookie, or the page is stale) and that
+    nothing was saved. ``reason`` is Django's own, for developers; it is not shown."""
+    if reason == REASON_NO_CSRF_COOKIE:
+        message = _(
+            "Your browser did not send the cookie this page needs. Allow cookies "
+            "for this site, open the page again and resend it. Nothing was saved."
+        )
+    else:
+        message = _(
+            "This page was open too long or came from somewhere else. Open it "
+            "again and resend it. Nothing was saved."
+        )
+    error = Forbidden(message, code="csrf_failed")
+    if wants_problem_json(request) or request.content_type == "application/json":
+        return problem_response(error, instance=request.path)
+    return render(
+        request,
+        "csrf_failure.html",
+        {"detail": message},
+        status=403,
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
