@@ -240,6 +240,39 @@ def interview_reschedule(
     return interview
 
 
+def panel_seats_end(*, job_id: int, user) -> list[int]:
+    """End ``user``'s seats on the job's open interviews where they submitted no
+    scorecard (they were taken off the hiring team): the seat and any draft go,
+    the interview moves (``updated_at``) and is aggregated again, so a panel whose
+    other members are in completes instead of waiting for them. A submitted
+    scorecard and its seat stay: what they rated is evidence. Returns the ids of
+    the interviews whose panel changed."""
+    submitted = Scorecard.objects.filter(
+        interview=OuterRef("interview"),
+        interviewer=user,
+        submitted_at__isnull=False,
+    )
+    seats = Panelist.objects.filter(
+        interviewer=user,
+        interview__application__job_id=job_id,
+        interview__status__in=Interview.OPEN_STATUSES,
+    ).exclude(Exists(submitted))
+    interview_ids = sorted(seats.values_list("interview_id", flat=True))
+    if not interview_ids:
+        return []
+    with transaction.atomic():
+        Scorecard.objects.filter(
+            interview_id__in=interview_ids, interviewer=user, submitted_at__isnull=True
+        ).delete()
+        Panelist.objects.filter(
+            interview_id__in=interview_ids, interviewer=user
+        ).delete()
+        Interview.objects.filter(pk__in=interview_ids).update(updated_at=timezone.now())
+        for interview_id in interview_ids:
+            _aggregate_on_commit(interview_id)
+    return interview_ids
+
+
 def interview_cancel(*, access: InterviewAccess, reason: str) -> Interview:
     """Cancel an open interview and tell the panel; the reason is kept."""
     if not access.can_schedule:

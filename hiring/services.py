@@ -35,6 +35,7 @@ from hiring.models import (
     retention_date,
 )
 from hiring.selectors import api_key_forget
+from hiring.signals import team_member_removed
 
 logger = logging.getLogger(__name__)
 
@@ -451,7 +452,9 @@ def job_member_save(*, actor, member: JobMember) -> JobMember:
 
 @transaction.atomic
 def job_member_remove(*, actor, member: JobMember) -> None:
-    """Take a member off a hiring team; audited."""
+    """Take a member off a hiring team; audited. Their open interview seats with
+    no submitted scorecard end with it, so a panel never waits for someone who
+    can no longer rate."""
     audit_record(
         actor=actor,
         action=AuditEvent.Action.TEAM_MEMBER_REMOVED,
@@ -460,6 +463,11 @@ def job_member_remove(*, actor, member: JobMember) -> None:
         data=_member_data(member),
     )
     member.delete()
+    # What other packages hold for them on this job ends with it (their
+    # unsubmitted interview seats, see assessments.receivers).
+    team_member_removed.send(
+        sender=JobMember, job=member.job, user=member.user, actor=actor
+    )
 
 
 # Account flags that change what a person may see: an administrator (superuser)
