@@ -4,6 +4,10 @@ A keyset, not an offset: the cursor names the last row seen, so rows inserted or
 changed while an integrator pages through land after it, and no row is skipped or
 repeated because another moved. Polling is this same walk: keep the last ``next``
 (or the newest ``updated_at`` seen) and ask again later.
+
+A cursor names the list it came from: one list's cursor given to another would
+start that walk at an unrelated row and skip rows without a word, so it is
+refused. Cursors handed out before they named their list are still taken.
 """
 
 from __future__ import annotations
@@ -23,24 +27,43 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
-def cursor_encode(updated_at: datetime, pk: int) -> str:
-    text = f"{updated_at.isoformat()}|{pk}"
+def cursor_encode(updated_at: datetime, pk: int, *, resource: str) -> str:
+    text = f"{resource}|{updated_at.isoformat()}|{pk}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def cursor_decode(cursor: str) -> tuple[datetime, int]:
+def cursor_decode(cursor: str, *, resource: str) -> tuple[datetime, int]:
+    """The row a cursor names; a cursor of another list than `resource` is
+    refused, naming both lists."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         text = base64.urlsafe_b64decode(padded.encode("ascii")).decode()
-        stamp, pk = text.split("|")
+        parts = text.split("|")
+        if len(parts) == 2:  # handed out before cursors named their list
+            parts.insert(0, resource)
+        other, stamp, pk = parts
         updated_at = datetime.fromisoformat(stamp)
         if updated_at.tzinfo is None:
             raise ValueError("naive")
-        return updated_at, int(pk)
+        pk = int(pk)
     except (ValueError, UnicodeError, binascii.Error):
         raise ValidationError(
             {"cursor": [_("This cursor is not one the API handed out.")]}
         ) from None
+    if other != resource:
+        raise ValidationError(
+            {
+                "cursor": [
+                    _(
+                        "This cursor belongs to the %(other)s list, not the "
+                        "%(resource)s list: follow the `next` link of the list "
+                        "you are reading, or start it without a cursor."
+                    )
+                    % {"other": other, "resource": resource}
+                ]
+            }
+        )
+    return updated_at, pk
 
 
 class UpdatedCursorPagination(BasePagination):
@@ -72,14 +95,20 @@ class UpdatedCursorPagination(BasePagination):
         self.size = size = self.page_size(request)
         # Rows that never change (published instruments) page by their creation.
         self.field = field = getattr(view, "cursor_field", "updated_at")
+        self.resource = self.resource_of(queryset, view)
         queryset = queryset.order_by(*self.ordering)
         raw_cursor = request.query_params.get(self.cursor_query_param)
         if raw_cursor:
-            stamp, pk = cursor_decode(raw_cursor)
+            stamp, pk = cursor_decode(raw_cursor, resource=self.resource)
             queryset = queryset.filter(
                 Q(**{f"{field}__gt": stamp}) | Q(**{field: stamp, "id__gt": pk})
             )
         return queryset[: size + 1]
+
+    @staticmethod
+    def resource_of(queryset, view) -> str:
+        """The name of the list a cursor belongs to: the router's basename."""
+        return getattr(view, "basename", None) or queryset.model._meta.model_name
 
     @property
     def ordering(self) -> tuple[str, str]:
@@ -94,9 +123,10 @@ class UpdatedCursorPagination(BasePagination):
             last = rows[-1]
             # Rows are model instances, or dicts where a view reads plain values.
             if isinstance(last, dict):
-                self.next_cursor = cursor_encode(last[self.field], last["id"])
+                stamp, pk = last[self.field], last["id"]
             else:
-                self.next_cursor = cursor_encode(getattr(last, self.field), last.pk)
+                stamp, pk = getattr(last, self.field), last.pk
+            self.next_cursor = cursor_encode(stamp, pk, resource=self.resource)
         return rows
 
     def next_link(self) -> str | None:

@@ -128,3 +128,47 @@ def test_it_reads_a_page_of_rendered_results_in_one_query(
         response = client.get("/api/v1/results/?page_size=100")
 
     assert len(response.json()["results"]) == 30
+
+
+def _cursor_of(client, url) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(client.get(url).json()["next"]).query)["cursor"][0]
+
+
+def test_it_refuses_a_cursor_from_another_list_naming_both(
+    api_client, instrument_version
+):
+    from tests.api.test_api_errors import assert_problem
+
+    for _ in range(3):
+        JobFactory()
+    scored_results(instrument_version, 3)
+    client = api_client()
+    cursor = _cursor_of(client, "/api/v1/jobs/?page_size=1")
+
+    body = assert_problem(client.get("/api/v1/results/", {"cursor": cursor}), 400)
+
+    (message,) = body["errors"]["cursor"]
+    assert "the job list" in message
+    assert "the result list" in message
+    # Its own list takes it.
+    assert client.get("/api/v1/jobs/", {"cursor": cursor}).status_code == 200
+
+
+def test_it_still_takes_a_cursor_handed_out_before_cursors_named_their_list(
+    api_client,
+):
+    import base64
+
+    jobs = sorted((JobFactory() for _ in range(3)), key=lambda j: (j.updated_at, j.pk))
+    first = jobs[0]
+    text = f"{first.updated_at.isoformat()}|{first.pk}"
+    old_cursor = base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    response = api_client().get("/api/v1/jobs/", {"cursor": old_cursor})
+
+    assert response.status_code == 200, response.content
+    assert [row["id"] for row in response.json()["results"]] == [
+        job.pk for job in jobs[1:]
+    ]
