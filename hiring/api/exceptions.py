@@ -130,10 +130,19 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         code = codes if isinstance(codes, str) else exc.default_code
         if isinstance(exc, exceptions.Throttled):
             code = "rate_limited"
+        detail = str(exc.detail) if isinstance(exc.detail, str) else str(exc)
+        view = context.get("view")
+        if isinstance(exc, exceptions.MethodNotAllowed) and view is not None:
+            detail = _(
+                "%(method)s is not allowed on this path; it takes %(allowed)s."
+            ) % {
+                "method": request.method,
+                "allowed": ", ".join(view.allowed_methods),
+            }
         body = problem_body(
             status_code=exc.status_code,
             code=str(code),
-            detail=str(exc.detail) if isinstance(exc.detail, str) else str(exc),
+            detail=detail,
             instance=instance,
         )
         return problem(body, headers)

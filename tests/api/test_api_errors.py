@@ -90,7 +90,13 @@ def test_it_answers_404_for_an_unknown_object_and_an_unknown_path(api_client, db
 
 
 def test_it_answers_405_for_an_unsupported_method(api_client, db):
-    assert_problem(api_client().delete("/api/v1/jobs/"), 405, "method_not_allowed")
+    response = api_client().delete("/api/v1/jobs/")
+
+    body = assert_problem(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET, POST, HEAD, OPTIONS"
+    assert body["detail"] == (
+        "DELETE is not allowed on this path; it takes GET, POST, HEAD, OPTIONS."
+    )
 
 
 def test_it_answers_409_for_a_state_conflict(api_client, world):

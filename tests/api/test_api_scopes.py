@@ -300,3 +300,24 @@ def test_it_covers_every_route_of_the_schema(api_client):
             path = path.replace("{" + name + "}", "{id}")
         tested.add((method, path))
     assert offered == tested
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/results/", "/api/v1/interviews/1/", "/api/v1/instruments/"]
+)
+def test_it_answers_a_method_a_read_only_list_refuses_with_405_not_403(
+    api_client, path
+):
+    response = api_client().delete(path)
+
+    assert response.status_code == 405, response.content
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_it_still_refuses_an_unknown_key_before_naming_the_methods(client, db):
+    response = client.delete(
+        "/api/v1/results/", headers={"Authorization": "Bearer crb_nope_nope"}
+    )
+
+    assert response.status_code == 401
