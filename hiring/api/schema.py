@@ -80,6 +80,32 @@ _ERRORS_OF_WRITES = {
 }
 
 
+_ERROR_HEADERS = {
+    "401": {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": "The scheme to authenticate with: `Bearer`.",
+            "required": True,
+        }
+    },
+    "405": {
+        "Allow": {
+            "schema": {"type": "string"},
+            "description": "The methods this path takes, e.g. `GET, POST, HEAD, "
+            "OPTIONS`.",
+            "required": True,
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 1},
+            "description": "Seconds to wait before the next request.",
+            "required": True,
+        }
+    },
+}
+
+
 class CribaAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -111,6 +137,13 @@ class CribaAutoSchema(AutoSchema):
         errors = dict(_ERRORS_EVERYWHERE)
         if self.method not in ("GET", "HEAD", "OPTIONS"):
             errors.update(_ERRORS_OF_WRITES)
+        # OpenAPI has no place for the methods a path refuses: each operation of
+        # the path says which ones it takes, so a client reading any of them
+        # knows what a refused method gets.
+        errors["405"] = (
+            "A method this path does not take; it takes "
+            f"{', '.join(self._path_methods())}, listed again in `Allow`."
+        )
         for code, description in errors.items():
             if code in responses:
                 continue
@@ -124,7 +157,19 @@ class CribaAutoSchema(AutoSchema):
                 media_types=[PROBLEM_CONTENT_TYPE],
                 direction=direction,
             )
+            if code in _ERROR_HEADERS:
+                responses[code]["headers"] = _ERROR_HEADERS[code]
         return responses
+
+    def _path_methods(self) -> list[str]:
+        """The methods the path answers, in the order ``Allow`` lists them."""
+        view = self.view
+        # A viewset's route maps every method of the path to an action.
+        actions = getattr(view, "action_map", None)
+        if not actions:
+            return list(view.allowed_methods)
+        taken = {*actions, "options", *(["head"] if "get" in actions else [])}
+        return [method.upper() for method in view.http_method_names if method in taken]
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -63,6 +63,34 @@ def test_it_documents_errors_auth_and_idempotency_on_every_operation(schema):
                 assert {"409", "415", "422"} <= set(operation["responses"]), where
 
 
+def test_it_documents_what_a_refused_method_gets_on_every_path(schema, api_client):
+    client = api_client()
+    for path, operations in schema["paths"].items():
+        url = path.replace("{id}", "1").replace("{slug}", "sales-drive")
+        # No path takes PUT: the server's answer is the one each operation of the
+        # path documents, with the same methods in `Allow`.
+        response = client.put(url, {}, format="json")
+        assert response.status_code == 405, (path, response.content)
+        assert response["Content-Type"] == "application/problem+json", path
+        assert response.json()["code"] == "method_not_allowed", path
+        for method, operation in operations.items():
+            documented = operation["responses"]["405"]
+            assert "application/problem+json" in documented["content"], path
+            assert documented["headers"]["Allow"]["required"] is True, path
+            assert f"takes {response['Allow']}," in documented["description"], (
+                method,
+                path,
+            )
+
+
+def test_it_documents_the_headers_of_401_and_429(schema):
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            assert "WWW-Authenticate" in responses["401"]["headers"]
+            assert "Retry-After" in responses["429"]["headers"]
+
+
 def test_it_gives_examples(schema):
     examples = [
         operation
