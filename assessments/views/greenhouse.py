@@ -15,7 +15,6 @@ import logging
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
 
 from assessments.integrations.greenhouse import (
     greenhouse_error_record,
@@ -23,9 +22,10 @@ from assessments.integrations.greenhouse import (
     greenhouse_test_status,
     greenhouse_tests,
 )
+from hiring.api.exceptions import problem_body
 from hiring.errors import DomainError, Forbidden, Invalid
 from hiring.models import ApiKey
-from hiring.problems import problem_response
+from hiring.problems import PROBLEM_CONTENT_TYPE, problem_response
 from hiring.selectors import api_key_for
 from hiring.services import api_key_touch
 
@@ -41,21 +41,37 @@ SCOPES = {
 MAX_BODY = 64 * 1024
 
 
-def _unauthorized() -> HttpResponse:
-    response = JsonResponse(
-        {
-            "type": "https://criba.dev/problems/unauthorized",
-            "title": _("Authentication needed"),
-            "status": 401,
-            "detail": _(
+def _problem(body: dict) -> HttpResponse:
+    return JsonResponse(body, status=body["status"], content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _unauthorized(request: HttpRequest) -> HttpResponse:
+    response = _problem(
+        problem_body(
+            status_code=401,
+            code="not_authenticated",
+            detail=_(
                 "Use HTTP Basic with a Criba API key as the user name and an empty "
                 "password."
             ),
-        },
-        status=401,
-        content_type="application/problem+json",
+            instance=request.path,
+        )
     )
     response["WWW-Authenticate"] = 'Basic realm="criba-greenhouse"'
+    return response
+
+
+def _method_not_allowed(request: HttpRequest, method: str) -> HttpResponse:
+    response = _problem(
+        problem_body(
+            status_code=405,
+            code="method_not_allowed",
+            detail=_("%(method)s is not allowed here; this call takes %(allowed)s.")
+            % {"method": request.method, "allowed": method},
+            instance=request.path,
+        )
+    )
+    response["Allow"] = method
     return response
 
 
@@ -75,15 +91,18 @@ def _api_key(request: HttpRequest) -> ApiKey | None:
     return api_key
 
 
-def _partner_view(name: str):
-    """Authenticate, check the key's scopes, and map domain errors to problems."""
+def _partner_view(name: str, method: str):
+    """Take only `method`, authenticate, check the key's scopes, and map domain
+    errors to problems."""
 
     def decorate(view):
         @csrf_exempt
         def wrapped(request: HttpRequest) -> HttpResponse:
+            if request.method != method:
+                return _method_not_allowed(request, method)
             api_key = _api_key(request)
             if api_key is None:
-                return _unauthorized()
+                return _unauthorized(request)
             missing = SCOPES[name] - set(api_key.scopes)
             try:
                 if missing:
@@ -110,29 +129,25 @@ def _json_body(request: HttpRequest):
         raise Invalid(_("The body is not valid JSON.")) from None
 
 
-@require_GET
-@_partner_view("list_tests")
+@_partner_view("list_tests", "GET")
 def list_tests(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
     return JsonResponse(greenhouse_tests(), safe=False)
 
 
-@require_POST
-@_partner_view("send_test")
+@_partner_view("send_test", "POST")
 def send_test(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
     answer = greenhouse_send_test(payload=_json_body(request), api_key=api_key)
     return JsonResponse(answer)
 
 
-@require_GET
-@_partner_view("test_status")
+@_partner_view("test_status", "GET")
 def test_status(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
     return JsonResponse(
         greenhouse_test_status(reference=request.GET.get("partner_interview_id"))
     )
 
 
-@require_POST
-@_partner_view("response_error")
+@_partner_view("response_error", "POST")
 def response_error(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
     report = greenhouse_error_record(payload=_json_body(request))
     logger.warning(

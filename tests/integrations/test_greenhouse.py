@@ -98,6 +98,31 @@ def test_it_refuses_a_missing_or_unknown_key_with_401(client, header):
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Basic")
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    ("call", "method", "allowed"),
+    [
+        ("list_tests", "post", "GET"),
+        ("send_test", "get", "POST"),
+        ("test_status", "delete", "GET"),
+        ("response_error", "put", "POST"),
+    ],
+)
+def test_it_answers_a_wrong_method_with_a_problem(client, key, call, method, allowed):
+    response = getattr(client, method)(
+        f"/integrations/greenhouse/{call}", **_basic(key)
+    )
+
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert body["status"] == 405
+    assert allowed in body["detail"]
 
 
 def test_it_refuses_a_key_without_the_scopes(client, plan, job, greenhouse):
