@@ -361,6 +361,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hiring.api.webhooks.webhooks_as_extension",
+        "hiring.api.schema.request_bodies_closed",
     ],
     "SWAGGER_UI_SETTINGS": {
         "persistAuthorization": False,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +26,8 @@ from hiring.services import IDEMPOTENCY_KEEP_FOR as KEEP_FOR
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# Visible ASCII, spaces only inside: what the schema states and the server takes.
+KEY_PATTERN = r"^[!-~]([ -~]*[!-~])?$"
 # Headers worth replaying; the rest are the server's of the moment.
 _REPLAYED_HEADERS = ("Location",)
 
@@ -40,7 +43,7 @@ def idempotency_key_of(request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
         raise ValidationError(
             {
                 HEADER: [

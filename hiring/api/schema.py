@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import serializers
 
 from hiring.api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from hiring.api.idempotency import MAX_KEY_LENGTH
+from hiring.api.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 from hiring.problems import PROBLEM_CONTENT_TYPE
 
 
@@ -113,14 +113,20 @@ class CribaAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     IDEMPOTENCY_HEADER,
-                    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+                    {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": MAX_KEY_LENGTH,
+                        "pattern": KEY_PATTERN,
+                    },
                     location=OpenApiParameter.HEADER,
                     required=False,
                     description=(
-                        "Any unique string (a UUID is best), at most "
-                        f"{MAX_KEY_LENGTH} characters. Sending the same key with the "
-                        "same body within 24 hours returns the first response again "
-                        "(with `Idempotent-Replayed: true`) instead of acting twice; "
+                        "Any unique string (a UUID is best) of visible ASCII "
+                        f"characters, at most {MAX_KEY_LENGTH}. Sending the same "
+                        "key with the same body within 24 hours returns the first "
+                        "response again (with `Idempotent-Replayed: true`) instead "
+                        "of acting twice; "
                         "the same key with another body is refused with 422, and "
                         "while the first request still runs a duplicate gets 409. "
                         "Only a successful response is kept: after a refusal (4xx) "
@@ -170,6 +176,21 @@ class CribaAutoSchema(AutoSchema):
             return list(view.allowed_methods)
         taken = {*actions, "options", *(["head"] if "get" in actions else [])}
         return [method.upper() for method in view.http_method_names if method in taken]
+
+
+def request_bodies_closed(result, generator, request, public):
+    """Every write refuses a field it does not know (a misspelt one would
+    otherwise be dropped in silence): its request body says so."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            content = (operation.get("requestBody") or {}).get("content", {})
+            for body in content.values():
+                ref = body.get("schema", {}).get("$ref", "")
+                name = ref.removeprefix("#/components/schemas/")
+                if ref and name in schemas:
+                    schemas[name]["additionalProperties"] = False
+    return result
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

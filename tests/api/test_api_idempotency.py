@@ -163,3 +163,28 @@ def test_it_keeps_no_candidate_link_in_the_stored_response(api_client, world):
     )
     assert again.status_code == 201
     assert again.json() == first.json()
+
+
+@pytest.mark.parametrize(
+    "key", ["a", "3f2b-47c1 retry 2", " ", "\t", "a\x7fb", "caf\u00e9", "x" * 255]
+)
+def test_it_takes_exactly_the_keys_the_schema_allows(api_client, client, key):
+    import re
+
+    schema = client.get("/api/v1/schema/?format=json").json()
+    (header,) = [
+        parameter
+        for parameter in schema["paths"]["/api/v1/jobs/"]["post"]["parameters"]
+        if parameter["name"] == "Idempotency-Key"
+    ]
+    rule = header["schema"]
+    allowed = (
+        rule["minLength"] <= len(key) <= rule["maxLength"]
+        and re.fullmatch(rule["pattern"], key) is not None
+    )
+
+    response = api_client().post(
+        "/api/v1/jobs/", {"title": "A"}, HTTP_IDEMPOTENCY_KEY=key
+    )
+
+    assert response.status_code == (201 if allowed else 400), (key, response.content)

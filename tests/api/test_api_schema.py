@@ -91,6 +91,23 @@ def test_it_documents_the_headers_of_401_and_429(schema):
             assert "Retry-After" in responses["429"]["headers"]
 
 
+def test_it_says_every_write_refuses_fields_it_does_not_know(schema, api_client):
+    bodies = {
+        (method, path): operation["requestBody"]["content"]["application/json"]
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+    for where, body in bodies.items():
+        name = body["schema"]["$ref"].rsplit("/", 1)[-1]
+        closed = schema["components"]["schemas"][name].get("additionalProperties")
+        assert closed is False, where
+    # As the server does.
+    response = api_client().post("/api/v1/jobs/", {"title": "A", "titel": "B"})
+    assert response.status_code == 400
+    assert "titel" in response.json()["errors"]
+
+
 def test_it_gives_examples(schema):
     examples = [
         operation
