@@ -14,6 +14,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -102,6 +104,49 @@ def _text(data: dict, key: str, *, required: bool, limit: int = 100) -> str:
     return value.strip()
 
 
+def _candidate_fields(person: dict) -> dict[str, str]:
+    """The candidate's name and email, every bad one named under `candidate.`."""
+    limits = {"first_name": 100, "last_name": 100, "email": 254}
+    values: dict[str, str] = {}
+    problems: list[Invalid] = []
+    for key, limit in limits.items():
+        try:
+            values[key] = _text(person, key, required=True, limit=limit)
+        except Invalid as error:
+            problems.append(error)
+    if "email" in values:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            problems.append(
+                Invalid(
+                    _("candidate.email is not an email address."),
+                    fields={"candidate.email": [_("Enter a valid email address.")]},
+                )
+            )
+    if problems:
+        fields = {k: v for problem in problems for k, v in problem.fields.items()}
+        detail = (
+            problems[0].message
+            if len(problems) == 1
+            else _("Some fields of the candidate are not valid.")
+        )
+        raise Invalid(detail, fields=fields)
+    return values
+
+
+def _callback_checked(url) -> str:
+    if not isinstance(url, str) or len(url) > 1000:
+        raise Invalid(_("url must be a string."), fields={"url": [_("A URL.")]})
+    try:
+        target_check(url)
+    except Invalid as error:
+        raise Invalid(
+            error.message, code=error.code, fields={"url": [error.message]}
+        ) from None
+    return url
+
+
 def _phone(data: dict) -> str:
     numbers = data.get("phone_numbers")
     if isinstance(numbers, list):
@@ -126,15 +171,10 @@ def greenhouse_send_test(*, payload: dict, api_key=None) -> dict:
         )
     callback_url = payload.get("url")
     if callback_url is not None:
-        if not isinstance(callback_url, str) or len(callback_url) > 1000:
-            raise Invalid(_("url must be a string."), fields={"url": [_("A URL.")]})
-        target_check(callback_url)
-    email = _text(person, "email", required=True, limit=254)
-    candidate = candidate_by_email(email) or candidate_create(
-        first_name=_text(person, "first_name", required=True),
-        last_name=_text(person, "last_name", required=True),
-        email=email,
-        phone=_phone(person),
+        _callback_checked(callback_url)
+    values = _candidate_fields(person)
+    candidate = candidate_by_email(values["email"]) or candidate_create(
+        **values, phone=_phone(person)
     )
     application = Application.objects.filter(
         candidate=candidate, job=job

@@ -173,6 +173,41 @@ def test_it_names_what_is_wrong_in_a_send(client, key, plan, body, field):
     assert field in response.json()["errors"]
 
 
+def test_it_names_every_bad_field_of_the_candidate_under_candidate(
+    client, key, plan, job
+):
+    response = client.post(
+        "/integrations/greenhouse/send_test",
+        {
+            "partner_test_id": f"job-{job.pk}",
+            "candidate": {"first_name": "Ana", "last_name": "", "email": "not-one"},
+        },
+        content_type="application/json",
+        **_basic(key),
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"candidate.last_name", "candidate.email"}
+    assert not Candidate.objects.exists()
+
+
+def test_it_names_a_refused_callback_url(client, key, plan, job):
+    response = client.post(
+        "/integrations/greenhouse/send_test",
+        {
+            "partner_test_id": f"job-{job.pk}",
+            "candidate": {"first_name": "A", "last_name": "B", "email": "a@b.org"},
+            "url": "http://127.0.0.1:9/callback",
+        },
+        content_type="application/json",
+        **_basic(key),
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["url"]
+    assert not Candidate.objects.exists()
+
+
 def test_it_refuses_a_body_that_is_not_json(client, key):
     response = client.post(
         "/integrations/greenhouse/send_test",
