@@ -114,6 +114,7 @@ def _upsert(model, *, external_id: str, create, update, lookup=None):
             fields={"external_id": [_("This field is required.")]},
         )
     external_id = str(external_id).strip()
+    refusal = None
     for _attempt in range(2):
         existing = (
             model.objects.select_for_update().filter(external_id=external_id).first()
@@ -123,9 +124,11 @@ def _upsert(model, *, external_id: str, create, update, lookup=None):
         try:
             with transaction.atomic():
                 return create(), True
-        except Conflict:
-            continue
-    raise Conflict(_("Another request changed this record; try again."), code="busy")
+        except Conflict as error:
+            # A concurrent insert of this external id shows up on the next look;
+            # any other refusal (already applied, a closed job) stays what it is.
+            refusal = error
+    raise refusal
 
 
 # --- jobs ----------------------------------------------------------------------------

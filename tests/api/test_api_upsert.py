@@ -106,6 +106,38 @@ def test_it_refuses_an_external_id_of_another_candidates_application(api_client)
     assert response.json()["code"] == "external_id_taken"
 
 
+def test_it_says_the_candidate_already_applied_under_another_external_id(
+    api_client,
+):
+    client = api_client()
+    job, candidate = JobFactory(external_id="j-1"), CandidateFactory(external_id="c-1")
+    first = {"job_external_id": "j-1", "candidate_external_id": "c-1"}
+    client.post("/api/v1/applications/", {**first, "external_id": "a-1"})
+
+    response = client.post("/api/v1/applications/", {**first, "external_id": "a-2"})
+
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "already_applied"
+    assert Application.objects.get(job=job, candidate=candidate).external_id == "a-1"
+
+
+def test_it_says_the_job_is_closed(api_client):
+    JobFactory(external_id="j-1", status=Job.Status.CLOSED)
+    CandidateFactory(external_id="c-1")
+
+    response = api_client().post(
+        "/api/v1/applications/",
+        {
+            "external_id": "a-1",
+            "job_external_id": "j-1",
+            "candidate_external_id": "c-1",
+        },
+    )
+
+    assert response.status_code == 409, response.content
+    assert response.json()["code"] == "job_closed"
+
+
 def test_it_names_an_unknown_reference(api_client, db):
     response = api_client().post(
         "/api/v1/applications/", {"job_external_id": "nope", "candidate": 1}
@@ -176,3 +208,30 @@ def test_it_makes_one_row_from_two_concurrent_upserts(api_client, round_number):
     assert sorted(r.status_code for r in responses) == [200, 201]
     assert Candidate.objects.filter(external_id=body["external_id"]).count() == 1
     assert responses[0].json()["id"] == responses[1].json()["id"]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_number", range(3))
+def test_it_makes_one_application_from_two_concurrent_upserts(api_client, round_number):
+    if connection.vendor != "postgresql":
+        service_missing("the concurrent upsert test needs PostgreSQL")
+    JobFactory(external_id="j-1")
+    CandidateFactory(external_id="c-1")
+    one, two = api_client(), api_client()
+    body = {
+        "external_id": f"a-{round_number}",
+        "job_external_id": "j-1",
+        "candidate_external_id": "c-1",
+    }
+
+    responses = _race(
+        [
+            lambda: one.post("/api/v1/applications/", body),
+            lambda: two.post("/api/v1/applications/", body),
+        ]
+    )
+
+    assert sorted(r.status_code for r in responses) == [200, 201], [
+        r.content for r in responses
+    ]
+    assert Application.objects.count() == 1
