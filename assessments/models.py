@@ -293,6 +293,8 @@ class Invitation(models.Model):
     # Seconds past the deadline during which a page that was open in time still
     # counts: it covers the round trip of the last save, not extra answering time.
     DEADLINE_GRACE_SECONDS = 15
+    # The most days one extension adds to a link's validity.
+    EXTEND_MAX_DAYS = 90
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="invitations"

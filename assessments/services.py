@@ -441,7 +441,8 @@ def invitation_resend(*, invitation: Invitation, user) -> Invitation:
 @transaction.atomic
 def invitation_extend(*, invitation: Invitation, user, days: int) -> Invitation:
     """Give the candidate more days to start; an expired, unstarted link revives."""
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
+    most = Invitation.EXTEND_MAX_DAYS  # 90, as the messages say
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= most:
         raise Invalid(
             _("Extend by 1 to 90 days."),
             code="bad_validity",

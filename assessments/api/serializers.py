@@ -289,7 +289,7 @@ class InvitationCreateSerializer(serializers.Serializer):
 class InvitationExtendSerializer(serializers.Serializer):
     days = serializers.IntegerField(
         min_value=1,
-        max_value=365,
+        max_value=Invitation.EXTEND_MAX_DAYS,
         help_text=_("Days added to the link's validity, from now if it has expired."),
     )
 

@@ -70,6 +70,22 @@ def test_it_revokes_and_extends(api_client, world):
     assert again.status_code == 200
 
 
+def test_it_documents_the_longest_extension_it_takes(api_client, client, world):
+    schema = client.get("/api/v1/schema/?format=json").json()
+    days = schema["components"]["schemas"]["InvitationExtendRequest"]["properties"][
+        "days"
+    ]
+    url = f"/api/v1/invitations/{world.invitation.pk}/extend/"
+    api = api_client("invitations:write")
+
+    too_long = api.post(url, {"days": days["maximum"] + 1})
+    longest = api.post(url, {"days": days["maximum"]})
+
+    assert too_long.status_code == 400
+    assert "days" in too_long.json()["errors"]
+    assert longest.status_code == 200, longest.content
+
+
 def test_it_lists_invitations_of_an_application(api_client, world):
     response = api_client("applications:read").get(
         "/api/v1/invitations/", {"application_external_id": "app-2"}
