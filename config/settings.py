@@ -362,6 +362,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hiring.api.webhooks.webhooks_as_extension",
         "hiring.api.schema.request_bodies_closed",
+        "hiring.api.schema.empty_updated_since_documented",
     ],
     "SWAGGER_UI_SETTINGS": {
         "persistAuthorization": False,

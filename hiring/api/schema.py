@@ -193,6 +193,22 @@ def request_bodies_closed(result, generator, request, public):
     return result
 
 
+def empty_updated_since_documented(result, generator, request, public):
+    """`updated_since=` with no value filters nothing, as the absent parameter
+    does (a poller's first request often sends it empty): the schema says so
+    rather than promise a 400 the server does not send."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "updated_since" and parameter["in"] == "query":
+                    parameter["allowEmptyValue"] = True
+                    parameter["description"] = (
+                        f"{parameter.get('description', '')} Empty is the same as "
+                        "leaving it out."
+                    ).strip()
+    return result
+
+
 class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "hiring.api.authentication.ApiKeyAuthentication"
     name = "ApiKey"

@@ -108,6 +108,20 @@ def test_it_says_every_write_refuses_fields_it_does_not_know(schema, api_client)
     assert "titel" in response.json()["errors"]
 
 
+def test_it_says_an_empty_updated_since_filters_nothing(schema, api_client):
+    client = api_client()
+    lists = 0
+    for path, operations in schema["paths"].items():
+        for parameter in operations.get("get", {}).get("parameters", []):
+            if parameter["name"] != "updated_since":
+                continue
+            lists += 1
+            assert parameter["allowEmptyValue"] is True, path
+            response = client.get(path, {"updated_since": ""})
+            assert response.status_code == 200, (path, response.content)
+    assert lists >= 8
+
+
 def test_it_gives_examples(schema):
     examples = [
         operation
