@@ -483,7 +483,11 @@ class WebhookEndpoint(models.Model):
         return self.name
 
     def wants(self, event_type: str) -> bool:
-        return not self.events or event_type in self.events
+        """Subscribed to it (every event when none is ticked), and, for an endpoint
+        a key registered, an event carrying what that key may read."""
+        if self.events and event_type not in self.events:
+            return False
+        return self.api_key is None or self.api_key.may_receive(event_type)
 
 
 class WebhookDelivery(models.Model):
@@ -611,6 +615,32 @@ class ApiKey(models.Model):
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def may_receive(self, event_type: str) -> bool:
+        """Whether the key may read what an event carries: the endpoints it
+        registers get no data that its scopes keep from it in the API."""
+        return any(self.has_scope(scope) for scope in EVENT_SCOPES.get(event_type, ()))
+
+    def scopes_to_receive(self, event_type: str) -> tuple[str, ...]:
+        return EVENT_SCOPES.get(event_type, ())
+
+
+# The scopes that read each event's data through the API (any one suffices).
+_APPLICATIONS = (ApiKey.Scope.APPLICATIONS_READ, ApiKey.Scope.APPLICATIONS_WRITE)
+_INVITATIONS = (ApiKey.Scope.INVITATIONS_WRITE, *_APPLICATIONS)
+EVENT_SCOPES: dict[str, tuple[str, ...]] = {
+    OutboxEvent.Type.INVITATION_SENT: _INVITATIONS,
+    OutboxEvent.Type.INVITATION_OPENED: _INVITATIONS,
+    OutboxEvent.Type.ASSESSMENT_SUBMITTED: _INVITATIONS,
+    OutboxEvent.Type.ASSESSMENT_SCORED: (ApiKey.Scope.RESULTS_READ,),
+    OutboxEvent.Type.APPLICATION_DECIDED: _APPLICATIONS,
+    OutboxEvent.Type.SCORECARD_SUBMITTED: (ApiKey.Scope.INTERVIEWS_READ,),
+    OutboxEvent.Type.INTERVIEW_COMPLETED: (ApiKey.Scope.INTERVIEWS_READ,),
+    OutboxEvent.Type.HIRE_OUTCOME_RECORDED: (
+        ApiKey.Scope.OUTCOMES_READ,
+        ApiKey.Scope.OUTCOMES_WRITE,
+    ),
+}
 
 
 class IdempotencyRecord(models.Model):

@@ -86,7 +86,10 @@ class WebhookEndpointWriteSerializer(serializers.Serializer):
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=OutboxEvent.Type.choices),
         required=False,
-        help_text="Event types to receive; empty or absent means all.",
+        help_text="Event types to receive; empty or absent means all. Only events "
+        "whose data this API key's scopes may read are sent (`assessment.scored` "
+        "needs `results:read`, `hire_outcome.recorded` `outcomes:read` ...); naming "
+        "another is refused.",
     )
     enabled = serializers.BooleanField(
         required=False,

@@ -38,7 +38,9 @@ def outbox_relay(
         )
         if not events:
             return []
-        endpoints = list(WebhookEndpoint.objects.filter(enabled=True))
+        endpoints = list(
+            WebhookEndpoint.objects.filter(enabled=True).select_related("api_key")
+        )
         deliveries = [
             WebhookDelivery(
                 endpoint=endpoint,

@@ -52,6 +52,30 @@ def _events(events) -> list[str]:
     return sorted(set(events))
 
 
+def _events_readable(events: list[str], api_key: ApiKey | None) -> None:
+    """An event a key may not read is refused by name, not accepted and then
+    never sent."""
+    if api_key is None:
+        return
+    refused = {
+        event: api_key.scopes_to_receive(event)
+        for event in events
+        if not api_key.may_receive(event)
+    }
+    if refused:
+        raise Invalid(
+            _("This API key may not read the data of some of these events."),
+            code="event_out_of_scope",
+            fields={
+                "events": [
+                    _("%(event)s needs the scope %(scopes)s.")
+                    % {"event": event, "scopes": _(" or ").join(scopes)}
+                    for event, scopes in refused.items()
+                ]
+            },
+        )
+
+
 def _name(name) -> str:
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
         raise Invalid(
@@ -123,6 +147,7 @@ def endpoint_create(
     """Register an endpoint (the key's, when a key registers it); returns it with
     its secret, shown only this once."""
     name, url, events = _name(name), _url(url), _events(events)
+    _events_readable(events, api_key)
     # Checked (the URL's name resolved) before the key's row is locked.
     _key_in_force(api_key)
     secret = secret_new()
@@ -161,6 +186,7 @@ def endpoint_update(
         changed["url"] = _url(url)
     if events is not None:
         changed["events"] = _events(events)
+        _events_readable(changed["events"], api_key)
     if enabled is not None:
         if not isinstance(enabled, bool):
             raise Invalid(

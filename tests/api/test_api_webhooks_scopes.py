@@ -1,0 +1,110 @@
+"""An endpoint a key registers receives only the events whose data that key's
+scopes may read through the API: `webhooks:manage` alone opens no results,
+interviews or hire outcomes."""
+
+import pytest
+
+from hiring.events import event_record
+from hiring.models import ApiKey, OutboxEvent, WebhookDelivery
+from hiring.services import api_key_create
+from hiring.webhooks.relay import outbox_relay
+from hiring.webhooks.services import endpoint_create
+
+pytestmark = pytest.mark.django_db
+
+HOOKS = ApiKey.Scope.WEBHOOKS_MANAGE
+
+
+@pytest.fixture(autouse=True)
+def _local_targets(settings):
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+
+
+def _every_event() -> None:
+    for event_type in OutboxEvent.Type.values:
+        event_record(type=event_type, data={"application_id": 1})
+
+
+def _received(*scopes: str) -> set[str]:
+    api_key, _raw = api_key_create(name=f"ATS {scopes}", scopes=[HOOKS, *scopes])
+    endpoint, _secret = endpoint_create(
+        actor=None, name="ATS", url="https://127.0.0.1/hook", api_key=api_key
+    )
+    _every_event()
+    outbox_relay()
+    return set(
+        WebhookDelivery.objects.filter(endpoint=endpoint).values_list(
+            "event_type", flat=True
+        )
+    )
+
+
+def test_a_key_that_only_manages_webhooks_receives_no_data():
+    assert _received() == set()
+
+
+def test_results_read_receives_the_scored_event_and_nothing_more():
+    assert _received(ApiKey.Scope.RESULTS_READ) == {"assessment.scored"}
+
+
+def test_outcomes_and_interviews_need_their_own_scopes():
+    assert _received(ApiKey.Scope.OUTCOMES_READ) == {"hire_outcome.recorded"}
+    assert _received(ApiKey.Scope.INTERVIEWS_READ) == {
+        "scorecard.submitted",
+        "interview.completed",
+    }
+
+
+def test_an_endpoint_an_administrator_added_receives_everything(admin_user):
+    endpoint, _secret = endpoint_create(
+        actor=admin_user, name="Ops", url="https://127.0.0.1/ops"
+    )
+    _every_event()
+    outbox_relay()
+
+    assert WebhookDelivery.objects.filter(endpoint=endpoint).count() == len(
+        OutboxEvent.Type.values
+    )
+
+
+def test_every_event_names_the_scopes_that_read_it():
+    from hiring.models import EVENT_SCOPES
+
+    assert set(EVENT_SCOPES) == set(OutboxEvent.Type.values)
+
+
+def test_it_refuses_to_subscribe_a_key_to_events_it_may_not_read(api_client):
+    client = api_client(HOOKS, ApiKey.Scope.RESULTS_READ)
+
+    response = client.post(
+        "/api/v1/webhooks/",
+        {
+            "name": "x",
+            "url": "https://127.0.0.1/h",
+            "events": ["assessment.scored", "hire_outcome.recorded"],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "event_out_of_scope"
+    (message,) = body["errors"]["events"]
+    assert "hire_outcome.recorded" in message
+    assert "outcomes:read" in message
+    assert not client.api_key.webhook_endpoints.exists()
+
+
+def test_a_scope_taken_away_later_stops_its_events(api_client):
+    client = api_client(HOOKS, ApiKey.Scope.OUTCOMES_READ)
+    client.post(
+        "/api/v1/webhooks/",
+        {"name": "x", "url": "https://127.0.0.1/h"},
+        format="json",
+    )
+    ApiKey.objects.filter(pk=client.api_key.pk).update(scopes=[HOOKS])
+
+    event_record(type="hire_outcome.recorded", data={"application_id": 1})
+    outbox_relay()
+
+    assert not WebhookDelivery.objects.exists()
