@@ -12,6 +12,7 @@ import binascii
 import json
 import logging
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -114,6 +115,15 @@ def _partner_view(name: str, method: str):
                 return view(request, api_key)
             except DomainError as problem:
                 return problem_response(problem, instance=request.path)
+            except RequestDataTooBig:
+                return _problem(
+                    problem_body(
+                        status_code=413,
+                        code="payload_too_large",
+                        detail=_("The body is larger than 64 KB."),
+                        instance=request.path,
+                    )
+                )
 
         return wrapped
 
@@ -121,8 +131,9 @@ def _partner_view(name: str, method: str):
 
 
 def _json_body(request: HttpRequest):
+    # Past DATA_UPLOAD_MAX_MEMORY_SIZE, reading the body raises this already.
     if len(request.body) > MAX_BODY:
-        raise Invalid(_("The body is larger than 64 KB."))
+        raise RequestDataTooBig
     try:
         return json.loads(request.body)
     except (ValueError, UnicodeDecodeError, RecursionError):

@@ -208,6 +208,23 @@ def test_it_names_a_refused_callback_url(client, key, plan, job):
     assert not Candidate.objects.exists()
 
 
+@pytest.mark.parametrize("size", [70 * 1024, 300 * 1024])
+def test_it_refuses_a_body_too_large_with_a_413_problem(client, key, size):
+    body = '{"partner_test_id": "' + "x" * size + '"}'
+
+    response = client.post(
+        "/integrations/greenhouse/send_test",
+        body,
+        content_type="application/json",
+        **_basic(key),
+    )
+
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "payload_too_large"
+    assert not Candidate.objects.exists()
+
+
 def test_it_refuses_a_body_that_is_not_json(client, key):
     response = client.post(
         "/integrations/greenhouse/send_test",
