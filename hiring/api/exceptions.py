@@ -102,13 +102,28 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
+def _missing_row(context: dict) -> str | None:
+    """The row a lookup did not find, named as the path named it."""
+    view, kwargs = context.get("view"), context.get("kwargs") or {}
+    resource = getattr(view, "basename", None)
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(
+        view, "lookup_field", "pk"
+    )
+    if not resource or lookup not in kwargs:
+        return None
+    return _("There is no %(resource)s %(id)s.") % {
+        "resource": resource,
+        "id": kwargs[lookup],
+    }
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response:
     request = context.get("request")
     instance = request.path if request is not None else ""
     set_rollback()
 
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(_missing_row(context))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 

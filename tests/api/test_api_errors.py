@@ -89,6 +89,20 @@ def test_it_answers_404_for_an_unknown_object_and_an_unknown_path(api_client, db
     assert_problem(client.get("/api/v2/jobs/"), 404, "not_found")
 
 
+def test_it_names_the_row_it_did_not_find(api_client, db):
+    client = api_client()
+
+    job = assert_problem(client.get("/api/v1/jobs/999999/"), 404, "not_found")
+    instrument = assert_problem(client.get("/api/v1/instruments/nope/"), 404)
+    extend = assert_problem(
+        client.post("/api/v1/invitations/424242/extend/", {"days": 1}), 404
+    )
+
+    assert job["detail"] == "There is no job 999999."
+    assert instrument["detail"] == "There is no instrument nope."
+    assert extend["detail"] == "There is no invitation 424242."
+
+
 def test_it_answers_405_for_an_unsupported_method(api_client, db):
     response = api_client().delete("/api/v1/jobs/")
 
