@@ -167,3 +167,18 @@ def response_error(request: HttpRequest, api_key: ApiKey) -> HttpResponse:
         report.pk,
     )
     return JsonResponse({"received": True})
+
+
+@csrf_exempt
+def unknown_call(request: HttpRequest) -> HttpResponse:
+    return _problem(
+        problem_body(
+            status_code=404,
+            code="not_found",
+            detail=_(
+                "There is no such call. The four are list_tests, send_test, "
+                "test_status and response_error, without a trailing slash."
+            ),
+            instance=request.path,
+        )
+    )

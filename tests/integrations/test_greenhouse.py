@@ -125,6 +125,15 @@ def test_it_answers_a_wrong_method_with_a_problem(client, key, call, method, all
     assert allowed in body["detail"]
 
 
+@pytest.mark.parametrize("path", ["list_tests/", "send-test", "nothing/at/all"])
+def test_it_answers_a_mistyped_call_with_a_problem_naming_the_calls(client, key, path):
+    response = client.get(f"/integrations/greenhouse/{path}", **_basic(key))
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert "list_tests" in response.json()["detail"]
+
+
 def test_it_refuses_a_key_without_the_scopes(client, plan, job, greenhouse):
     _key, secret = api_key_create(name="read only", scopes=["jobs:read"])
 
