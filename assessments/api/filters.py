@@ -6,7 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Interview, Invitation, QuestionnaireResult, Scorecard
-from hiring.api.filters import IdFilter, UpdatedSinceFilter
+from hiring.api.filters import IdFilter, TrueOrFalseFilter, UpdatedSinceFilter
 
 
 class InvitationFilter(django_filters.FilterSet):
@@ -44,7 +44,7 @@ class ResultFilter(django_filters.FilterSet):
     invitation = IdFilter(
         field_name="invitation_id", help_text=_("Only this invitation's.")
     )
-    is_current = django_filters.BooleanFilter(
+    is_current = TrueOrFalseFilter(
         help_text=_(
             "true: only current results; false: only those a rescoring replaced."
         )

@@ -31,6 +31,25 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+class _TrueOrFalseField(forms.Field):
+    """true or false; anything else is refused rather than read as "no filter"
+    (a misspelt value would otherwise return every row)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError(_("Send true or false."), code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    field_class = _TrueOrFalseField
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, skipped when the request names none of the
     view's filters: every filter passes an empty value through, and building

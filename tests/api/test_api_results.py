@@ -1,7 +1,10 @@
 """Reading results: scales, bands, validity, norms and scoring version, from the
 same read model as the report page, audited like a page view."""
 
+import pytest
+
 from hiring.models import AuditEvent
+from tests.api.conftest import scored_results
 
 
 def test_it_reads_a_result_with_everything_it_was_computed_with(api_client, world):
@@ -143,3 +146,22 @@ def test_a_check_that_is_not_flagged_says_so(api_client, world):
         }, check
         if check["value"] is None:
             assert "could not be computed" in check["sentence"]
+
+
+@pytest.mark.parametrize("value", ["maybe", "null", "yes"])
+def test_it_refuses_an_is_current_that_is_neither_true_nor_false(api_client, db, value):
+    response = api_client("results:read").get("/api/v1/results/", {"is_current": value})
+
+    assert response.status_code == 400
+    assert "is_current" in response.json()["errors"]
+
+
+def test_it_filters_by_is_current(api_client, instrument_version):
+    scored_results(instrument_version, 2)
+    client = api_client("results:read")
+
+    current = client.get("/api/v1/results/", {"is_current": "true"}).json()
+    replaced = client.get("/api/v1/results/", {"is_current": "false"}).json()
+
+    assert len(current["results"]) == 2
+    assert replaced["results"] == []
