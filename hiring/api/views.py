@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -55,6 +55,19 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
             if unknown:
                 raise ValidationError(
                     {name: [_("This request has no such field.")] for name in unknown}
+                )
+            # DRF would turn 4711.0 into the text "4711.0", an id that matches
+            # nothing the client meant: text fields take JSON strings only.
+            not_text = sorted(
+                name
+                for name, field in serializer.fields.items()
+                if isinstance(field, serializers.CharField)
+                and data.get(name) is not None
+                and not isinstance(data[name], str)
+            )
+            if not_text:
+                raise ValidationError(
+                    {name: [_("Send this as a JSON string.")] for name in not_text}
                 )
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)

@@ -235,3 +235,35 @@ def test_it_makes_one_application_from_two_concurrent_upserts(api_client, round_
         r.content for r in responses
     ]
     assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/jobs/", {"external_id": 4711, "title": "AE"}, "external_id"),
+        (
+            "/api/v1/applications/",
+            {"external_id": "a-1", "job_external_id": 4711.0},
+            "job_external_id",
+        ),
+        (
+            "/api/v1/candidates/",
+            {
+                "external_id": "c-1",
+                "first_name": "A",
+                "last_name": "B",
+                "email": "a@example.org",
+                "phone": 600123123,
+            },
+            "phone",
+        ),
+    ],
+)
+def test_it_takes_text_fields_as_json_strings_only(api_client, path, body, field):
+    JobFactory(external_id="4711")
+
+    response = api_client().post(path, body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [field]
+    assert not Job.objects.filter(external_id="4711.0").exists()
