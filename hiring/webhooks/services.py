@@ -186,7 +186,9 @@ def endpoint_update(
         changed["url"] = _url(url)
     if events is not None:
         changed["events"] = _events(events)
-        _events_readable(changed["events"], api_key)
+        # The endpoint's own key, also when an administrator edits it: an event
+        # the key may not read would be accepted here and then never sent.
+        _events_readable(changed["events"], endpoint.api_key)
     if enabled is not None:
         if not isinstance(enabled, bool):
             raise Invalid(

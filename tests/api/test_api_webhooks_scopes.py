@@ -108,3 +108,32 @@ def test_a_scope_taken_away_later_stops_its_events(api_client):
     outbox_relay()
 
     assert not WebhookDelivery.objects.exists()
+
+
+def test_an_administrator_cannot_tick_an_event_the_endpoints_key_may_not_read(
+    admin_user,
+):
+    from hiring.errors import Invalid
+    from hiring.webhooks.services import endpoint_update
+
+    api_key, _raw = api_key_create(
+        name="ATS", scopes=[HOOKS, ApiKey.Scope.RESULTS_READ]
+    )
+    endpoint, _secret = endpoint_create(
+        actor=None, name="ATS", url="https://127.0.0.1/hook", api_key=api_key
+    )
+
+    with pytest.raises(Invalid) as refused:
+        endpoint_update(
+            endpoint=endpoint,
+            actor=admin_user,
+            events=["assessment.scored", "hire_outcome.recorded"],
+        )
+
+    assert refused.value.code == "event_out_of_scope"
+    endpoint.refresh_from_db()
+    assert endpoint.events == []
+    # What the key reads may still be ticked.
+    endpoint_update(endpoint=endpoint, actor=admin_user, events=["assessment.scored"])
+    endpoint.refresh_from_db()
+    assert endpoint.events == ["assessment.scored"]
