@@ -69,6 +69,9 @@ class ScaleRow:
     t_high: float | None
     percentile: float | None
     sten: int | None
+    # "normal" (read off the normal curve) or "empirical" (the norm group's own
+    # scores); None where the result does not say.
+    percentile_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,14 @@ class QuestionnaireReport:
     @property
     def flags(self) -> list[ValidityCheck]:
         return [check for check in self.checks if check.flag]
+
+    @property
+    def percentile_methods(self) -> list[str]:
+        """How the shown percentiles were found, for the note under the table."""
+        return sorted(
+            {row.percentile_method for row in self.rows if not row.missing}
+            - {None}
+        )
 
     @property
     def is_invalid(self) -> bool:
@@ -202,6 +213,7 @@ def _scale_rows(result: QuestionnaireResult, language: str) -> list[ScaleRow]:
                 t_high=data.get("t_high"),
                 percentile=data.get("percentile"),
                 sten=data.get("sten"),
+                percentile_method=data.get("percentile_method"),
             )
         )
     return rows

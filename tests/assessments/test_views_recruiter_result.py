@@ -206,3 +206,20 @@ def test_it_prints_percentiles_at_the_ends_as_below_1_and_above_99(client, alice
     assert ">&gt;99<" in _scale_row(page, "drive")
     assert ">&lt;1<" in _scale_row(page, "blame")
     assert ">100<" not in _scale_row(page, "drive")
+
+
+def test_it_says_how_the_percentiles_were_found(client, alice, result):
+    # Scored against the provisional norms, read off the normal curve.
+    assert {s["percentile_method"] for s in result.scales.values()} == {"normal"}
+    page = html.unescape(_page(client, alice, result))
+    assert "Percentiles are read off the normal curve of the norm set" in page
+    assert "share of the norm group that scored lower than this" not in page
+
+    result.scales = {
+        key: {**scale, "percentile_method": "empirical"}
+        for key, scale in result.scales.items()
+    }
+    result.save(update_fields=["scales"])
+    page = html.unescape(_page(client, alice, result))
+    assert "Percentiles are the share of the norm group that scored lower" in page
+    assert "normal curve of the norm set" not in page
