@@ -263,7 +263,10 @@ def job_pipeline_page(*, user, job_id: int, filters: PipelineFilters) -> Pipelin
     applications = [application_latest(a) for a in page.object_list]
 
     may_see_results = Capability.VIEW_RESULTS in capabilities
-    standings = _standings(job) if may_see_results else {}
+    on_page = {
+        a.current_result.pk for a in applications if a.current_result is not None
+    }
+    standings = _standings(job, on_page=on_page) if may_see_results else {}
     invalid_count = 0
     for application in applications:
         result = application.current_result
@@ -301,10 +304,12 @@ def job_pipeline_page(*, user, job_id: int, filters: PipelineFilters) -> Pipelin
     )
 
 
-def _standings(job: Job) -> dict[int, tuple]:
-    """``{result id: (standing, [names it cannot be told apart from])}`` over every
-    current valid or questionable result of the job (one query), so the groups do
-    not change with the page or the filters."""
+def _standings(job: Job, *, on_page: set[int]) -> dict[int, tuple]:
+    """``{result id: (standing, [names it cannot be told apart from])}`` for the
+    results ``on_page``, their groups formed over every current valid or
+    questionable result of the job (one query), so the groups do not change with
+    the page or the filters. Only the page's rows get their peers' names: with
+    thousands of close results, naming everyone's peers would take seconds."""
     results = list(
         QuestionnaireResult.objects.filter(
             invitation__application__job=job,
@@ -344,4 +349,5 @@ def _standings(job: Job) -> dict[int, tuple]:
             ],
         )
         for standing in results_compare(latest)
+        if standing.key.pk in on_page
     }

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .precision import indistinguishable_pairs, sed
-
 SED_Z = 1.96
 
 
@@ -77,11 +75,10 @@ def composites_compare(
         return []
     composites = np.array([c for _, c, _ in kept])
     sems = np.array([s for _, _, s in kept])
-    pairwise = sed(sems[:, None], sems[None, :])
-    close: dict[int, list[int]] = {i: [] for i in range(len(kept))}
-    for i, j in indistinguishable_pairs(composites, pairwise, z):
-        close[i].append(j)
-        close[j].append(i)
+    keys = np.empty(len(kept), dtype=object)
+    for i, (key, _, _) in enumerate(kept):
+        keys[i] = key
+    close = _indistinguishable_by_row(composites, sems, z)
     groups = np.zeros(len(kept), dtype=int)
     group = 0
     for leader in range(len(kept)):
@@ -89,16 +86,49 @@ def composites_compare(
             continue
         group += 1
         groups[leader] = group
-        for other in close[leader]:
-            if other > leader and not groups[other]:
-                groups[other] = group
+        others = close[leader][close[leader] > leader]
+        groups[others[groups[others] == 0]] = group
     return [
         CompositeStanding(
             key=key,
             composite=composite,
             sem=sem,
             group=int(groups[i]),
-            indistinguishable_from=tuple(kept[j][0] for j in sorted(close[i])),
+            indistinguishable_from=tuple(keys[close[i]]),
         )
         for i, (key, composite, sem) in enumerate(kept)
     ]
+
+
+def _indistinguishable_by_row(
+    composites: np.ndarray, sems: np.ndarray, z: float
+) -> list[np.ndarray]:
+    """For each composite (sorted highest first), the ascending indices of the
+    others closer than ``z * SED`` to it.
+
+    The same test as ``precision.indistinguishable_pairs``, one row at a time
+    and only over the composites within reach (``z * sqrt(SEM_i^2 + max SEM^2)``),
+    so a job with thousands of results needs no n x n matrix.
+    """
+    n = len(composites)
+    with np.errstate(invalid="ignore"):
+        widest = np.nanmax(sems) if np.isfinite(sems).any() else np.nan
+        reach = z * np.sqrt(sems**2 + widest**2)
+        # A little slack: the window only preselects, the exact test is below.
+        reach = reach * (1 + 1e-9) + 1e-12
+    ascending = -composites
+    low = np.searchsorted(ascending, ascending - reach, side="left")
+    high = np.searchsorted(ascending, ascending + reach, side="right")
+    rows = []
+    for i in range(n):
+        start, stop = int(low[i]), int(high[i])
+        if not stop > start:
+            rows.append(np.empty(0, dtype=int))
+            continue
+        with np.errstate(invalid="ignore"):
+            near = np.abs(composites[i] - composites[start:stop]) < z * np.sqrt(
+                sems[i] ** 2 + sems[start:stop] ** 2
+            )
+        near[i - start : i - start + 1] = False
+        rows.append(np.flatnonzero(near) + start)
+    return rows

@@ -180,3 +180,31 @@ def test_it_hides_results_and_selection_from_a_hiring_manager_without_invite(
     assert "Invite the selected candidates" not in page
     assert "Strong fit" in row(page, scene["strong"])
     assert Invitation.objects.count() == 4
+
+
+def test_it_names_the_peers_of_the_rows_on_the_page_only(
+    client, job, alice, monkeypatch
+):
+    from hiring.models import Candidate
+
+    for index in range(60):
+        scored(job, name=f"Close{index}", composite=0.5 + index / 1000)
+    named = []
+    full_name = Candidate.full_name
+    monkeypatch.setattr(
+        Candidate,
+        "full_name",
+        property(
+            lambda candidate: named.append(candidate.pk) or full_name.fget(candidate)
+        ),
+    )
+    logged_in(client, alice)
+
+    page = get(client, job, "?sort=composite")
+
+    # Every result is indistinguishable from the 59 others: the 25 rows name
+    # their peers (25 x 59), the 35 results on other pages are not named for
+    # anyone's peers (which was 60 x 59).
+    assert len(rows(page)) == 25
+    assert "not distinguishable from" in page
+    assert len(named) < 25 * 59 + 200
