@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from hiring.csv_files import MAX_BYTES
 from hiring.models import Application, Candidate, JobRole, OutboxEvent
 
 
@@ -174,7 +175,9 @@ class CsvImportForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("csv_file")
         if upload is not None:
-            cleaned["data"] = upload.read()
+            # One byte past the limit is enough for the import to refuse the
+            # file by its size; a large upload is not read into memory whole.
+            cleaned["data"] = upload.read(MAX_BYTES + 1)
         elif cleaned.get("csv_text", "").strip():
             cleaned["data"] = cleaned["csv_text"]
         else:
