@@ -40,6 +40,10 @@ from hiring.models import Application, Capability, Job, Stage
 from hiring.selectors import job_for_user
 
 PAGE_SIZE = 25
+# A row names this many of the results it cannot be told apart from, the
+# nearest first, and counts the rest: in a job with thousands of close results
+# a row would otherwise list hundreds of names.
+PEERS_NAMED = 5
 BANDS = ("strong_fit", "fit", "borderline", "not_recommended")
 VALIDITY = ("valid", "questionable", "invalid", "none")
 INVITATION_STATES = ("none", *Invitation.Status.values)
@@ -239,8 +243,9 @@ def job_pipeline_page(*, user, job_id: int, filters: PipelineFilters) -> Pipelin
 
     Every application carries `latest_invitation`, `current_result` (None when the
     result is invalid: see `invalid_result`), `band_label`, `validity_label`,
-    `standing` and `peers` (the valid results its composite cannot be told apart
-    from at 95 %).
+    `standing`, `peers` (up to ``PEERS_NAMED`` of the valid results its composite
+    cannot be told apart from at 95 %, the nearest first) and `peers_more` (how
+    many more there are).
     """
     job, capabilities = job_for_user(
         user=user, job_id=job_id, capability=Capability.VIEW_APPLICATIONS
@@ -285,6 +290,7 @@ def job_pipeline_page(*, user, job_id: int, filters: PipelineFilters) -> Pipelin
         standing = standings.get(result.pk) if result else None
         application.standing = standing[0] if standing else None
         application.peers = standing[1] if standing else []
+        application.peers_more = standing[2] if standing else 0
 
     plan = (
         AssessmentPlan.objects.filter(job=job)
@@ -305,11 +311,13 @@ def job_pipeline_page(*, user, job_id: int, filters: PipelineFilters) -> Pipelin
 
 
 def _standings(job: Job, *, on_page: set[int]) -> dict[int, tuple]:
-    """``{result id: (standing, [names it cannot be told apart from])}`` for the
+    """``{result id: (standing, [names], more)}`` for the
     results ``on_page``, their groups formed over every current valid or
     questionable result of the job (one query), so the groups do not change with
-    the page or the filters. Only the page's rows get their peers' names: with
-    thousands of close results, naming everyone's peers would take seconds."""
+    the page or the filters. ``names`` are those of the ``PEERS_NAMED`` results
+    nearest in composite that it cannot be told apart from, ``more`` counts the
+    others. Only the page's rows get names: with thousands of close results,
+    naming everyone's peers would take seconds."""
     results = list(
         QuestionnaireResult.objects.filter(
             invitation__application__job=job,
@@ -340,14 +348,20 @@ def _standings(job: Job, *, on_page: set[int]) -> dict[int, tuple]:
             seen.add(application_id)
             latest.append(result)
     by_pk = {result.pk: result for result in latest}
-    return {
-        standing.key.pk: (
+    standings = {}
+    for standing in results_compare(latest):
+        if standing.key.pk not in on_page:
+            continue
+        peers = sorted(
+            standing.indistinguishable_from,
+            key=lambda other, mine=standing.composite: abs(other.composite - mine),
+        )
+        standings[standing.key.pk] = (
             standing,
             [
                 by_pk[other.pk].invitation.application.candidate.full_name
-                for other in standing.indistinguishable_from
+                for other in peers[:PEERS_NAMED]
             ],
+            max(len(peers) - PEERS_NAMED, 0),
         )
-        for standing in results_compare(latest)
-        if standing.key.pk in on_page
-    }
+    return standings

@@ -202,9 +202,22 @@ def test_it_names_the_peers_of_the_rows_on_the_page_only(
 
     page = get(client, job, "?sort=composite")
 
-    # Every result is indistinguishable from the 59 others: the 25 rows name
-    # their peers (25 x 59), the 35 results on other pages are not named for
-    # anyone's peers (which was 60 x 59).
+    # Every result is indistinguishable from the 59 others; the 35 results on
+    # other pages are not named for anyone's peers (which was 60 x 59 names).
     assert len(rows(page)) == 25
-    assert "not distinguishable from" in page
-    assert len(named) < 25 * 59 + 200
+    assert len(named) < 25 * 10
+
+
+def test_it_names_the_nearest_peers_and_counts_the_others(client, job, alice):
+    results = [
+        scored(job, name=f"Close{index}", composite=0.5 + index / 1000)
+        for index in range(60)
+    ]
+    top = results[-1].invitation.application
+    logged_in(client, alice)
+
+    cell = row(get(client, job, "?sort=composite"), top)
+
+    names = re.search(r"not distinguishable from ([^<]*) and 54 others", cell)
+    assert names, cell
+    assert names.group(1).split(", ") == [f"Close{i} Rivera" for i in range(58, 53, -1)]
