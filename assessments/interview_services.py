@@ -598,6 +598,20 @@ def _scorecard_event(card: Scorecard, version: ScorecardVersion, now) -> None:
     )
 
 
+def _lock_uncancelled(interview: Interview) -> None:
+    """Lock the interview's row, as ``interview_cancel`` does, and refuse a
+    scorecard for it once cancelled: the access was read before, and the
+    recruiter may have cancelled it since."""
+    status = (
+        Interview.objects.select_for_update()
+        .filter(pk=interview.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == Interview.Status.CANCELLED:
+        raise Conflict(_("This interview was cancelled."))
+
+
 def scorecard_submit(
     *,
     access: InterviewAccess,
@@ -627,6 +641,7 @@ def scorecard_submit(
             code="not_started",
         )
     with transaction.atomic():
+        _lock_uncancelled(access.interview)
         card, _created = Scorecard.objects.get_or_create(
             interview=access.interview, interviewer=access.seat.interviewer
         )
@@ -691,6 +706,7 @@ def scorecard_amend(
         raise Invalid(_("The amendment cannot be recorded."), fields=errors)
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_uncancelled(access.interview)
         card = Scorecard.objects.select_for_update().get(pk=access.own.pk)
         number = card.current_version + 1
         version = _version_create(
