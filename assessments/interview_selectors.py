@@ -196,6 +196,11 @@ def panel_status(*, access: InterviewAccess) -> list[dict]:
     ]
 
 
+# "My interviews" shows this many a page; a long-serving interviewer's history
+# would otherwise be one page of thousands of rows.
+MY_INTERVIEWS_PAGE_SIZE = 50
+
+
 def interviews_of(user) -> QuerySet[Interview]:
     """The interviews the user sits on, on jobs whose hiring team they are on,
     with their scorecard state: those still

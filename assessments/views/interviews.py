@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from assessments.interview_forms import (
 )
 from assessments.interview_reports import interview_debrief, rubric_guide
 from assessments.interview_selectors import (
+    MY_INTERVIEWS_PAGE_SIZE,
     InterviewAccess,
     interview_access,
     interviews_of,
@@ -59,11 +61,15 @@ def _recommendations() -> list[tuple[str, str]]:
 @require_safe
 @login_required
 def my_interviews(request: HttpRequest) -> HttpResponse:
-    """The interviews the user sits on, with their own scorecard state."""
+    """The interviews the user sits on, with their own scorecard state, a page at
+    a time: those awaiting the user's scorecard come first."""
+    page = Paginator(interviews_of(request.user), MY_INTERVIEWS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "interviews/my_interviews.html",
-        {"interviews": interviews_of(request.user), "now": timezone.now()},
+        {"interviews": page.object_list, "page": page, "now": timezone.now()},
     )
 
 

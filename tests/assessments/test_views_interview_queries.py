@@ -109,3 +109,47 @@ def test_my_interviews_lists_what_awaits_my_scorecard_first(client, job, dana):
         key=lambda pk: page.index(f'data-interview="{pk}"'),
     )
     assert order == [overdue, tomorrow, recent_rated, old_rated]
+
+
+def test_my_interviews_shows_a_long_history_a_page_at_a_time(client, job, dana):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.interview_selectors import MY_INTERVIEWS_PAGE_SIZE
+    from assessments.models import Interview, Panelist, Scorecard
+
+    application = ApplicationFactory(job=job)
+    waiting = PanelInterviewFactory(application=application, panel=[dana])
+    past = Interview.objects.bulk_create(
+        Interview(
+            application=application,
+            title="Structured interview",
+            scheduled_at=timezone.now() - timedelta(days=day),
+            status=Interview.Status.COMPLETE,
+        )
+        for day in range(10, 10 + MY_INTERVIEWS_PAGE_SIZE + 5)
+    )
+    Panelist.objects.bulk_create(
+        Panelist(interview=interview, interviewer=dana) for interview in past
+    )
+    Scorecard.objects.bulk_create(
+        Scorecard(
+            interview=interview,
+            interviewer=dana,
+            submitted_at=interview.scheduled_at,
+            current_version=1,
+        )
+        for interview in past
+    )
+    logged_in(client, dana)
+
+    first = client.get("/interviews/").content.decode()
+    second = client.get("/interviews/?page=2").content.decode()
+
+    assert first.count("data-interview=") == MY_INTERVIEWS_PAGE_SIZE
+    assert second.count("data-interview=") == 6
+    # What awaits the scorecard is on the first page, whatever the history.
+    assert f'data-interview="{waiting.pk}"' in first
+    assert "Page 1 of 2" in first
+    assert 'href="?page=2" rel="next"' in first
