@@ -532,7 +532,13 @@ class WebhookDelivery(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status="pending"),
                 name="webhook_delivery_due",
-            )
+            ),
+            # An endpoint's latest deliveries (its settings page, the API) are
+            # read from the top of this, not sorted out of all it ever received.
+            models.Index(
+                fields=["endpoint", "-created_at", "-id"],
+                name="webhook_delivery_latest",
+            ),
         ]
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
