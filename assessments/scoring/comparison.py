@@ -112,7 +112,7 @@ def _indistinguishable_by_row(
     """
     n = len(composites)
     with np.errstate(invalid="ignore"):
-        widest = np.nanmax(sems) if np.isfinite(sems).any() else np.nan
+        widest = np.nan if np.isnan(sems).all() else np.nanmax(sems)
         reach = z * np.sqrt(sems**2 + widest**2)
         # A little slack: the window only preselects, the exact test is below.
         reach = reach * (1 + 1e-9) + 1e-12

@@ -42,7 +42,7 @@ def by_definition(entries, z=1.96):
 
 entry = st.tuples(
     st.floats(-3, 3, allow_nan=False).map(lambda x: round(x, 2)),
-    st.one_of(st.floats(0.01, 1.0), st.just(float("nan"))),
+    st.one_of(st.floats(0.01, 1.0), st.just(float("nan")), st.just(float("inf"))),
 )
 
 
