@@ -82,9 +82,9 @@ class ApiViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
         )
 
 
-def _upsert_docs(noun: str, write, read):
+def _upsert_docs(summary: str, noun: str, write, read):
     return extend_schema(
-        summary=_("Create or update a %(noun)s") % {"noun": noun},
+        summary=summary,
         description=_(
             "With an `external_id`, creates the %(noun)s or, when one with that "
             "external id exists, updates it (201 on creation, 200 on update); two "
@@ -103,7 +103,9 @@ def _upsert_docs(noun: str, write, read):
 @extend_schema_view(
     list=extend_schema(summary="List jobs", description="Oldest change first."),
     retrieve=extend_schema(summary="Read a job"),
-    create=_upsert_docs("job", JobWriteSerializer, JobSerializer),
+    create=_upsert_docs(
+        "Create or update a job", "job", JobWriteSerializer, JobSerializer
+    ),
     partial_update=extend_schema(
         summary="Change a job", request=JobWriteSerializer, responses=JobSerializer
     ),
@@ -136,7 +138,12 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List candidates", description="Oldest change first."),
     retrieve=extend_schema(summary="Read a candidate"),
-    create=_upsert_docs("candidate", CandidateWriteSerializer, CandidateSerializer),
+    create=_upsert_docs(
+        "Create or update a candidate",
+        "candidate",
+        CandidateWriteSerializer,
+        CandidateSerializer,
+    ),
     partial_update=extend_schema(
         summary="Change a candidate",
         request=CandidateWriteSerializer,
@@ -175,7 +182,10 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     list=extend_schema(summary="List applications", description="Oldest change first."),
     retrieve=extend_schema(summary="Read an application"),
     create=_upsert_docs(
-        "application", ApplicationWriteSerializer, ApplicationSerializer
+        "Create or update an application",
+        "application",
+        ApplicationWriteSerializer,
+        ApplicationSerializer,
     ),
     partial_update=extend_schema(
         summary="Change an application's stage or external id",

@@ -149,3 +149,16 @@ def test_it_serves_the_docs_without_a_cdn(client, db):
     assert "<style>" not in body  # the CSP refuses inline styles
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200
+
+
+def test_it_names_each_upsert_with_its_article(schema):
+    summaries = {
+        path: schema["paths"][path]["post"]["summary"]
+        for path in ("/api/v1/jobs/", "/api/v1/candidates/", "/api/v1/applications/")
+    }
+
+    assert summaries == {
+        "/api/v1/jobs/": "Create or update a job",
+        "/api/v1/candidates/": "Create or update a candidate",
+        "/api/v1/applications/": "Create or update an application",
+    }
