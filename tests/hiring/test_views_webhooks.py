@@ -113,3 +113,20 @@ def test_it_shows_and_manages_every_endpoint_with_the_key_that_registered_it(
     theirs.refresh_from_db()
     assert not theirs.enabled
     assert theirs.api_key == api_key
+
+
+def test_a_disabled_endpoint_offers_no_test_event_but_says_why(client, admin_user):
+    endpoint, _secret = endpoint_create(
+        actor=admin_user, name="ATS", url="http://127.0.0.1:9/hook"
+    )
+    logged_in(client, admin_user)
+
+    enabled_page = client.get(f"/settings/webhooks/{endpoint.pk}/").content.decode()
+    client.post(f"/settings/webhooks/{endpoint.pk}/toggle/")
+    disabled_page = client.get(f"/settings/webhooks/{endpoint.pk}/").content.decode()
+
+    ping = f'action="/settings/webhooks/{endpoint.pk}/ping/"'
+    assert ping in enabled_page
+    assert "data-ping-disabled" not in enabled_page
+    assert ping not in disabled_page
+    assert "Enable the endpoint before testing it." in disabled_page
