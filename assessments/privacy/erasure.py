@@ -45,6 +45,7 @@ from hiring.models import (
     Application,
     AuditEvent,
     Candidate,
+    IdempotencyRecord,
     OutboxEvent,
     SelfIdentification,
     WebhookAttempt,
@@ -279,7 +280,34 @@ def _invitations(candidate, personal, answers, now) -> dict[str, int]:
         status=Invitation.Status.REVOKED, revoked_at=now
     )
     invitations.update(session_nonce="", updated_at=now)
-    return {"invitations_revoked": revoked}
+    # Why an email could not be delivered: an SMTP refusal names the address.
+    errors = 0
+    for invitation in invitations.exclude(email_error="").only("email_error"):
+        if personal.found_in(invitation.email_error):
+            errors += Invitation.objects.filter(pk=invitation.pk).update(
+                email_error=ERASED
+            )
+    return {"invitations_revoked": revoked, "email_errors": errors}
+
+
+@erasure_step
+def _api_replays(candidate, personal, answers, now) -> dict[str, int]:
+    """The first answer of an API call sent with an Idempotency-Key is kept for a
+    day to be replayed on a retry; one that shows the candidate is replayed with
+    the marker in place of what named them (the row stays, so a retry still
+    creates nothing twice)."""
+    changed = 0
+    stored = IdempotencyRecord.objects.filter(response_body__isnull=False).only(
+        "response_body"
+    )
+    for record in stored.iterator():
+        text = json.dumps(record.response_body, ensure_ascii=False)
+        if personal.found_in(text):
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                response_body=_redacted(record.response_body, personal)
+            )
+            changed += 1
+    return {"api_replays": changed}
 
 
 @erasure_step
