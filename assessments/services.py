@@ -783,7 +783,8 @@ def submission_submit(
             status=Invitation.Status.SUBMITTED,
             submitted_at=now,
             updated_at=now,
-            session_nonce="",
+            # The nonce stays: it names the browser session that took the
+            # questionnaire, the only one asked the optional questions after it.
             timed_out=timed_out,
         )
         if changed != 1:

@@ -741,7 +741,7 @@ def _self_identification_context(
     data = request.session.get(SESSION_KEY) or {}
     state = data.get("self_id", "")
     candidate = invitation.application.candidate
-    if candidate.is_erased:
+    if candidate.is_erased or not _took_it(request, invitation):
         return {"self_id_state": "closed"}
     if form is None and not state:
         form = SelfIdentificationForm(questions=self_identification_questions())
@@ -759,6 +759,18 @@ def done(request: HttpRequest) -> HttpResponse:
     if not invitation.is_finished:
         return redirect("take:resume")
     return _render_done(request, invitation)
+
+
+def _took_it(request: HttpRequest, invitation: Invitation) -> bool:
+    """Whether this browser session held the attempt when it closed.
+
+    A window left behind when the link was started again elsewhere (a shared
+    computer, say) still reaches the done page; it is not asked about the
+    candidate, nor can it answer for them.
+    """
+    data = request.session.get(SESSION_KEY)
+    nonce = data.get("nonce") if isinstance(data, dict) else None
+    return bool(nonce) and nonce == invitation.session_nonce
 
 
 def _remember_self_identification(request: HttpRequest, state: str) -> None:
@@ -779,6 +791,8 @@ def self_identify(request: HttpRequest) -> HttpResponse:
     invitation = _attempt(request, finished_ok=True)
     if not invitation.is_finished:
         return redirect("take:resume")
+    if not _took_it(request, invitation):
+        return _render_done(request, invitation, status=409)
     if request.POST.get("action") == "skip":
         _remember_self_identification(request, "skipped")
         return redirect("take:done")
