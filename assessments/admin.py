@@ -113,7 +113,9 @@ class InvitationAdmin(ReadOnlyAdmin):
         "application__job",
         "instrument_version__instrument",
     ]
-    exclude = ["token_hash", "session_nonce"]
+    # The salt and the server's key derive the candidate's link; the nonce proves
+    # the session that takes it.
+    exclude = ["token_hash", "token_salt", "session_nonce"]
     date_hierarchy = "created_at"
 
 

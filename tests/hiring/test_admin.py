@@ -14,12 +14,14 @@ from assessments.models import (
     DevelopmentGoal,
     DevelopmentPlan,
     InstrumentVersion,
+    Invitation,
     PageTiming,
     PracticeAttempt,
     PracticeCase,
     Response,
     ScaleReliability,
 )
+from assessments.services import invitation_create, taking_start
 from hiring.models import (
     AdverseImpactAlert,
     AtsCallback,
@@ -245,3 +247,18 @@ def test_searching_the_audit_log_for_an_id_finds_the_reads_that_listed_it(
     assert found.context["cl"].result_count == 1
     assert list(found.context["cl"].result_list) == [page_read]
     assert missed.context["cl"].result_count == 0
+
+
+def test_it_shows_no_value_that_derives_a_link_or_proves_a_session(
+    client, admin_user, application, alice, instrument_version
+):
+    invitation = invitation_create(application=application, user=alice)
+    taking_start(invitation=invitation, language="en", consent=True)
+    invitation.refresh_from_db()
+    logged_in(client, admin_user)
+
+    page = client.get(_url(Invitation, "change", invitation.pk)).content.decode()
+
+    assert invitation.token_salt not in page
+    assert invitation.token_hash not in page
+    assert invitation.session_nonce not in page
