@@ -19,6 +19,7 @@ import hashlib
 import threading
 
 import orjson
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 from rest_framework.utils.encoders import JSONEncoder
@@ -58,6 +59,11 @@ class _Recent:
             self.size += len(body)
             while self.size > self.limit and self.entries:
                 self.size -= len(self.entries.pop(next(iter(self.entries))))
+
+    def forget(self, result_ids: set[int]) -> None:
+        with self._lock:
+            for key in [key for key in self.entries if key[1] in result_ids]:
+                self.size -= len(self.entries.pop(key))
 
     def clear(self) -> None:
         with self._lock:
@@ -124,6 +130,20 @@ def results_rendered(stubs) -> list[bytes]:
         rendered[index] = cached[key]
         local.put(local_keys[index], cached[key])
     return rendered
+
+
+def results_rendered_forget(stubs) -> None:
+    """Drop the cached renderings of these results, in every language: they
+    repeat the external ids that an erasure overwrites."""
+    stubs = list(stubs)
+    cache.delete_many(
+        [
+            _cache_key(stub, language)
+            for stub in stubs
+            for language, _name in settings.LANGUAGES
+        ]
+    )
+    local.forget({stub["id"] for stub in stubs})
 
 
 def page_of_rendered(next_link: str | None, rendered: list[bytes]) -> bytes:

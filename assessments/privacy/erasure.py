@@ -28,6 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import selectors
+from assessments.api.rendering import results_rendered_forget
 from assessments.models import (
     DevelopmentPlan,
     Interview,
@@ -113,6 +115,19 @@ def erasure_step(step: ErasureStep) -> ErasureStep:
 
 
 # --- steps ----------------------------------------------------------------------------
+
+
+@erasure_step
+def _rendered_results(candidate, personal, answers, now) -> dict[str, int]:
+    """The API's cached renderings of the candidate's results repeat their external
+    ids; dropped first, while the ids that make up their cache keys are known."""
+    stubs = list(
+        selectors.result_stubs_for_integrations().filter(
+            invitation__application__candidate=candidate
+        )
+    )
+    results_rendered_forget(stubs)
+    return {"cached_results": len(stubs)}
 
 
 @erasure_step

@@ -1,16 +1,22 @@
 """Erasure also reaches the copies of a candidate's data kept for other purposes:
-the stored first answer of an API call, replayed on a retry, and the reason an
-invitation email could not be delivered."""
+the stored first answer of an API call, replayed on a retry, the reason an
+invitation email could not be delivered, and the API's cached renderings of
+their results."""
 
 import json
 from smtplib import SMTPRecipientsRefused
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
+from assessments import selectors
+from assessments.api import rendering
 from assessments.privacy.erasure import ERASED, candidate_erase
 from assessments.services import invitation_create, invitation_email_send
 from hiring.models import Application, Candidate, IdempotencyRecord, Stage
+from tests.api.conftest import scored_results
+from tests.factories import ApplicationFactory, CandidateFactory
 
 FIRST_NAME = "Ottoline"
 LAST_NAME = "Vandergrift-Ames"
@@ -91,3 +97,30 @@ def test_it_erases_the_delivery_error_that_names_the_address(
     invitation.refresh_from_db()
     assert EMAIL not in invitation.email_error
     assert invitation.email_error == ERASED
+
+
+def test_it_drops_the_cached_renderings_of_the_candidates_results(
+    api_client, instrument_version, alice
+):
+    candidate = CandidateFactory(external_id="ATS-CACHED-5521")
+    application = ApplicationFactory(
+        candidate=candidate, stage=Stage.REJECTED, external_id="GH-CACHED-7730"
+    )
+    (result,) = scored_results(instrument_version, 1, application=application)
+    rendering.local.clear()
+    client = api_client("results:read")
+    for language in ("en", "es"):
+        page = client.get("/api/v1/results/", HTTP_ACCEPT_LANGUAGE=language)
+        assert "ATS-CACHED-5521" in page.content.decode()
+    stub = selectors.result_stubs_for_integrations().get(pk=result.pk)
+    keys = [rendering._cache_key(stub, language) for language in ("en", "es")]
+    assert all(b"ATS-CACHED-5521" in body for body in cache.get_many(keys).values())
+    assert len(cache.get_many(keys)) == 2
+
+    candidate_erase(candidate=candidate, actor=alice)
+
+    assert cache.get_many(keys) == {}
+    assert not [key for key in rendering.local.entries if key[1] == result.pk]
+    page = client.get("/api/v1/results/").content.decode()
+    assert "ATS-CACHED-5521" not in page
+    assert "GH-CACHED-7730" not in page
