@@ -125,6 +125,13 @@ REASONS = {
         gettext_lazy("Time is up"),
         gettext_lazy("The answers saved before the time ran out were submitted."),
     ),
+    "signed_in": (
+        gettext_lazy("This link is for the candidate"),
+        gettext_lazy(
+            "You are signed in to Criba. Send the link to the candidate: agreeing "
+            "to the privacy notice, and the time to answer, are theirs."
+        ),
+    ),
 }
 
 
@@ -463,6 +470,10 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
     form = None
     status = 200
     if request.method == "POST":
+        # Staff who open the link to hand it over do not start it (and so give
+        # the candidate's consent, and start their clock) from their own browser.
+        if request.user.is_authenticated:
+            return _problem_page(request, "signed_in", 403)
         if resuming:
             language = invitation.language
         else:
