@@ -1,4 +1,4 @@
-"""Keeping live candidate tokens out of logs and error reports.
+"""Keeping live candidate tokens (and API keys) out of logs and error reports.
 
 A candidate's private link is ``/take/<token>/``; whoever reads the token can take
 the questionnaire; a hire's link to their development plan is ``/my-plan/<token>/``.
@@ -22,8 +22,20 @@ REDACTED = "[redacted]"
 _TAKE_TOKEN = re.compile(r"(/take/|/my-plan/)(?!session(?:/|$|[?#\s]))([^/\s?#\"'<>]+)")
 
 
+# An API key (``crb_<8 hex>_<secret>``) keeps its prefix, which names it in the
+# admin; a webhook signing secret (``whsec_<base64>``) keeps only its kind.
+# Greenhouse sends the key as the HTTP Basic user name, which access logs print.
+_API_KEY = re.compile(r"\b(crb_[0-9a-f]{8}_)[A-Za-z0-9_-]+")
+_WEBHOOK_SECRET = re.compile(r"\b(whsec_)[A-Za-z0-9+/=]+")
+
+
 def redact(text: str) -> str:
-    """``text`` with every candidate or hire token replaced by ``[redacted]``."""
+    """``text`` with every candidate or hire token, API key and webhook secret
+    replaced by ``[redacted]``."""
+    if "crb_" in text:
+        text = _API_KEY.sub(rf"\g<1>{REDACTED}", text)
+    if "whsec_" in text:
+        text = _WEBHOOK_SECRET.sub(rf"\g<1>{REDACTED}", text)
     if "/take/" not in text and "/my-plan/" not in text:
         return text
     return _TAKE_TOKEN.sub(rf"\g<1>{REDACTED}", text)

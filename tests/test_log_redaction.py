@@ -4,6 +4,7 @@ The requests go through the real middleware, views and logging configuration; th
 output is read from the handlers that settings.LOGGING installs.
 """
 
+import base64
 import io
 import logging
 import os
@@ -307,3 +308,48 @@ def test_it_keeps_tokens_out_of_gunicorns_access_log():
         any(isinstance(f, TokenRedactingFilter) for f in handler.filters)
         for handler in logger.access_log.handlers + logger.error_log.handlers
     )
+
+
+API_KEY = "crb_1a2b3c4d_" + "K" * 43
+
+
+def test_it_keeps_api_keys_out_of_gunicorns_access_log():
+    # Greenhouse sends the key as the Basic user name, which the access log
+    # prints; a misconfigured client may put one in the query string.
+    config = Config()
+    config.set("accesslog", "-")
+    logger = TokenRedactingLogger(config)
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    request = SimpleNamespace(headers=[])
+    basic = base64.b64encode(f"{API_KEY}:".encode()).decode()
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/integrations/greenhouse/list_tests?key={API_KEY}",
+        "PATH_INFO": "/integrations/greenhouse/list_tests",
+        "QUERY_STRING": f"key={API_KEY}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_AUTHORIZATION": f"Basic {basic}",
+        "REMOTE_ADDR": "192.0.2.1",
+    }
+
+    atoms = logger.atoms(response, request, environ, timedelta(milliseconds=5))
+    line = config.access_log_format % atoms
+
+    assert API_KEY not in line
+    assert API_KEY not in repr(atoms)
+    # The prefix, which names the key in the admin, stays for tracing.
+    assert f"crb_1a2b3c4d_{REDACTED}" in line
+    assert f"?key=crb_1a2b3c4d_{REDACTED}" in line
+
+
+def test_it_keeps_api_keys_and_webhook_secrets_out_of_log_records(log_output):
+    secret = "whsec_" + "c2VjcmV0" * 4
+    logging.getLogger("hiring").warning(
+        "Refused %s and %s", f"/api/v1/jobs/?api_key={API_KEY}", secret
+    )
+
+    output = log_output.getvalue()
+    assert API_KEY not in output
+    assert secret not in output
+    assert f"crb_1a2b3c4d_{REDACTED}" in output
+    assert f"whsec_{REDACTED}" in output
