@@ -335,7 +335,31 @@ admin.site.unregister(User)
 @admin.register(User)
 class AuditedUserAdmin(UserAdmin):
     """Django's user admin; granting or taking away administrator, staff or active
-    status is audited, since it decides who sees candidates' results."""
+    status is audited, since it decides who sees candidates' results.
+
+    Staff allowed to edit accounts who are not administrators themselves can
+    neither grant administrator status, groups or permissions (their own
+    included) nor change an administrator's account (its password included):
+    either would make them an administrator.
+    """
+
+    ADMINISTRATORS_ONLY = ("is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.ADMINISTRATORS_ONLY if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change) -> None:
         previous = (
