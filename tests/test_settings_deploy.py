@@ -136,3 +136,18 @@ def test_it_starts_behind_a_proxy_given_its_hops_and_addresses(production_env):
     result = _run(["manage.py", "check"], env)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_cookie_is_secure_in_production(production_env):
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+            "s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY)",
+        ],
+        {**production_env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True"]
