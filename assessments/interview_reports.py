@@ -130,6 +130,20 @@ class Debrief:
         )
 
     @property
+    def submitted_count(self) -> int:
+        return sum(1 for seat in self.panel if seat["submitted"])
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.panel) - self.submitted_count
+
+    @property
+    def agreement_judged(self) -> bool:
+        """Agreement needs two scorecards: one interviewer always agrees with
+        themself, so "no flag" would say nothing."""
+        return self.submitted_count >= 2
+
+    @property
     def flagged_rows(self) -> list[CompetencyRow]:
         return [row for row in self.rows if row.flagged]
 

@@ -126,3 +126,63 @@ def test_it_offers_no_decision_form_to_a_panelist(client, debriefed):
         f"/interviews/{debriefed.pk}/decide/", {"decision": "hold", "reason": "x"}
     )
     assert refused.status_code == 403
+
+
+@pytest.fixture
+def half_in(application, job, django_capture_on_commit_callbacks):
+    dana, erin = _panel(job, 2)
+    interview = PanelInterviewFactory(application=application, panel=[dana, erin])
+    submit(
+        dana, interview, [2, 3, 2, 2, 2, 3], capture=django_capture_on_commit_callbacks
+    )
+    application.stage = Stage.INTERVIEWING
+    application.save()
+    return interview
+
+
+def test_it_does_not_call_one_scorecard_an_agreeing_panel(client, half_in, bob):
+    # One interviewer always agrees with themself: with one scorecard of two in,
+    # "the panel agrees within one point everywhere" would be a false comfort.
+    html = (
+        logged_in(client, bob).get(f"/interviews/{half_in.pk}/debrief/")
+    ).content.decode()
+
+    section = html[html.index("Competencies to discuss") :].split("</section>")[0]
+    assert "the panel agrees" not in section
+    assert "Agreement cannot be judged yet: 1 scorecard is in" in section
+    decision = html[html.index('id="decision-heading"') :]
+    assert (
+        "1 scorecard is missing: a decision now rests on part of the panel's "
+        "evidence." in decision
+    )
+
+
+def test_it_says_the_panel_agrees_once_every_scorecard_is_in(
+    client, half_in, bob, django_capture_on_commit_callbacks
+):
+    erin = half_in.panelists.exclude(interviewer__username="panel0").get().interviewer
+    submit(
+        erin, half_in, [2, 3, 3, 2, 2, 3], capture=django_capture_on_commit_callbacks
+    )
+
+    html = (
+        logged_in(client, bob).get(f"/interviews/{half_in.pk}/debrief/")
+    ).content.decode()
+
+    assert (
+        '<p data-agreement="agreed">No competency is flagged: the panel agrees '
+        "within one point everywhere.</p>" in html
+    )
+    assert "data-decision-partial" not in html
+
+
+def test_it_signs_the_questionnaire_composite_like_the_report(client, debriefed, bob):
+    QuestionnaireResultFactory(
+        invitation__application=debriefed.application, composite=-0.73
+    )
+
+    html = (
+        logged_in(client, bob).get(f"/interviews/{debriefed.pk}/debrief/")
+    ).content.decode()
+
+    assert "<dd data-questionnaire-composite>\u22120.73</dd>" in html
