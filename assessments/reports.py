@@ -16,7 +16,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.explanations import band_explanation_text
@@ -650,6 +650,17 @@ def _band_of(value: float, bands) -> str:
     return ""
 
 
+def _figure(value: float, places: int = 2, *, sign: bool = False) -> str:
+    """A figure in the reader's number format (0,74 in Spanish), with a true minus
+    sign, and a plus sign on positive figures when ``sign``: the same as the
+    ``signed`` and ``number`` filters print beside these sentences."""
+    rounded = round(value, places)
+    text = formats.number_format(abs(rounded), places)
+    if rounded < 0:
+        return "\u2212" + text
+    return "+" + text if sign and rounded > 0 else text
+
+
 def application_report_build(
     application: Application, *, user, capabilities: frozenset[str]
 ) -> ApplicationReport:
@@ -722,7 +733,10 @@ def application_report_build(
     if questionnaire is not None:
         sentences.append(
             _("Questionnaire composite %(c)s (weight %(w)s %%).")
-            % {"c": f"{questionnaire.composite:+.2f}", "w": round(100 * share_q)}
+            % {
+                "c": _figure(questionnaire.composite, sign=True),
+                "w": round(100 * share_q),
+            }
         )
     if interview_score is not None:
         sentences.append(
@@ -731,8 +745,8 @@ def application_report_build(
                 "(3 = meets the bar = 0; one anchor level = 1) (weight %(w)s %%)."
             )
             % {
-                "s": f"{interview_score:.2f}",
-                "z": f"{z_i:+.2f}",
+                "s": _figure(interview_score),
+                "z": _figure(z_i, sign=True),
                 "w": round(100 * (1 - share_q)),
             }
         )
@@ -742,7 +756,10 @@ def application_report_build(
                 "Overall %(o)s, in the band “%(b)s”. A person decides; the band only "
                 "recommends."
             )
-            % {"o": f"{overall:+.2f}", "b": band_label(band) if band else "—"}
+            % {
+                "o": _figure(overall, sign=True),
+                "b": band_label(band) if band else "—",
+            }
         )
     return ApplicationReport(
         application=application,

@@ -2,6 +2,7 @@
 weights, with its band and explanation, and names the parts still missing."""
 
 import pytest
+from django.utils import translation
 
 from assessments.models import AssessmentPlan
 from assessments.reports import application_report
@@ -199,3 +200,38 @@ def test_it_bands_an_overall_that_lies_exactly_on_a_cut_in_the_upper_band(
 
     assert report.interview_score == pytest.approx(3.0, abs=1e-12)
     assert report.band == "fit"
+
+
+def test_it_writes_the_figures_the_same_way_as_the_rest_of_the_page(
+    application, plan, dana, bob, django_capture_on_commit_callbacks
+):
+    # Spanish readers saw "0,80" beside "+0.80": one number, two formats.
+    QuestionnaireResultFactory(invitation__application=application, composite=-0.49)
+    interview = PanelInterviewFactory(application=application, panel=[dana])
+    submit(dana, interview, [4] * 6, capture=django_capture_on_commit_callbacks)
+
+    with translation.override("es"):
+        report = application_report(user=bob, application_id=application.pk)
+
+    # overall .4 x -.49 + .6 x 1.0 = .404
+    assert report.sentences[0].startswith(
+        "Puntuación compuesta del cuestionario: \u22120,49"
+    )
+    assert "4,00 de 5" in report.sentences[1]
+    assert "+1,00" in report.sentences[1]
+    assert "+0,40" in report.sentences[2]
+    assert not any("0.4" in sentence for sentence in report.sentences)
+
+
+def test_it_signs_the_overall_as_its_sentence_does(
+    client, application, plan, dana, bob, django_capture_on_commit_callbacks
+):
+    QuestionnaireResultFactory(invitation__application=application, composite=0.49)
+    interview = PanelInterviewFactory(application=application, panel=[dana])
+    submit(dana, interview, [4] * 6, capture=django_capture_on_commit_callbacks)
+
+    html = logged_in(client, bob).get(f"/applications/{application.pk}/").content
+    html = html.decode()
+
+    assert "<dd data-overall>+0.80 — Strong fit</dd>" in html
+    assert "<p>Overall +0.80, in the band “Strong fit”." in html
