@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,13 @@ class CsvPreviewChecks:
 
 
 def csv_column_key(name: str) -> str:
-    """A header compared without case, spaces, dashes, underscores or dots."""
-    return "".join(ch for ch in name.strip().lower() if ch not in " -_.")
+    """A header compared without case, accents, spaces, dashes, underscores or
+    dots: "Fecha de alta" and "Valoración" as an HR system in Spanish writes
+    them, "fechadealta" and "valoracion" here."""
+    decomposed = unicodedata.normalize("NFKD", name.strip().lower())
+    return "".join(
+        ch for ch in decomposed if ch not in " -_." and not unicodedata.combining(ch)
+    )
 
 
 def csv_decode(data: bytes | str) -> str:

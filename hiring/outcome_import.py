@@ -58,9 +58,25 @@ from hiring.services import audit_record
 COLUMNS = {
     "application_id": ("applicationid", "cribaapplicationid", "cribaid"),
     "application_external_id": ("applicationexternalid", "applicationref"),
-    "candidate_email": ("candidateemail", "email", "emailaddress", "correo"),
+    "candidate_email": (
+        "candidateemail",
+        "email",
+        "emailaddress",
+        "correo",
+        "correoelectronico",
+    ),
     "job_external_id": ("jobexternalid", "jobref"),
-    "start_date": ("startdate", "start", "hiredate", "fechadeinicio", "fechainicio"),
+    "start_date": (
+        "startdate",
+        "start",
+        "hiredate",
+        "fechadeinicio",
+        "fechainicio",
+        "fechadealta",
+        "fechaalta",
+        "fechadeincorporacion",
+        "fechaincorporacion",
+    ),
     "manager": ("manager", "managername", "responsable"),
     "team": ("team", "equipo"),
     "leaving_date": (
@@ -70,9 +86,27 @@ COLUMNS = {
         "fechadebaja",
         "fechabaja",
     ),
-    "leaving_reason": ("leavingreason", "terminationreason", "motivodebaja"),
-    "performance_rating": ("performancerating", "rating", "performance"),
-    "rated_on": ("ratedon", "ratingdate"),
+    "leaving_reason": (
+        "leavingreason",
+        "terminationreason",
+        "motivodebaja",
+        "motivobaja",
+    ),
+    "performance_rating": (
+        "performancerating",
+        "rating",
+        "performance",
+        "valoracion",
+        "evaluacion",
+        "valoraciondeldesempeno",
+        "evaluaciondeldesempeno",
+    ),
+    "rated_on": (
+        "ratedon",
+        "ratingdate",
+        "fechadevaloracion",
+        "fechadeevaluacion",
+    ),
 }
 IDENTIFIERS = ("application_id", "application_external_id", "candidate_email")
 REQUIRED = ("start_date", "manager")

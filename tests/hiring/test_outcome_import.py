@@ -481,3 +481,35 @@ def test_it_refuses_a_fractional_rating_instead_of_cutting_it(
     assert "The performance rating “3-4” is not 1 to 5." in row(page, 3)
     assert accepted.status_code == 200, accepted.content.decode()
     assert "All 2 rows are ready to import." in accepted.content.decode()
+
+
+def test_it_reads_the_column_names_of_an_hr_system_in_spanish(
+    client, job, alice, hires
+):
+    # What a Spanish HRIS exports: a BOM, semicolons, accented headers, decimal
+    # commas and quarters named by "trimestre".
+    data = (
+        "\ufeffCorreo electrónico;Fecha de alta;Responsable;Equipo;Fecha de baja;"
+        "Motivo de baja;Valoración;Fecha de valoración;2026-T1\r\n"
+        "BEN@example.org;2026-02-02;Dana Reyes;Ventas;2026-05-29;voluntaria;"
+        "3: Cumple;2026-05-15;95,5 %\r\n"
+    ).encode()
+    upload = SimpleUploadedFile("bajas.csv", data, content_type="text/csv")
+
+    page = (
+        logged_in(client, alice)
+        .post(url(job), {"csv_file": upload, "action": "preview"})
+        .content.decode()
+    )
+    assert "The row is ready to import." in page, page
+    client.post(url(job), {"csv_text": data.decode("utf-8-sig"), "action": "import"})
+
+    outcome = HireOutcome.objects.get(application=hires["ben"])
+    assert (outcome.start_date, outcome.leaving_date) == (
+        date(2026, 2, 2),
+        date(2026, 5, 29),
+    )
+    assert outcome.leaving_reason == "voluntary"
+    assert outcome.performance_rating == 3
+    assert outcome.rated_on == date(2026, 5, 15)
+    assert QuotaAttainment.objects.get().attainment_percent == Decimal("95.5")
