@@ -464,6 +464,35 @@ def development_plan_share(
     return bool(changed)
 
 
+def development_plan_consent_end(*, application_id: int, user) -> bool:
+    """End the hire's consent to show their plan to their line manager because the
+    manager changed: it was given to one person, not to whoever manages the hire
+    next. True when a consent ended. Conditional, in the caller's transaction;
+    audited as ``development_plan.unshared`` with the reason."""
+    now = timezone.now()
+    plan = (
+        DevelopmentPlan.objects.filter(
+            application_id=application_id, shared_with_manager_at__isnull=False
+        )
+        .select_related("application__job")
+        .first()
+    )
+    if plan is None:
+        return False
+    changed = DevelopmentPlan.objects.filter(
+        pk=plan.pk, shared_with_manager_at__isnull=False
+    ).update(shared_with_manager_at=None, updated_at=now)
+    if changed:
+        audit_record(
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            action=PLAN_UNSHARED,
+            obj=plan,
+            job=plan.application.job,
+            data={"by": "manager_changed", "at": now.isoformat()},
+        )
+    return bool(changed)
+
+
 # --- emailing the link -------------------------------------------------------------
 
 
@@ -642,7 +671,20 @@ def hire_plan(plan_id: int) -> DevelopmentPlan | None:
     """The plan of a hire's session, with its goals and check-ins."""
     return (
         DevelopmentPlan.objects.filter(pk=plan_id)
-        .select_related("application__candidate", "application__job")
+        .select_related(
+            "application__candidate",
+            "application__job",
+            "application__outcome__manager",
+        )
         .prefetch_related("goals", "check_ins")
         .first()
     )
+
+
+def plan_manager(plan: DevelopmentPlan):
+    """The line manager who may read the plan once the hire agrees (the outcome's
+    Criba account), or None while nobody is named."""
+    try:
+        return plan.application.outcome.manager
+    except HireOutcome.DoesNotExist:
+        return None

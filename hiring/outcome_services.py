@@ -32,6 +32,7 @@ from hiring.models import (
     Stage,
 )
 from hiring.services import audit_record, candidate_retention_extend
+from hiring.signals import outcome_manager_changed
 
 # No hire in this deployment started before this day; a date before it is a typo.
 EARLIEST_DATE = date(2000, 1, 1)
@@ -425,6 +426,7 @@ def hire_outcome_record(
     }
     if manager is not KEEP:
         values["manager_id"] = manager.pk if manager is not None else None
+    previous_manager_id = None if created else outcome.manager_id
     changed_fields = sorted(
         name.removesuffix("_id")
         for name, value in values.items()
@@ -475,6 +477,8 @@ def hire_outcome_record(
             for row in to_create
         )
     candidate_retention_extend(candidate_id=application.candidate_id)
+    if outcome.manager_id != previous_manager_id:
+        outcome_manager_changed.send(sender=HireOutcome, application=application, by=by)
     audit_record(
         actor=by,
         action=AuditEvent.Action.OUTCOME_RECORDED,

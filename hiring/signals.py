@@ -9,3 +9,8 @@ from django.dispatch import Signal
 
 # Sent inside the transaction that takes ``user`` off ``job``'s hiring team.
 team_member_removed = Signal()
+
+# Sent inside the transaction that links a hire's outcome to another manager's Criba
+# account (or to none): what the hire agreed to show is for the manager they
+# agreed to, not for whoever comes next.
+outcome_manager_changed = Signal()

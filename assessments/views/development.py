@@ -278,6 +278,7 @@ def hire_plan(request: HttpRequest) -> HttpResponse:
             "candidate": plan.application.candidate,
             "goals": list(plan.goals.all()),
             "check_ins": list(plan.check_ins.all()),
+            "manager": development.plan_manager(plan),
         },
     )
 

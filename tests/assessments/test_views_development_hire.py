@@ -17,6 +17,7 @@ from assessments.development import development_plan_generate
 from assessments.models import DevelopmentPlan
 from assessments.tokens import development_plan_link, plan_token_derive
 from hiring.models import AuditEvent
+from tests.factories import HireOutcomeFactory, UserFactory
 from tests.factories.development import hire_for
 
 
@@ -146,6 +147,7 @@ def test_no_token_reaches_the_logs(client, token, log_output):
 
 
 def test_the_hire_gives_and_withdraws_consent(opened, plan):
+    HireOutcomeFactory(application=plan.application, manager=UserFactory())
     consent = reverse("my_plan:consent")
 
     response = opened.post(consent, {"share": "yes"})
@@ -204,3 +206,24 @@ def test_the_hire_reads_their_plan_in_their_language(client, job, alice):
     assert "Convertir la retroalimentación en un cambio por semana" in (
         response.content.decode()
     )
+
+
+def test_the_hire_sees_who_their_manager_is_before_sharing(opened, plan):
+    HireOutcomeFactory(
+        application=plan.application,
+        manager=UserFactory(first_name="Morgan", last_name="Lee"),
+    )
+
+    page = opened.get(reverse("my_plan:plan")).content.decode()
+
+    assert "Your manager here is <strong>Morgan Lee</strong>." in page
+    assert 'id="give-consent"' in page
+
+
+def test_the_hire_is_not_asked_to_share_with_nobody(opened, plan):
+    # No manager is named: a consent would go to whoever is named later.
+    page = opened.get(reverse("my_plan:plan")).content.decode()
+
+    assert 'data-shared="no-manager"' in page
+    assert "No manager is named for your plan yet" in page
+    assert 'id="give-consent"' not in page

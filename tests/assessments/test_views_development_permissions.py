@@ -10,6 +10,8 @@ notes, and nothing more.
 import pytest
 
 from assessments.development import development_plan_generate, development_plan_share
+from hiring.models import AuditEvent
+from hiring.outcome_services import hire_outcome_record
 from tests.factories import HireOutcomeFactory, UserFactory
 from tests.factories.development import hire_for
 from tests.hiring.support import logged_in
@@ -209,3 +211,48 @@ def test_a_team_member_who_is_the_line_manager_finds_the_shared_plan(
 
     assert 'id="development-plan-link"' in client.get(url).content.decode()
     assert client.get(f"{url}development/").status_code == 200
+
+
+def test_a_new_manager_does_not_inherit_the_hires_consent(
+    client, scene, manager, alice
+):
+    # The hire agreed to show the plan to Morgan; the hire moves to Nadia's team.
+    plan = scene["plan"]
+    development_plan_share(plan=plan, share=True)
+    outcome = scene["hire"].outcome
+    nadia = UserFactory(username="nadia", first_name="Nadia")
+
+    hire_outcome_record(
+        application=scene["hire"],
+        by=alice,
+        start_date=outcome.start_date,
+        manager_name="Nadia",
+        manager=nadia,
+    )
+
+    plan.refresh_from_db()
+    assert plan.shared_with_manager_at is None
+    assert logged_in(client, nadia).get(_url(scene, "page")).status_code == 404
+    ended = AuditEvent.objects.get(action="development_plan.unshared")
+    assert ended.actor == alice
+    assert ended.data["by"] == "manager_changed"
+
+
+def test_the_consent_stays_while_the_manager_stays(client, scene, manager, alice):
+    plan = scene["plan"]
+    development_plan_share(plan=plan, share=True)
+    outcome = scene["hire"].outcome
+
+    hire_outcome_record(
+        application=scene["hire"],
+        by=alice,
+        start_date=outcome.start_date,
+        manager_name="Morgan (renamed)",
+        manager=manager,
+        performance_rating=4,
+        rated_on=outcome.start_date,
+    )
+
+    plan.refresh_from_db()
+    assert plan.shared_with_manager_at is not None
+    assert logged_in(client, manager).get(_url(scene, "page")).status_code == 200
