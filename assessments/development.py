@@ -688,3 +688,38 @@ def plan_manager(plan: DevelopmentPlan):
         return plan.application.outcome.manager
     except HireOutcome.DoesNotExist:
         return None
+
+
+@dataclass(frozen=True)
+class HireGoal:
+    """A goal as the hire reads it: why it was chosen said to them, without the
+    figures the hiring team reads (``DevelopmentGoal.basis``)."""
+
+    goal: DevelopmentGoal
+    reason: str
+
+
+def hire_goals(plan: DevelopmentPlan) -> list[HireGoal]:
+    """The plan's goals with why each was chosen, addressed to the hire in the
+    active language (the plan's, on the hire's pages)."""
+    seen: dict[str, int] = {}
+    goals = []
+    for goal in plan.goals.all():
+        seen[goal.source] = seen.get(goal.source, 0) + 1
+        first = seen[goal.source] == 1
+        if goal.source == SCALE:
+            reason = (
+                _("From your questionnaire answers: your area with most room to grow.")
+                if first
+                else _("From your questionnaire answers: another area to grow in.")
+            )
+        else:
+            reason = (
+                _("From your interview: the area your interviewers rated lowest.")
+                if first
+                else _(
+                    "From your interview: another area your interviewers rated lower."
+                )
+            )
+        goals.append(HireGoal(goal=goal, reason=reason))
+    return goals

@@ -276,7 +276,7 @@ def hire_plan(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "job_title": plan.application.job.title,
             "candidate": plan.application.candidate,
-            "goals": list(plan.goals.all()),
+            "goals": development.hire_goals(plan),
             "check_ins": list(plan.check_ins.all()),
             "manager": development.plan_manager(plan),
         },

@@ -227,3 +227,21 @@ def test_the_hire_is_not_asked_to_share_with_nobody(opened, plan):
     assert 'data-shared="no-manager"' in page
     assert "No manager is named for your plan yet" in page
     assert 'id="give-consent"' not in page
+
+
+def test_the_hire_reads_why_each_goal_was_chosen_addressed_to_them(opened, plan):
+    # The basis is written for the hiring team ("T 66, the least favourable of
+    # this hire's scales"); the hire reads why, said to them, without the T.
+    page = opened.get(reverse("my_plan:plan")).content.decode()
+
+    assert "this hire" not in page
+    assert "T 66" not in page
+    assert page.count("Why this goal:") == plan.goals.count() == 3
+    assert (
+        "Why this goal: From your questionnaire answers: your area with most "
+        "room to grow." in page
+    )
+    assert (
+        "Why this goal: From your interview: the area your interviewers rated "
+        "lowest." in page
+    )

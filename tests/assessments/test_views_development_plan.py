@@ -199,3 +199,15 @@ def test_a_failed_email_is_retried_until_the_mail_server_takes_it(
     assert outcome.result is True
     assert failures == []
     assert [email.to for email in mail.outbox] == [[hire.candidate.email]]
+
+
+def test_it_says_how_to_read_the_figures_of_each_goal(recruiter, hire, alice):
+    development_plan_generate(application=hire, user=alice)
+
+    for path in ("", "print/"):
+        text = recruiter.get(_base(hire) + path).content.decode()
+        assert "T 66" in text  # the basis, as the hiring team reads it
+        assert (
+            "T is the questionnaire's standard score, where 50 is the average of "
+            "the people it is compared with and 40 to 60 is the usual range"
+        ) in text
