@@ -414,6 +414,42 @@ class Expectancy:
 
 
 @dataclass(frozen=True)
+class CriterionReading:
+    """What a criterion's intervals say: ``related`` predictors have their whole
+    95 % interval on the side of zero they intend, ``contrary`` ones on the
+    other side; the rest cannot be told apart from no relation yet."""
+
+    estimable: bool
+    n: int
+    related: list[str]
+    contrary: list[str]
+
+
+def criterion_reading(
+    pairs: list[tuple[Predictor, ValidityCell]],
+) -> CriterionReading:
+    """Which predictors are clearly related to one criterion in the direction
+    they intend (the whole interval on that side of zero: negative on a
+    lower-is-better scale), and which clearly the other way round."""
+    estimable = [(p, c) for p, c in pairs if c.estimable]
+    related, contrary = [], []
+    for predictor, cell in estimable:
+        above, below = cell.ci_low > 0, cell.ci_high < 0
+        if predictor.lower_is_better:
+            above, below = below, above
+        if above:
+            related.append(predictor.name)
+        elif below:
+            contrary.append(predictor.name)
+    return CriterionReading(
+        estimable=bool(estimable),
+        n=max((c.n for _p, c in estimable), default=0),
+        related=related,
+        contrary=contrary,
+    )
+
+
+@dataclass(frozen=True)
 class ValidityReport:
     job: Job | None
     today: date
@@ -437,6 +473,16 @@ class ValidityReport:
     @property
     def any_estimable(self) -> bool:
         return any(cell.estimable for row in self.rows for cell in row.cells)
+
+    @property
+    def sections(
+        self,
+    ) -> list[tuple[Criterion, list[tuple[Predictor, ValidityCell]], CriterionReading]]:
+        """One table per criterion with what its intervals say in words."""
+        return [
+            (criterion, pairs, criterion_reading(pairs))
+            for criterion, pairs in self.by_criterion
+        ]
 
 
 def validity_report_build(data: HireData, *, job: Job | None, today: date):

@@ -189,3 +189,13 @@ def test_it_shows_an_empty_report_before_any_outcome_is_recorded(client, reader,
 
     assert response.status_code == 200
     assert re.search(r'data-figure="hires">0<', response.content.decode())
+
+
+def test_it_says_in_words_which_measures_are_clearly_related(client, reader, hires):
+    html = logged_in(client, reader).get(PAGES["validity"]).content.decode()
+
+    quota = html[html.index('data-criterion="quota"') :].split("</section>")[0]
+    reading = quota[quota.index("data-reading") : quota.index("</div>")]
+    assert "Clearly related to “Mean quota attainment (%)”" in reading
+    assert "Questionnaire composite" in reading
+    assert html.count("data-reading") == 4  # one per criterion
