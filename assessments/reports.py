@@ -130,8 +130,7 @@ class QuestionnaireReport:
     def percentile_methods(self) -> list[str]:
         """How the shown percentiles were found, for the note under the table."""
         return sorted(
-            {row.percentile_method for row in self.rows if not row.missing}
-            - {None}
+            {row.percentile_method for row in self.rows if not row.missing} - {None}
         )
 
     @property
