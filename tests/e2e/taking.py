@@ -50,6 +50,18 @@ def start(page: Page, link: str | None = None) -> None:
     expect(page.locator("#take-page-form")).to_be_visible()
 
 
+def started_on_a_phone(new_context, application):
+    """A new invitation of ``application``, opened and started in a new
+    phone-sized page; returns ``(invitation, page)``."""
+    from assessments.services import invitation_create
+    from assessments.tokens import invitation_link
+
+    invitation = invitation_create(application=application, user=None, send=False)
+    page = new_context(**MOBILE).new_page()
+    start(page, invitation_link(invitation))
+    return invitation, page
+
+
 def item_keys(page: Page) -> list[str]:
     """The item keys of the page shown, in their order on screen."""
     return page.locator("fieldset.take-item").evaluate_all(

@@ -5,11 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Response
-from assessments.services import invitation_create
-from assessments.tokens import invitation_link
 from hiring.models import SelfIdentification
 from tests.e2e.axe import assert_accessible
-from tests.e2e.taking import MOBILE, item_keys, radio, start
+from tests.e2e.taking import item_keys, radio, started_on_a_phone
 
 pytestmark = [pytest.mark.e2e]
 
@@ -23,9 +21,7 @@ def test_it_focuses_the_error_of_a_refused_page(
     instrument_version,
     application,
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    page = new_context(**MOBILE).new_page()
-    start(page, invitation_link(invitation))
+    invitation, page = started_on_a_phone(new_context, application)
     key = item_keys(page)[-1]
     page.route("**/take/session/autosave/", lambda route: route.abort())
     radio(page, key, 5).evaluate("input => { input.value = '9'; }")
@@ -49,9 +45,7 @@ def test_it_focuses_the_error_of_refused_answers_about_the_candidate(
     instrument_version,
     application,
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    page = new_context(**MOBILE).new_page()
-    start(page, invitation_link(invitation))
+    _invitation, page = started_on_a_phone(new_context, application)
     page.goto(f"{site}/take/session/submit/")
     with page.expect_navigation():
         page.locator("#take-submit-form button[type=submit]").click()

@@ -4,9 +4,13 @@ a change of state once, never the same news after every answer."""
 import pytest
 from playwright.sync_api import expect
 
-from assessments.services import invitation_create
-from assessments.tokens import invitation_link
-from tests.e2e.taking import AUTOSAVE_PATH, MOBILE, is_autosave, item_keys, radio, start
+from tests.e2e.taking import (
+    AUTOSAVE_PATH,
+    is_autosave,
+    item_keys,
+    radio,
+    started_on_a_phone,
+)
 
 pytestmark = [pytest.mark.e2e]
 
@@ -38,9 +42,7 @@ def spoken(page) -> list[str]:
 def test_it_says_saved_once_and_each_change_of_state_once(
     transactional_db, site, new_context, quiet_broker, instrument_version, application
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    page = new_context(**MOBILE).new_page()
-    start(page, invitation_link(invitation))
+    _invitation, page = started_on_a_phone(new_context, application)
     first, second, third = item_keys(page)[:3]
     page.evaluate(RECORD)
 

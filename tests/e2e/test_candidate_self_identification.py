@@ -4,11 +4,9 @@ on a phone, answered with the keyboard, saved once."""
 import pytest
 from playwright.sync_api import expect
 
-from assessments.services import invitation_create
-from assessments.tokens import invitation_link
 from hiring.models import SelfIdentification
 from tests.e2e.axe import assert_accessible
-from tests.e2e.taking import MOBILE, post_form, start
+from tests.e2e.taking import post_form, started_on_a_phone
 
 pytestmark = [pytest.mark.e2e]
 
@@ -22,9 +20,7 @@ def test_it_lets_a_candidate_answer_with_the_keyboard_on_a_phone(
     instrument_version,
     application,
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    page = new_context(**MOBILE).new_page()
-    start(page, invitation_link(invitation))
+    _invitation, page = started_on_a_phone(new_context, application)
     page.goto(f"{site}/take/session/submit/")
     post_form(page, page.locator("#take-submit-form button[type=submit]"))
     expect(page.locator("#self-id-heading")).to_be_visible()

@@ -10,7 +10,15 @@ from playwright.sync_api import expect
 from assessments.models import Invitation, Response
 from assessments.services import invitation_create
 from assessments.tokens import invitation_link
-from tests.e2e.taking import AUTOSAVE_PATH, MOBILE, choose, item_keys, radio, start
+from tests.e2e.taking import (
+    AUTOSAVE_PATH,
+    MOBILE,
+    choose,
+    item_keys,
+    radio,
+    start,
+    started_on_a_phone,
+)
 
 pytestmark = [pytest.mark.e2e]
 
@@ -37,9 +45,7 @@ def stored(invitation) -> dict[str, int]:
 def test_it_submits_the_page_on_screen_when_the_time_runs_out(
     transactional_db, site, new_context, quiet_broker, instrument_version, application
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    page = new_context(**MOBILE).new_page()
-    start(page, invitation_link(invitation))
+    invitation, page = started_on_a_phone(new_context, application)
     first, second = item_keys(page)[:2]
     choose(page, first, 2)
     deadline_in(invitation, SECONDS_LEFT)
