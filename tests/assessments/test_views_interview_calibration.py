@@ -40,7 +40,7 @@ def _interviews(job, raters, n):
 
 
 def test_it_measures_leniency_alpha_and_icc_once_there_is_enough(job, raters):
-    interview = _interviews(job, raters, 6)
+    interview = _interviews(job, raters, 10)
 
     calibration = rubric_calibration(rubric=interview.rubric_version.rubric)
 
@@ -49,11 +49,57 @@ def test_it_measures_leniency_alpha_and_icc_once_there_is_enough(job, raters):
     assert by_name["lenient"].mean == pytest.approx(1.0)
     assert by_name["severe"].mean == pytest.approx(-1.0)
     assert by_name["steady"].mean == pytest.approx(0.0)
-    assert by_name["lenient"].n == 6
-    assert calibration.alpha.n == 36
+    assert by_name["lenient"].n == 10
+    # Agreement counts candidates: one row per interview (SCORING.md section 7),
+    # not one per competency rated in it.
+    assert calibration.alpha.n == 10
     assert calibration.alpha.estimable
     assert calibration.icc.estimable
+    assert calibration.icc.n == 10
     assert calibration.icc.raters == 3
+
+
+def test_agreement_reads_each_interviewers_weighted_score_of_the_candidate(job, raters):
+    # Two competencies differ, the others agree; each rater's cell is the
+    # rubric's weighted mean of their ratings, so a high weight moves it more.
+    lenient, severe, steady = raters
+    interview = None
+    for _ in range(10):
+        interview = PanelInterviewFactory(
+            application=ApplicationFactory(job=job), panel=raters
+        )
+        submit(lenient, interview, [5, 3, 3, 3, 3, 3])
+        submit(severe, interview, [1, 3, 3, 3, 3, 3])
+        submit(steady, interview, [3, 3, 3, 3, 3, None])
+    weights = dict(
+        zip(
+            interview.rubric_version.competency_keys,
+            interview.rubric_version.weights,
+            strict=True,
+        )
+    )
+    total = sum(weights.values())
+    first = weights[KEYS[0]]
+    # lenient: 3 + 2 w0 / W; severe: 3 - 2 w0 / W; steady: 3 (no decision on
+    # the last competency leaves the mean of the others at 3).
+    expected = {
+        "lenient": 3 + 2 * first / total,
+        "severe": 3 - 2 * first / total,
+        "steady": 3.0,
+    }
+    from assessments.calibration import _rater_score
+    from assessments.models import ScorecardVersion
+
+    for version in ScorecardVersion.objects.filter(scorecard__interview=interview):
+        name = version.scorecard.interviewer.username
+        assert _rater_score(version.ratings, weights) == pytest.approx(expected[name])
+
+    calibration = rubric_calibration(rubric=interview.rubric_version.rubric)
+    # Every candidate gets the same three scores: rows do not differ, so there
+    # is no agreement to find (alpha below zero: raters differ, candidates not).
+    assert calibration.alpha.n == 10
+    assert calibration.alpha.value is not None
+    assert calibration.alpha.value < 0
 
 
 def test_it_says_not_yet_estimable_below_the_minimum(client, job, raters, admin_user):
@@ -145,35 +191,33 @@ def test_it_says_the_panel_mean_includes_the_interviewer(
 def test_it_shows_no_empty_interval_when_raters_differ_by_a_constant(
     client, job, raters, admin_user
 ):
-    # Ratings base+1, base-1, base: rows = candidate + rater offset exactly, so
+    # Scores base+1, base-1, base: rows = candidate + rater offset exactly, so
     # the residual mean square is 0 and ICC(A,1) = MSR / (MSR + k MSC / n) is
-    # defined while McGraw & Wong's F interval divides by MSE = 0. With base
-    # 2, 3, 4, 2, 3, 4 over 6 competencies: n = 36 rows, k = 3, row means
-    # base, MSR = 3 x SS(base over 36 rows) / 35 = 3 x 24 / 35 = 2.0571,
-    # MSC = 36 x (1 + 1 + 0) / 2 = 36, so ICC(A,1) = 2.0571 / (2.0571 + 3)
-    # = 0.407.
-    interview = _interviews(job, raters, 6)
+    # defined while McGraw & Wong's F interval divides by MSE = 0. One row per
+    # interview, base 2, 3, 4, 2, 3, 4, 2, 3, 4, 2: n = 10, k = 3, mean 2.9,
+    # SS(base) = 4 x 0.81 + 3 x 0.01 + 3 x 1.21 = 6.9, MSR = 3 x 6.9 / 9 = 2.3,
+    # MSC = 10 x (1 + 1 + 0) / 2 = 10, so ICC(A,1) = 2.3 / (2.3 + 3 x 10 / 10)
+    # = 0.434.
+    interview = _interviews(job, raters, 10)
 
     html = _page(client, admin_user, interview)
 
     icc = html[html.index('data-figure="icc"') :].split("</dd>")[0]
-    assert "0.407 (" in icc
-    # 6 interviews x 6 competencies: 36 rows from 6 candidates, and the page
-    # says that the interval treats them as independent.
-    assert "N = 36 rated competencies" in icc
-    assert "the 95 % interval is narrower than it should be" in html
+    assert "0.434 (" in icc
+    assert "N = 10 interviews, the same 3 interviewers" in icc
+    assert "each interview is one row" in html
     assert "no 95 % interval" in icc
     assert " ..  ;" not in icc
     assert "95 %:  .." not in icc
 
 
 def test_it_does_not_call_identical_ratings_too_few(client, job, raters, admin_user):
-    # Every interviewer rates 3 on all 6 competencies of 2 interviews: 12
-    # competencies rated by 3 interviewers (above the minimum of 10), but with
+    # Every interviewer rates 3 on all 6 competencies of 12 interviews: 12
+    # interviews rated by 3 interviewers (above the minimum of 10), but with
     # no variance at all alpha = 1 - D_o / D_e = 1 - 0 / 0 and ICC(A,1) are
     # undefined. The page must not say "needs 10" when 12 are there.
     interview = None
-    for _ in range(2):
+    for _ in range(12):
         interview = PanelInterviewFactory(
             application=ApplicationFactory(job=job), panel=raters
         )
@@ -186,6 +230,6 @@ def test_it_does_not_call_identical_ratings_too_few(client, job, raters, admin_u
     icc = html[html.index('data-figure="icc"') :].split("</dd>")[0]
     assert "Not yet estimable" not in alpha
     assert "needs 10" not in alpha
-    assert "every rating of the 12 competencies" in alpha
+    assert "score in the 12 interviews rated by two or more" in alpha
     assert "Not yet estimable" not in icc
-    assert "every rating in the largest balanced table (12 rated" in icc
+    assert "every score in the largest balanced table (12 interviews" in icc
