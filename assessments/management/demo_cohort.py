@@ -79,6 +79,7 @@ class Applicant:
     hired: bool = False
     team: tuple[str, str, float] | None = None
     start_date: date | None = None
+    left: bool = False  # their outcome has a leaving date
     notes: dict = field(default_factory=dict)
 
     @property

@@ -80,5 +80,6 @@ def test_it_shares_a_development_plan_with_the_hires_manager(seeded):
 
     assert plan.is_shared_with_manager
     assert plan.application.outcome.manager.username == "hugo"
+    assert plan.application.outcome.leaving_date is None  # still on the team
     assert 2 <= plan.goals.count() <= 3
     assert [c.day for c in plan.check_ins.all()] == [30, 60, 90]

@@ -783,6 +783,7 @@ class Command(BaseCommand):
             person.team = demo_cohort.TEAMS[number % len(demo_cohort.TEAMS)]
             person.start_date = demo_cohort.start_date_for(person, rng)
             values = demo_cohort.outcome_for(person, today, rng)
+            person.left = values["leaving_date"] is not None
             quotas = [
                 QuotaInput(
                     year=year, quarter=quarter, attainment_percent=Decimal(str(v))
@@ -797,7 +798,11 @@ class Command(BaseCommand):
                 today=today,
                 **values,
             )
-        first = next(p for p in hires if p.team and p.team[1] == "Inside sales")
+        # A plan is for someone still on the team: a hire who has left has no
+        # first 90 days ahead and no manager to share it with.
+        first = next(
+            p for p in hires[:-2] if p.team[1] == "Inside sales" and not p.left
+        )
         plan = development_plan_generate(
             application=first.application, user=users["rita"], today=today
         )
