@@ -5,16 +5,13 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import Response
-from assessments.services import invitation_create
-from assessments.tokens import invitation_link
 from tests.e2e.taking import (
     AUTOSAVE_PATH,
-    MOBILE,
     choose,
     item_keys,
     next_page,
     radio,
-    start,
+    started_on_a_phone,
 )
 
 pytestmark = [pytest.mark.e2e]
@@ -33,10 +30,8 @@ def stored(invitation) -> dict[str, int]:
 def test_it_keeps_answers_given_offline_through_next_and_saves_them_online(
     transactional_db, site, new_context, quiet_broker, instrument_version, application
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    context = new_context(**MOBILE)
-    page = context.new_page()
-    start(page, invitation_link(invitation))
+    invitation, page = started_on_a_phone(new_context, application)
+    context = page.context
     first, second, third = item_keys(page)[:3]
     choose(page, first, 2)
 

@@ -12,7 +12,6 @@ from assessments.services import invitation_create
 from assessments.tokens import invitation_link
 from tests.e2e.taking import (
     AUTOSAVE_PATH,
-    MOBILE,
     choose,
     item_keys,
     radio,
@@ -100,10 +99,8 @@ def test_it_submits_from_the_submit_page_as_timed_out(
 def test_it_submits_once_the_connection_is_back_if_offline_at_zero(
     transactional_db, site, new_context, quiet_broker, instrument_version, application
 ):
-    invitation = invitation_create(application=application, user=None, send=False)
-    context = new_context(**MOBILE)
-    page = context.new_page()
-    start(page, invitation_link(invitation))
+    invitation, page = started_on_a_phone(new_context, application)
+    context = page.context
     first = item_keys(page)[0]
     deadline_in(invitation, SECONDS_LEFT)
     page.reload()
