@@ -722,6 +722,10 @@ def api_key_hash(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
 
 
+# Draws of a new key's prefix before giving up (each clashes with odds n / 2**32).
+API_KEY_PREFIX_ATTEMPTS = 5
+
+
 def api_key_create(
     *, name: str, scopes: list[str], created_by=None
 ) -> tuple[ApiKey, str]:
@@ -750,18 +754,29 @@ def api_key_create(
             code="scope_required",
             fields={"scopes": [_("This field is required.")]},
         )
-    prefix = API_KEY_PREFIX + secrets.token_hex(4)
-    raw_key = f"{prefix}_{secrets.token_urlsafe(32)}"
-    api_key = ApiKey.objects.create(
-        name=name,
-        prefix=prefix,
-        key_hash=api_key_hash(raw_key),
-        scopes=[scope for scope in ApiKey.Scope.values if scope in scopes],
-        created_by=created_by
-        if getattr(created_by, "is_authenticated", False)
-        else None,
-    )
-    return api_key, raw_key
+    attempts_left = API_KEY_PREFIX_ATTEMPTS
+    while True:
+        prefix = API_KEY_PREFIX + secrets.token_hex(4)
+        raw_key = f"{prefix}_{secrets.token_urlsafe(32)}"
+        try:
+            # A savepoint: a prefix another key already has (32 random bits,
+            # so rare, but certain among enough keys) is drawn again.
+            with transaction.atomic():
+                api_key = ApiKey.objects.create(
+                    name=name,
+                    prefix=prefix,
+                    key_hash=api_key_hash(raw_key),
+                    scopes=[scope for scope in ApiKey.Scope.values if scope in scopes],
+                    created_by=created_by
+                    if getattr(created_by, "is_authenticated", False)
+                    else None,
+                )
+        except IntegrityError:
+            attempts_left -= 1
+            if not attempts_left:
+                raise
+            continue
+        return api_key, raw_key
 
 
 @transaction.atomic

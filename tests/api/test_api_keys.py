@@ -155,3 +155,36 @@ def test_it_revokes_keys_from_the_admin(client, admin_user, api_client):
 
     assert ApiKey.objects.get(pk=api.api_key.pk).revoked_at is not None
     assert api.get("/api/v1/jobs/").status_code == 401
+
+
+def test_a_prefix_another_key_has_is_drawn_again(db, monkeypatch):
+    """Prefixes are 32 random bits: among enough keys two draws meet. The second
+    key gets a new prefix instead of a database error, and both keys work."""
+    from hiring import services
+
+    first, first_raw = services.api_key_create(name="First", scopes=["jobs:read"])
+    draws = iter([first.prefix.removeprefix(services.API_KEY_PREFIX), "0badcafe"])
+    monkeypatch.setattr(services.secrets, "token_hex", lambda _n: next(draws))
+
+    second, second_raw = services.api_key_create(name="Second", scopes=["jobs:read"])
+
+    assert second.prefix == services.API_KEY_PREFIX + "0badcafe"
+    assert ApiKey.objects.count() == 2
+    for raw_key in (first_raw, second_raw):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+        assert client.get("/api/v1/jobs/").status_code == 200
+
+
+def test_a_prefix_that_keeps_clashing_is_an_error_not_a_loop(db, monkeypatch):
+    from django.db import IntegrityError
+
+    from hiring import services
+
+    first, _raw = services.api_key_create(name="First", scopes=["jobs:read"])
+    clash = first.prefix.removeprefix(services.API_KEY_PREFIX)
+    monkeypatch.setattr(services.secrets, "token_hex", lambda _n: clash)
+
+    with pytest.raises(IntegrityError):
+        services.api_key_create(name="Second", scopes=["jobs:read"])
+    assert ApiKey.objects.count() == 1
