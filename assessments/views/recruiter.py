@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
 from assessments.development import (
+    development_plan_blocked,
     development_plan_shared_with,
     development_plan_summary,
 )
@@ -117,6 +118,9 @@ def _render_application(
         Capability.DEVELOPMENT in overview.capabilities
         and application.stage == Stage.HIRED
     )
+    development_plan = (
+        development_plan_summary(application=application) if can_develop else None
+    )
     for invitation in application.invitations_newest_first:
         # Derived from the server's key each time: never stored, never in a session.
         invitation.link = invitation_link(invitation) if invitation.can_manage else None
@@ -150,10 +154,12 @@ def _render_application(
             "can_schedule": overview.can_invite and not closed,
             "report": report,
             "can_develop": can_develop,
-            "development_plan": (
-                development_plan_summary(application=application)
-                if can_develop
-                else None
+            "development_plan": development_plan,
+            # Why the button to generate one is not offered (a leaver, say).
+            "development_blocked": (
+                development_plan_blocked(application=application)
+                if can_develop and development_plan is None
+                else ""
             ),
             # The hire's line manager reaches the plan the hire shared with them.
             "shared_plan": (
