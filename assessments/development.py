@@ -26,6 +26,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments.definitions import instrument_development_guide
@@ -246,6 +247,44 @@ def _plan_language(application: Application) -> str:
     return language if language in Candidate.Language.values else "en"
 
 
+def development_plan_refusal(
+    *, application: Application, outcome: HireOutcome | None
+) -> Conflict | None:
+    """Why no new plan can be generated for ``application`` now, as the error
+    ``development_plan_generate`` raises; None while one can. Only a hire gets a
+    plan, not one whose personal data was erased, and not one who has a leaving
+    date: the plan is for someone staying. A plan generated before stays
+    readable whatever this says; only generating (or replacing) is refused."""
+    if application.stage != Stage.HIRED:
+        return Conflict(
+            _("Only a hire has a development plan: record the hire first."),
+            code="not_hired",
+        )
+    if application.candidate.is_erased:
+        return Conflict(
+            _("This candidate's personal data was erased."),
+            code="candidate_erased",
+        )
+    if outcome is not None and outcome.has_left:
+        return Conflict(
+            _(
+                "This hire has a leaving date (%(date)s), so no new development "
+                "plan can be generated. A plan generated before stays readable."
+            )
+            % {"date": date_format(outcome.leaving_date)},
+            code="hire_left",
+        )
+    return None
+
+
+def development_plan_blocked(*, application: Application) -> str:
+    """``development_plan_refusal`` in words for the pages; "" while a plan can
+    be generated."""
+    outcome = HireOutcome.objects.filter(application_id=application.pk).first()
+    refusal = development_plan_refusal(application=application, outcome=outcome)
+    return refusal.message if refusal else ""
+
+
 def development_plan_generate(
     *,
     application: Application,
@@ -260,7 +299,8 @@ def development_plan_generate(
     is recorded).
 
     Raises Conflict when the application is not a hire, when the candidate was
-    erased, or when a plan exists and ``replace`` is not given; replacing deletes
+    erased, when the hire has a leaving date (``development_plan_refusal``), or
+    when a plan exists and ``replace`` is not given; replacing deletes
     the old plan with its check-in notes, and its link stops working. Raises
     Invalid when there is no scored questionnaire or interview to base it on.
     Audited (``development_plan.generated``). The demo seed calls this with the
@@ -274,16 +314,10 @@ def development_plan_generate(
             .select_related("candidate", "job")
             .get(pk=application.pk)
         )
-        if application.stage != Stage.HIRED:
-            raise Conflict(
-                _("Only a hire has a development plan: record the hire first."),
-                code="not_hired",
-            )
-        if application.candidate.is_erased:
-            raise Conflict(
-                _("This candidate's personal data was erased."),
-                code="candidate_erased",
-            )
+        outcome = HireOutcome.objects.filter(application=application).first()
+        refusal = development_plan_refusal(application=application, outcome=outcome)
+        if refusal is not None:
+            raise refusal
         existing = DevelopmentPlan.objects.filter(application=application).first()
         if existing is not None and not replace:
             raise Conflict(
@@ -306,7 +340,6 @@ def development_plan_generate(
                 code="no_results",
             )
         by_area = {(o.area.source, o.area.key): o for o in options}
-        outcome = HireOutcome.objects.filter(application=application).first()
         start = outcome.start_date if outcome else today
         if existing is not None:
             existing.delete()
@@ -571,6 +604,8 @@ class PlanPage:
     can_manage: bool = False
     # The line manager reading it with the hire's consent.
     as_manager: bool = False
+    # Why no plan can be generated now (``development_plan_refusal``); "" if one can.
+    generate_blocked: str = ""
 
     @property
     def can_keep_check_ins(self) -> bool:
@@ -622,6 +657,11 @@ def development_plan_page(*, user, application_id: int) -> PlanPage:
     )
     if not (can_manage or as_manager):
         job_require(user=user, job=application.job, capability=Capability.DEVELOPMENT)
+    refusal = (
+        development_plan_refusal(application=application, outcome=outcome)
+        if can_manage
+        else None
+    )
     return PlanPage(
         application=application,
         plan=plan,
@@ -630,6 +670,7 @@ def development_plan_page(*, user, application_id: int) -> PlanPage:
         check_ins=list(plan.check_ins.all()) if plan else [],
         can_manage=can_manage,
         as_manager=as_manager,
+        generate_blocked=refusal.message if refusal else "",
     )
 
 

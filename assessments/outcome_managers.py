@@ -8,8 +8,9 @@ against the exact Poisson-binomial distribution of the number of leavers the
 hires' predicted probabilities imply, and the mean quota against the linear
 prediction (``assessments.scoring.outcomes``). A group that loses more hires
 than its hires' assessments predicted (observed above the 95 % range) is
-flagged: the people were as good as the others, so look at how they are
-managed, not at how they were selected.
+flagged. The flag describes the data, not its cause (management, territory,
+market, chance): the page says so, and leaves the reading to a person who knows
+the team.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hiring.errors import Conflict
+
 
 class JobRole(models.TextChoices):
     RECRUITER = "recruiter", _("Recruiter")
@@ -271,6 +273,38 @@ class Application(models.Model):
     def is_open(self) -> bool:
         """Still in the pipeline: its candidate's data is needed and kept."""
         return self.stage not in CLOSED_STAGES
+
+    def decision_refusal(self) -> Conflict | None:
+        """Why no decision may be recorded now, as the error ``application_decide``
+        raises; None while one may. A hired, rejected or withdrawn application is
+        settled, and so is every application of a closed job. None of the
+        decisions reopens anything: an application is reopened by moving it back
+        to an open stage (the API's stage, the admin), a job by reopening it."""
+        if not self.is_open:
+            return Conflict(
+                _(
+                    "This application is closed (%(stage)s), so no decision can be "
+                    "recorded on it. Move it back to an open stage to reconsider it."
+                )
+                % {"stage": Stage(self.stage).label},
+                code="application_closed",
+            )
+        if self.job.status == Job.Status.CLOSED:
+            return Conflict(
+                _(
+                    "The job is closed, so no decision can be recorded on its "
+                    "applications. Reopen the job to decide."
+                ),
+                code="job_closed",
+            )
+        return None
+
+    @property
+    def closed_to_decisions(self) -> str:
+        """``decision_refusal`` in words for the pages; "" while a decision may
+        be recorded."""
+        refusal = self.decision_refusal()
+        return refusal.message if refusal else ""
 
 
 class AuditEvent(models.Model):

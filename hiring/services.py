@@ -557,6 +557,12 @@ def application_decide(
     """Record who decided what about an application, when and why; audited, and
     announced to integrations as ``application.decided``.
 
+    A closed application (hired, rejected, withdrawn) or an application of a
+    closed job takes no decision: Conflict ``application_closed`` or
+    ``job_closed`` (``Application.decision_refusal``) says so and nothing is
+    recorded. No decision reopens; reopening is a change of stage or of the
+    job's status.
+
     ``seen_stage`` is the stage the deciding person was shown: when the
     application has moved since (a second click on "Advance", or a colleague who
     decided in the meantime), nothing is recorded and Conflict says where it
@@ -574,7 +580,15 @@ def application_decide(
             code="reason_required",
             fields={"reason": [_("This field is required.")]},
         )
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    # Locked as invitations and interviews lock it; the job is read with it.
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("job")
+        .get(pk=application.pk)
+    )
+    refusal = application.decision_refusal()
+    if refusal is not None:
+        raise refusal
     if seen_stage is not None and seen_stage != application.stage:
         raise Conflict(
             _(

@@ -423,14 +423,20 @@ def _render_debrief(request, access, *, form=None, status=200) -> HttpResponse:
         )
     _require_rubric(access)
     debrief = interview_debrief(access=access)
+    application = access.interview.application
+    # A closed application or job takes no decision: the reason replaces the form,
+    # and stands out when it answers a form sent from an older page.
+    decision_closed = application.closed_to_decisions if access.can_decide else ""
     return render(
         request,
         "interviews/debrief.html",
         {
             "debrief": debrief,
             "interview": access.interview,
-            "application": access.interview.application,
-            "form": form or InterviewDecisionForm(),
+            "application": application,
+            "form": None if decision_closed else form or InterviewDecisionForm(),
+            "decision_closed": decision_closed,
+            "decision_refused": bool(decision_closed and form is not None),
         },
         status=status,
     )
@@ -464,6 +470,9 @@ def interview_decide(request: HttpRequest, pk: int) -> HttpResponse:
             seen_stage=form.cleaned_data["stage"] or None,
         )
     except DomainError as problem:
+        if isinstance(problem, Conflict):
+            # Show the application as it is now, whatever changed it meanwhile.
+            access = interview_access(user=request.user, interview_id=pk)
         _form_errors(form, problem)
         return _render_debrief(
             request, access, form=form, status=problem_status(problem)

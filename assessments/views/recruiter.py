@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
 from assessments.development import (
+    development_plan_blocked,
     development_plan_shared_with,
     development_plan_summary,
 )
@@ -40,7 +41,7 @@ from assessments.reports import (
     questionnaire_report,
 )
 from assessments.tokens import invitation_link
-from hiring.errors import DomainError, Invalid, NotFound
+from hiring.errors import Conflict, DomainError, Invalid, NotFound
 from hiring.forms import DecisionForm, ExtendForm, InvitationForm
 from hiring.models import RETENTION_CHECKPOINTS, Capability, Job, Stage
 from hiring.outcome_forms import HireOutcomeForm, quota_formset, quotas_from
@@ -105,11 +106,20 @@ def _render_application(
                 "expires_in_days": _invitation_days(application.job),
             }
         )
-    if overview.can_decide and decision_form is None:
+    # A closed application or job takes no decision: the reason replaces the form,
+    # and stands out when it answers a form sent from an older page.
+    decision_closed = application.closed_to_decisions if overview.can_decide else ""
+    decision_refused = bool(decision_closed and decision_form is not None)
+    if decision_closed:
+        decision_form = None
+    elif overview.can_decide and decision_form is None:
         decision_form = DecisionForm()
     can_develop = (
         Capability.DEVELOPMENT in overview.capabilities
         and application.stage == Stage.HIRED
+    )
+    development_plan = (
+        development_plan_summary(application=application) if can_develop else None
     )
     for invitation in application.invitations_newest_first:
         # Derived from the server's key each time: never stored, never in a session.
@@ -136,16 +146,20 @@ def _render_application(
             "invite_form": invite_form if overview.can_invite and not closed else None,
             "closed_to_new_steps": closed if overview.can_invite else "",
             "decision_form": decision_form if overview.can_decide else None,
+            "decision_closed": decision_closed,
+            "decision_refused": decision_refused,
             "extend_form": ExtendForm() if overview.can_invite else None,
             "error": error,
             "interviews": interviews_of_application(application_id=application.pk),
             "can_schedule": overview.can_invite and not closed,
             "report": report,
             "can_develop": can_develop,
-            "development_plan": (
-                development_plan_summary(application=application)
-                if can_develop
-                else None
+            "development_plan": development_plan,
+            # Why the button to generate one is not offered (a leaver, say).
+            "development_blocked": (
+                development_plan_blocked(application=application)
+                if can_develop and development_plan is None
+                else ""
             ),
             # The hire's line manager reaches the plan the hire shared with them.
             "shared_plan": (
@@ -251,6 +265,11 @@ def application_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             seen_stage=form.cleaned_data["stage"] or None,
         )
     except DomainError as problem:
+        if isinstance(problem, Conflict):
+            # Show the application as it is now, whatever changed it meanwhile.
+            overview = application_overview(
+                user=request.user, application_id=pk, capability=Capability.DECIDE
+            )
         form.add_error(None, problem.message)
         return _render_application(
             request, overview, decision_form=form, status=problem_status(problem)
@@ -412,9 +431,16 @@ def _chart(rows: list[ScaleRow]) -> str:
 def _report_forms(report) -> dict:
     """The decision form and "invite again" of the report's own page."""
     application = report.application
-    forms = {"decision_form": None, "invite_form": None, "invite_blocked": ""}
+    forms = {
+        "decision_form": None,
+        "decision_closed": "",
+        "invite_form": None,
+        "invite_blocked": "",
+    }
     if Capability.DECIDE in report.capabilities:
-        forms["decision_form"] = DecisionForm()
+        forms["decision_closed"] = application.closed_to_decisions
+        if not forms["decision_closed"]:
+            forms["decision_form"] = DecisionForm()
     if Capability.INVITE in report.capabilities:
         invitation = report.result.invitation
         forms["invite_form"] = InvitationForm(

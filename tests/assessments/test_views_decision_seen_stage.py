@@ -124,13 +124,13 @@ def test_it_advances_once_from_the_debrief_sent_twice(client, debriefed, bob):
     stage = _hidden_stage(html, url)
     data = {"decision": "hold", "reason": "Second interview first.", "stage": stage}
 
-    client.post(url, {**data, "decision": "reject"})
+    client.post(url, {**data, "decision": "advance"})
     second = client.post(url, data)
 
     assert stage == "interviewing"
     assert second.status_code == 409
     application = debriefed.application
     application.refresh_from_db()
-    assert (application.stage, application.decision) == (Stage.REJECTED, "reject")
-    assert "moved to the stage Rejected" in second.content.decode()
+    assert (application.stage, application.decision) == (Stage.OFFER, "advance")
+    assert "moved to the stage Offer" in second.content.decode()
     assert _decisions().count() == 1
