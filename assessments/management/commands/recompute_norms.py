@@ -1,5 +1,3 @@
-from collections import Counter
-
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
@@ -62,7 +60,6 @@ class Command(BaseCommand):
             outcomes = norms_recompute_outcomes(version=version)[version]
             for line in _norms_lines(outcomes):
                 self.stdout.write(f"{version}: {line}")
-            items = Counter(item.get("scale") for item in version.definition["items"])
             for row in reliabilities_recompute(version=version):
                 if row.alpha is not None:
                     figure = (
@@ -71,8 +68,6 @@ class Command(BaseCommand):
                     )
                 elif row.n < MIN_RELIABILITY_N:
                     figure = f"not yet estimable (N = {row.n} < {MIN_RELIABILITY_N})"
-                elif items[row.scale_key] < 2:
-                    figure = f"not estimable: a scale of one item, N = {row.n}"
                 else:
                     figure = (
                         "not estimable: the scale's total is the same for every "
