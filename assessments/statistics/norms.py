@@ -78,9 +78,12 @@ def _norm_figures(
         column = np.sort(column[~np.isnan(column)])
         if column.size < min_n:
             return ("too_few", key, int(column.size))
-        sd = float(column.std(ddof=1))
-        if not sd > 0:
+        # Equal scale means are equal floats (an exact ratio, rounded once),
+        # but their SD need not be 0: 130 copies of 3.3 give 4.5e-16, and z
+        # against it would be astronomic. So test the spread on the values.
+        if np.ptp(column) == 0:
             return ("no_spread", key, int(column.size))
+        sd = float(column.std(ddof=1))
         scales[key] = {"mean": float(column.mean()), "sd": sd, "n": int(column.size)}
         samples[key] = column.tolist()
     return scales, samples
