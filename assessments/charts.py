@@ -133,8 +133,22 @@ def _row(index: int, scale: ChartScale, labels: ChartLabels) -> list[str]:
             f'<circle class="chart-point" {_attrs(cx=x_for_t(scale.t), cy=plot_y)} '
             'r="6" fill="#1f4e79" stroke="#ffffff" stroke-width="2"/>',
         ]
+        if not T_MIN <= scale.t <= T_MAX:
+            parts.append(_off_scale_arrow(scale.t < T_MIN, plot_y))
     parts.append("</g>")
     return parts
+
+
+def _off_scale_arrow(below: bool, y: float) -> str:
+    """An arrowhead in the margin, pointing off the axis, beside a point drawn
+    at an end of the axis for a T score beyond it (the row's title gives the
+    figure): without it, T 3 and T 20 would look the same."""
+    edge, tip = (PLOT_LEFT - 3, 3) if below else (PLOT_RIGHT + 3, WIDTH - 3)
+    points = f"{edge},{y - 6} {edge},{y + 6} {tip},{y}"
+    return (
+        f'<polygon class="chart-off-scale" points="{points}" fill="#1f4e79" '
+        'stroke="none"/>'
+    )
 
 
 def scale_profile_svg(
@@ -144,7 +158,9 @@ def scale_profile_svg(
 
     Each row holds the scale's name, the shaded average range of the norm group
     (T 40..60), a line for the 95 % band (t_low..t_high) and a point at the T
-    score; a missing scale says it was not scored instead. The SVG has
+    score (a score beyond T 20..80 at the end of the axis, with an arrowhead
+    in the margin pointing off it); a missing scale says it was not scored
+    instead. The SVG has
     role="img", an aria-label, <title> and <desc>; the page shows the same
     figures in a table for readers who cannot see the chart.
     """

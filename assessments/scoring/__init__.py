@@ -20,7 +20,14 @@ from .composite import (
     composite_score,
     explain_band,
 )
-from .engine import BatchResult, ScaleResult, SubmissionResult, score_batch, score_one
+from .engine import (
+    BatchResult,
+    ScaleResult,
+    SubmissionResult,
+    reliability_for_sem,
+    score_batch,
+    score_one,
+)
 from .errors import ScoringInputError
 from .fairness import (
     AdverseImpactReport,
@@ -199,6 +206,7 @@ __all__ = [
     "presentation_permutations",
     "range_restriction_correction",
     "rater_leniency",
+    "reliability_for_sem",
     "reverse",
     "rule_for_version",
     "rwg",

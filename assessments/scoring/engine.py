@@ -225,7 +225,13 @@ class BatchResult:
             yield self.row(i)
 
 
-def _reliability(key: str, value, default: float) -> tuple[float, str]:
+def reliability_for_sem(key: str, value, default: float) -> tuple[float, str]:
+    """The reliability the SEM of scale ``key`` uses, and where it comes from.
+
+    ``None`` -> ``default`` ("default"); a negative estimate -> 0, SEM = SD
+    ("floored"); otherwise the estimate itself ("estimate"). Raises
+    ``ScoringInputError`` above 1 or for a value that is not a number.
+    """
     if value is None:
         return default, "default"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -325,7 +331,7 @@ def score_batch(
         else:
             percentile[:, j] = normal_percentile(z[:, j])
             percentile_method.append("normal")
-        reliability[j], source = _reliability(
+        reliability[j], source = reliability_for_sem(
             key, reliabilities.get(key), default_reliability
         )
         reliability_source.append(source)

@@ -131,7 +131,12 @@ def _small(counts: tuple[int, int], reference: tuple[int, int], min_n: int) -> b
         ],
         dtype=float,
     )
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    columns = table.sum(axis=0)
+    if not columns.all():
+        # Everyone selected, or nobody: both rates are equal (1 or 0), no test
+        # statistic is computed, and the expected counts say nothing of N.
+        return False
+    expected = np.outer(table.sum(axis=1), columns) / table.sum()
     return bool(expected.min() < MIN_EXPECTED_COUNT)
 
 

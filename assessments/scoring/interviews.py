@@ -318,6 +318,22 @@ def aggregate_interview(
 # --- Reliability across interviews --------------------------------------------------
 
 
+# Weighted interview scores that are equal can differ in their last bit (0.3 x 3
+# + 0.3 x 3 + 0.4 x 1 is 2.1999999999999997, 0.3 + 0.3 + 0.4 x 4 is 2.2); a sum
+# of squares this small relative to the figures is that noise, not variation.
+RELATIVE_NOISE = 1e-12
+
+
+def _rounding_noise_removed(ss: float, ss_total: float, grand: float, m: int) -> float:
+    """``ss``, or 0 when it is rounding noise: below ``RELATIVE_NOISE`` of the
+    total sum of squares, or the total itself below what deviations of
+    ``RELATIVE_NOISE`` of the values over ``m`` cells would give."""
+    floor = m * (RELATIVE_NOISE * max(abs(grand), 1.0)) ** 2
+    if ss_total <= floor or ss <= RELATIVE_NOISE * ss_total:
+        return 0.0
+    return ss
+
+
 def krippendorff_alpha_interval(table) -> float:
     """Krippendorff's alpha for interval data, ``1 - D_o / D_e``.
 
@@ -328,7 +344,8 @@ def krippendorff_alpha_interval(table) -> float:
     ``2 m_u SS_u`` (SS_u: squared deviations from the unit's mean), so the
     coincidence-matrix sums reduce to ``D_o = (2/n) sum_u m_u SS_u / (m_u - 1)``
     and ``D_e = 2 SS / (n - 1)``, SS taken over all pairable values. NaN when
-    nothing is pairable or the values do not vary.
+    nothing is pairable or the values do not vary (equal weighted scores that
+    differ in their last bits do not vary: ``RELATIVE_NOISE``).
     """
     table = np.asarray(table, dtype=float)
     if table.ndim != 2:
@@ -345,7 +362,7 @@ def krippendorff_alpha_interval(table) -> float:
     unit_ss = np.where(present, (table - unit_mean[:, None]) ** 2, 0.0).sum(axis=1)
     grand = filled.sum() / n
     total_ss = float(np.where(present, (table - grand) ** 2, 0.0).sum())
-    if total_ss == 0:
+    if _rounding_noise_removed(total_ss, total_ss, grand, n) == 0:
         return math.nan
     observed = 2.0 * float((m * unit_ss / (m - 1)).sum()) / n
     expected = 2.0 * total_ss / (n - 1)
@@ -381,7 +398,8 @@ def icc_two_way(table, level: float = 0.95) -> IntraclassCorrelation:
     ``ICC(C,1) = (MSR-MSE)/(MSR+(k-1)MSE)``; the k-rater forms follow McGraw & Wong
     (1996). The interval of ICC(A,1) is McGraw & Wong's (1996, case 2A) F-based
     interval with Satterthwaite's degrees of freedom, as pingouin and R's ``psych``
-    compute it.
+    compute it. Sums of squares that are rounding noise (``RELATIVE_NOISE``) count
+    as 0, so equal scores give the same figures whatever their last bits.
     """
     table = np.asarray(table, dtype=float)
     if table.ndim != 2 or table.shape[0] < 2 or table.shape[1] < 2:
@@ -394,6 +412,10 @@ def icc_two_way(table, level: float = 0.95) -> IntraclassCorrelation:
     ss_cols = n * float(((table.mean(axis=0) - grand) ** 2).sum())
     ss_total = float(((table - grand) ** 2).sum())
     ss_error = ss_total - ss_rows - ss_cols
+    ss_rows, ss_cols, ss_error = (
+        _rounding_noise_removed(ss, ss_total, grand, table.size)
+        for ss in (ss_rows, ss_cols, ss_error)
+    )
     # numpy floats: a table without variance (every rating alike, or each rater
     # constant) gives NaN ICCs, "not estimable", rather than a ZeroDivisionError.
     msr = np.float64(ss_rows) / (n - 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -47,16 +48,42 @@ def _number(value) -> float:
     return float(value)
 
 
+@dataclass(frozen=True)
+class NormsOutcome:
+    """What one norm group (a language, or ``""`` for all) got from a run.
+
+    ``reason`` is ``"created"`` (``norm_set`` holds the new set), ``"unchanged"``
+    (the newest local set has the same figures), ``"too_few"`` (fewer than
+    ``min_n`` valid submissions in the group, or scored on ``scale``), or
+    ``"no_spread"`` (every valid submission has the same score on ``scale``, so
+    there is no SD to standardise against); ``n`` counts the group's valid
+    submissions, or the scored ones on ``scale``.
+    """
+
+    language: str
+    reason: str
+    n: int
+    scale: str | None = None
+    norm_set: NormSet | None = None
+
+
 def _norm_figures(
     keys: list[str], means: np.ndarray, min_n: int
-) -> tuple[dict, dict] | None:
+) -> tuple[dict, dict] | tuple[str, str, int]:
+    """``(scales, samples)``, or ``(reason, scale, n)`` for the first scale that
+    cannot be normed: a local set needs every scale, else scores would mix norms."""
     scales, samples = {}, {}
     for j, key in enumerate(keys):
         column = means[:, j]
         column = np.sort(column[~np.isnan(column)])
-        sd = float(column.std(ddof=1)) if column.size >= 2 else 0.0
-        if column.size < min_n or not sd > 0:
-            return None
+        if column.size < min_n:
+            return ("too_few", key, int(column.size))
+        # Equal scale means are equal floats (an exact ratio, rounded once),
+        # but their SD need not be 0: 130 copies of 3.3 give 4.5e-16, and z
+        # against it would be astronomic. So test the spread on the values.
+        if np.ptp(column) == 0:
+            return ("no_spread", key, int(column.size))
+        sd = float(column.std(ddof=1))
         scales[key] = {"mean": float(column.mean()), "sd": sd, "n": int(column.size)}
         samples[key] = column.tolist()
     return scales, samples
@@ -79,23 +106,44 @@ def norms_recompute(
     sets created. New submissions are scored against the newest set;
     ``manage.py rescore`` brings older results onto it.
     """
+    return [
+        outcome.norm_set
+        for outcomes in norms_recompute_outcomes(
+            version=version, now=now, min_n=min_n
+        ).values()
+        for outcome in outcomes
+        if outcome.norm_set is not None
+    ]
+
+
+def norms_recompute_outcomes(
+    *,
+    version: InstrumentVersion | None = None,
+    now: datetime | None = None,
+    min_n: int = MIN_NORM_N,
+) -> dict[InstrumentVersion, list[NormsOutcome]]:
+    """``norms_recompute``, saying per version and norm group what happened
+    and, when no set was stored, why (``NormsOutcome``)."""
     now = now or timezone.now()
-    created = []
+    outcomes = {}
     for each in versions_or_all(version):
         keys = [scale["key"] for scale in each.definition["scales"]]
         languages, means = _scale_means(each)
-        if len(languages) < min_n:
-            continue
         language_of = np.array(languages, dtype=object)
         groups = {"": np.ones(len(languages), dtype=bool)}
         for language in sorted(set(languages)):
             groups[language] = language_of == language
+        found = outcomes[each] = []
         for language, chosen in groups.items():
-            if chosen.sum() < min_n:
+            n = int(chosen.sum())
+            if n < min_n:
+                found.append(NormsOutcome(language, "too_few", n))
                 continue
             figures = _norm_figures(keys, means[chosen], min_n)
-            if figures is None:
+            if isinstance(figures[0], str):
+                reason, scale, scored = figures
                 logger.info("%s: no local norms for %r yet", each, language)
+                found.append(NormsOutcome(language, reason, scored, scale))
                 continue
             scales, samples = figures
             newest = (
@@ -110,16 +158,16 @@ def norms_recompute(
                 and newest.scales == scales
                 and newest.samples == samples
             ):
+                found.append(NormsOutcome(language, "unchanged", n))
                 continue
-            created.append(
-                NormSet.objects.create(
-                    version=each,
-                    source=NormSet.Source.LOCAL,
-                    language=language,
-                    scales=scales,
-                    samples=samples,
-                    n=int(chosen.sum()),
-                    computed_at=now,
-                )
+            norm_set = NormSet.objects.create(
+                version=each,
+                source=NormSet.Source.LOCAL,
+                language=language,
+                scales=scales,
+                samples=samples,
+                n=n,
+                computed_at=now,
             )
-    return created
+            found.append(NormsOutcome(language, "created", n, norm_set=norm_set))
+    return outcomes

@@ -10,7 +10,7 @@ import numpy as np
 from assessments.definitions import instrument_spec, item_texts
 from assessments.models import InstrumentVersion, NormSet, ScaleReliability
 from assessments.results.norms import norm_set_current
-from assessments.scoring import ScaleStatistics, keyed_answers
+from assessments.scoring import ScaleStatistics, keyed_answers, reliability_for_sem
 from assessments.statistics.reliability import (
     MAX_RELIABILITY_N,
     MIN_RELIABILITY_N,
@@ -38,7 +38,9 @@ class ScaleReport:
     statistics: ScaleStatistics
     items: tuple[ItemStatistics, ...]
     reliability_used: float | None  # what the SEM uses now
-    reliability_source: str  # "estimate" (stored alpha) or "definition"
+    # "estimate" (stored alpha), "floored" (a negative stored alpha: the SEM
+    # uses 0) or "definition"
+    reliability_source: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,9 @@ def instrument_statistics(
                     else None,
                 )
             )
-        used = stored.get(key)
+        used, source = scale.get("reliability"), "definition"
+        if stored.get(key) is not None:
+            used, source = reliability_for_sem(key, stored[key], used)
         reports.append(
             ScaleReport(
                 key=key,
@@ -113,8 +117,8 @@ def instrument_statistics(
                 higher_is_better=scale.get("higher_is_better", True),
                 statistics=stats,
                 items=tuple(items),
-                reliability_used=used if used is not None else scale.get("reliability"),
-                reliability_source="estimate" if used is not None else "definition",
+                reliability_used=used,
+                reliability_source=source,
             )
         )
     scored = scored_results(version)

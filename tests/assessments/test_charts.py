@@ -49,6 +49,27 @@ def test_it_keeps_extreme_scores_on_the_axis():
     assert x_for_t(95) == PLOT_RIGHT
 
 
+def test_it_marks_a_score_beyond_the_axis_with_an_arrow_off_its_end():
+    # The starter's lowest answers on coachability give T -2.7 (band -11.5 to
+    # 6.0); the highest on negativity T 93.3. Drawn at an end of the axis, they
+    # would look like T 20 and T 80 without the arrow.
+    root = _svg(
+        ChartScale("low", "Low", -2.7, -11.5, 6.0),
+        ChartScale("edge", "Edge", 20, 11.2, 28.8),
+        ChartScale("high", "High", 93.3, 84.6, 102.1),
+    )
+
+    (left,) = _by_class(_row(root, "low"), "polygon", "chart-off-scale")
+    tip = [float(v) for v in left.get("points").split()[2].split(",")]
+    assert tip[0] < PLOT_LEFT
+    assert not _by_class(_row(root, "edge"), "polygon", "chart-off-scale")
+    (right,) = _by_class(_row(root, "high"), "polygon", "chart-off-scale")
+    tip = [float(v) for v in right.get("points").split()[2].split(",")]
+    assert tip[0] > PLOT_RIGHT
+    title = _row(root, "low").find(f"{NS}title").text
+    assert title == "Low: T -3, 95 % band -12 to 6"
+
+
 def test_it_places_the_point_at_the_t_score():
     root = _svg(ChartScale("drive", "Drive", 62, 54.16, 69.84))
 

@@ -52,6 +52,22 @@ def test_it_says_when_n_is_too_small():
     assert all(group.small_n for group in report.groups)
 
 
+def test_it_does_not_call_large_groups_small_when_everyone_was_selected():
+    # 40 of 40 and 50 of 50: the ratio is exactly 1 and one more person moves
+    # it by at most 2 %; no test statistic leans on expected counts here.
+    report = adverse_impact({"A": (40, 40), "B": (50, 50)})
+    assert [group.impact_ratio for group in report.groups] == [1.0, 1.0]
+    assert not any(group.small_n for group in report.groups)
+    # A group of fewer than 30 is still small.
+    report = adverse_impact({"A": (40, 40), "B": (12, 12)})
+    assert report.groups[1].small_n
+
+
+def test_it_does_not_call_large_groups_small_when_nobody_was_selected():
+    report = adverse_impact({"A": (0, 40), "B": (0, 50)})
+    assert not any(group.small_n for group in report.groups)
+
+
 def test_it_leaves_the_ratio_undefined_when_nobody_was_selected():
     report = adverse_impact({"A": (0, 40), "B": (0, 40)})
     assert all(group.impact_ratio is None for group in report.groups)

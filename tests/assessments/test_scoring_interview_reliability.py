@@ -148,3 +148,37 @@ def test_raters_who_never_vary_agree_on_nothing_and_crash_nothing():
     assert math.isnan(result.icc_c_1)  # no residual variance to compare with
     assert math.isnan(result.icc_1_k)
     assert math.isnan(result.icc_a_1_low)
+
+
+# 0.3 x 3 + 0.3 x 3 + 0.4 x 1 and 0.3 x 1 + 0.3 x 1 + 0.4 x 4: both 2.2, one
+# bit apart as weighted interview scores.
+LOW_BIT, TWO_POINT_TWO = (0.3 * 3 + 0.3 * 3 + 0.4 * 1), (0.3 * 1 + 0.3 * 1 + 0.4 * 4)
+
+
+def test_equal_scores_that_differ_in_their_last_bit_do_not_vary():
+    assert LOW_BIT != TWO_POINT_TWO
+    assert abs(LOW_BIT - TWO_POINT_TWO) < 1e-15
+    a, b = LOW_BIT, TWO_POINT_TWO
+    table = np.array([[a, b], [b, b], [b, a], [b, b], [a, a]])
+
+    result = icc_two_way(table)
+
+    for name in ("icc_1_1", "icc_a_1", "icc_c_1", "icc_1_k", "icc_a_k", "icc_c_k"):
+        assert math.isnan(getattr(result, name)), name
+    assert math.isnan(krippendorff_alpha_interval(table))
+
+
+def test_perfect_agreement_on_weighted_scores_is_one_without_an_interval():
+    # Each candidate gets the same weighted score from both interviewers, as in
+    # the integer case [[2, 2], [3, 3], [4, 4]]: ICC 1 and no error to build an
+    # interval from, whatever the last bits of the scores.
+    a, b = LOW_BIT, TWO_POINT_TWO
+    rows = [[a, b], [3.4, 3.4], [b, a], [4.1, 4.1], [2.6, 2.6], [1.7, 1.7]]
+
+    result = icc_two_way(np.array(rows))
+
+    assert result.icc_a_1 == 1.0
+    assert result.icc_c_1 == 1.0
+    assert math.isnan(result.icc_a_1_low)
+    assert math.isnan(result.icc_a_1_high)
+    assert krippendorff_alpha_interval(rows) == pytest.approx(1.0, abs=1e-12)

@@ -1,6 +1,8 @@
 """The figures of the instrument statistics page, per scale and item."""
 
+import numpy as np
 import pytest
+from django.urls import reverse
 
 from assessments.definitions import instrument_spec
 from assessments.models import QuestionnaireResult
@@ -10,6 +12,8 @@ from assessments.scoring import instrument_reliability
 from assessments.statistics.page import instrument_statistics
 from assessments.statistics.reliability import reliabilities_recompute
 from tests.factories import submissions_create
+from tests.factories.submissions import latent_answers
+from tests.hiring.support import logged_in
 
 
 def test_it_reports_every_scale_with_its_item_analysis(instrument_version):
@@ -59,3 +63,44 @@ def test_it_shows_no_alpha_below_thirty(instrument_version):
         assert scale.reliability_source == "definition"
         assert scale.reliability_used == 0.8
     assert report.scales[0].name == "Autodisciplina"
+
+
+def test_it_shows_that_a_negative_alpha_leaves_the_sem_at_the_whole_sd(
+    client, admin_user, instrument_version
+):
+    # Everyone answers the coachability items by their own agreement level,
+    # whatever the keying: the reversed items then run against the others and
+    # alpha is negative. Scoring floors it at 0 (SEM = SD); the page says so.
+    definition = instrument_version.definition
+    answers = latent_answers(definition, 40, seed=4)
+    columns = [i for i, it in enumerate(definition["items"]) if it["scale"] == SCALE]
+    level = np.random.default_rng(4).integers(2, 5, size=(40, 1))
+    answers[:, columns] = level
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 40, answers=answers)
+    )
+    reliabilities_recompute(version=instrument_version)
+
+    scale = next(
+        s for s in instrument_statistics(instrument_version).scales if s.key == SCALE
+    )
+
+    assert scale.statistics.estimable
+    assert scale.statistics.alpha < 0
+    assert scale.reliability_used == 0.0
+    assert scale.reliability_source == "floored"
+    page = (
+        logged_in(client, admin_user)
+        .get(reverse("instrument_statistics", args=[instrument_version.pk]))
+        .content.decode()
+    )
+    used = page.split(f'data-scale="{SCALE}"')[1].split(
+        'data-figure="reliability-used">'
+    )
+    assert used[1].split("</dd>")[0] == (
+        "0.000 (the stored estimate is below 0, so the SEM is the whole SD and the "
+        "bands are as wide as they get)"
+    )
+
+
+SCALE = "coachability"

@@ -7,8 +7,9 @@ import pytest
 from assessments.models import NormSet, QuestionnaireResult
 from assessments.results.norms import norm_set_current
 from assessments.results.store import results_compute_and_store
-from assessments.statistics.norms import norms_recompute
+from assessments.statistics.norms import norms_recompute, norms_recompute_outcomes
 from tests.factories import submissions_create
+from tests.factories.submissions import latent_answers
 
 
 def _scored(version, n, **options):
@@ -103,3 +104,60 @@ def test_it_leaves_out_a_scale_a_valid_candidate_did_not_answer(instrument_versi
     assert local.samples["coachability"] == sorted(answered)
     assert local.scales["achievement_drive"]["n"] == len(answered) + 1
     assert pooled.scales["coachability"]["n"] == len(answered)
+
+
+def test_it_says_which_scale_has_too_few_scores_for_local_norms(instrument_version):
+    definition = instrument_version.definition
+    answers = latent_answers(definition, 110, seed=4)
+    columns = [
+        i
+        for i, item in enumerate(definition["items"])
+        if item["scale"] == "coachability"
+    ]
+    # 20 candidates skip 2 of the 8 items: their coachability is not scored.
+    answers[:20, columns[:2]] = np.nan
+    _scored(instrument_version, 110, answers=answers)
+    valid = QuestionnaireResult.objects.filter(validity_status="valid").count()
+    assert valid >= 100
+
+    outcomes = norms_recompute_outcomes(version=instrument_version)[instrument_version]
+
+    pooled = outcomes[0]
+    assert (pooled.language, pooled.reason, pooled.scale) == (
+        "",
+        "too_few",
+        "coachability",
+    )
+    assert pooled.n < 100
+    assert not NormSet.objects.filter(source="local").exists()
+
+
+def test_it_stores_no_norms_for_a_scale_whose_equal_means_have_a_rounding_sd(
+    instrument_version,
+):
+    # Everyone skips the same coachability item and gives the same seven answers,
+    # summing to 24: every mean is 24/7, and numpy's SD of those equal floats is
+    # about 4.5e-16, not 0. A norm with that SD would put the next candidate at
+    # z = 1e15.
+    definition = instrument_version.definition
+    answers = latent_answers(definition, 130, seed=6)
+    columns = [
+        i
+        for i, item in enumerate(definition["items"])
+        if item["scale"] == "coachability"
+    ]
+    keyed = [definition["items"][i]["keyed"] for i in columns]
+    wanted = [4, 4, 3, 3, 3, 3, 4]  # keyed answers, sum 24
+    answers[:, columns[0]] = np.nan
+    for column, sign, value in zip(columns[1:], keyed[1:], wanted, strict=True):
+        answers[:, column] = value if sign > 0 else 6 - value
+    ids = _scored(instrument_version, 130, answers=answers)
+    means = _means(ids, "coachability")
+    assert len(means) >= 100
+    assert set(means) == {24 / 7}
+    assert np.std(means, ddof=1) > 0  # the rounding this guards against
+
+    outcomes = norms_recompute_outcomes(version=instrument_version)[instrument_version]
+
+    assert {(o.reason, o.scale) for o in outcomes} == {("no_spread", "coachability")}
+    assert not NormSet.objects.filter(source="local").exists()

@@ -3,7 +3,11 @@ from tqdm import tqdm
 
 from assessments.management.commands.rescore import version_for
 from assessments.models import InstrumentVersion
-from assessments.statistics.norms import MIN_NORM_N, norms_recompute
+from assessments.statistics.norms import (
+    MIN_NORM_N,
+    NormsOutcome,
+    norms_recompute_outcomes,
+)
 from assessments.statistics.reliability import (
     MIN_RELIABILITY_N,
     reliabilities_recompute,
@@ -53,24 +57,51 @@ class Command(BaseCommand):
         for version in tqdm(
             versions, unit="version", disable=no_progress, file=self.stderr._out
         ):
-            created = norms_recompute(version=version)
-            if created:
-                for norm_set in created:
-                    self.stdout.write(
-                        f"{version}: new local norms ({norm_set.language or 'all'}, "
-                        f"N = {norm_set.n})"
-                    )
-            else:
-                self.stdout.write(
-                    f"{version}: norms unchanged (local norms need {MIN_NORM_N} "
-                    "valid submissions)"
-                )
+            outcomes = norms_recompute_outcomes(version=version)[version]
+            for line in _norms_lines(outcomes):
+                self.stdout.write(f"{version}: {line}")
             for row in reliabilities_recompute(version=version):
-                if row.alpha is None:
-                    figure = f"not yet estimable (N = {row.n} < {MIN_RELIABILITY_N})"
-                else:
+                if row.alpha is not None:
                     figure = (
                         f"alpha {row.alpha:.3f} [{row.alpha_low:.3f}, "
                         f"{row.alpha_high:.3f}], N = {row.n}"
                     )
+                elif row.n < MIN_RELIABILITY_N:
+                    figure = f"not yet estimable (N = {row.n} < {MIN_RELIABILITY_N})"
+                else:
+                    figure = (
+                        "not estimable: the scale's total is the same for every "
+                        f"respondent, N = {row.n}"
+                    )
                 self.stdout.write(f"{version}: {row.scale_key}: {figure}")
+
+
+def _norms_lines(outcomes: list[NormsOutcome]) -> list[str]:
+    """One line per norm group, or one line when too few submissions in all."""
+    pooled = outcomes[0]
+    if pooled.reason == "too_few" and pooled.scale is None:
+        return [f"norms unchanged (local norms need {MIN_NORM_N} valid submissions)"]
+    lines = []
+    for outcome in outcomes:
+        group = outcome.language or "all"
+        if outcome.reason == "created":
+            lines.append(f"new local norms ({group}, N = {outcome.n})")
+        elif outcome.reason == "unchanged":
+            lines.append(f"local norms unchanged ({group}, N = {outcome.n})")
+        elif outcome.reason == "no_spread":
+            lines.append(
+                f"no local norms ({group}): every valid submission has the same "
+                f"{outcome.scale} score, so there is no SD to standardise "
+                "against; scores keep the norms in use"
+            )
+        elif outcome.scale is not None:
+            lines.append(
+                f"no local norms ({group}): {outcome.scale} is scored in "
+                f"{outcome.n} valid submissions; local norms need {MIN_NORM_N}"
+            )
+        else:
+            lines.append(
+                f"no local norms ({group}): {outcome.n} valid submissions; local "
+                f"norms need {MIN_NORM_N}"
+            )
+    return lines
