@@ -16,6 +16,7 @@ from hiring.webhooks.relay import (
     deliveries_next_due_in,
     outbox_relay,
 )
+from hiring.webhooks.retention import webhook_history_purge
 
 # One run of the webhook task stops claiming after this long, so a backlog is
 # spread over runs instead of holding one worker thread indefinitely.
@@ -70,3 +71,16 @@ def idempotency_records_purge_task() -> int:
 @shared_task(ignore_result=True)
 def task_retries_release_task() -> int:
     return task_retries_release()
+
+
+@shared_task(ignore_result=True)
+def webhook_history_purge_task() -> int:
+    """Delete one batch of finished webhook history past its retention, and
+    enqueue the next batch while batches come back full.
+
+    Safe to run twice at once: each batch claims its rows with SKIP LOCKED.
+    """
+    purged = webhook_history_purge()
+    if purged.more:
+        webhook_history_purge_task.delay()
+    return purged.deliveries + purged.events
