@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from config.celery import app
 from hiring import tasks
 from hiring.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from hiring.webhooks.retention import webhook_history_purge
+from hiring.webhooks.retention import DELIVERIES, EVENTS, webhook_history_purge
 from tests.conftest import service_missing
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -79,10 +79,19 @@ def _exists(row) -> bool:
 
 
 def _purge_all(**kwargs):
-    runs = []
-    while not runs or runs[-1].more:
-        runs.append(webhook_history_purge(now=NOW, **kwargs))
-    return runs
+    """Every step of one purge, chained as the task chains them."""
+    steps = []
+    following = (DELIVERIES, 0)
+    while following is not None:
+        stage, after_id = following
+        step = webhook_history_purge(stage=stage, after_id=after_id, now=NOW, **kwargs)
+        steps.append(step)
+        following = step.next
+    return steps
+
+
+def _deleted(steps, stage) -> int:
+    return sum(step.deleted for step in steps if step.stage == stage)
 
 
 def test_it_deletes_old_finished_deliveries_their_attempts_and_events(endpoint):
@@ -91,9 +100,11 @@ def test_it_deletes_old_finished_deliveries_their_attempts_and_events(endpoint):
     ping = _delivery(endpoint, event=None)
     _delivery(endpoint, at=RECENT)  # the endpoint's latest
 
-    purged = webhook_history_purge(now=NOW)
+    first = webhook_history_purge(now=NOW)
+    steps = _purge_all()
 
-    assert (purged.deliveries, purged.events, purged.more) == (3, 2, False)
+    assert (first.deleted, first.next) == (3, (EVENTS, 0))
+    assert (_deleted(steps, DELIVERIES), _deleted(steps, EVENTS)) == (0, 2)
     for row in (delivered, given_up, ping, delivered.event, given_up.event):
         assert not _exists(row)
     assert not WebhookAttempt.objects.filter(
@@ -104,7 +115,7 @@ def test_it_deletes_old_finished_deliveries_their_attempts_and_events(endpoint):
 def test_it_deletes_an_old_event_that_no_endpoint_wanted():
     unwanted = _event()
 
-    assert webhook_history_purge(now=NOW).events == 1
+    assert _deleted(_purge_all(), EVENTS) == 1
     assert not _exists(unwanted)
 
 
@@ -167,11 +178,11 @@ def test_it_follows_the_setting(endpoint, settings):
     settings.CRIBA_WEBHOOK_RETENTION_DAYS = 200
     old = _delivery(endpoint)
     _delivery(endpoint, at=RECENT)
-    assert webhook_history_purge(now=NOW).deliveries == 0
+    assert _deleted(_purge_all(), DELIVERIES) == 0
 
     settings.CRIBA_WEBHOOK_RETENTION_DAYS = 30
 
-    assert webhook_history_purge(now=NOW).deliveries == 1
+    assert _deleted(_purge_all(), DELIVERIES) == 1
     assert not _exists(old)
 
 
@@ -194,17 +205,37 @@ def test_it_keeps_each_endpoint_latest_delivery_however_old(endpoint):
     assert latest.attempt_log.count() == 1
 
 
-def test_it_deletes_at_most_one_batch_a_run(endpoint):
+def test_each_step_reads_one_window_and_the_walk_stops_at_recent_rows(endpoint):
     old = [_delivery(endpoint) for _ in range(5)]
-    _delivery(endpoint, at=RECENT)
+    recent = _delivery(endpoint, at=RECENT)
 
     first = webhook_history_purge(now=NOW, batch_size=2)
 
-    assert (first.deliveries, first.events, first.more) == (2, 2, True)
+    assert (first.deleted, first.next) == (2, (DELIVERIES, old[1].pk))
     assert [_exists(d) for d in old] == [False, False, True, True, True]
-    runs = _purge_all(batch_size=2)
-    assert [(r.deliveries, r.events) for r in runs] == [(2, 2), (1, 1)]
+    steps = _purge_all(batch_size=2)
+    assert [(s.stage, s.deleted) for s in steps] == [
+        (DELIVERIES, 2),
+        (DELIVERIES, 1),  # the window reaches the recent delivery: the last step
+        (EVENTS, 2),
+        (EVENTS, 2),
+        (EVENTS, 1),
+    ]
     assert not any(_exists(d) for d in old)
+    assert _exists(recent)
+    assert _exists(recent.event)
+
+
+def test_the_walk_goes_past_rows_it_keeps(endpoint):
+    kept = [_delivery(endpoint, status=PENDING) for _ in range(5)]
+    done = [_delivery(endpoint) for _ in range(3)]
+    _delivery(endpoint, at=RECENT)
+
+    steps = _purge_all(batch_size=2)
+
+    assert _deleted(steps, DELIVERIES) == 3
+    assert not any(_exists(d) for d in done)
+    assert all(_exists(d) for d in kept)
 
 
 def test_its_queries_do_not_grow_with_the_rows_deleted(endpoint):
@@ -214,15 +245,16 @@ def test_its_queries_do_not_grow_with_the_rows_deleted(endpoint):
         _event()
         _delivery(endpoint, at=NOW)
         with CaptureQueriesContext(connection) as queries:
-            purged = webhook_history_purge(now=NOW, batch_size=100)
-        assert (purged.deliveries, purged.events) == (n, n + 1)
+            steps = _purge_all(batch_size=100)
+        assert len(steps) == 2
+        assert (_deleted(steps, DELIVERIES), _deleted(steps, EVENTS)) == (n, n + 1)
         return len(queries)
 
     few = queries_to_purge(2)
     many = queries_to_purge(60)
 
     assert few == many, (few, many)
-    assert many <= 12, many
+    assert many <= 15, many
 
 
 @pytest.mark.django_db(transaction=True)
@@ -247,34 +279,35 @@ def test_it_skips_a_delivery_locked_by_a_redelivery(endpoint):
     holder.start()
     try:
         assert holding.wait(10)
-        purged = webhook_history_purge(now=NOW)
+        step = webhook_history_purge(now=NOW)
     finally:
         release.set()
         holder.join(10)
 
-    assert purged.deliveries == 1
+    assert step.deleted == 1
     assert _exists(locked)
     assert not _exists(free)
 
 
-def test_the_task_enqueues_the_next_batch_while_batches_are_full(endpoint, monkeypatch):
+def test_the_task_enqueues_the_next_step_until_the_walk_is_over(endpoint, monkeypatch):
     monkeypatch.setattr(
         tasks,
         "webhook_history_purge",
-        lambda: webhook_history_purge(now=NOW, batch_size=2),
+        lambda **kw: webhook_history_purge(now=NOW, batch_size=2, **kw),
     )
     queued = []
     monkeypatch.setattr(
-        tasks.webhook_history_purge_task, "delay", lambda: queued.append(True)
+        tasks.webhook_history_purge_task, "delay", lambda *a: queued.append(a)
     )
-    for _ in range(3):
-        _delivery(endpoint)
+    old = [_delivery(endpoint) for _ in range(3)]
     _delivery(endpoint, at=RECENT)
 
-    assert tasks.webhook_history_purge_task() == 4
-    assert queued == [True]
-    assert tasks.webhook_history_purge_task() == 2
-    assert queued == [True]
+    deleted = [tasks.webhook_history_purge_task()]
+    while queued and len(deleted) < 10:
+        deleted.append(tasks.webhook_history_purge_task(*queued.pop()))
+
+    assert deleted == [2, 1, 2, 1]
+    assert not any(_exists(d) or _exists(d.event) for d in old)
 
 
 def test_beat_runs_it_hourly():
