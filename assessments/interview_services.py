@@ -17,7 +17,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -872,7 +872,7 @@ def _aggregated_mark(interview: Interview) -> None:
         )
 
 
-def interviews_aggregation_due():
+def interviews_aggregation_due() -> QuerySet[Interview]:
     """Interviews that may need aggregating: a scorecard version came after their
     last aggregation, or that ran under another interview scoring version. Read
     through the ``interview_aggregated_version`` index (two range scans around
