@@ -17,7 +17,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -569,6 +569,12 @@ def _version_create(
     now: datetime,
 ) -> ScorecardVersion:
     keys = rubric_version.competency_keys
+    # Under the interview's row lock (the caller holds it), as the aggregation
+    # that marks it current again takes it: the sweeper looks at this interview
+    # until a run has aggregated this version.
+    Interview.objects.filter(pk=card.interview_id).update(
+        aggregated_version=Interview.AGGREGATION_DUE
+    )
     return ScorecardVersion.objects.create(
         scorecard=card,
         number=number,
@@ -803,6 +809,7 @@ def interview_aggregate(
             interview=interview, scoring_version=INTERVIEW_SCORING_VERSION
         ).first()
         if existing is not None and existing.inputs == inputs:
+            _aggregated_mark(interview)
             return existing
         keys = interview.rubric_version.competency_keys
         matrix = np.array(
@@ -851,7 +858,30 @@ def interview_aggregate(
                 # An amendment changed a complete interview's aggregate: move the
                 # interview's updated_at so integrations polling it see the change.
                 Interview.objects.filter(pk=interview.pk).update(updated_at=now)
+        _aggregated_mark(interview)
     return result
+
+
+def _aggregated_mark(interview: Interview) -> None:
+    """Every current scorecard version is aggregated under the current scoring
+    version: the sweeper no longer looks at this interview (the caller holds its
+    row lock, so no version was added meanwhile)."""
+    if interview.aggregated_version != INTERVIEW_SCORING_VERSION:
+        Interview.objects.filter(pk=interview.pk).update(
+            aggregated_version=INTERVIEW_SCORING_VERSION
+        )
+
+
+def interviews_aggregation_due() -> QuerySet[Interview]:
+    """Interviews that may need aggregating: a scorecard version came after their
+    last aggregation, or that ran under another interview scoring version. Read
+    through the ``interview_aggregated_version`` index (two range scans around
+    the current version, as ``<>`` cannot use it; "" means no scorecard yet), so
+    an aggregated interview is never read."""
+    return Interview.objects.filter(
+        Q(aggregated_version__gt="", aggregated_version__lt=INTERVIEW_SCORING_VERSION)
+        | Q(aggregated_version__gt=INTERVIEW_SCORING_VERSION)
+    )
 
 
 def interviews_unaggregated(
@@ -859,19 +889,22 @@ def interviews_unaggregated(
 ) -> list[int]:
     """Ids of interviews whose newest scorecard version is older than
     ``older_than`` and newer than their result (or that have none), for the
-    sweeper that covers a lost aggregation job."""
+    sweeper that covers a lost aggregation job. Only the interviews
+    ``interviews_aggregation_due`` finds are examined."""
     now = now or timezone.now()
     computed = InterviewResult.objects.filter(
         interview=OuterRef("pk"), scoring_version=INTERVIEW_SCORING_VERSION
     ).values("computed_at")[:1]
     return list(
-        Interview.objects.exclude(status=Interview.Status.CANCELLED)
+        interviews_aggregation_due()
+        .exclude(status=Interview.Status.CANCELLED)
         .annotate(
             newest=Max("scorecards__versions__created_at"),
             computed_at=Subquery(computed),
         )
         .filter(newest__lte=now - older_than)
         .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=F("newest")))
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
 

@@ -504,6 +504,9 @@ class Interview(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = frozenset({Status.SCHEDULED, Status.COLLECTING})
+    # ``aggregated_version`` of an interview with a scorecard version not yet
+    # aggregated; never a scoring version (those are "major.minor.patch").
+    AGGREGATION_DUE = "due"
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="interviews"
@@ -529,6 +532,14 @@ class Interview(models.Model):
     # iCalendar SEQUENCE: bumped on every reschedule or cancellation.
     sequence = models.PositiveIntegerField(default=0)
     cancel_reason = models.TextField(blank=True)
+    # The interview scoring version under which its stored result aggregates every
+    # current scorecard version: "" until a scorecard is submitted, AGGREGATION_DUE
+    # from a new scorecard version until the aggregation has run. The sweeper of
+    # lost aggregations reads only the interviews where it is neither "" nor the
+    # current version, through the index below, instead of every interview.
+    aggregated_version = models.CharField(
+        max_length=20, blank=True, default="", editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -544,6 +555,9 @@ class Interview(models.Model):
         indexes = [
             models.Index(fields=["updated_at", "id"], name="interview_polling"),
             models.Index(fields=["status", "scheduled_at"], name="interview_due"),
+            models.Index(
+                fields=["aggregated_version"], name="interview_aggregated_version"
+            ),
         ]
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")

@@ -458,6 +458,13 @@ CRIBA_WEBHOOK_ALLOW_PRIVATE = env_bool("CRIBA_WEBHOOK_ALLOW_PRIVATE", False)
 CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
     "CRIBA_WEBHOOK_BACKOFF_SCALE", 1.0, minimum=0.0001, maximum=10.0
 )
+# Finished webhook deliveries (delivered or given up), their attempts and the
+# outbox events all of whose deliveries are gone are deleted this many days after
+# their last activity, hourly and in bounded batches; anything still pending stays,
+# and so does each endpoint's latest delivery.
+CRIBA_WEBHOOK_RETENTION_DAYS = env_int(
+    "CRIBA_WEBHOOK_RETENTION_DAYS", 90, minimum=1, maximum=3650
+)
 # Candidates' personal data is kept this many days after their last activity (GDPR
 # art. 5: no longer than needed); each candidate's own date is shown and editable,
 # and a daily task erases what is past its date.

@@ -16,6 +16,7 @@ from hiring.webhooks.relay import (
     deliveries_next_due_in,
     outbox_relay,
 )
+from hiring.webhooks.retention import DELIVERIES, webhook_history_purge
 
 # One run of the webhook task stops claiming after this long, so a backlog is
 # spread over runs instead of holding one worker thread indefinitely.
@@ -70,3 +71,16 @@ def idempotency_records_purge_task() -> int:
 @shared_task(ignore_result=True)
 def task_retries_release_task() -> int:
     return task_retries_release()
+
+
+@shared_task(ignore_result=True)
+def webhook_history_purge_task(stage: str = DELIVERIES, after_id: int = 0) -> int:
+    """Delete one window of webhook history past its retention, and enqueue the
+    next window until the walk reaches recent rows (beat starts it hourly).
+
+    Safe to run twice at once: each step claims its rows with SKIP LOCKED.
+    """
+    step = webhook_history_purge(stage=stage, after_id=after_id)
+    if step.next is not None:
+        webhook_history_purge_task.delay(*step.next)
+    return step.deleted
