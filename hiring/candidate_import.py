@@ -32,6 +32,7 @@ from hiring.services import (
     application_create,
     audit_record,
     candidate_create,
+    one_line_text_problem,
 )
 
 # Column -> the names a header may use for it (compared without case, spaces,
@@ -162,6 +163,12 @@ def _check_row(row: ImportRow, languages: set[str]) -> None:
             )
         else:
             values["preferred_language"] = code
+    for column in COLUMNS:
+        if one_line_text_problem(values.get(column, "")):
+            row.problems.append(
+                _("The %(column)s holds a line break or another control character.")
+                % {"column": COLUMN_NAMES[column]}
+            )
     for column, limit in (
         ("first_name", 100),
         ("last_name", 100),
@@ -186,7 +193,10 @@ def candidate_import_preview(*, job: Job, data: bytes | str) -> ImportPreview:
         return ImportPreview(
             rows=[], problems=[_("The text is larger than 1 MB; split it.")]
         )
-    lines = csv_lines(text)
+    try:
+        lines = csv_lines(text)
+    except Invalid as problem:
+        return ImportPreview(rows=[], problems=[problem.message])
     if not lines:
         return ImportPreview(rows=[], problems=[_("The file has no rows.")])
     positions, problems = _header(lines[0][1])

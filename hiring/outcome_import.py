@@ -512,7 +512,10 @@ def outcome_import_preview(
         return OutcomeImportPreview(
             rows=[], problems=[_("The text is larger than 1 MB; split it.")]
         )
-    lines = csv_lines(text)
+    try:
+        lines = csv_lines(text)
+    except Invalid as problem:
+        return OutcomeImportPreview(rows=[], problems=[problem.message])
     if not lines:
         return OutcomeImportPreview(rows=[], problems=[_("The file has no rows.")])
     header = lines[0][1]
