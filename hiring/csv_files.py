@@ -7,12 +7,47 @@ import csv
 import io
 import unicodedata
 
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from hiring.errors import Invalid
 
 MAX_ROWS = 1000
 MAX_BYTES = 1_000_000
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """Every uploaded file is held in memory, and no more of it than MAX_BYTES + 1
+    bytes: the rest of the body is read and dropped.
+
+    Django's own handlers write a large upload whole to a temporary file before
+    any view can refuse it, even for a visitor who is not signed in (the CSRF
+    check reads the form, and so the file, to find its token). The only files
+    Criba takes are CSV files, refused by their size one byte past the limit.
+    """
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.kept = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        room = MAX_BYTES + 1 - self.kept.tell()
+        if room > 0:
+            self.kept.write(raw_data[:room])
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        size = self.kept.tell()
+        self.kept.seek(0)
+        return InMemoryUploadedFile(
+            file=self.kept,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
 
 
 class CsvPreviewChecks:
