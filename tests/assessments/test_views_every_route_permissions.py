@@ -6,7 +6,8 @@ Olga recruits for another, with its own candidates, invitations, interviews,
 results, outcomes and development plans. Changing an id in a URL to one of
 Olga's gets Alice, Bob and Dana a 404 on every route, as if it did not exist,
 and writes nothing. On their own job each role gets what it may (a 403 for a
-role that does not allow it), and Charlie, with no role anywhere, a 404.
+role that does not allow it), and Charlie, with no role anywhere, a 404. No
+action is taken without the form's CSRF token.
 
 A new route must be added to ROUTES (or to GLOBAL, for a page naming no
 object), or the first test fails.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -459,3 +461,20 @@ def test_it_answers_each_role_on_its_own_job(
     assert response.status_code == expected, (PEOPLE[index], method, url)
     if expected in (403, 404):
         assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, method in _cases(ROUTES) if method == "POST"]
+)
+def test_it_refuses_every_action_without_its_csrf_token(own, alice, name):
+    own.extra["outsider"] = UserFactory(username="newcomer")
+    route = ROUTES[name]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    before = _snapshot()
+
+    response = client.post(reverse(name, kwargs=route.kwargs(own)), route.data(own))
+
+    assert response.status_code == 403
+    assert "Nothing was saved." in response.content.decode()
+    assert _snapshot() == before
