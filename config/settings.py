@@ -236,6 +236,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 # Files are not counted above: each is kept in memory up to the CSV imports' limit
 # and the rest dropped, never written to a temporary file (see the handler).
 FILE_UPLOAD_HANDLERS = ["hiring.csv_files.BoundedUploadHandler"]
+# Every form that takes a file takes one.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console.
 _email_host = env_str("DJANGO_EMAIL_HOST")

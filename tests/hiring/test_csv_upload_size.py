@@ -62,3 +62,17 @@ def test_it_spends_no_disk_on_an_upload_from_someone_signed_out(db, settings, tm
     )
 
     assert response.status_code == 403
+
+
+def test_it_refuses_more_than_one_file_in_a_post(client, job, alice):
+    def small() -> SimpleUploadedFile:
+        body = b"first_name,last_name,email\nAna,Ruiz,ana@example.org\n"
+        return SimpleUploadedFile("candidates.csv", body, content_type="text/csv")
+
+    response = logged_in(client, alice).post(
+        f"/jobs/{job.pk}/candidates/import/",
+        {"csv_file": [small(), small()], "action": "preview"},
+    )
+
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
