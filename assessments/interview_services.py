@@ -347,7 +347,11 @@ def interview_email_send(
         "scorecard_url": _absolute(reverse("results:scorecard", args=[interview.pk])),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("emails/interview_subject.txt", context).strip()
+        # One line whatever a name holds (one kept before names were refused
+        # line breaks): a header with a line break cannot be sent at all.
+        subject = " ".join(
+            render_to_string("emails/interview_subject.txt", context).split()
+        )
         body = render_to_string("emails/interview.txt", context)
     message = EmailMessage(subject=subject, body=body, to=[seat.interviewer.email])
     if kind != EmailKind.REMINDER:

@@ -233,6 +233,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # largest legitimate post (one questionnaire page) is a few kilobytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CRIBA_MAX_REQUEST_BYTES", 256 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# Files are not counted above: each is kept in memory up to the CSV imports' limit
+# and the rest dropped, never written to a temporary file (see the handler).
+FILE_UPLOAD_HANDLERS = ["hiring.csv_files.BoundedUploadHandler"]
+# Every form that takes a file takes one.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # Email: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console.
 _email_host = env_str("DJANGO_EMAIL_HOST")

@@ -7,12 +7,47 @@ import csv
 import io
 import unicodedata
 
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
 from hiring.errors import Invalid
 
 MAX_ROWS = 1000
 MAX_BYTES = 1_000_000
+
+
+class BoundedUploadHandler(FileUploadHandler):
+    """Every uploaded file is held in memory, and no more of it than MAX_BYTES + 1
+    bytes: the rest of the body is read and dropped.
+
+    Django's own handlers write a large upload whole to a temporary file before
+    any view can refuse it, even for a visitor who is not signed in (the CSRF
+    check reads the form, and so the file, to find its token). The only files
+    Criba takes are CSV files, refused by their size one byte past the limit.
+    """
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.kept = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        room = MAX_BYTES + 1 - self.kept.tell()
+        if room > 0:
+            self.kept.write(raw_data[:room])
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        size = self.kept.tell()
+        self.kept.seek(0)
+        return InMemoryUploadedFile(
+            file=self.kept,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
 
 
 class CsvPreviewChecks:
@@ -41,29 +76,58 @@ def csv_column_key(name: str) -> str:
 
 def csv_decode(data: bytes | str) -> str:
     """The upload as text: UTF-8 (with or without a byte order mark), at most
-    MAX_BYTES; anything else is Invalid with the reason in words."""
+    MAX_BYTES, without NUL (which no text Criba keeps may hold, and which
+    PostgreSQL refuses); anything else is Invalid with the reason in words."""
     if isinstance(data, str):
-        return data
-    if len(data) > MAX_BYTES:
+        text = data
+    else:
+        if len(data) > MAX_BYTES:
+            raise Invalid(
+                _("The file is larger than 1 MB; split it into smaller files."),
+                code="import_too_big",
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid(
+                _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
+                code="import_encoding",
+            ) from None
+    if "\x00" in text:
         raise Invalid(
-            _("The file is larger than 1 MB; split it into smaller files."),
-            code="import_too_big",
+            _(
+                "The file contains a NUL character (\\x00), so it is not a text "
+                "file; save it as “CSV UTF-8” and try again."
+            ),
+            code="import_nul",
         )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid(
-            _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
-            code="import_encoding",
-        ) from None
+    return text
 
 
 def csv_lines(text: str) -> list[tuple[int, list[str]]]:
     """The non-blank lines with their numbers (from 1), in the delimiter the text
-    uses (comma, semicolon or tab; comma when it cannot be told)."""
+    uses (comma, semicolon or tab; comma when it cannot be told).
+
+    A line the csv module cannot read (a cell longer than its field limit, which
+    is larger than any column Criba keeps) is Invalid, naming the line."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    lines = enumerate(csv.reader(io.StringIO(text), dialect), start=1)
-    return [(n, cells) for n, cells in lines if any(cell.strip() for cell in cells)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    lines = []
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if any(cell.strip() for cell in cells):
+                lines.append((number, cells))
+    except csv.Error:
+        raise Invalid(
+            _(
+                "Line %(line)s cannot be read as CSV: a cell is far too long or "
+                "a quotation mark is not closed."
+            )
+            % {"line": number + 1},
+            code="import_unreadable",
+        ) from None
+    return lines

@@ -142,11 +142,26 @@ _QUARTER = re.compile(r"^\s*(\d{4})\s*[-_ /]?\s*[qQtT](\d)\s*$")
 _RATING = re.compile(r"^\s*(\d)(?:\.0+)?\s*(?:[:\-\u2013.](?!\s*\d).*)?$")
 
 
+# What a spreadsheet may read as the start of a formula (OWASP's list for CSV
+# injection): such a cell is written with an apostrophe before it, which the
+# spreadsheet takes as "text", and which the import takes off again.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: str) -> str:
     """A cell safe to open in a spreadsheet: text that would be read as a formula
     is kept as text."""
     value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _uncell(value: str) -> str:
+    """A cell as read back from a file: without the apostrophe `_cell` put before
+    a formula character, so a template filled in and imported keeps every value
+    as it was."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 @dataclass
@@ -512,7 +527,10 @@ def outcome_import_preview(
         return OutcomeImportPreview(
             rows=[], problems=[_("The text is larger than 1 MB; split it.")]
         )
-    lines = csv_lines(text)
+    try:
+        lines = csv_lines(text)
+    except Invalid as problem:
+        return OutcomeImportPreview(rows=[], problems=[problem.message])
     if not lines:
         return OutcomeImportPreview(rows=[], problems=[_("The file has no rows.")])
     header = lines[0][1]
@@ -540,7 +558,7 @@ def outcome_import_preview(
         values = dict.fromkeys(COLUMNS, "")
         for index, column in positions.items():
             if index < len(cells):
-                values[column] = cells[index].strip()
+                values[column] = _uncell(cells[index].strip())
         values["candidate_email"] = values["candidate_email"].lower()
         quarters = {
             key: cells[index].strip() if index < len(cells) else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from celery import current_app
@@ -60,6 +61,19 @@ def audit_record(
 
 # --- shared checks -------------------------------------------------------------------
 
+# Control characters and the Unicode line and paragraph separators: what would
+# break a one-line value in two, in an email subject or a calendar entry (a name,
+# a job title) or a spreadsheet.
+_NOT_ON_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+
+def one_line_text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a one-line text such as a name or a title (it
+    holds a line break or another control character), or None."""
+    if any(unicodedata.category(ch) in _NOT_ON_ONE_LINE for ch in value):
+        return _("Line breaks and other control characters are not allowed here.")
+    return None
+
 
 def _clean_fields(model: type[models.Model], values: dict) -> dict:
     """Strip text, reject unknown fields and check every value against the model's
@@ -74,6 +88,17 @@ def _clean_fields(model: type[models.Model], values: dict) -> dict:
             continue
         if isinstance(value, str):
             value = value.strip()
+            # One-line fields hold no control character; no text holds NUL.
+            problem = (
+                one_line_text_problem(value)
+                if isinstance(field, models.CharField)
+                else None
+            )
+            if problem is None and "\x00" in value:
+                problem = _("The NUL character (\\x00) is not allowed.")
+            if problem is not None:
+                problems[name] = [problem]
+                continue
         try:
             cleaned[name] = field.clean(value, None)
         except ValidationError as error:

@@ -112,7 +112,7 @@ def candidate_import_view(request: HttpRequest, pk: int) -> HttpResponse:
                         },
                     )
                     return redirect("results:job_detail", pk=job.pk)
-            preview = candidate_import_preview(job=job, data=data)
+            preview = candidate_import_preview(job=job, data=data, user=request.user)
             # What was uploaded is shown as text, to be corrected here.
             text = data if isinstance(data, str) else _safe_text(data)
             form = CandidateImportForm(initial={"csv_text": text})

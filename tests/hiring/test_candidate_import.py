@@ -5,7 +5,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hiring.models import Application, AuditEvent, Candidate
-from tests.factories import ApplicationFactory, CandidateFactory
+from tests.factories import (
+    ApplicationFactory,
+    CandidateFactory,
+    JobFactory,
+    JobMemberFactory,
+)
 from tests.hiring.support import logged_in
 
 GOOD = (
@@ -84,6 +89,10 @@ def test_it_imports_all_or_nothing(client, job, alice):
 
 def test_it_reuses_known_emails_and_skips_those_already_on_the_job(client, job, alice):
     known = CandidateFactory(email="ana@example.org", first_name="Ana María")
+    # Alice recruits for the job Ana applied to before, so she may see her name.
+    earlier = JobFactory(title="Inside Sales")
+    JobMemberFactory(job=earlier, user=alice, role="recruiter")
+    ApplicationFactory(candidate=known, job=earlier)
     already = CandidateFactory(email="ben@example.org")
     ApplicationFactory(candidate=already, job=job)
     logged_in(client, alice)
@@ -155,8 +164,25 @@ def test_it_previews_in_the_same_queries_whatever_the_rows(
     )
     logged_in(client, alice)
 
-    # session, user, job, role, known emails, their applications, external ids
-    with django_assert_num_queries(7):
+    # session, user, job, role, known emails, their applications on this job and
+    # on jobs where Alice sees applications, external ids
+    with django_assert_num_queries(8):
         response = preview(client, job, text)
 
     assert response.content.decode().count("New candidate.") == rows - 1
+
+
+def test_it_names_no_candidate_of_another_team_from_an_email(client, job, alice):
+    other_team = JobFactory(title="Warehouse Lead")
+    ApplicationFactory(
+        job=other_team,
+        candidate=CandidateFactory(email="ana@example.org", first_name="Ana María"),
+    )
+    logged_in(client, alice)
+
+    page = preview(client, job, GOOD).content.decode()
+
+    assert "Ana María" not in page
+    assert "Already known by this email; that record is added to this job." in row(
+        page, 2
+    )

@@ -513,3 +513,37 @@ def test_it_reads_the_column_names_of_an_hr_system_in_spanish(
     assert outcome.performance_rating == 3
     assert outcome.rated_on == date(2026, 5, 15)
     assert QuotaAttainment.objects.get().attainment_percent == Decimal("95.5")
+
+
+@pytest.mark.parametrize("manager", ["-Dana Reyes", "@sales-lead", "\t=1+1", "\r=1+1"])
+def test_it_writes_no_cell_a_spreadsheet_reads_as_a_formula(
+    client, job, alice, hires, manager
+):
+    HireOutcomeFactory(
+        application=hires["ana"], start_date=date(2026, 1, 12), manager_name=manager
+    )
+
+    response = logged_in(client, alice).get(f"/jobs/{job.pk}/outcomes/template.csv")
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["manager"] == "'" + manager
+
+
+def test_it_takes_back_its_own_template_unchanged(client, job, alice, hires):
+    HireOutcomeFactory(
+        application=hires["ana"],
+        start_date=date(2026, 1, 12),
+        manager_name="-Dana Reyes",
+        team="=Inside sales",
+    )
+    logged_in(client, alice)
+    template = client.get(f"/jobs/{job.pk}/outcomes/template.csv").content.decode()
+    filled = template.replace(
+        "ben@example.org,job-1,,", "ben@example.org,job-1,2026-02-02,Eve"
+    )
+
+    response = client.post(url(job), {"csv_text": filled, "action": "import"})
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    kept = HireOutcome.objects.get(application=hires["ana"])
+    assert (kept.manager_name, kept.team) == ("-Dana Reyes", "=Inside sales")
