@@ -444,6 +444,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_add_permission(self, request) -> bool:
+        # A key reads every team's jobs and candidates its scopes cover, as the
+        # webhook pages (administrators only) configure every team's deliveries:
+        # a permission granted to staff does not stretch that far.
+        return request.user.is_superuser
+
     def save_model(self, request, obj, form, change) -> None:
         if change:
             return

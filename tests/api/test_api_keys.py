@@ -144,6 +144,34 @@ def test_it_shows_the_key_once_in_the_admin_and_keeps_it_out_of_the_session(
     assert raw_key not in listing.content.decode()
 
 
+def test_staff_granted_the_add_permission_still_cannot_create_a_key(client, db):
+    """A key reads every team's data its scopes cover: only an administrator
+    (superuser) creates one, whatever permissions a staff member was given."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="hiring",
+            codename__in=["add_apikey", "view_apikey", "change_apikey"],
+        )
+    )
+    logged_in(client, staff)
+
+    response = client.post(
+        reverse("admin:hiring_apikey_add"),
+        {"name": "Side door", "scopes": ["results:read"]},
+    )
+
+    assert response.status_code == 403
+    assert not ApiKey.objects.exists()
+    listing = client.get(reverse("admin:hiring_apikey_changelist"))
+    assert listing.status_code == 200
+    assert reverse("admin:hiring_apikey_add") not in listing.content.decode()
+
+
 def test_it_revokes_keys_from_the_admin(client, admin_user, api_client):
     api = api_client()
     logged_in(client, admin_user)
