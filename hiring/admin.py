@@ -37,10 +37,30 @@ from hiring.services import (
     job_member_remove,
     job_member_save,
     login_lockout_lift_record,
+    one_line_text_problem,
     user_access,
     user_access_audit,
 )
 from hiring.webhooks.services import endpoint_delete
+
+
+class OneLineTextForm(forms.ModelForm):
+    """The services' rule for names, titles and the like, in the admin's forms
+    too: a one-line field takes no line break or other control character."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(field.widget, forms.Textarea)
+                and isinstance(value, str)
+            ):
+                problem = one_line_text_problem(value)
+                if problem is not None:
+                    self.add_error(name, problem)
+        return cleaned
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -98,6 +118,7 @@ class AuditedTeamAdmin(admin.ModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(AuditedTeamAdmin):
+    form = OneLineTextForm
     list_display = ["title", "department", "location", "status", "created_at"]
     list_filter = ["status", "department"]
     search_fields = ["title", "department", "location", "external_id"]
@@ -119,6 +140,7 @@ class JobMemberAdmin(AuditedTeamAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(admin.ModelAdmin):
+    form = OneLineTextForm
     list_display = [
         "last_name",
         "first_name",

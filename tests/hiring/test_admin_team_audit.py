@@ -209,3 +209,33 @@ def test_it_audits_a_webhook_endpoint_deleted_in_the_admin(admin, admin_user, se
     [event] = audit(Action.WEBHOOK_ENDPOINT_DELETED)
     assert event.actor == admin_user
     assert event.data == {"url": "http://127.0.0.1:9/hook"}
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "text"),
+    [
+        ("job", "title", "Account executive\nBcc: everyone@example.com"),
+        ("candidate", "first_name", "Ada\r\nLovelace"),
+    ],
+)
+def test_its_forms_refuse_a_line_break_in_a_name_or_title(
+    admin, job, application, path, field, text
+):
+    """The services' rule for one-line text holds in the admin too: a title or a
+    name with a line break would break the subject of every email naming it.
+    The same page sent back with a plain value saves (so the refusal is this
+    rule's, not another field's)."""
+    target = {"job": job, "candidate": application.candidate}[path]
+    url = f"/admin/hiring/{path}/{target.pk}/change/"
+    data = form_data(admin.get(url))
+
+    refused = admin.post(url, {**data, field: text})
+    saved = admin.post(url, {**data, field: "Plain"})
+
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors[field] == [
+        "Line breaks and other control characters are not allowed here."
+    ]
+    assert saved.status_code == 302
+    target.refresh_from_db()
+    assert getattr(target, field) == "Plain"
