@@ -2,12 +2,15 @@
 figures.
 
 The "Account Executive, 2025 intake" job had 200 applicants. Each took the
-questionnaire; the stronger half was interviewed by a panel of two; about forty
-were hired, started in 2025 and have outcomes: employment at 90 and 180 days,
+questionnaire; the stronger half was interviewed by a panel of two; sixty were
+hired, started in 2025 (one, whose development plan the demo shares, two weeks
+before the seeding) and most have outcomes: employment at 90 and 180 days,
 performance ratings and quota attainment by quarter. The latent model that draws
 the answers also draws the outcomes, with a modest true validity (what a real
 sales team would see), and one team loses more good hires than their
-assessments predicted, so the manager report has something to say.
+assessments predicted, so the manager report has something to say. Each
+applicant's steps, from application to decision, are dated back from the start
+date (`history_for`).
 
 Everything goes through the services the pages and the API use; the random
 stream is seeded, so a fresh database always gets the same cohort.

@@ -1,17 +1,19 @@
 """Dates last year's intake as it happened, for ``seed_demo``.
 
-The services write every row of the intake at the moment of seeding, as they
-would for a person clicking through it then. Once the hires' start dates are
-known, this moves each applicant's rows to their history (`demo_cohort.History`):
-the invitation, what they did while answering, the result, the screening, the
-interview with its scorecards and result, the decision and the events owed to
-integrations. What the candidate did while answering moves by one offset, so
-the durations the services derived from it (time on each page, the attempt's
-deadline) stay as they were, and the link keeps its validity.
+The interviews, scorecards and their results are written with their time in
+each applicant's history (`demo_cohort.History`), through the services' own
+``now``. The rest is written by services that take the time from the clock, at
+the moment of seeding; once the hires' start dates are known, this moves those
+rows to the history: the application, the invitation, what the candidate did
+while answering, the result, the decisions, the self-identification and the
+events owed to integrations. What the candidate did while answering moves by
+one offset, so the durations the services derived from it (time on each page,
+the attempt's deadline) stay as they were, and the link keeps its validity.
 
-Two kinds of dates stay at the seeding: the audit log, which is append-only
-(it says when the demo was recorded), and the retention dates, which only ever
-move forward.
+Three kinds of dates stay at the seeding: the audit log, which is append-only
+(it says when the demo was recorded), the submitted scorecard versions, which
+are locked (and were written with their time anyway), and the retention dates,
+which only ever move forward.
 """
 
 from __future__ import annotations

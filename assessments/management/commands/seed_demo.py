@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -428,7 +428,9 @@ def _scorecard(
     )
 
 
-def _cohort_outcomes_draw(people: list, today) -> tuple[list[tuple], object]:
+def _cohort_outcomes_draw(
+    people: list[demo_cohort.Applicant], today: date
+) -> tuple[list[tuple[demo_cohort.Applicant, dict]], demo_cohort.Applicant]:
     """Start dates and outcomes of all but the last two hires, whose are still
     to record (the outcome form on their page is empty), and the hire whose
     development plan the demo shares."""
@@ -845,8 +847,9 @@ class Command(BaseCommand):
         self.cohort = people
 
     def _cohort_outcomes_record(
-        self, outcomes: list[tuple], planned, users: dict, today
+        self, outcomes: list[tuple], planned, users: dict, today: date
     ) -> None:
+        """Record the drawn outcomes and share the planned hire's plan."""
         for person, values in outcomes:
             quotas = [
                 QuotaInput(
@@ -876,7 +879,7 @@ class Command(BaseCommand):
             application=person.application,
             scheduled_at=history.interview,
             duration_minutes=60,
-            interviewers=[users["ivan"], users["olga"]],
+            interviewers=[users[username] for username in demo_cohort.PANEL],
             title="Structured sales interview",
             location="Room 2",
             notify=False,  # last year's intake: history, nobody to invite
