@@ -764,13 +764,15 @@ def _aggregate_on_commit(interview_id: int) -> None:
     transaction.on_commit(lambda: interview_aggregate_enqueue(interview_id))
 
 
+# Sent by name: the task module imports this one, never the reverse.
+INTERVIEW_AGGREGATE_TASK = "assessments.tasks.interview_aggregate_task"
+
+
 def interview_aggregate_enqueue(interview_id: int) -> bool:
     """Enqueue the aggregation; a broker outage is logged, and the next submission
     or the sweeper picks the interview up again."""
     try:
-        current_app.send_task(
-            "assessments.tasks.interview_aggregate_task", args=[interview_id]
-        )
+        current_app.send_task(INTERVIEW_AGGREGATE_TASK, args=[interview_id])
     except Exception:
         logger.warning(
             "Could not enqueue the aggregation of interview %s; the sweeper will retry",

@@ -203,12 +203,16 @@ def _minutes_allowed(invitation: Invitation) -> int | None:
     return None if allowed is None else int(allowed.total_seconds() // 60)
 
 
+# Sent by name: the task module imports this one, never the reverse.
+INVITATION_EMAIL_TASK = "assessments.tasks.invitation_email_task"
+
+
 def invitation_email_enqueue(invitation_id: int) -> bool:
     """Hand the email to a worker; only the id travels through the broker. A
     broker outage is logged, not raised: the sweeper sends it when it is due."""
     try:
         current_app.send_task(
-            "assessments.tasks.invitation_email_task",
+            INVITATION_EMAIL_TASK,
             args=[invitation_id],
             retry=True,
             retry_policy=ENQUEUE_RETRY_POLICY,

@@ -1,6 +1,10 @@
 """The Celery application; tasks live in each app's ``tasks.py``."""
 
+import logging
 import os
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 import celery
@@ -12,6 +16,8 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+logger = logging.getLogger(__name__)
 
 
 class Task(celery.Task):
@@ -92,7 +98,53 @@ def _seconds_until(eta: datetime) -> float:
     return max(0.0, (eta - timezone.now()).total_seconds())
 
 
-app = Celery("criba", task_cls=Task)
+# The messages held by `messages_coalesced`, by task name and arguments; None
+# (everywhere but inside that block) sends each message at once.
+_held: ContextVar[dict | None] = ContextVar("criba_held_messages", default=None)
+
+
+class CeleryApp(Celery):
+    """Criba's Celery app: every message, ``send_task`` or ``delay``, passes
+    through ``send_task``, which `messages_coalesced` can hold back."""
+
+    def send_task(self, name, args=None, kwargs=None, **options):
+        held = _held.get()
+        if held is None:
+            return super().send_task(name, args, kwargs, **options)
+        held.setdefault((name, repr(args), repr(kwargs)), (name, args, kwargs, options))
+        return None
+
+
+@contextmanager
+def messages_coalesced(*, done_here: Collection[str] = ()) -> Iterator[None]:
+    """Hold the task messages sent in the block; on leaving it, send each
+    distinct one (same task, same arguments) once.
+
+    For a bulk writer such as the demo seeding, whose every committed row would
+    wake a worker: a thousand wakes of the webhook relay become one. Messages of
+    the tasks named in ``done_here`` are not sent at all, because the caller
+    does that work itself in the block; only idempotent tasks whose sweeper
+    covers a miss belong there. Inside the block ``send_task`` returns None.
+    The web, API and worker code paths never enter it.
+    """
+    held: dict = {}
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+        for name, args, kwargs, options in held.values():
+            if name in done_here:
+                continue
+            try:
+                app.send_task(name, args, kwargs, **options)
+            except Exception:
+                # As when it was first sent: a broker outage is the sweepers' and
+                # beat's to cover, not a reason to fail what was committed.
+                logger.warning("Could not send the held task %s", name, exc_info=True)
+
+
+app = CeleryApp("criba", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -2,12 +2,15 @@
 figures.
 
 The "Account Executive, 2025 intake" job had 200 applicants. Each took the
-questionnaire; the stronger half was interviewed by a panel of two; about forty
-were hired, started in 2025 and have outcomes: employment at 90 and 180 days,
+questionnaire; the stronger half was interviewed by a panel of two; sixty were
+hired, started in 2025 (one, whose development plan the demo shares, two weeks
+before the seeding) and most have outcomes: employment at 90 and 180 days,
 performance ratings and quota attainment by quarter. The latent model that draws
 the answers also draws the outcomes, with a modest true validity (what a real
 sales team would see), and one team loses more good hires than their
-assessments predicted, so the manager report has something to say.
+assessments predicted, so the manager report has something to say. Each
+applicant's steps, from application to decision, are dated back from the start
+date (`history_for`).
 
 Everything goes through the services the pages and the API use; the random
 stream is seeded, so a fresh database always gets the same cohort.
@@ -18,7 +21,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -27,6 +30,9 @@ from hiring.models import Application, Job, Stage
 COHORT_JOB = "Account Executive, 2025 intake"
 COHORT_SIZE = 200
 COHORT_SEED = 20250107
+# The hire whose development plan the demo shares started this many days before
+# the seeding, so all three check-ins (30, 60, 90 days) lie ahead.
+PLAN_HIRE_STARTED_DAYS_AGO = 14
 SCALES = (
     "self_discipline",
     "achievement_drive",
@@ -42,6 +48,8 @@ COMPETENCIES = (
     "accountability",
     "customer_focus",
 )
+# The interview panel of every applicant, in the order of their scorecards.
+PANEL = ("ivan", "olga")
 # (manager, team, how much harder the team makes staying, in log-odds). Hugo,
 # the demo's hiring manager, leads Inside sales with his Criba account.
 TEAMS = (
@@ -59,6 +67,26 @@ LAST_NAMES = (  # noqa: SIM905
     "Nguyen Ortiz Perez Quinn Ramos Santos Torres Usman Vidal Walsh Xu Young Zamora "
     "Navarro Gil Molina Cruz Rossi Novak Haddad Mensah Sato"
 ).split()
+
+
+@dataclass(frozen=True)
+class History:
+    """When each step of one applicant's way through the intake happened.
+
+    Everyone has every moment (drawn alike, so the stream stays the same); the
+    steps a person did not reach are simply not written.
+    """
+
+    applied: datetime
+    invited: datetime
+    submitted: datetime  # the questionnaire
+    scored: datetime
+    self_identified: datetime
+    screened: datetime  # advanced to the interview, or rejected, on the results
+    interview: datetime  # its start; the interview is scheduled right after screening
+    scorecards: tuple[datetime, datetime]  # submitted, in the order of PANEL
+    completed: datetime  # the interview's result, once both are in
+    decided: datetime  # hired or rejected after the interview
 
 
 @dataclass
@@ -80,6 +108,7 @@ class Applicant:
     team: tuple[str, str, float] | None = None
     start_date: date | None = None
     left: bool = False  # their outcome has a leaving date
+    history: History | None = None
     notes: dict = field(default_factory=dict)
 
     @property
@@ -227,9 +256,54 @@ def interview_ratings(
     return cards
 
 
-def interview_time(person: Applicant) -> datetime:
-    moment = datetime(2025, 1, 13, 10, 0) + timedelta(days=(person.index % 60))
-    return timezone.make_aware(moment)
+def _weekday(day: date) -> date:
+    """The day itself, or the Friday before a weekend day: the hiring team
+    works on weekdays."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def _moment(day: date, rng: random.Random, first_hour: int, last_hour: int) -> datetime:
+    clock = time(rng.randrange(first_hour, last_hour), rng.randrange(0, 60))
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def history_for(person: Applicant, rng: random.Random) -> History:
+    """The applicant's way through the intake, counted back from the start date
+    (a hire with an outcome) or from a date drawn as a start date would be
+    (everyone else), so that application < invitation < submission < screening
+    < interview < decision < start, each step on an earlier day than the next.
+    Every person draws the same number of values, whatever they reached.
+    """
+    anchor = person.start_date or start_date_for(person, rng)
+    if person.start_date is not None:
+        rng.randrange(0, 240)  # the draw the others spend on their anchor
+    decided = _weekday(anchor - timedelta(days=rng.randrange(10, 29)))
+    interviewed = _weekday(decided - timedelta(days=rng.randrange(2, 8)))
+    screened = _weekday(interviewed - timedelta(days=rng.randrange(3, 11)))
+    # Candidates answer on any day, at any reasonable hour.
+    submitted = screened - timedelta(days=rng.randrange(1, 5))
+    invited = _weekday(submitted - timedelta(days=rng.randrange(1, 4)))
+    applied = invited - timedelta(days=rng.randrange(1, 8))
+    interview = timezone.make_aware(
+        datetime.combine(interviewed, time(rng.randrange(9, 17), rng.choice((0, 30))))
+    )
+    # Each panelist writes up within a few hours of the hour-long interview.
+    scorecards = tuple(
+        interview + timedelta(minutes=60 + rng.randrange(5, 240)) for _ in range(2)
+    )
+    submitted_at = _moment(submitted, rng, 8, 22)
+    return History(
+        applied=_moment(applied, rng, 7, 23),
+        invited=_moment(invited, rng, 9, 18),
+        submitted=submitted_at,
+        scored=submitted_at + timedelta(seconds=rng.randrange(3, 40)),
+        self_identified=submitted_at + timedelta(seconds=rng.randrange(40, 240)),
+        screened=_moment(screened, rng, 9, 18),
+        interview=interview,
+        scorecards=scorecards,
+        completed=max(scorecards) + timedelta(seconds=rng.randrange(1, 20)),
+        decided=_moment(decided, rng, 9, 18),
+    )
 
 
 def cohort_job(jobs: dict[str, Job]) -> Job | None:

@@ -116,7 +116,9 @@ def test_it_leaves_questionnaires_in_several_states(instrument_version):
     _seed()
 
     statuses = set(Invitation.objects.values_list("status", flat=True))
-    assert {"submitted", "in_progress", "sent"} <= statuses
+    # The submitted questionnaires are scored while seeding.
+    assert {"scored", "in_progress", "sent"} <= statuses
+    assert "submitted" not in statuses
     stages = set(Application.objects.values_list("stage", flat=True))
     assert len(stages) >= 4
     assert Candidate.objects.count() >= 8
@@ -140,7 +142,7 @@ def test_it_answers_the_attention_checks_of_careful_candidates(instrument_versio
         item["key"]: item["expected"]
         for item in instrument_version.definition["instructed"]
     }
-    submitted = Invitation.objects.filter(status="submitted")
+    submitted = Invitation.objects.filter(status="scored")
     careless = submitted.filter(
         application__candidate__email__in=[
             "tom.becker@example.com",
@@ -176,7 +178,7 @@ def test_it_answers_every_item_of_a_submitted_questionnaire(instrument_version):
     from assessments.definitions import all_item_keys
 
     keys = set(all_item_keys(instrument_version.definition))
-    for invitation in Invitation.objects.filter(status="submitted"):
+    for invitation in Invitation.objects.filter(status="scored"):
         assert set(invitation.responses.values_list("item_key", flat=True)) == keys
 
 

@@ -1,7 +1,9 @@
 """seed_demo's past intake gives every outcome report figures to show: hires with
 outcomes, a team that loses good hires, self-identification with a group too small
-to show, a development plan shared with its manager, and an analyst to read it."""
+to show, a development plan shared with its manager, and an analyst to read it;
+each applicant's steps are dated as they happened, before the hire's start."""
 
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -11,12 +13,19 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assessments.adverse_impact import adverse_impact_figures
-from assessments.management.demo_cohort import COHORT_JOB
-from assessments.models import DevelopmentPlan
+from assessments.management.demo_cohort import COHORT_JOB, PLAN_HIRE_STARTED_DAYS_AGO
+from assessments.models import DevelopmentPlan, Invitation
 from assessments.outcome_managers import manager_report
 from assessments.outcome_validity import validity_report
 from assessments.rubric_definitions import rubrics_load
-from hiring.models import Application, HireOutcome, Job, SelfIdentification, Stage
+from hiring.models import (
+    Application,
+    HireOutcome,
+    Job,
+    OutboxEvent,
+    SelfIdentification,
+    Stage,
+)
 from hiring.selectors import reports_readable
 
 
@@ -83,3 +92,86 @@ def test_it_shares_a_development_plan_with_the_hires_manager(seeded):
     assert plan.application.outcome.leaving_date is None  # still on the team
     assert 2 <= plan.goals.count() <= 3
     assert [c.day for c in plan.check_ins.all()] == [30, 60, 90]
+
+
+def test_it_gives_the_plan_of_a_hire_who_started_lately_its_check_ins_ahead(seeded):
+    plan = DevelopmentPlan.objects.get(application__job=seeded)
+    today = timezone.localdate()
+
+    assert plan.application.outcome.start_date <= today
+    assert all(check_in.due_on > today for check_in in plan.check_ins.all())
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.combine(day, time()))
+
+
+def test_it_dates_each_applicants_steps_in_order_before_their_start(seeded):
+    now = timezone.now()
+    applications = Application.objects.filter(job=seeded).prefetch_related(
+        "invitations__responses",
+        "interviews__scorecards",
+        "interviews__results",
+    )
+    plan = DevelopmentPlan.objects.get(application__job=seeded)
+    for application in applications:
+        (invitation,) = application.invitations.all()
+        answered = [r.answered_at for r in invitation.responses.all()]
+        steps = [
+            application.created_at,
+            invitation.created_at,
+            invitation.started_at,
+            min(answered),
+            max(answered),
+            invitation.submitted_at,
+            invitation.scored_at,
+        ]
+        for interview in application.interviews.all():
+            cards = [card.submitted_at for card in interview.scorecards.all()]
+            (result,) = interview.results.all()
+            steps += [
+                interview.created_at,
+                interview.scheduled_at,
+                min(cards),
+                max(cards),
+                result.computed_at,
+            ]
+        steps.append(application.decided_at)
+        outcome = HireOutcome.objects.filter(application=application).first()
+        if outcome is not None:
+            steps.append(_midnight(outcome.start_date))
+            if application != plan.application:
+                assert outcome.start_date.year == 2025
+        steps.append(now)
+        assert steps == sorted(steps), application.pk
+        assert invitation.expires_at > invitation.created_at
+    assert seeded.created_at < min(a.created_at for a in applications)
+
+
+def test_it_dates_the_events_owed_to_integrations_with_the_intake(seeded):
+    # Every step of the intake came before the latest hire started.
+    before = timezone.now() - timedelta(days=PLAN_HIRE_STARTED_DAYS_AGO)
+    invitations = dict(
+        Invitation.objects.filter(application__job=seeded).values_list(
+            "pk", "submitted_at"
+        )
+    )
+    decided = dict(
+        Application.objects.filter(job=seeded).values_list("pk", "decided_at")
+    )
+    submitted = OutboxEvent.objects.filter(type="assessment.submitted")
+    final = {}
+    for event in OutboxEvent.objects.filter(type="application.decided").order_by("pk"):
+        final[event.payload["data"]["application_id"]] = event
+    checked = 0
+    for event in submitted:
+        when = invitations.get(event.payload["data"]["invitation_id"])
+        if when is not None:
+            assert event.created_at == when < before
+            assert event.payload["timestamp"].startswith(when.date().isoformat())
+            checked += 1
+    for application_id, when in decided.items():
+        event = final[application_id]
+        assert event.created_at == when < before
+        assert event.payload["data"]["decided_at"] == when.isoformat()
+    assert checked == 200

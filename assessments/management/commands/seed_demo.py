@@ -3,15 +3,18 @@
 Everything is looked up by a stable key (username, job title, candidate email; for
 the candidate erased on request, the erasure's row in the audit log) and created
 only when missing, so a second run adds nothing. Questionnaires are taken
-through the same services the candidate pages use, so the running worker scores
-the submitted ones exactly as it would a real candidate's.
+through the same services the candidate pages use; the submitted ones are scored,
+and the interviews aggregated, here by the services the workers' tasks call, so
+the worker starts on an empty queue rather than on hundreds of jobs already done.
+The wakes of the webhook relay that every committed event asks for are sent as
+one at the end.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,16 +27,19 @@ from django.utils import timezone
 from assessments.development import development_plan_generate, development_plan_share
 from assessments.interview_selectors import interview_access
 from assessments.interview_services import (
+    INTERVIEW_AGGREGATE_TASK,
     ScorecardInput,
     interview_aggregate,
     interview_schedule,
     scorecard_submit,
 )
 from assessments.management import demo_cohort
+from assessments.management.demo_history import cohort_history_write
 from assessments.models import (
     AssessmentPlan,
     Instrument,
     Interview,
+    Invitation,
     PrivacyNotice,
     Rubric,
 )
@@ -41,14 +47,18 @@ from assessments.privacy.erasure import candidate_erase
 from assessments.privacy.notices import privacy_notice_publish
 from assessments.results.store import results_compute_and_store
 from assessments.services import (
+    INVITATION_EMAIL_TASK,
+    QUESTIONNAIRE_SCORE_TASK,
     answers_save,
     invitation_create,
     invitation_email_send,
     page_shown,
+    questionnaire_score,
     submission_submit,
     taking_pages,
     taking_start,
 )
+from config.celery import messages_coalesced
 from hiring.models import (
     Application,
     AuditEvent,
@@ -396,10 +406,13 @@ def answers_for(
     return answers
 
 
-def _scorecard(interviewer, interview: Interview, ratings: list, recommendation: str):
+def _scorecard(
+    interviewer, interview: Interview, ratings: list, recommendation: str, now=None
+):
     """Submit the interviewer's ratings of the starter rubric's six competencies
     (None: no decision), with the evidence an interviewer would write."""
     scorecard_submit(
+        now=now,
         access=interview_access(user=interviewer, interview_id=interview.pk),
         scorecard=ScorecardInput(
             ratings=dict(zip(RUBRIC_KEYS, ratings, strict=True)),
@@ -413,6 +426,35 @@ def _scorecard(interviewer, interview: Interview, ratings: list, recommendation:
             recommendation=recommendation,
         ),
     )
+
+
+def _cohort_outcomes_draw(
+    people: list[demo_cohort.Applicant], today: date
+) -> tuple[list[tuple[demo_cohort.Applicant, dict]], demo_cohort.Applicant]:
+    """Start dates and outcomes of all but the last two hires, whose are still
+    to record (the outcome form on their page is empty), and the hire whose
+    development plan the demo shares."""
+    rng = random.Random(demo_cohort.COHORT_SEED + 3)  # noqa: S311 - demo data
+    hires = [p for p in people if p.hired][:-2]
+    outcomes = []
+    for number, person in enumerate(hires):
+        # In turn, so each team gets hires of every standing.
+        person.team = demo_cohort.TEAMS[number % len(demo_cohort.TEAMS)]
+        person.start_date = demo_cohort.start_date_for(person, rng)
+        outcomes.append((person, demo_cohort.outcome_for(person, today, rng)))
+        person.left = outcomes[-1][1]["leaving_date"] is not None
+    # A plan is for someone still on the team: a hire who has left has no first
+    # 90 days ahead and no manager to share it with. Theirs started two weeks
+    # before the seeding, so the plan's check-ins lie ahead.
+    number, planned = next(
+        (number, person)
+        for number, person in enumerate(hires)
+        if person.team[1] == "Inside sales" and not person.left
+    )
+    planned.start_date = today - timedelta(days=demo_cohort.PLAN_HIRE_STARTED_DAYS_AGO)
+    own_rng = random.Random(demo_cohort.COHORT_SEED + 5)  # noqa: S311 - demo data
+    outcomes[number] = (planned, demo_cohort.outcome_for(planned, today, own_rng))
+    return outcomes, planned
 
 
 class Command(BaseCommand):
@@ -445,26 +487,45 @@ class Command(BaseCommand):
         self.rubric = rubric
         self.created: list[str] = []
         self.links: list[tuple[str, str]] = []
-        # One transaction: a failure leaves nothing half seeded, and the scoring
-        # of every submission is enqueued only once all of it is committed.
-        with transaction.atomic():
-            self._privacy_notice()
-            users = {user.username: self._user(user) for user in USERS}
-            jobs = {spec["title"]: self._job(spec, users, instrument) for spec in JOBS}
-            rng = random.Random(SEED)  # noqa: S311 - demo answers, not secrets
-            for candidate in CANDIDATES:
-                # Every candidate draws from the stream, created or not, so the
-                # answers of each stay the same whatever was seeded before.
-                candidate_rng = random.Random(rng.getrandbits(32))  # noqa: S311
-                self._candidate(candidate, jobs[candidate.job], users, candidate_rng)
-            self._webhook_endpoint()
-            seeded = self._interviews(users) if rubric else []
-            if rubric:
-                seeded += self._cohort(users, jobs[demo_cohort.COHORT_JOB])
-        # Aggregated here as well as by the worker (idempotent), so the debrief shows
-        # at once.
-        for interview in seeded:
-            interview_aggregate(interview_id=interview.pk)
+        self.submitted: list[int] = []
+        # The messages that each committed row asks for are held: the scoring and
+        # aggregation are done below, by the services their tasks call, and the
+        # rest (the relay's wakes above all) go out once each when seeding ends.
+        with messages_coalesced(
+            done_here=(
+                QUESTIONNAIRE_SCORE_TASK,
+                INTERVIEW_AGGREGATE_TASK,
+                # The one invitation that is sent is sent here and now.
+                INVITATION_EMAIL_TASK,
+            )
+        ):
+            # One transaction: a failure leaves nothing half seeded.
+            with transaction.atomic():
+                self._privacy_notice()
+                users = {user.username: self._user(user) for user in USERS}
+                jobs = {
+                    spec["title"]: self._job(spec, users, instrument) for spec in JOBS
+                }
+                rng = random.Random(SEED)  # noqa: S311 - demo answers, not secrets
+                for candidate in CANDIDATES:
+                    # Every candidate draws from the stream, created or not, so
+                    # the answers of each stay the same whatever was seeded before.
+                    candidate_rng = random.Random(rng.getrandbits(32))  # noqa: S311
+                    self._candidate(
+                        candidate, jobs[candidate.job], users, candidate_rng
+                    )
+                self._webhook_endpoint()
+                seeded = self._interviews(users) if rubric else []
+                if rubric:
+                    self._cohort(users, jobs[demo_cohort.COHORT_JOB])
+            # After the commit, as a worker would, so the results and the
+            # debriefs show at once.
+            for invitation_id in Invitation.objects.filter(
+                pk__in=self.submitted, status=Invitation.Status.SUBMITTED
+            ).values_list("pk", flat=True):
+                questionnaire_score(invitation_id=invitation_id)
+            for interview in seeded:
+                interview_aggregate(interview_id=interview.pk)
         if rubric is None:
             self.stdout.write(
                 f"The {RUBRIC_SLUG!r} rubric is not loaded: no interviews seeded "
@@ -638,6 +699,7 @@ class Command(BaseCommand):
             self.created.append(f"questionnaire in progress for {name}")
             return
         submission_submit(invitation=invitation)
+        self.submitted.append(invitation.pk)
         self.created.append(f"questionnaire submitted by {name}")
 
     def _webhook_endpoint(self) -> None:
@@ -682,10 +744,11 @@ class Command(BaseCommand):
             seeded.append(interview)
         return seeded
 
-    def _cohort(self, users: dict, job: Job) -> list[Interview]:
-        """Last year's intake, from application to outcome (see demo_cohort)."""
+    def _cohort(self, users: dict, job: Job) -> None:
+        """Last year's intake, from application to outcome (see demo_cohort),
+        dated as it happened once the hires' start dates are known."""
         if job.applications.exists():
-            return []
+            return
         rng = random.Random(demo_cohort.COHORT_SEED + 1)  # noqa: S311 - demo data
         people = demo_cohort.applicants_draw()
         quiet = len(self.created)
@@ -719,9 +782,26 @@ class Command(BaseCommand):
             reverse=True,
         )
         advancing = {p.index for p in ranked[: len(ranked) * 55 // 100]}
-        interviews = []
+        # Who is interviewed, how the panel rates them and who is hired; then
+        # the hires' start dates and outcomes, so that every step before the
+        # start is dated from it (demo_cohort.history_for).
         for person in people:
-            if person.index not in advancing:
+            person.interviewed = person.index in advancing
+            if person.interviewed:
+                person.notes["cards"] = demo_cohort.interview_ratings(person, rng)
+        interviewed = [p for p in people if p.interviewed]
+        interviewed.sort(
+            key=lambda p: sum(sum(card[0]) for card in p.notes["cards"]), reverse=True
+        )
+        for number, person in enumerate(interviewed):
+            person.hired = number < len(interviewed) * 55 // 100
+        today = timezone.localdate()
+        outcomes, planned = _cohort_outcomes_draw(people, today)
+        history_rng = random.Random(demo_cohort.COHORT_SEED + 4)  # noqa: S311
+        for person in people:
+            person.history = demo_cohort.history_for(person, history_rng)
+        for person in people:
+            if not person.interviewed:
                 application_decide(
                     application=person.application,
                     user=users["hugo"],
@@ -735,14 +815,8 @@ class Command(BaseCommand):
                 decision=Application.Decision.ADVANCE,
                 reason="Strong questionnaire profile; invite to the interview.",
             )
-            interviews.append(self._cohort_interview(person, users, rng))
-            person.interviewed = True
-        interviewed = [p for p in people if p.interviewed]
-        interviewed.sort(
-            key=lambda p: sum(sum(card[0]) for card in p.notes["cards"]), reverse=True
-        )
-        for number, person in enumerate(interviewed):
-            person.hired = number < len(interviewed) * 55 // 100
+            self._cohort_interview(person, users)
+        for person in interviewed:
             application_decide(
                 application=person.application,
                 user=users["hugo"],
@@ -760,30 +834,23 @@ class Command(BaseCommand):
         self_identification_seed(
             answers=demo_cohort.self_identification_answers(people)
         )
-        recorded = self._cohort_outcomes(people, users)
+        self._cohort_outcomes_record(outcomes, planned, users, today)
         job_update(job=job, status=Job.Status.CLOSED)
+        cohort_history_write(job=job, people=people)
         del self.created[quiet:]
         self.created.append(
             f"{len(people)} applicants to {job.title}: "
             f"{len(interviewed)} interviewed, "
-            f"{sum(p.hired for p in people)} hired, {recorded} with outcomes "
+            f"{sum(p.hired for p in people)} hired, {len(outcomes)} with outcomes "
             "(two still to record)"
         )
         self.cohort = people
-        return interviews
 
-    def _cohort_outcomes(self, people: list, users: dict) -> int:
-        """Outcomes of all but the last two hires, whose are still to record
-        (the outcome form on their page is empty)."""
-        rng = random.Random(demo_cohort.COHORT_SEED + 3)  # noqa: S311 - demo data
-        hires = [p for p in people if p.hired]
-        today = timezone.localdate()
-        for number, person in enumerate(hires[:-2]):
-            # In turn, so each team gets hires of every standing.
-            person.team = demo_cohort.TEAMS[number % len(demo_cohort.TEAMS)]
-            person.start_date = demo_cohort.start_date_for(person, rng)
-            values = demo_cohort.outcome_for(person, today, rng)
-            person.left = values["leaving_date"] is not None
+    def _cohort_outcomes_record(
+        self, outcomes: list[tuple], planned, users: dict, today: date
+    ) -> None:
+        """Record the drawn outcomes and share the planned hire's plan."""
+        for person, values in outcomes:
             quotas = [
                 QuotaInput(
                     year=year, quarter=quarter, attainment_percent=Decimal(str(v))
@@ -798,33 +865,32 @@ class Command(BaseCommand):
                 today=today,
                 **values,
             )
-        # A plan is for someone still on the team: a hire who has left has no
-        # first 90 days ahead and no manager to share it with.
-        first = next(
-            p for p in hires[:-2] if p.team[1] == "Inside sales" and not p.left
-        )
         plan = development_plan_generate(
-            application=first.application, user=users["rita"], today=today
+            application=planned.application, user=users["rita"], today=today
         )
         development_plan_share(plan=plan, share=True)
-        return len(hires) - 2
 
-    def _cohort_interview(self, person, users: dict, rng) -> Interview:
+    def _cohort_interview(self, person, users: dict) -> Interview:
+        """The interview at its time in the person's history, rated by the
+        panel within hours and aggregated, as a worker did, once both were in."""
+        history = person.history
         interview = interview_schedule(
             user=users["rita"],
             application=person.application,
-            scheduled_at=demo_cohort.interview_time(person),
+            scheduled_at=history.interview,
             duration_minutes=60,
-            interviewers=[users["ivan"], users["olga"]],
+            interviewers=[users[username] for username in demo_cohort.PANEL],
             title="Structured sales interview",
             location="Room 2",
             notify=False,  # last year's intake: history, nobody to invite
         )
-        person.notes["cards"] = demo_cohort.interview_ratings(person, rng)
-        for username, (ratings, recommendation) in zip(
-            ("ivan", "olga"), person.notes["cards"], strict=True
+        for username, (ratings, recommendation), submitted_at in zip(
+            demo_cohort.PANEL, person.notes["cards"], history.scorecards, strict=True
         ):
-            _scorecard(users[username], interview, ratings, recommendation)
+            _scorecard(
+                users[username], interview, ratings, recommendation, now=submitted_at
+            )
+        interview_aggregate(interview_id=interview.pk, now=history.completed)
         return interview
 
     def _report(self) -> None:
