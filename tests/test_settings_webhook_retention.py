@@ -1,32 +1,13 @@
 """CRIBA_WEBHOOK_RETENTION_DAYS is read from the environment, ranged, and named in
 errors."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-_OURS = ("DJANGO_", "DATABASE_", "REDIS_URL", "CELERY_", "CRIBA_", "PORT")
-PRINT = "from django.conf import settings; print(settings.CRIBA_WEBHOOK_RETENTION_DAYS)"
+from tests.settings_probe import setting_read
 
 
-def _shell(value: str | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-    env["DJANGO_DEBUG"] = "true"
-    if value is not None:
-        env["CRIBA_WEBHOOK_RETENTION_DAYS"] = value
-    return subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", PRINT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def _shell(value: str | None):
+    return setting_read("CRIBA_WEBHOOK_RETENTION_DAYS", value)
 
 
 def test_it_keeps_ninety_days_by_default():
