@@ -5,6 +5,9 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.tokens import invitation_token
+from hiring.models import Stage
+from tests.assessments.interview_support import submit
+from tests.factories import JobMemberFactory, PanelInterviewFactory, UserFactory
 
 
 @pytest.fixture
@@ -33,3 +36,25 @@ def taking(client, invited):
     )
     invitation.refresh_from_db()
     return invitation
+
+
+@pytest.fixture
+def debriefed(application, job, django_capture_on_commit_callbacks):
+    """An interviewing application's interview whose two panelists (dana, erin)
+    have both submitted: its debrief is ready for a decision."""
+    panel = []
+    for name in ("dana", "erin"):
+        user = UserFactory(username=name)
+        JobMemberFactory(job=job, user=user, role="interviewer")
+        panel.append(user)
+    interview = PanelInterviewFactory(application=application, panel=panel)
+    for user in panel:
+        submit(
+            user,
+            interview,
+            [4, 4, 4, 4, 4, 4],
+            capture=django_capture_on_commit_callbacks,
+        )
+    application.stage = Stage.INTERVIEWING
+    application.save()
+    return interview

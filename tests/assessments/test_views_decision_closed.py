@@ -4,16 +4,10 @@ say why instead, and answer a form sent from an older page with that reason
 
 import re
 
-import pytest
-
 from hiring.models import AuditEvent, Job, Stage
 from hiring.services import application_decide, job_update
-from tests.assessments.interview_support import submit
 from tests.factories import (
-    JobMemberFactory,
-    PanelInterviewFactory,
     QuestionnaireResultFactory,
-    UserFactory,
 )
 from tests.hiring.support import logged_in
 
@@ -110,26 +104,6 @@ def test_the_report_page_shows_the_reason_instead_of_the_form(client, job, bob):
     assert response.status_code == 200
     assert 'id="decision-form"' not in html
     assert CLOSED_APPLICATION in html
-
-
-@pytest.fixture
-def debriefed(application, job, django_capture_on_commit_callbacks):
-    panel = []
-    for name in ("dana", "erin"):
-        user = UserFactory(username=name)
-        JobMemberFactory(job=job, user=user, role="interviewer")
-        panel.append(user)
-    interview = PanelInterviewFactory(application=application, panel=panel)
-    for user in panel:
-        submit(
-            user,
-            interview,
-            [4, 4, 4, 4, 4, 4],
-            capture=django_capture_on_commit_callbacks,
-        )
-    application.stage = Stage.INTERVIEWING
-    application.save()
-    return interview
 
 
 def test_the_debrief_shows_the_reason_instead_of_the_form(client, debriefed, bob):

@@ -5,12 +5,8 @@ a candidate two stages."""
 
 import re
 
-import pytest
-
 from hiring.models import AuditEvent, Stage
 from hiring.services import application_decide
-from tests.assessments.interview_support import submit
-from tests.factories import JobMemberFactory, PanelInterviewFactory, UserFactory
 from tests.hiring.support import logged_in
 
 
@@ -95,26 +91,6 @@ def test_it_still_records_a_decision_sent_without_a_stage(client, application, b
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.stage == Stage.INTERVIEWING
-
-
-@pytest.fixture
-def debriefed(application, job, django_capture_on_commit_callbacks):
-    panel = []
-    for name in ("dana", "erin"):
-        user = UserFactory(username=name)
-        JobMemberFactory(job=job, user=user, role="interviewer")
-        panel.append(user)
-    interview = PanelInterviewFactory(application=application, panel=panel)
-    for user in panel:
-        submit(
-            user,
-            interview,
-            [4, 4, 4, 4, 4, 4],
-            capture=django_capture_on_commit_callbacks,
-        )
-    application.stage = Stage.INTERVIEWING
-    application.save()
-    return interview
 
 
 def test_it_advances_once_from_the_debrief_sent_twice(client, debriefed, bob):
