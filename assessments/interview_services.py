@@ -267,7 +267,10 @@ def panel_seats_end(*, job_id: int, user) -> list[int]:
         Panelist.objects.filter(
             interview_id__in=interview_ids, interviewer=user
         ).delete()
-        Interview.objects.filter(pk__in=interview_ids).update(updated_at=timezone.now())
+        # Due again (the sweeper covers a lost aggregation job from updated_at).
+        Interview.objects.filter(pk__in=interview_ids).update(
+            updated_at=timezone.now(), aggregated_version=Interview.AGGREGATION_DUE
+        )
         for interview_id in interview_ids:
             _aggregate_on_commit(interview_id)
     return interview_ids
@@ -811,10 +814,17 @@ def interview_aggregate(
             ).order_by("scorecard_id")
         )
         inputs = sorted(v.pk for v in versions)
+        panel_size = interview.panelists.count()
         existing = InterviewResult.objects.filter(
             interview=interview, scoring_version=INTERVIEW_SCORING_VERSION
         ).first()
-        if existing is not None and existing.inputs == inputs:
+        # The same scorecards on the same panel: nothing to compute. A panelist
+        # taken off (`panel_seats_end`) changes the panel, not the scorecards.
+        if (
+            existing is not None
+            and existing.inputs == inputs
+            and existing.aggregate.get("panel_size") == panel_size
+        ):
             _aggregated_mark(interview)
             return existing
         keys = interview.rubric_version.competency_keys
@@ -825,7 +835,6 @@ def interview_aggregate(
             ],
             dtype=float,
         ).reshape(len(versions), len(keys))
-        panel_size = interview.panelists.count()
         aggregate = aggregate_interview(
             matrix,
             keys=keys,
@@ -908,8 +917,13 @@ def interviews_unaggregated(
             newest=Max("scorecards__versions__created_at"),
             computed_at=Subquery(computed),
         )
-        .filter(newest__lte=now - older_than)
-        .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=F("newest")))
+        .filter(
+            # A scorecard version came after the result (or there is none yet)...
+            Q(newest__lte=now - older_than)
+            & (Q(computed_at__isnull=True) | Q(computed_at__lt=F("newest")))
+            # ...or the panel changed after it (`panel_seats_end`).
+            | Q(updated_at__lte=now - older_than, computed_at__lt=F("updated_at"))
+        )
         .order_by("pk")
         .values_list("pk", flat=True)
     )

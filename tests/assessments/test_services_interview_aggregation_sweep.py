@@ -186,3 +186,27 @@ def test_the_migration_marks_what_the_sweeper_looked_for_until_now(
         untouched.pk: "",
     }
     assert _due() == [interview.pk, amended.pk]
+
+
+def test_it_finds_a_panel_change_whose_aggregation_was_lost(
+    interview, job, dana, bob, alice, django_capture_on_commit_callbacks
+):
+    """Bob is taken off the team before he submits: the panel now has all it
+    needs. Had that aggregation job been lost, the sweeper sends it again, and
+    it completes the interview."""
+    from hiring.models import JobMember
+    from hiring.services import job_team_member_remove
+
+    submit(dana, interview, [3] * 6, capture=django_capture_on_commit_callbacks)
+    assert _due() == []
+
+    job_team_member_remove(  # its on-commit aggregation never runs
+        job=job, member_id=JobMember.objects.get(job=job, user=bob).pk, actor=alice
+    )
+
+    assert _due(now=timezone.now()) == []  # its job may still be on its way
+    assert _due() == [interview.pk]
+    services.interview_aggregate(interview_id=interview.pk)
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.COMPLETE
+    assert _due() == []

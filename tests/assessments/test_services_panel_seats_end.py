@@ -84,3 +84,24 @@ def test_other_jobs_and_closed_interviews_keep_their_seats(
 
     assert Panelist.objects.filter(interview=cancelled, interviewer=dana).exists()
     assert Panelist.objects.filter(interview=elsewhere, interviewer=dana).exists()
+
+
+def test_the_panel_completes_when_the_others_were_aggregated_already(
+    application, job, dana, erin, alice, django_capture_on_commit_callbacks
+):
+    """Erin's scorecard was aggregated as it came in (partial, waiting for Dana): taking
+    Dana off changes the panel, not the scorecards, and still completes it."""
+    interview = PanelInterviewFactory(application=application, panel=[dana, erin])
+    submit(
+        erin, interview, [4, 4, 5, 4, 4, 4], capture=django_capture_on_commit_callbacks
+    )
+    partial = InterviewResult.objects.get(interview=interview)
+    assert partial.state == "partial"
+
+    _take_off_the_team(dana, job, alice, django_capture_on_commit_callbacks)
+
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.COMPLETE
+    result = InterviewResult.objects.get(interview=interview)
+    assert result.state == "complete"
+    assert result.aggregate["panel_size"] == 1
