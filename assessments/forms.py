@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +22,10 @@ LANGUAGE_NAMES_IN_TEXT = {
 # Answer fields are named "item-<key>" so they cannot clash with the CSRF field or
 # the buttons of the form.
 ITEM_FIELD_PREFIX = "item-"
+
+
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
 
 
 class StartForm(forms.Form):
@@ -169,10 +174,13 @@ class PlanForm(forms.Form):
     def __init__(self, *args, versions, rubrics, scales, cut_labels, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rubric"].queryset = rubrics
+        self.fields["rubric"].label_from_instance = lambda rubric: rubric.display_name(
+            _language()
+        )
         self.fields["version"].queryset = versions
         self.fields["version"].label_from_instance = lambda v: (
             _("%(name)s, version %(number)s")
-            % {"name": v.instrument.name, "number": v.version}
+            % {"name": v.display_name(_language()), "number": v.version}
         )
         self.fields["language"].choices = [
             ("", _("Each candidate's preferred language")),

@@ -75,6 +75,11 @@ class InstrumentVersion(models.Model):
     def items_per_page(self) -> int:
         return int(self.definition.get("items_per_page", 10))
 
+    def display_name(self, language: str) -> str:
+        """The questionnaire's name in ``language`` (English when it has none)."""
+        names = self.definition.get("name") or {}
+        return names.get(language) or names.get("en") or self.instrument.name
+
     def scale_name(self, key: str, language: str) -> str:
         for scale in self.definition["scales"]:
             if scale["key"] == key:
@@ -152,6 +157,15 @@ class Rubric(models.Model):
 
     def latest_version(self) -> "RubricVersion | None":
         return self.versions.order_by("-version").first()
+
+    def display_name(self, language: str) -> str:
+        """The newest version's name in ``language`` (English when it has none);
+        reads ``versions`` as prefetched."""
+        versions = sorted(self.versions.all(), key=lambda version: version.version)
+        if not versions:
+            return self.name
+        names = versions[-1].definition.get("name") or {}
+        return names.get(language) or names.get("en") or self.name
 
 
 class RubricVersion(models.Model):

@@ -162,7 +162,21 @@ def applicants_draw() -> list[Applicant]:
     # figures the adverse impact report must not show.
     for person in people[10:13]:
         person.gender = "non_binary"
+    _names_made_unique(people)
     return people
+
+
+def _names_made_unique(people: list[Applicant]) -> None:
+    """Give a later namesake the next free last name, so that no two applicants
+    share a full name on the pages (the random stream, and so everything else
+    drawn from it, is left as it was)."""
+    taken: set[tuple[str, str]] = set()
+    for person in people:
+        last = person.last_name
+        while (person.first_name, last) in taken:
+            last = LAST_NAMES[(LAST_NAMES.index(last) + 1) % len(LAST_NAMES)]
+        person.last_name = last
+        taken.add((person.first_name, last))
 
 
 def self_identification_answers(people: list[Applicant]) -> dict[int, dict]:

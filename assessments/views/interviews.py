@@ -490,13 +490,19 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     """Interviewer calibration of one rubric, for administrators."""
     if not user_is_administrator(request.user):
         raise NotFound(_("There is no such page."), code="not_found")
-    rubric = Rubric.objects.filter(pk=pk).first()
+    rubric = Rubric.objects.prefetch_related("versions").filter(pk=pk).first()
     if rubric is None:
         raise NotFound(_("There is no such page."), code="not_found")
     return render(
         request,
         "interviews/calibration.html",
-        {"rubric": rubric, "calibration": rubric_calibration(rubric=rubric)},
+        {
+            "rubric": rubric,
+            "rubric_name": rubric.display_name(
+                (translation.get_language() or "en")[:2]
+            ),
+            "calibration": rubric_calibration(rubric=rubric),
+        },
     )
 
 

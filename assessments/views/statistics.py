@@ -48,6 +48,7 @@ def instrument_statistics_view(request: HttpRequest, version_id: int) -> HttpRes
         "assessments/statistics.html",
         {
             "version": version,
+            "instrument_name": version.display_name(language),
             "statistics": instrument_statistics(version, language=language),
             "validity": _validity_rows(validity_rates(version)),
         },

@@ -167,7 +167,7 @@ def _plan_form(job, values: PlanValues, data=None) -> PlanForm:
         data,
         initial=initial,
         versions=versions,
-        rubrics=Rubric.objects.order_by("name"),
+        rubrics=Rubric.objects.order_by("name").prefetch_related("versions"),
         scales=plan_scales(shown, _language()),
         cut_labels=[(key, band_label(key)) for key in CUT_KEYS],
     )

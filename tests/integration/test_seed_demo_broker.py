@@ -3,6 +3,7 @@ services the tasks call, and the relay's wakes that every committed event asks
 for go out as one, so a worker started after it has nothing stale to work through
 before a candidate's submission."""
 
+import ast
 import json
 from collections import Counter
 from io import StringIO
@@ -24,19 +25,23 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 RELAY = "hiring.tasks.webhooks_send_task"
 
 
-def _queued(url: str) -> Counter:
-    """The tasks waiting in the broker's queues, by name."""
+def _messages(url: str) -> list[dict]:
+    """The task messages waiting in the broker's queues."""
     client = redis.Redis.from_url(url)
     try:
-        tasks = Counter()
-        for key in client.scan_iter():
-            if client.type(key) != b"list":
-                continue
-            for raw in client.lrange(key, 0, -1):
-                tasks[json.loads(raw)["headers"]["task"]] += 1
-        return tasks
+        return [
+            json.loads(raw)
+            for key in client.scan_iter()
+            if client.type(key) == b"list"
+            for raw in client.lrange(key, 0, -1)
+        ]
     finally:
         client.close()
+
+
+def _queued(url: str) -> Counter:
+    """The tasks waiting in the broker's queues, by name."""
+    return Counter(message["headers"]["task"] for message in _messages(url))
 
 
 def _event() -> None:
@@ -52,8 +57,16 @@ def test_it_leaves_one_relay_wake_and_no_scoring_or_aggregation(
     call_command("seed_demo", "--force", stdout=StringIO())
 
     queued = _queued(broker_for_tests)
-    # The live interviews' panelists are invited by email from a worker.
-    assert queued == {"assessments.tasks.interview_email_task": 8, RELAY: 1}
+    # Only the upcoming interview's panel is invited, by email from a worker:
+    # the interviews already held were announced before they took place.
+    assert queued == {"assessments.tasks.interview_email_task": 2, RELAY: 1}
+    emailed = {
+        ast.literal_eval(message["headers"]["argsrepr"])[0]
+        for message in _messages(broker_for_tests)
+        if message["headers"]["task"] == "assessments.tasks.interview_email_task"
+    }
+    upcoming = Interview.objects.get(application__candidate__first_name="Marcus")
+    assert emailed == set(upcoming.panelists.values_list("pk", flat=True))
     assert not Invitation.objects.filter(status=Invitation.Status.SUBMITTED).exists()
     assert Invitation.objects.filter(status=Invitation.Status.SCORED).count() == 210
     with_scorecards = Interview.objects.filter(scorecards__submitted_at__isnull=False)

@@ -727,14 +727,18 @@ class Command(BaseCommand):
             ).first()
             if application is None or application.interviews.exists():
                 continue
+            scheduled_at = now + timedelta(days=spec.days)
             interview = interview_schedule(
                 user=users["rita"],
                 application=application,
-                scheduled_at=now + timedelta(days=spec.days),
+                scheduled_at=scheduled_at,
                 duration_minutes=60,
                 interviewers=[users[name] for name in spec.panel],
                 title="Structured sales interview",
                 location="Room 2 / video link in the calendar entry",
+                # The panel of an interview already held was invited before it;
+                # an invitation now would ask them to rate what they have rated.
+                notify=scheduled_at > timezone.now(),
             )
             name = application.candidate.full_name
             self.created.append(f"interview with {name}")
