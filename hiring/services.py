@@ -48,8 +48,10 @@ def audit_record(
     obj,
     job: Job | None = None,
     data: dict | None = None,
+    at: datetime | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
+        at=at or timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         job=job,
@@ -578,9 +580,11 @@ def application_decide(
     decision: str,
     reason: str,
     seen_stage: str | None = None,
+    now: datetime | None = None,
 ) -> Application:
-    """Record who decided what about an application, when and why; audited, and
-    announced to integrations as ``application.decided``.
+    """Record who decided what about an application, when (``now``, by default
+    the present) and why; audited, and announced to integrations as
+    ``application.decided``.
 
     A closed application (hired, rejected, withdrawn) or an application of a
     closed job takes no decision: Conflict ``application_closed`` or
@@ -624,7 +628,7 @@ def application_decide(
             code="stage_changed",
         )
     previous = application.decision
-    now = timezone.now()
+    now = now or timezone.now()
     application.decision = decision
     application.decided_by = user
     application.decided_at = now
@@ -641,6 +645,7 @@ def application_decide(
         obj=application,
         job=application.job,
         data={"decision": decision, "previous": previous, "reason": reason},
+        at=now,
     )
     event_record(
         type=OutboxEvent.Type.APPLICATION_DECIDED,

@@ -10,11 +10,13 @@ events owed to integrations. What the candidate did while answering moves by
 one offset, so the durations the services derived from it (time on each page,
 the attempt's deadline) stay as they were, and the link keeps its validity.
 
-Some dates stay at the seeding: the audit log, which is append-only (it says
-when the demo was recorded), the submitted scorecard versions, which are locked
-(and were written with their time anyway), the retention dates, which only ever
-move forward, and the outcomes and the development plan, recorded at the
-seeding as a recruiter catching up on them would.
+The decisions are recorded at their moments (``application_decide``'s
+``now``), audit rows included. Some dates stay at the seeding: the rest of the
+audit log, which is append-only (it says when the demo was recorded), the
+submitted scorecard versions, which are locked (and were written with their
+time anyway), the retention dates, which only ever move forward, and the
+outcomes and the development plan, recorded at the seeding as a recruiter
+catching up on them would.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from assessments.outcome_validity import validity_report
 from assessments.rubric_definitions import rubrics_load
 from hiring.models import (
     Application,
+    AuditEvent,
     HireOutcome,
     Job,
     OutboxEvent,
@@ -175,3 +176,21 @@ def test_it_dates_the_events_owed_to_integrations_with_the_intake(seeded):
         assert event.created_at == when < before
         assert event.payload["data"]["decided_at"] == when.isoformat()
     assert checked == 200
+
+
+def test_it_dates_each_decisions_audit_row_when_it_was_taken(seeded):
+    """The application page lists its decisions from the audit log: a 2025 hire's
+    advance and hire read as 2025, the last one at the application's decided_at."""
+    applications = Application.objects.filter(job=seeded)
+    rows = AuditEvent.objects.filter(
+        action=AuditEvent.Action.DECISION_RECORDED,
+        object_type="hiring.application",
+        object_id__in=[str(pk) for pk in applications.values_list("pk", flat=True)],
+    )
+    last = {}
+    for row in rows.order_by("at", "id"):
+        last[int(row.object_id)] = row.at
+    assert len(last) == applications.count()
+    for application in applications:
+        assert last[application.pk] == application.decided_at, application.pk
+    assert rows.filter(at__year=2025).count() > rows.count() // 2

@@ -811,6 +811,7 @@ class Command(BaseCommand):
                     user=users["hugo"],
                     decision=Application.Decision.REJECT,
                     reason="Other applicants matched the role more closely.",
+                    now=person.history.screened,
                 )
                 continue
             application_decide(
@@ -818,6 +819,7 @@ class Command(BaseCommand):
                 user=users["hugo"],
                 decision=Application.Decision.ADVANCE,
                 reason="Strong questionnaire profile; invite to the interview.",
+                now=person.history.screened,
             )
             self._cohort_interview(person, users)
         for person in interviewed:
@@ -834,6 +836,7 @@ class Command(BaseCommand):
                     if person.hired
                     else "The panel found the evidence for the role too thin."
                 ),
+                now=person.history.decided,
             )
         self_identification_seed(
             answers=demo_cohort.self_identification_answers(people)
