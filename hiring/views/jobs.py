@@ -141,7 +141,8 @@ def job_edit(request: HttpRequest, pk: int) -> HttpResponse:
 _STATUS_MESSAGES = {
     Job.Status.OPEN: _("The job is open: candidates can be added and invited."),
     Job.Status.CLOSED: _(
-        "The job is closed: no candidates can be added; reports stay readable."
+        "The job is closed: no candidates can be added and no decisions recorded; "
+        "reports stay readable."
     ),
     Job.Status.DRAFT: _("The job is back to draft."),
 }
