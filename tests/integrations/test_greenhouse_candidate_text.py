@@ -5,7 +5,7 @@ with every other bad field, and nothing is written."""
 import pytest
 
 from hiring.models import AtsCallback, Candidate
-from tests.integrations.test_greenhouse import _basic, _send, greenhouse, key, plan
+from tests.integrations.test_greenhouse import _send, greenhouse, key, plan
 
 pytestmark = pytest.mark.django_db
 __all__ = ["greenhouse", "key", "plan"]  # fixtures
