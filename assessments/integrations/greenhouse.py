@@ -193,19 +193,20 @@ def greenhouse_send_test(*, payload: dict, api_key=None) -> dict:
     if callback_url is not None:
         _callback_checked(callback_url)
     values = _candidate_fields(person)
+    if callback_url:
+        repeated = AtsCallback.objects.filter(
+            provider=PROVIDER, url=callback_url
+        ).first()
+        if repeated is not None:
+            # Greenhouse retried a send it had already made: the same order, and
+            # nothing written for it a second time.
+            return {"partner_interview_id": repeated.reference}
     candidate = candidate_by_email(values["email"]) or _candidate_create(
         values, phone=_phone(person)
     )
     application = Application.objects.filter(
         candidate=candidate, job=job
     ).first() or application_create(candidate=candidate, job=job)
-    if callback_url:
-        repeated = AtsCallback.objects.filter(
-            provider=PROVIDER, url=callback_url
-        ).first()
-        if repeated is not None:
-            # Greenhouse retried a send it had already made: same order.
-            return {"partner_interview_id": repeated.reference}
     invitation = application.invitations.filter(
         status__in=Invitation.OPEN_STATUSES
     ).order_by("-created_at").first() or services.invitation_create(
