@@ -488,7 +488,7 @@ _EVENTS = [
             "application_id": 17,
             "scoring_version": "2.0.0",
             "validity_status": "valid",
-            "composite": 0.84,
+            "composite": 0.34,
             "band": "fit",
         },
     ),
