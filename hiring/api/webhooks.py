@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     OpenApiWebhook,
     extend_schema,
@@ -283,6 +284,14 @@ class WebhookEndpointViewSet(
         ),
         request=None,
         responses={202: DeliverySerializer},
+        parameters=[
+            OpenApiParameter(
+                "delivery_id",
+                int,
+                OpenApiParameter.PATH,
+                description="The delivery's `id`, as the deliveries listing gives it.",
+            )
+        ],
     )
     @action(
         detail=True,

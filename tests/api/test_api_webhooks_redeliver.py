@@ -97,6 +97,10 @@ def test_it_answers_404_for_another_endpoints_delivery(client, api_client, recei
     assert through_mine.status_code == 404
     assert through_mine["content-type"] == "application/problem+json"
     assert through_theirs.status_code == 404
+    too_large = client.post(
+        f"/api/v1/webhooks/{mine['id']}/deliveries/{'9' * 30}/redeliver/"
+    )
+    assert too_large.status_code == 404
     their_delivery.refresh_from_db()
     assert their_delivery.status == WebhookDelivery.Status.SUCCEEDED
 
