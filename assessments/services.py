@@ -37,7 +37,7 @@ from assessments.tokens import (
     token_url,
 )
 from hiring.errors import Conflict, Gone, Invalid, NotFound
-from hiring.events import event_record
+from hiring.events import event_record, utc_timestamp
 from hiring.models import (
     CLOSED_STAGES,
     Application,
@@ -335,7 +335,7 @@ def invitation_email_send(*, invitation_id: int, now: datetime | None = None) ->
             data={
                 "invitation_id": invitation.pk,
                 "application_id": invitation.application_id,
-                "expires_at": invitation.expires_at.isoformat(),
+                "expires_at": utc_timestamp(invitation.expires_at),
             },
         )
     return True

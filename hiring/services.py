@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hiring.errors import Conflict, Invalid, NotFound
-from hiring.events import event_record
+from hiring.events import event_record, utc_timestamp
 from hiring.models import (
     ApiKey,
     Application,
@@ -656,7 +656,7 @@ def application_decide(
             "external_id": application.external_id or None,
             "decision": decision,
             "stage": application.stage,
-            "decided_at": now.isoformat(),
+            "decided_at": utc_timestamp(now),
         },
     )
     return application

@@ -384,7 +384,7 @@ class NormSetSerializer(serializers.Serializer):
                 "instrument": "sales-drive",
                 "instrument_version": 1,
                 "language": "es",
-                "scoring_version": "2026.11",
+                "scoring_version": "2.0.0",
                 "norm_set": {
                     "id": 3,
                     "source": "provisional",
@@ -394,8 +394,8 @@ class NormSetSerializer(serializers.Serializer):
                 },
                 "scales": [
                     {
-                        "key": "drive",
-                        "name": "Drive",
+                        "key": "achievement_drive",
+                        "name": "Achievement drive",
                         "lower_is_better": False,
                         "missing": False,
                         "raw_mean": 3.9,
@@ -407,9 +407,9 @@ class NormSetSerializer(serializers.Serializer):
                     }
                 ],
                 "composite": 0.41,
-                "band": "recommended",
-                "band_label": "Recommended",
-                "explanation": ["Drive contributed most to the composite."],
+                "band": "fit",
+                "band_label": "Fit",
+                "explanation": ["Achievement drive contributed most to the composite."],
                 "validity": {
                     "status": "valid",
                     "label": "Valid",

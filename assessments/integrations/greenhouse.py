@@ -36,6 +36,7 @@ from hiring.services import (
     audit_record,
     candidate_by_email,
     candidate_create,
+    one_line_text_problem,
 )
 from hiring.webhooks.targets import target_check
 
@@ -101,6 +102,9 @@ def _text(data: dict, key: str, *, required: bool, limit: int = 100) -> str:
             _("candidate.%(key)s is too long.") % {"key": key},
             fields={f"candidate.{key}": [_("At most %s characters.") % limit]},
         )
+    problem = one_line_text_problem(value.strip())
+    if problem is not None:
+        raise Invalid(problem, fields={f"candidate.{key}": [problem]})
     return value.strip()
 
 
@@ -156,6 +160,22 @@ def _phone(data: dict) -> str:
     return ""
 
 
+# Criba's candidate fields under the names of Greenhouse's candidate object.
+_GREENHOUSE_FIELD = {"phone": "phone_numbers"}
+
+
+def _candidate_create(values: dict[str, str], *, phone: str):
+    """A new candidate; whatever Criba refuses is named as Greenhouse sent it."""
+    try:
+        return candidate_create(**values, phone=phone)
+    except Invalid as error:
+        fields = {
+            f"candidate.{_GREENHOUSE_FIELD.get(name, name)}": messages
+            for name, messages in error.fields.items()
+        }
+        raise Invalid(error.message, code=error.code, fields=fields) from None
+
+
 @transaction.atomic
 def greenhouse_send_test(*, payload: dict, api_key=None) -> dict:
     """Create or reuse the candidate and the application, invite the candidate
@@ -173,19 +193,20 @@ def greenhouse_send_test(*, payload: dict, api_key=None) -> dict:
     if callback_url is not None:
         _callback_checked(callback_url)
     values = _candidate_fields(person)
-    candidate = candidate_by_email(values["email"]) or candidate_create(
-        **values, phone=_phone(person)
-    )
-    application = Application.objects.filter(
-        candidate=candidate, job=job
-    ).first() or application_create(candidate=candidate, job=job)
     if callback_url:
         repeated = AtsCallback.objects.filter(
             provider=PROVIDER, url=callback_url
         ).first()
         if repeated is not None:
-            # Greenhouse retried a send it had already made: same order.
+            # Greenhouse retried a send it had already made: the same order, and
+            # nothing written for it a second time.
             return {"partner_interview_id": repeated.reference}
+    candidate = candidate_by_email(values["email"]) or _candidate_create(
+        values, phone=_phone(person)
+    )
+    application = Application.objects.filter(
+        candidate=candidate, job=job
+    ).first() or application_create(candidate=candidate, job=job)
     invitation = application.invitations.filter(
         status__in=Invitation.OPEN_STATUSES
     ).order_by("-created_at").first() or services.invitation_create(

@@ -202,7 +202,7 @@ def _events(histories: dict[int, History], invitations: dict[int, History]) -> N
                 number = decisions.get(application_id, 0)
                 decisions[application_id] = number + 1
                 moment = history.decided if number else history.screened
-                data["decided_at"] = moment.isoformat()
+                data["decided_at"] = utc_timestamp(moment)
         if moment is None:
             continue
         event.created_at = moment

@@ -8,8 +8,10 @@ every endpoint on the settings page."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     OpenApiWebhook,
     extend_schema,
@@ -21,6 +23,7 @@ from rest_framework.response import Response
 
 from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
 from hiring.api.views import ApiViewSet
+from hiring.errors import NotFound
 from hiring.models import ApiKey, OutboxEvent, WebhookDelivery, WebhookEndpoint
 from hiring.webhooks import services
 
@@ -94,7 +97,8 @@ class WebhookEndpointWriteSerializer(serializers.Serializer):
     enabled = serializers.BooleanField(
         required=False,
         help_text="false stops sending; true enables it again and resets its "
-        "failure count.",
+        "failure count. Deliveries queued before are then sent; events that "
+        "happened while it was disabled are not (read them through the API).",
     )
 
 
@@ -254,7 +258,11 @@ class WebhookEndpointViewSet(
 
     @extend_schema(
         summary="The endpoint's latest deliveries (50, newest first)",
-        description=_OWN,
+        description=(
+            "Finished deliveries are kept `CRIBA_WEBHOOK_RETENTION_DAYS` (90 by "
+            "default) after their last attempt; pending ones, and the endpoint's "
+            "latest delivery, are kept whatever their age. " + _OWN
+        ),
         responses=DeliverySerializer(many=True),
     )
     # A fixed window of the latest 50, not a paginated list: the schema says so.
@@ -265,6 +273,44 @@ class WebhookEndpointViewSet(
             "-created_at", "-id"
         )[:50]
         return Response(DeliverySerializer(rows, many=True).data)
+
+    @extend_schema(
+        summary="Send a delivery again",
+        description=(
+            "Starts the delivery's retry schedule again, with the same `webhook-id` "
+            "and body (deduplicate on the id). A delivery still being tried "
+            "answers 409 `pending`; one of a disabled endpoint is sent once the "
+            "endpoint is enabled again. " + _OWN
+        ),
+        request=None,
+        responses={202: DeliverySerializer},
+        parameters=[
+            OpenApiParameter(
+                "delivery_id",
+                int,
+                OpenApiParameter.PATH,
+                description="The delivery's `id`, as the deliveries listing gives it.",
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"deliveries/(?P<delivery_id>[0-9]+)/redeliver",
+    )
+    def redeliver(self, request, pk=None, delivery_id=None):
+        endpoint = self.get_object()
+        delivery = WebhookDelivery.objects.filter(
+            endpoint=endpoint, pk=delivery_id
+        ).first()
+        if delivery is None:
+            raise NotFound(_("No such delivery of this webhook endpoint."))
+        delivery = services.delivery_redeliver(
+            delivery=delivery, actor=None, api_key=request.auth
+        )
+        return Response(
+            DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 # --- the events, as OpenAPI webhooks -------------------------------------------------
@@ -451,7 +497,7 @@ _EVENTS = [
             "application_id": 17,
             "scoring_version": "2.0.0",
             "validity_status": "valid",
-            "composite": 0.84,
+            "composite": 0.34,
             "band": "fit",
         },
     ),

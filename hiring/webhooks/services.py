@@ -280,8 +280,13 @@ def endpoint_ping(
 
 
 @transaction.atomic
-def delivery_redeliver(*, delivery: WebhookDelivery, actor) -> WebhookDelivery:
-    """Send a delivery again from the start of the schedule, same `webhook-id`."""
+def delivery_redeliver(
+    *, delivery: WebhookDelivery, actor, api_key: ApiKey | None = None
+) -> WebhookDelivery:
+    """Send a delivery again from the start of the schedule, same `webhook-id`.
+
+    One waiting for its disabled endpoint is sent once the endpoint is enabled."""
+    _reach(delivery.endpoint, api_key)
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status == WebhookDelivery.Status.PENDING:
         raise Conflict(_("This delivery is still being tried."), code="pending")
@@ -293,7 +298,7 @@ def delivery_redeliver(*, delivery: WebhookDelivery, actor) -> WebhookDelivery:
         actor=actor,
         action=AuditEvent.Action.WEBHOOK_REDELIVERED,
         obj=delivery,
-        data={"message_id": delivery.message_id},
+        data={"message_id": delivery.message_id, **_by(api_key)},
     )
     transaction.on_commit(events.relay_wake)
     return delivery

@@ -13,6 +13,7 @@ from hiring.models import (
     HireOutcome,
     Job,
     Stage,
+    WebhookDelivery,
     WebhookEndpoint,
 )
 from hiring.webhooks.services import endpoint_create
@@ -39,6 +40,20 @@ class World:
     interview: Interview
     scorecard: Scorecard
     outcome: HireOutcome
+    delivery: WebhookDelivery
+
+
+def delivered_ping(webhook: WebhookEndpoint) -> WebhookDelivery:
+    """A finished delivery of ``webhook`` (one that can be sent again)."""
+    return WebhookDelivery.objects.create(
+        endpoint=webhook,
+        message_id=f"msg_delivered{webhook.pk}",
+        event_type="webhook.ping",
+        payload={"type": "webhook.ping", "data": {"endpoint_id": webhook.pk}},
+        status=WebhookDelivery.Status.SUCCEEDED,
+        attempts=1,
+        last_status_code=204,
+    )
 
 
 def scored_results(instrument_version, n: int, *, application=None) -> list:
@@ -78,6 +93,7 @@ def world(instrument_version, settings) -> World:
         interview,
         version.scorecard,
         outcome,
+        delivered_ping(webhook),
     )
 
 

@@ -6,6 +6,7 @@ import pytest
 from hiring.models import ApiKey, AuditEvent, WebhookDelivery, WebhookEndpoint
 from hiring.services import api_key_revoke
 from hiring.webhooks.services import endpoint_create
+from tests.api.conftest import delivered_ping
 
 S = ApiKey.Scope
 
@@ -122,6 +123,12 @@ ROUTES = [
     ("delete", "/api/v1/webhooks/{webhook}/", None, {S.WEBHOOKS_MANAGE}),
     ("get", "/api/v1/webhooks/{webhook}/deliveries/", None, {S.WEBHOOKS_MANAGE}),
     ("post", "/api/v1/webhooks/{webhook}/ping/", None, {S.WEBHOOKS_MANAGE}),
+    (
+        "post",
+        "/api/v1/webhooks/{webhook}/deliveries/{delivery}/redeliver/",
+        None,
+        {S.WEBHOOKS_MANAGE},
+    ),
     ("post", "/api/v1/webhooks/{webhook}/rotate-secret/", None, {S.WEBHOOKS_MANAGE}),
 ]
 
@@ -153,6 +160,7 @@ def _call(client, world, method, path, body):
         interview=world.interview.pk,
         scorecard=world.scorecard.pk,
         outcome=world.outcome.pk,
+        delivery=world.delivery.pk,
     )
     if body is None:
         return getattr(client, method)(url)
@@ -246,6 +254,7 @@ def test_it_gives_a_key_its_own_object_through_every_owned_route(api_client, wor
         api_key=client.api_key,
     )
     world.webhook = webhook
+    world.delivery = delivered_ping(webhook)
 
     last_the_delete = sorted(OWNED_ROUTES, key=lambda route: route[0] == "delete")
     for method, path, body, _allowed in last_the_delete:
@@ -302,6 +311,7 @@ def test_it_covers_every_route_of_the_schema(api_client):
             "outcome",
         ):
             path = path.replace("{" + name + "}", "{id}")
+        path = path.replace("{delivery}", "{delivery_id}")
         tested.add((method, path))
     assert offered == tested
 

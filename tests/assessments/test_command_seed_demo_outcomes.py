@@ -18,6 +18,7 @@ from assessments.models import DevelopmentPlan, Invitation
 from assessments.outcome_managers import manager_report
 from assessments.outcome_validity import validity_report
 from assessments.rubric_definitions import rubrics_load
+from hiring.events import utc_timestamp
 from hiring.models import (
     Application,
     AuditEvent,
@@ -174,7 +175,7 @@ def test_it_dates_the_events_owed_to_integrations_with_the_intake(seeded):
     for application_id, when in decided.items():
         event = final[application_id]
         assert event.created_at == when < before
-        assert event.payload["data"]["decided_at"] == when.isoformat()
+        assert event.payload["data"]["decided_at"] == utc_timestamp(when)
     assert checked == 200
 
 
