@@ -258,9 +258,11 @@ def _tell_administrators(endpoint_id: int) -> None:
             "name": endpoint.name
         }
         body = _(
-            "The endpoint %(name)s (%(url)s) was disabled: %(reason)s. Events are "
-            "kept; fix the receiver, enable the endpoint again in Criba's webhook "
-            "settings and redeliver what failed."
+            "The endpoint %(name)s (%(url)s) was disabled: %(reason)s. Deliveries "
+            "already queued for it wait and are sent once it is enabled again; "
+            "events that happen while it is disabled are not queued for it. Fix "
+            "the receiver, enable the endpoint again in Criba's webhook settings "
+            "and redeliver what failed."
         ) % {
             "name": endpoint.name,
             "url": endpoint.url,

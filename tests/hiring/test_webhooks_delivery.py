@@ -133,6 +133,10 @@ def test_it_gives_up_after_about_three_days(
     assert not endpoint.enabled
     assert endpoint.disabled_reason == WebhookEndpoint.DisabledReason.FAILING
     assert "disabled" in mail.outbox[-1].subject
+    # What the administrators read matches what happens while it is disabled.
+    body = " ".join(mail.outbox[-1].body.split())
+    assert "events that happen while it is disabled are not queued for it" in body
+    assert "Events are kept" not in body
 
 
 def test_it_disables_an_endpoint_that_answers_410(receiver, endpoint):
