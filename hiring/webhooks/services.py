@@ -287,7 +287,16 @@ def delivery_redeliver(
 
     One waiting for its disabled endpoint is sent once the endpoint is enabled."""
     _reach(delivery.endpoint, api_key)
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+    delivery = (
+        WebhookDelivery.objects.select_for_update().filter(pk=delivery.pk).first()
+    )
+    if delivery is None:  # deleted since it was shown (the history's retention)
+        raise NotFound(
+            _(
+                "This delivery is no longer kept: the webhook history is deleted "
+                "after its retention period."
+            )
+        )
     if delivery.status == WebhookDelivery.Status.PENDING:
         raise Conflict(_("This delivery is still being tried."), code="pending")
     delivery.status = WebhookDelivery.Status.PENDING

@@ -221,6 +221,19 @@ def test_it_pings_and_redelivers_with_the_same_id(receiver, endpoint, admin_user
     assert AuditEvent.objects.filter(action="webhook.redelivered").exists()
 
 
+def test_a_delivery_deleted_since_it_was_shown_is_not_found(endpoint, admin_user):
+    """The history's retention may delete a delivery between the page that shows
+    it and the press of "Redeliver": a clear not-found, not a server error."""
+    from hiring.errors import NotFound
+
+    ping = endpoint_ping(endpoint=endpoint, actor=admin_user)
+    WebhookDelivery.objects.filter(pk=ping.pk).delete()
+
+    with pytest.raises(NotFound, match="no longer kept"):
+        delivery_redeliver(delivery=ping, actor=admin_user)
+    assert not AuditEvent.objects.filter(action="webhook.redelivered").exists()
+
+
 def test_it_claims_a_due_delivery_only_once(receiver, endpoint):
     _scored()
     (relayed,) = outbox_relay()  # leased to the relaying worker
