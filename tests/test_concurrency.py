@@ -1,5 +1,6 @@
-"""Two requests at once never make two rows: the upsert by external id and the
-invitation (which locks its application). PostgreSQL only: SQLite serialises
+"""Two requests at once never make two rows: the upsert by external id, the
+invitation (which locks its application) and a Greenhouse order (which locks its
+job). PostgreSQL only: SQLite serialises
 every write, so it cannot show a race."""
 
 import threading
@@ -66,3 +67,42 @@ def test_it_makes_one_open_invitation_from_two_concurrent_requests(
     assert Invitation.objects.filter(application=application).count() == 1
     assert sum(isinstance(o, Invitation) for o in outcomes) == 1
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+
+
+def test_two_copies_of_one_greenhouse_order_at_once_make_one_order(
+    job, instrument_version, settings
+):
+    """Greenhouse resends an order it thinks was lost while the first is still
+    being written: both answer the same partner_interview_id, and there is one
+    candidate, one application, one invitation and one order."""
+    from assessments.integrations.greenhouse import greenhouse_send_test
+    from assessments.models import AssessmentPlan
+    from hiring.models import Application, AtsCallback, Candidate
+
+    definition = instrument_version.definition["plan_defaults"]
+    AssessmentPlan.objects.create(
+        job=job,
+        instrument=instrument_version.instrument,
+        scale_weights=dict(definition["weights"]),
+        bands=[list(band) for band in definition["bands"]],
+    )
+    payload = {
+        "partner_test_id": f"job-{job.pk}",
+        "candidate": {
+            "first_name": "Lucía",
+            "last_name": "Paredes",
+            "email": "lucia.race@example.org",
+        },
+        # A local address (nothing is called back here), allowed as in a test.
+        "url": "http://127.0.0.1:9/partner/tests/4711",
+    }
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+
+    outcomes = _race(lambda: greenhouse_send_test(payload=payload))
+
+    assert all(isinstance(o, dict) for o in outcomes), outcomes
+    assert outcomes[0] == outcomes[1]
+    assert AtsCallback.objects.count() == 1
+    assert Candidate.objects.filter(email="lucia.race@example.org").count() == 1
+    assert Application.objects.filter(job=job).count() == 1
+    assert Invitation.objects.filter(application__job=job).count() == 1

@@ -183,6 +183,10 @@ def greenhouse_send_test(*, payload: dict, api_key=None) -> dict:
     if not isinstance(payload, dict):
         raise Invalid(_("Send a JSON object."), code="malformed")
     job = _job_for_test(payload.get("partner_test_id"))
+    # One send per job at a time (its row lock, held to the commit): two copies of
+    # one order arriving together find one another below instead of each making
+    # a candidate, an application, an invitation and an order of their own.
+    Job.objects.select_for_update().filter(pk=job.pk).first()
     person = payload.get("candidate")
     if not isinstance(person, dict):
         raise Invalid(
