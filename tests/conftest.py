@@ -15,6 +15,7 @@ from tests.factories import (
     JobMemberFactory,
     UserFactory,
 )
+from tests.webhook_receiver import receiver_start, receiver_stop
 
 PASSWORD = "correct horse battery staple"
 
@@ -197,3 +198,13 @@ def api_client(db):
         return client
 
     return make
+
+
+@pytest.fixture
+def receiver(settings):
+    """A local HTTP server standing for an integration's receiver (webhooks, an
+    ATS's callbacks); private addresses are allowed as targets meanwhile."""
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+    server = receiver_start()
+    yield server
+    receiver_stop(server)

@@ -7,17 +7,8 @@ from standardwebhooks.webhooks import Webhook
 from assessments import services as assessment_services
 from hiring.services import application_decide
 from hiring.tasks import webhooks_send_task
-from tests.webhook_receiver import receiver_start, receiver_stop
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
-    server = receiver_start()
-    yield server
-    receiver_stop(server)
 
 
 def _delivered(receiver, secret: str) -> dict[str, dict]:

@@ -17,7 +17,6 @@ from assessments.models import AssessmentPlan
 from hiring.services import api_key_create
 from tests.e2e.taking import answer_rest_and_submit, start
 from tests.integration.conftest import careful_answers, celery_broker
-from tests.webhook_receiver import receiver_start, receiver_stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -25,11 +24,9 @@ WORKER_ENV = {"CRIBA_WEBHOOK_ALLOW_PRIVATE": "true"}
 
 
 @pytest.fixture
-def greenhouse(settings):
-    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
-    server = receiver_start()
-    yield server
-    receiver_stop(server)
+def greenhouse(receiver):
+    """Greenhouse's side of the callback: a local receiver."""
+    return receiver
 
 
 def test_it_runs_the_greenhouse_round_trip(

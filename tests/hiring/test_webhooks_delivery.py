@@ -20,18 +20,13 @@ from hiring.webhooks.services import (
     endpoint_rotate_secret,
     endpoint_update,
 )
-from tests.webhook_receiver import receiver_start, receiver_stop
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def receiver(settings):
-    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+@pytest.fixture(autouse=True)
+def _real_backoff(settings):
     settings.CRIBA_WEBHOOK_BACKOFF_SCALE = 1.0
-    server = receiver_start()
-    yield server
-    receiver_stop(server)
 
 
 @pytest.fixture

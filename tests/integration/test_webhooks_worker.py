@@ -10,7 +10,6 @@ from hiring.events import event_record, relay_wake
 from hiring.models import WebhookDelivery
 from hiring.webhooks.services import endpoint_create
 from tests.integration.conftest import wait_until
-from tests.webhook_receiver import receiver_start, receiver_stop
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +18,6 @@ WEBHOOK_ENV = {
     # 5 s, 1 min, 5 min become 10 ms, 120 ms, 600 ms.
     "CRIBA_WEBHOOK_BACKOFF_SCALE": "0.002",
 }
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
-    server = receiver_start()
-    yield server
-    receiver_stop(server)
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from hiring.models import AtsCallback, AtsErrorReport, Candidate, Job
 from hiring.services import api_key_create
 from hiring.tasks import webhooks_send_task
 from tests.integration.conftest import careful_answers
-from tests.webhook_receiver import receiver_start, receiver_stop
 
 pytestmark = pytest.mark.django_db
 EVERY = ["jobs:read", "applications:write", "invitations:write", "results:read"]
@@ -42,11 +41,9 @@ def _basic(secret: str) -> dict:
 
 
 @pytest.fixture
-def greenhouse(settings):
-    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
-    server = receiver_start()
-    yield server
-    receiver_stop(server)
+def greenhouse(receiver):
+    """Greenhouse's side of the callback: a local receiver."""
+    return receiver
 
 
 def _send(client, key, job, greenhouse, **candidate):
