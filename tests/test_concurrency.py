@@ -76,16 +76,10 @@ def test_two_copies_of_one_greenhouse_order_at_once_make_one_order(
     being written: both answer the same partner_interview_id, and there is one
     candidate, one application, one invitation and one order."""
     from assessments.integrations.greenhouse import greenhouse_send_test
-    from assessments.models import AssessmentPlan
     from hiring.models import Application, AtsCallback, Candidate
+    from tests.factories import plan_from_defaults
 
-    definition = instrument_version.definition["plan_defaults"]
-    AssessmentPlan.objects.create(
-        job=job,
-        instrument=instrument_version.instrument,
-        scale_weights=dict(definition["weights"]),
-        bands=[list(band) for band in definition["bands"]],
-    )
+    plan_from_defaults(job, instrument_version)
     payload = {
         "partner_test_id": f"job-{job.pk}",
         "candidate": {

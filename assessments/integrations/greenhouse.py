@@ -65,6 +65,10 @@ def greenhouse_tests() -> list[dict]:
 
 
 def _job_for_test(test_id) -> Job:
+    """The open job with a plan that ``test_id`` names, its row locked to the
+    end of the send: one send per job at a time, so two copies of one order
+    arriving together find one another instead of each making a candidate, an
+    application, an invitation and an order of their own."""
     if not isinstance(test_id, str) or not test_id.startswith(TEST_PREFIX):
         raise Invalid(
             _("Unknown partner_test_id."),
@@ -73,9 +77,9 @@ def _job_for_test(test_id) -> Job:
         )
     number = test_id.removeprefix(TEST_PREFIX)
     job = (
-        Job.objects.filter(
-            pk=int(number), status=Job.Status.OPEN, assessment_plan__isnull=False
-        ).first()
+        Job.objects.select_for_update(of=("self",))
+        .filter(pk=int(number), status=Job.Status.OPEN, assessment_plan__isnull=False)
+        .first()
         if number.isascii() and number.isdigit()
         else None
     )
@@ -183,10 +187,6 @@ def greenhouse_send_test(*, payload: dict, api_key=None) -> dict:
     if not isinstance(payload, dict):
         raise Invalid(_("Send a JSON object."), code="malformed")
     job = _job_for_test(payload.get("partner_test_id"))
-    # One send per job at a time (its row lock, held to the commit): two copies of
-    # one order arriving together find one another below instead of each making
-    # a candidate, an application, an invitation and an order of their own.
-    Job.objects.select_for_update().filter(pk=job.pk).first()
     person = payload.get("candidate")
     if not isinstance(person, dict):
         raise Invalid(

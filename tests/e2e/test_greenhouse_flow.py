@@ -13,9 +13,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from assessments.models import AssessmentPlan
 from hiring.services import api_key_create
 from tests.e2e.taking import answer_rest_and_submit, start
+from tests.factories import plan_from_defaults
 from tests.integration.conftest import careful_answers, celery_broker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
@@ -39,13 +39,7 @@ def test_it_runs_the_greenhouse_round_trip(
     job,
     greenhouse,
 ):
-    defaults = instrument_version.definition["plan_defaults"]
-    AssessmentPlan.objects.create(
-        job=job,
-        instrument=instrument_version.instrument,
-        scale_weights=dict(defaults["weights"]),
-        bands=[list(band) for band in defaults["bands"]],
-    )
+    plan_from_defaults(job, instrument_version)
     _key, secret = api_key_create(
         name="Greenhouse",
         scopes=["jobs:read", "applications:write", "invitations:write", "results:read"],

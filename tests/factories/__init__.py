@@ -19,6 +19,7 @@ from tests.factories.assessments import (
     QuestionnaireResultFactory,
     RubricFactory,
     RubricVersionFactory,
+    plan_from_defaults,
 )
 from tests.factories.hiring import (
     ApplicationFactory,
@@ -54,6 +55,7 @@ __all__ = [
     "UserFactory",
     "answers_of",
     "latent_answers",
+    "plan_from_defaults",
     "result_fields",
     "submissions_create",
 ]

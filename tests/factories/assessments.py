@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments.models import (
+    AssessmentPlan,
     Instrument,
     InstrumentVersion,
     Interview,
@@ -90,6 +91,18 @@ ANSWERS = {
 }
 # Every page answered in 12 s: 1.3 s per statement on a page of nine, too fast.
 HURRIED_PAGE_SECONDS = 12.0
+
+
+def plan_from_defaults(job, version) -> AssessmentPlan:
+    """The job's assessment plan with the questionnaire version's own weights and
+    bands, as a recruiter who accepts the defaults saves it."""
+    defaults = version.definition["plan_defaults"]
+    return AssessmentPlan.objects.create(
+        job=job,
+        instrument=version.instrument,
+        scale_weights=dict(defaults["weights"]),
+        bands=[list(band) for band in defaults["bands"]],
+    )
 
 
 class InstrumentFactory(factory.django.DjangoModelFactory):

@@ -7,11 +7,12 @@ import pytest
 from django.core import mail
 
 from assessments import services
-from assessments.models import AssessmentPlan, Invitation
+from assessments.models import Invitation
 from assessments.results.store import results_compute_and_store
 from hiring.models import AtsCallback, AtsErrorReport, Candidate, Job
 from hiring.services import api_key_create
 from hiring.tasks import webhooks_send_task
+from tests.factories import plan_from_defaults
 from tests.integration.conftest import careful_answers
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,7 @@ EVERY = ["jobs:read", "applications:write", "invitations:write", "results:read"]
 
 @pytest.fixture
 def plan(job, instrument_version):
-    definition = instrument_version.definition["plan_defaults"]
-    return AssessmentPlan.objects.create(
-        job=job,
-        instrument=instrument_version.instrument,
-        scale_weights=dict(definition["weights"]),
-        bands=[list(band) for band in definition["bands"]],
-    )
+    return plan_from_defaults(job, instrument_version)
 
 
 @pytest.fixture
