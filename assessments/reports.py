@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import psycopg
+from psycopg.types.datetime import TimestamptzLoader
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
@@ -584,6 +585,9 @@ def _prepared_cursor():
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         cursor = _PreparingCursor(connection.connection)
+    # psycopg's own loader (compiled in psycopg-binary) on a connection in UTC, as
+    # Django keeps it, gives what Django's Python subclass gives, at C speed.
+    cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)

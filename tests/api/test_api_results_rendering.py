@@ -94,3 +94,23 @@ def test_it_keeps_at_most_its_limit_of_renderings_in_memory_oldest_out_first():
     assert recent.get(("en", 2)) == b"5678"
     assert recent.get(("en", 3)) == b"90ab"
     assert recent.size == 8
+
+
+def test_the_page_statement_reads_what_the_orm_reads(instrument_version):
+    """The statement that reads a page and audits it loads its timestamps with
+    psycopg's compiled loader: the stubs equal the ORM's, time zone included."""
+    from hiring.services import api_key_create
+
+    scored_results(instrument_version, 3)
+    key, _raw = api_key_create(name="reader", scopes=["results:read"])
+    page = selectors.result_stubs_for_integrations().order_by("updated_at", "id")[:3]
+
+    read = reports.questionnaire_result_stubs_read(
+        page=page, order_by=("updated_at", "id"), shown=3, api_key=key
+    )
+
+    expected = list(page)
+    assert read == expected
+    assert [stub["updated_at"].tzinfo for stub in read] == [
+        stub["updated_at"].tzinfo for stub in expected
+    ]
