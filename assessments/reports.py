@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import psycopg
-from psycopg.types.datetime import TimestamptzLoader
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from psycopg.types.datetime import TimestamptzLoader
 
 from assessments.explanations import band_explanation_text
 from assessments.interview_selectors import interview_results_visible
