@@ -293,6 +293,8 @@ def test_it_judges_with_the_rule_of_an_earlier_version_when_asked():
     assert validity_status(indices)[1][0] == "questionable"
     assert validity_status(indices, rule_for_version("1.0.0"))[1][0] == "invalid"
     assert rule_for_version("2.0.0") is VALIDITY_RULE
+    # Version 3 changed the bands only.
+    assert rule_for_version("3.0.0") is VALIDITY_RULE
     assert rule_for_version("9.0.0") is None
 
 
