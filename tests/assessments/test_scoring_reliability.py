@@ -119,7 +119,8 @@ def test_it_has_no_alpha_when_every_respondent_answers_the_items_alike():
     assert stats.estimable
     assert stats.answered_alike
     assert stats.alpha is None
-    assert stats.alpha_low is None and stats.alpha_high is None
+    assert stats.alpha_low is None
+    assert stats.alpha_high is None
 
 
 def test_it_keeps_a_high_alpha_from_answers_that_differ():
