@@ -295,8 +295,8 @@ def score_batch(
     says so (``reliability_source`` "default"); a negative estimate is floored
     at 0, i.e. SEM = SD (``"floored"``), and any figure above
     ``RELIABILITY_CEILING`` (.95) is capped there (``"capped"``). Validity
-    indices use ``order`` (presentation order, N x k), ``page_items``/``page_seconds`` (N x P) and
-    ``covariance_norm`` when given.
+    indices use ``order`` (presentation order, N x k),
+    ``page_items``/``page_seconds`` (N x P) and ``covariance_norm`` when given.
     With ``weights`` (signed by scale direction) the composite and its band
     from ``bands`` (``(lower_bound, label)``, descending) are added; without
     weights, or with only zero weights, the composite is missing (``None``).
