@@ -139,7 +139,10 @@ def _far_above(n: int, low: float | None, expected: float) -> bool:
     return low > FAR_ABOVE_FACTOR * expected + FAR_ABOVE_MARGIN
 
 
-def _rate(name: str, flagged: int, n: int, expected) -> FlagRate:
+def flag_rate(name: str, flagged: int, n: int, expected) -> FlagRate:
+    """``flagged`` of ``n`` results against ``expected``, ``(rate, low, high,
+    applicable)`` of the simulated attentive respondents, judged far above or
+    not (``FAR_ABOVE_MIN_N`` results at least)."""
     rate, low, high = None, None, None
     if n:
         rate = flagged / n
@@ -189,10 +192,10 @@ def validity_rates(version: InstrumentVersion) -> ValidityRates:
         on_other_versions=others,
         simulated_n=SIMULATED_N,
         flags=tuple(
-            _rate(name, counts[name], n, expected[name]) for name in INDEX_NAMES
+            flag_rate(name, counts[name], n, expected[name]) for name in INDEX_NAMES
         ),
         statuses=tuple(
-            _rate(name, counts[name], n, expected[name]) for name in STATUS_MEASURES
+            flag_rate(name, counts[name], n, expected[name]) for name in STATUS_MEASURES
         ),
     )
 
@@ -202,5 +205,6 @@ __all__ = [
     "FlagRate",
     "ValidityRates",
     "expected_attentive_rates",
+    "flag_rate",
     "validity_rates",
 ]
