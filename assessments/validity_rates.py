@@ -30,6 +30,13 @@ SIMULATION_SEED = 20261204
 # on a flag that almost never fires does not raise the alarm by itself.
 FAR_ABOVE_FACTOR = 2.0
 FAR_ABOVE_MARGIN = 0.01
+# ... and only from this many results on. Below it a rate says more about one
+# or two candidates than about the questionnaire: 1 flagged of 1 has a Wilson
+# interval of 21 % to 100 %, "far above" any rare flag. On simulated attentive
+# samples of 30 to 500 a page marks some row far above 0.5 % of the time or
+# less; with 10 % random responders mixed in, 80 % of the time at N = 30 and
+# 99 % at N = 100 (docs/scoring.md, flag rates among real submissions).
+FAR_ABOVE_MIN_N = 30
 
 _expected_cache: dict[tuple, dict[str, tuple[float, float, float, bool]]] = {}
 
@@ -49,6 +56,7 @@ class FlagRate:
     expected_low: float
     expected_high: float
     applicable: bool
+    judged: bool  # enough results (FAR_ABOVE_MIN_N) to call the rate far above
     far_above: bool
 
     def percent(self) -> dict[str, float | None]:
@@ -74,6 +82,12 @@ class ValidityRates:
     simulated_n: int
     flags: tuple[FlagRate, ...]
     statuses: tuple[FlagRate, ...]
+    min_n: int = FAR_ABOVE_MIN_N
+
+    @property
+    def judged(self) -> bool:
+        """Whether there are enough results to mark a rate far above."""
+        return self.n >= self.min_n
 
 
 def expected_attentive_rates(
@@ -116,13 +130,19 @@ def _applicable(version: InstrumentVersion) -> dict[str, bool]:
     }
 
 
-def _far_above(low: float | None, expected: float) -> bool:
-    if low is None:
+def _far_above(n: int, low: float | None, expected: float) -> bool:
+    """The rate is far above the expected one: at least ``FAR_ABOVE_MIN_N``
+    results, and the lower end of their 95 % interval above ``2 x expected + 1
+    percentage point``."""
+    if n < FAR_ABOVE_MIN_N or low is None:
         return False
     return low > FAR_ABOVE_FACTOR * expected + FAR_ABOVE_MARGIN
 
 
-def _rate(name: str, flagged: int, n: int, expected) -> FlagRate:
+def flag_rate(name: str, flagged: int, n: int, expected) -> FlagRate:
+    """``flagged`` of ``n`` results against ``expected``, ``(rate, low, high,
+    applicable)`` of the simulated attentive respondents, judged far above or
+    not (``FAR_ABOVE_MIN_N`` results at least)."""
     rate, low, high = None, None, None
     if n:
         rate = flagged / n
@@ -139,7 +159,8 @@ def _rate(name: str, flagged: int, n: int, expected) -> FlagRate:
         expected_low=expected_low,
         expected_high=expected_high,
         applicable=applicable,
-        far_above=applicable and _far_above(low, expected_rate),
+        judged=n >= FAR_ABOVE_MIN_N,
+        far_above=applicable and _far_above(n, low, expected_rate),
     )
 
 
@@ -171,17 +192,19 @@ def validity_rates(version: InstrumentVersion) -> ValidityRates:
         on_other_versions=others,
         simulated_n=SIMULATED_N,
         flags=tuple(
-            _rate(name, counts[name], n, expected[name]) for name in INDEX_NAMES
+            flag_rate(name, counts[name], n, expected[name]) for name in INDEX_NAMES
         ),
         statuses=tuple(
-            _rate(name, counts[name], n, expected[name]) for name in STATUS_MEASURES
+            flag_rate(name, counts[name], n, expected[name]) for name in STATUS_MEASURES
         ),
     )
 
 
 __all__ = [
+    "FAR_ABOVE_MIN_N",
     "FlagRate",
     "ValidityRates",
     "expected_attentive_rates",
+    "flag_rate",
     "validity_rates",
 ]

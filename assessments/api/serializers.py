@@ -384,7 +384,7 @@ class NormSetSerializer(serializers.Serializer):
                 "instrument": "sales-drive",
                 "instrument_version": 1,
                 "language": "es",
-                "scoring_version": "2.0.0",
+                "scoring_version": "3.0.0",
                 "norm_set": {
                     "id": 3,
                     "source": "provisional",

@@ -21,6 +21,7 @@ from .composite import (
     explain_band,
 )
 from .engine import (
+    RELIABILITY_CEILING,
     BatchResult,
     ScaleResult,
     SubmissionResult,
@@ -127,6 +128,7 @@ from .version import INTERVIEW_SCORING_VERSION, SCORING_VERSION
 __all__ = [
     "DEFAULT_THRESHOLDS",
     "INTERVIEW_SCORING_VERSION",
+    "RELIABILITY_CEILING",
     "SCORING_VERSION",
     "SED_Z",
     "VALIDITY_RULE",

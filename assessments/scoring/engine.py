@@ -46,6 +46,13 @@ from .version import SCORING_VERSION
 PERCENTILE_METHODS = ("normal", "empirical")
 T_SD = 10.0
 BAND_Z = 1.96
+# The most reliability a band is drawn with. Short Likert scales do not reach
+# alpha above .95 by measuring well: such a figure says the items are
+# redundant or the respondents answered them all alike (Streiner 2003), and an
+# alpha of 1 (everyone straight-lining a scale whose items are keyed alike)
+# would give SEM 0, a band of zero width. At .95 the T band is at least
+# +/- 4.4 points, about two answer steps of an 8-item scale.
+RELIABILITY_CEILING = 0.95
 
 
 def _plain(value):
@@ -229,10 +236,14 @@ def reliability_for_sem(key: str, value, default: float) -> tuple[float, str]:
     """The reliability the SEM of scale ``key`` uses, and where it comes from.
 
     ``None`` -> ``default`` ("default"); a negative estimate -> 0, SEM = SD
-    ("floored"); otherwise the estimate itself ("estimate"). Raises
-    ``ScoringInputError`` above 1 or for a value that is not a number.
+    ("floored"); a figure above ``RELIABILITY_CEILING`` (the estimate or the
+    default) -> the ceiling ("capped"); otherwise the estimate itself
+    ("estimate"). Raises ``ScoringInputError`` above 1 or for a value that is
+    not a number.
     """
     if value is None:
+        if default > RELIABILITY_CEILING:
+            return RELIABILITY_CEILING, "capped"
         return default, "default"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ScoringInputError(f"reliability of scale {key!r} must be a number")
@@ -245,6 +256,8 @@ def reliability_for_sem(key: str, value, default: float) -> tuple[float, str]:
         # A negative alpha is a real (bad) estimate: floor it so the band gets as
         # wide as classical theory allows (SEM = SD), never narrower by a default.
         return 0.0, "floored"
+    if value > RELIABILITY_CEILING:
+        return RELIABILITY_CEILING, "capped"
     return float(value), "estimate"
 
 
@@ -280,9 +293,10 @@ def score_batch(
     ``SEM_T = 10 sqrt(1 - r)``. ``reliabilities[key]`` of ``None`` (or absent)
     means "not yet estimable": ``default_reliability`` is used and the result
     says so (``reliability_source`` "default"); a negative estimate is floored
-    at 0, i.e. SEM = SD (``"floored"``). Validity indices use ``order``
-    (presentation order, N x k), ``page_items``/``page_seconds`` (N x P) and
-    ``covariance_norm`` when given.
+    at 0, i.e. SEM = SD (``"floored"``), and any figure above
+    ``RELIABILITY_CEILING`` (.95) is capped there (``"capped"``). Validity
+    indices use ``order`` (presentation order, N x k),
+    ``page_items``/``page_seconds`` (N x P) and ``covariance_norm`` when given.
     With ``weights`` (signed by scale direction) the composite and its band
     from ``bands`` (``(lower_bound, label)``, descending) are added; without
     weights, or with only zero weights, the composite is missing (``None``).

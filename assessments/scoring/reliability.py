@@ -16,6 +16,10 @@ from .scales import checked_answers
 from .spec import InstrumentSpec
 
 MIN_N = 30
+# Alpha this close to 1 means every respondent answered the items alike (each
+# item moving exactly with the others): the data show no measurement error,
+# which is a response set, not a perfect scale.
+ALIKE_TOLERANCE = 1e-9
 
 
 def _complete_rows(matrix) -> np.ndarray:
@@ -131,7 +135,10 @@ class ScaleStatistics:
 
     ``mean`` and ``sd`` describe the scale score (the item mean) of the complete
     respondents; ``item_variances`` and ``total_variance`` (of the item sum) are
-    the sample variances alpha is built from.
+    the sample variances alpha is built from. ``answered_alike`` says that alpha
+    came out as 1 because every respondent answered the items alike (e.g. one
+    answer to every item of a scale keyed one way): alpha is then ``None``, not
+    estimable, and scoring keeps the definition's figure.
     """
 
     n: int
@@ -146,6 +153,7 @@ class ScaleStatistics:
     alpha_high: float | None
     item_total: tuple[float | None, ...] | None
     alpha_if_dropped: tuple[float | None, ...] | None
+    answered_alike: bool = False
 
 
 def _plain(value) -> float | None:
@@ -160,6 +168,9 @@ def scale_statistics(
 
     Below ``min_n`` complete respondents (default 30) reliability is "not yet
     estimable": ``estimable`` is False and the reliability fields are ``None``.
+    Alpha is ``None`` too when the total does not vary, or when it comes out
+    as 1 on answers given alike (``answered_alike``): a Feldt interval of
+    [1, 1] and an SEM of 0 would be false certainty.
     """
     complete = _complete_rows(matrix)
     n, k = complete.shape
@@ -175,6 +186,9 @@ def scale_statistics(
             n, k, False, mean, sd, variances, total, None, None, None, None, None
         )
     alpha = cronbach_alpha(complete)
+    alike = bool(alpha >= 1.0 - ALIKE_TOLERANCE)
+    if alike:
+        alpha = math.nan
     low, high = feldt_interval(alpha, n, k, level)
     return ScaleStatistics(
         n=n,
@@ -189,6 +203,7 @@ def scale_statistics(
         alpha_high=_plain(high),
         item_total=tuple(_plain(r) for r in corrected_item_total(complete)),
         alpha_if_dropped=tuple(_plain(a) for a in alpha_if_dropped(complete)),
+        answered_alike=alike,
     )
 
 

@@ -138,8 +138,10 @@ RULE_V2 = ValidityRule(
     ),
 )
 
-# Keyed by the major part of a stored ``scoring_version``.
-VALIDITY_RULES = {"1": RULE_V1, "2": RULE_V2}
+# Keyed by the major part of a stored ``scoring_version``. Version 3 changed
+# the bands and one index's minimum; it combines the flags by the rule of
+# version 2.
+VALIDITY_RULES = {"1": RULE_V1, "2": RULE_V2, "3": RULE_V2}
 VALIDITY_RULE = RULE_V2
 
 

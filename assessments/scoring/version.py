@@ -12,7 +12,12 @@ Bump rules (semantic versioning of *outputs*, not of code):
 # 2.0.0: Mahalanobis over items (answered items, sub-covariance), even-odd only
 # on instruments with enough scales, recalibrated long-string and Mahalanobis
 # thresholds, and the validity rule of ``rules.RULE_V2``.
-SCORING_VERSION = "2.0.0"
+# 3.0.0: the reliability a T band is drawn with is capped at .95
+# (``engine.RELIABILITY_CEILING``), so no band is narrower than +/- 4.4 T; the
+# consistency-pairs index needs three quarters of its pairs answered instead of
+# half (``ValidityThresholds.consistency_min_fraction``); the validity rule is
+# still ``rules.RULE_V2``.
+SCORING_VERSION = "3.0.0"
 
 # The interview aggregation (competency means, weighted score, r_wg and range flags)
 # is versioned on its own, with the same rules, so a change to it never marks

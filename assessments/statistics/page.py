@@ -39,7 +39,8 @@ class ScaleReport:
     items: tuple[ItemStatistics, ...]
     reliability_used: float | None  # what the SEM uses now
     # "estimate" (stored alpha), "floored" (a negative stored alpha: the SEM
-    # uses 0) or "definition"
+    # uses 0), "capped" (a figure above the ceiling: the SEM uses the ceiling)
+    # or "definition"
     reliability_source: str
 
 
@@ -107,9 +108,11 @@ def instrument_statistics(
                     else None,
                 )
             )
-        used, source = scale.get("reliability"), "definition"
-        if stored.get(key) is not None:
-            used, source = reliability_for_sem(key, stored[key], used)
+        used, source = reliability_for_sem(
+            key, stored.get(key), scale.get("reliability")
+        )
+        if source == "default":
+            source = "definition"
         reports.append(
             ScaleReport(
                 key=key,

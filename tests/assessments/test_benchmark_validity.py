@@ -123,7 +123,10 @@ def test_it_keeps_attentive_skippers_within_the_target_at_the_most_scales_allow(
     complete, skipping = scored(responses.answers), scored(skipped)
 
     assert TARGETS[0].met(skipping)
-    assert 0.035 < skipping.share("not_valid") < 0.05
+    # Since scoring version 3.0.0 the consistency index needs three of its four
+    # pairs: with two it flagged skippers 4 times as often as complete answers
+    # and left 3.5 % to 5 % of them not valid. Now skipping costs little.
+    assert skipping.share("not_valid") < 0.035
     assert complete.share("not_valid") < 0.035
-    # The consistency pairs are what moves: fewer pairs, a noisier mean.
-    assert skipping.share("consistency") > 2 * complete.share("consistency")
+    assert skipping.share("not_valid") - complete.share("not_valid") < 0.008
+    assert skipping.share("consistency") < 2 * complete.share("consistency")

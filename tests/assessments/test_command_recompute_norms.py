@@ -85,7 +85,8 @@ def test_it_says_alpha_is_not_estimable_for_a_scale_without_spread(
     assert "coachability: not yet estimable" not in output
     assert (
         "coachability: not estimable: the scale's total is the same for every "
-        "respondent, N = 40" in output
+        "respondent, or every respondent answered its items alike; scores keep "
+        "the published figure, N = 40" in output
     )
     assert "self_discipline: alpha 0." in output
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from assessments.scoring import (
+    RELIABILITY_CEILING,
     SCORING_VERSION,
     InstrumentSpec,
     ItemModel,
@@ -80,6 +81,30 @@ def test_it_floors_a_negative_reliability_estimate_at_zero():
     row = score([CAREFUL], reliabilities={"drive": -0.2}).row(0)
     assert row.scales["drive"].sem == pytest.approx(10.0)
     assert row.scales["drive"].reliability_source == "floored"
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.999, 0.96])
+def test_it_caps_the_reliability_of_the_band(alpha):
+    # alpha 1 (every respondent answering a scale's items alike) would give
+    # SEM 0 and a band of zero width: false certainty.
+    row = score([CAREFUL], reliabilities={"drive": alpha}).row(0)
+    drive = row.scales["drive"]
+
+    assert drive.reliability == RELIABILITY_CEILING == 0.95
+    assert drive.reliability_source == "capped"
+    assert drive.sem == pytest.approx(10 * math.sqrt(0.05))
+    assert drive.t_high - drive.t_low == pytest.approx(2 * 1.96 * 2.2361, abs=1e-3)
+
+
+def test_it_keeps_a_reliability_at_the_ceiling():
+    row = score([CAREFUL], reliabilities={"drive": 0.95}).row(0)
+    assert row.scales["drive"].reliability_source == "estimate"
+
+
+def test_it_caps_a_default_reliability_above_the_ceiling():
+    row = score([CAREFUL], default_reliability=0.99).row(0)
+    assert row.scales["negativity"].reliability == 0.95
+    assert row.scales["negativity"].reliability_source == "capped"
 
 
 def test_it_uses_empirical_percentiles_when_asked_and_a_sample_exists():

@@ -104,3 +104,31 @@ def test_it_reverse_keys_before_estimating_an_instrument():
     answers[:, 1] = 6 - answers[:, 1]
     stats = instrument_reliability(answers, spec, min_n=10)["s"]
     assert stats.alpha == pytest.approx(0.9295, abs=1e-3)
+
+
+def test_it_has_no_alpha_when_every_respondent_answers_the_items_alike():
+    # Each respondent gives one answer to all four items (their own answer):
+    # alpha is exactly 1, and its Feldt interval [1, 1]. That is a response set,
+    # not a perfect scale; an SEM of 0 from it would give bands of zero width.
+    rng = np.random.default_rng(3)
+    matrix = np.repeat(rng.integers(1, 6, size=(40, 1)).astype(float), 4, axis=1)
+    assert cronbach_alpha(matrix) == pytest.approx(1.0)
+
+    stats = scale_statistics(matrix)
+
+    assert stats.estimable
+    assert stats.answered_alike
+    assert stats.alpha is None
+    assert stats.alpha_low is None
+    assert stats.alpha_high is None
+
+
+def test_it_keeps_a_high_alpha_from_answers_that_differ():
+    rng = np.random.default_rng(3)
+    matrix = np.repeat(rng.integers(1, 6, size=(40, 1)).astype(float), 4, axis=1)
+    matrix[0, 0] = 6 - matrix[0, 0] if matrix[0, 0] != 3 else 4
+
+    stats = scale_statistics(matrix)
+
+    assert not stats.answered_alike
+    assert 0.9 < stats.alpha < 1

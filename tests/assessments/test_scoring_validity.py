@@ -293,6 +293,8 @@ def test_it_judges_with_the_rule_of_an_earlier_version_when_asked():
     assert validity_status(indices)[1][0] == "questionable"
     assert validity_status(indices, rule_for_version("1.0.0"))[1][0] == "invalid"
     assert rule_for_version("2.0.0") is VALIDITY_RULE
+    # Version 3 changed the bands only.
+    assert rule_for_version("3.0.0") is VALIDITY_RULE
     assert rule_for_version("9.0.0") is None
 
 
@@ -313,3 +315,27 @@ def test_it_derives_the_parallel_item_model_from_scale_figures():
     assert cov[0, 4] == 0.0
     # The mean of four such items has the scale's SD back.
     assert np.sqrt(cov[:4, :4].sum() / 16) == pytest.approx(0.5)
+
+
+def _four_pairs_spec() -> InstrumentSpec:
+    items = tuple(ItemSpec(f"p{i}", "s") for i in range(8))
+    return InstrumentSpec(
+        1,
+        5,
+        items,
+        (ScaleSpec("s"),),
+        consistency_pairs=tuple((f"p{i}", f"p{i + 4}") for i in range(4)),
+    )
+
+
+def test_it_needs_three_of_four_consistency_pairs_answered():
+    # Two differences of 2 points: with only two pairs answered the mean of two
+    # differences reaches the flag by chance too often among attentive
+    # candidates who skipped items (docs/scoring.md), so it is not computed.
+    nan = math.nan
+    two = [5, 1, nan, nan, 3, 3, nan, nan]
+    three = [5, 1, 4, nan, 3, 3, 4, nan]
+    index = consistency([two, three], _four_pairs_spec())
+    assert math.isnan(index.value[0])
+    assert not index.flag[0]
+    assert index.value[1] == pytest.approx(4 / 3)

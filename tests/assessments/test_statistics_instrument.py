@@ -104,3 +104,39 @@ def test_it_shows_that_a_negative_alpha_leaves_the_sem_at_the_whole_sd(
 
 
 SCALE = "coachability"
+
+
+def test_it_shows_that_an_alpha_above_the_ceiling_is_capped_for_the_sem(
+    client, admin_user, instrument_version
+):
+    from assessments.models import ScaleReliability
+
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 40, seed=1)
+    )
+    reliabilities_recompute(version=instrument_version)
+    ScaleReliability.objects.filter(version=instrument_version, scale_key=SCALE).update(
+        alpha=0.99
+    )
+
+    scale = next(
+        s for s in instrument_statistics(instrument_version).scales if s.key == SCALE
+    )
+
+    assert scale.reliability_used == 0.95
+    assert scale.reliability_source == "capped"
+    page = (
+        logged_in(client, admin_user)
+        .get(reverse("instrument_statistics", args=[instrument_version.pk]))
+        .content.decode()
+    )
+    used = page.split(f'data-scale="{SCALE}"')[1].split(
+        'data-figure="reliability-used">'
+    )
+    assert (
+        used[1]
+        .split("</dd>")[0]
+        .startswith(
+            "0.950 (the figure is above 0.95, which a short scale reaches only when"
+        )
+    )

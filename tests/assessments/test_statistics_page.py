@@ -98,3 +98,48 @@ def test_it_says_why_alpha_is_missing_when_a_scale_does_not_vary(
     n = scale.split('data-figure="n">')[1].split("</dd>")[0]
     assert int(n) >= 30
     assert alpha == "not estimable: the scale's total is the same for every respondent"
+
+
+def test_it_says_alpha_is_not_estimable_when_everyone_answers_a_scale_alike(
+    client, admin_user, instrument_version
+):
+    # Each respondent gives all coachability items one answer of their own
+    # (reflected on the reverse-keyed items): alpha comes out as exactly 1.
+    # Stored, it would give later scores an SEM of 0 and bands of zero width;
+    # it is not estimable, and scores keep the published figure.
+    import numpy as np
+
+    from assessments.definitions import all_item_keys, instrument_spec
+    from assessments.models import ScaleReliability
+    from assessments.statistics.reliability import reliabilities_recompute
+    from tests.factories.submissions import latent_answers
+
+    definition = instrument_version.definition
+    spec = instrument_spec(definition)
+    answers = latent_answers(definition, 40, seed=2)
+    keys = all_item_keys(definition)
+    columns = [i for i, key in enumerate(keys) if key.startswith("co")]
+    keyed = np.array([spec.items[spec.item_index(keys[i])].keyed for i in columns])
+    own = np.rint(np.where(keyed > 0, answers[:, columns], 6 - answers[:, columns]))
+    own = np.clip(np.rint(own.mean(axis=1, keepdims=True)), 1, 5)
+    answers[:, columns] = np.where(keyed > 0, own, 6 - own)
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 40, answers=answers)
+    )
+    reliabilities_recompute(version=instrument_version)
+
+    stored = ScaleReliability.objects.get(
+        version=instrument_version, scale_key="coachability"
+    )
+    assert stored.n >= 30
+    assert stored.alpha is None
+    page = (
+        logged_in(client, admin_user).get(_url(instrument_version.pk)).content.decode()
+    )
+    scale = page.split('data-scale="coachability"')[1]
+    alpha = scale.split('data-figure="alpha">')[1].split("</dd>")[0]
+    assert alpha.startswith(
+        "not estimable: every respondent answered all of the scale's items alike"
+    )
+    used = scale.split('data-figure="reliability-used">')[1].split("</dd>")[0]
+    assert used == "0.800 (published figure)"

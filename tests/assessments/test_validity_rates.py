@@ -101,3 +101,60 @@ def test_it_shows_the_rates_on_the_statistics_page(
     assert "far above" in row
     even_odd = page.split('<tr data-flag="even_odd">')[1].split("</tr>")[0]
     assert "not computed on this questionnaire" in even_odd
+
+
+def test_it_does_not_call_one_flagged_result_of_one_far_above(instrument_version):
+    # One straight-liner, the only result: 1 of 1 has a Wilson interval of
+    # 21 % to 100 %, far above any rare flag's expectation, yet it says
+    # nothing about the questionnaire; a rate is judged from 30 results on.
+    answers = np.full((1, len(all_item_keys(instrument_version.definition))), 3.0)
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 1, answers=answers)
+    )
+
+    rates = validity_rates(instrument_version)
+
+    assert rates.n == 1
+    assert not rates.judged
+    by_name = {rate.name: rate for rate in rates.flags + rates.statuses}
+    assert by_name["irv"].flagged == 1
+    assert by_name["irv"].low == pytest.approx(0.2065, abs=1e-3)
+    assert not by_name["irv"].judged
+    assert not any(rate.far_above for rate in rates.flags + rates.statuses)
+
+
+def test_it_judges_rates_from_thirty_results_on(instrument_version):
+    definition = instrument_version.definition
+    attentive = attentive_answers(item_model(definition), 27, np.random.default_rng(5))
+    straight = np.full((3, len(all_item_keys(definition))), 3.0)
+    ids = submissions_create(
+        instrument_version, 30, answers=np.vstack([attentive, straight])
+    )
+    results_compute_and_store(invitation_ids=ids)
+
+    rates = {rate.name: rate for rate in validity_rates(instrument_version).flags}
+
+    assert rates["irv"].judged
+    assert rates["irv"].far_above  # 3 of 30 straight-liners, none expected
+
+
+def test_it_says_why_nothing_is_marked_below_thirty_results(
+    client, admin_user, instrument_version
+):
+    answers = np.full((1, len(all_item_keys(instrument_version.definition))), 3.0)
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 1, answers=answers)
+    )
+    url = reverse("instrument_statistics", args=[instrument_version.pk])
+
+    page = logged_in(client, admin_user).get(url).content.decode()
+
+    assert 'class="far-above"' not in page
+    assert "far above</strong>" not in page
+    notice = page.split('data-figure="too-few">')[1].split("</p>")[0]
+    assert notice.startswith("Only 1 result so far: no rate is marked")
+    assert "before 30 results" in notice
+    row = page.split('<tr data-flag="irv">')[1].split("</tr>")[0]
+    assert "too few results to judge" in row
+    even_odd = page.split('<tr data-flag="even_odd">')[1].split("</tr>")[0]
+    assert "not computed on this questionnaire" in even_odd

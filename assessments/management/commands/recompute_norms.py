@@ -71,7 +71,8 @@ class Command(BaseCommand):
                 else:
                     figure = (
                         "not estimable: the scale's total is the same for every "
-                        f"respondent, N = {row.n}"
+                        "respondent, or every respondent answered its items "
+                        f"alike; scores keep the published figure, N = {row.n}"
                     )
                 self.stdout.write(f"{version}: {row.scale_key}: {figure}")
 
