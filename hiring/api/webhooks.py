@@ -495,7 +495,7 @@ _EVENTS = [
         {
             "invitation_id": 41,
             "application_id": 17,
-            "scoring_version": "2.0.0",
+            "scoring_version": "3.0.0",
             "validity_status": "valid",
             "composite": 0.34,
             "band": "fit",
