@@ -10,6 +10,8 @@
 
   var clock = document.getElementById("take-clock");
   var announce = document.getElementById("take-time-announce");
+  var timerBox = document.getElementById("take-timer");
+  var warning = document.getElementById("take-time-warning");
   var deadline = null;
   var timeUp = false;
 
@@ -71,6 +73,13 @@
           say(announce, announce.getAttribute("data-five"));
         } else if (previous > 60 && left <= 60) {
           say(announce, announce.getAttribute("data-one"));
+        }
+      }
+      // Seen, not only heard: the server shows the same on a page opened late.
+      if (warning && left <= 300) {
+        say(warning, warning.getAttribute(left <= 60 ? "data-one" : "data-five"));
+        if (timerBox) {
+          timerBox.classList.add("take-timer-urgent");
         }
       }
       previous = left;
