@@ -101,6 +101,21 @@
     });
   }
 
+  // Submitting offline would trade the questionnaire for the browser's error
+  // page, and leave the candidate unsure whether it went: the page stays, and
+  // says so. (At zero the countdown submits again once the connection is back.)
+  var submitForm = document.getElementById("take-submit-form");
+  var submitStatus = document.getElementById("take-submit-status");
+  if (submitForm && submitStatus) {
+    submitForm.addEventListener("submit", function (event) {
+      if (offline()) {
+        event.preventDefault();
+        submitStatus.textContent = "";
+        say(submitStatus, submitStatus.getAttribute("data-offline"));
+      }
+    });
+  }
+
   var form = document.getElementById("take-page-form");
   var status = document.getElementById("take-save-status");
   if (!form || !status || !window.fetch || !window.JSON) {
