@@ -312,6 +312,15 @@
       retryNow();
     }
   });
+  // Offline, answers not yet saved exist only on screen, and no beacon can carry
+  // them: leaving (closing, reloading, going back) is confirmed first, in the
+  // browser's own words.
+  window.addEventListener("beforeunload", function (event) {
+    if (offline() && unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") {

@@ -97,3 +97,36 @@ def test_it_stays_on_the_submit_page_offline_and_says_why(
     invitation.refresh_from_db()
     assert invitation.submitted_at is not None
     assert stored(invitation) == {first: 3}
+
+
+def test_it_asks_before_leaving_with_answers_only_on_screen(
+    transactional_db, site, new_context, quiet_broker, instrument_version, application
+):
+    invitation, page = started_on_a_phone(new_context, application)
+    first, second = item_keys(page)[:2]
+    choose(page, first, 2)
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    # Everything saved: leaving is not questioned.
+    page.reload()
+    assert dialogs == []
+
+    page.context.set_offline(True)
+    page.locator(f'label[for="item-{second}-4"]').click()
+    expect(page.locator("#take-save-status")).to_have_text(NOT_SAVED)
+    # Closing the tab (or reloading it) now would take the answer with it: the
+    # browser asks first, and staying keeps it on screen.
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+
+    assert dialogs == ["beforeunload"]
+    assert not page.is_closed()
+    expect(radio(page, second, 4)).to_be_checked()
+    page.context.set_offline(False)
+    expect(page.locator("#take-save-status")).to_have_text("Saved")
+    assert stored(invitation) == {first: 2, second: 4}
