@@ -25,10 +25,10 @@ CROSSING_WAIT_MS = 8_000
 # other element's drawn over it.
 UNCOVERED = """element => {
     const box = element.getBoundingClientRect();
-    const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-    return top !== null && (top === element || top.contains(element)
-        || element.contains(top) || top === element.closest("label")
-        || (element.closest("label") || element).contains(top));
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const top = document.elementFromPoint(x, y);
+    return top !== null && (element.closest("label") || element).contains(top);
 }"""
 
 
