@@ -43,9 +43,7 @@ def test_it_titles_a_refused_page_as_an_error(client, taking):
     response = client.post(page_url(1), answers)
 
     assert response.status_code == 400
-    assert title(response) == (
-        "Error: Page 1 of 6 · Sales Drive Questionnaire · Criba"
-    )
+    assert title(response) == ("Error: Page 1 of 6 · Sales Drive Questionnaire · Criba")
 
 
 def test_it_titles_refused_answers_about_the_candidate_as_an_error(
