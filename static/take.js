@@ -187,7 +187,10 @@
       // Offline, the "online" event sends them (below).
       return;
     }
-    var delay = Math.max(retryDelay, (waitSeconds || 0) * 1000);
+    var base = Math.max(retryDelay, (waitSeconds || 0) * 1000);
+    // Up to half again at random: pages that failed together (a busy server)
+    // do not all come back in the same second.
+    var delay = base + Math.random() * (base / 2);
     retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
     retryTimer = window.setTimeout(function () {
       retryTimer = null;
