@@ -10,6 +10,8 @@
 
   var clock = document.getElementById("take-clock");
   var announce = document.getElementById("take-time-announce");
+  var timerBox = document.getElementById("take-timer");
+  var warning = document.getElementById("take-time-warning");
   var deadline = null;
   var timeUp = false;
 
@@ -73,6 +75,13 @@
           say(announce, announce.getAttribute("data-one"));
         }
       }
+      // Seen, not only heard: the server shows the same on a page opened late.
+      if (warning && left <= 300) {
+        say(warning, warning.getAttribute(left <= 60 ? "data-one" : "data-five"));
+        if (timerBox) {
+          timerBox.classList.add("take-timer-urgent");
+        }
+      }
       previous = left;
       if (left === 0) {
         window.clearInterval(timer);
@@ -88,6 +97,21 @@
     window.addEventListener("online", function () {
       if (timeUp) {
         submitCurrentForm();
+      }
+    });
+  }
+
+  // Submitting offline would trade the questionnaire for the browser's error
+  // page, and leave the candidate unsure whether it went: the page stays, and
+  // says so. (At zero the countdown submits again once the connection is back.)
+  var submitForm = document.getElementById("take-submit-form");
+  var submitStatus = document.getElementById("take-submit-status");
+  if (submitForm && submitStatus) {
+    submitForm.addEventListener("submit", function (event) {
+      if (offline()) {
+        event.preventDefault();
+        submitStatus.textContent = "";
+        say(submitStatus, submitStatus.getAttribute("data-offline"));
       }
     });
   }
@@ -109,12 +133,78 @@
   // browser delivers even after the tab or window is closed.
   var pending = {};
 
+  // A save the server did not take for a passing reason (no connection, a 5xx
+  // during a deploy, too many requests) is sent again after a growing pause, so
+  // an answer is stored even if Next is never pressed; the status says "Saved"
+  // only once nothing given is still unsaved.
+  var RETRY_FIRST_MS = 1000;
+  var RETRY_MAX_MS = 30000;
+  var retryDelay = RETRY_FIRST_MS;
+  var retryTimer = null;
+
   function acknowledge(answers) {
     Object.keys(answers).forEach(function (key) {
       if (pending[key] === answers[key]) {
         delete pending[key];
       }
     });
+  }
+
+  function unsaved() {
+    return Object.keys(pending).length > 0;
+  }
+
+  // Saves waiting in the queue or on their way, by item key: a retry never
+  // sends the same answer twice at once.
+  var queued = {};
+
+  function enqueue(key, value) {
+    queued[key] = value;
+    queue = queue.then(function () {
+      // Answered again meanwhile, or stored already: nothing to send.
+      var send = pending[key] === value ? save(key, value) : Promise.resolve();
+      return send.then(function () {
+        if (queued[key] === value) {
+          delete queued[key];
+        }
+      });
+    });
+  }
+
+  function savePending() {
+    if (timeUp) {
+      return;
+    }
+    Object.keys(pending).forEach(function (key) {
+      if (queued[key] !== pending[key]) {
+        enqueue(key, pending[key]);
+      }
+    });
+  }
+
+  function retryLater(waitSeconds) {
+    if (retryTimer !== null || timeUp || offline()) {
+      // Offline, the "online" event sends them (below).
+      return;
+    }
+    var base = Math.max(retryDelay, (waitSeconds || 0) * 1000);
+    // Up to half again at random: pages that failed together (a busy server)
+    // do not all come back in the same second.
+    var delay = base + Math.random() * (base / 2);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      savePending();
+    }, delay);
+  }
+
+  function retryNow() {
+    if (retryTimer !== null) {
+      window.clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+    retryDelay = RETRY_FIRST_MS;
+    savePending();
   }
 
   function save(key, value) {
@@ -139,19 +229,34 @@
           .then(function (body) {
             if (response.ok) {
               acknowledge(answers);
-              say(status, status.getAttribute("data-saved"));
               syncClock(body && body.seconds_left);
+              if (!unsaved()) {
+                retryDelay = RETRY_FIRST_MS;
+                say(status, status.getAttribute("data-saved"));
+              } else if (retryTimer === null) {
+                // The server answers again: what failed before goes now.
+                savePending();
+              }
             } else if (body && body.next) {
               pending = {};
               window.location.assign(body.next);
+            } else if (response.status >= 500 || response.status === 429) {
+              say(status, (body && body.detail) || status.getAttribute("data-offline"));
+              retryLater(parseInt(response.headers.get("Retry-After"), 10));
             } else {
+              // Refused (a value no button offers): sending it again cannot
+              // help; the page post shows the error next to the answers.
+              if (pending[key] === answers[key]) {
+                delete pending[key];
+              }
               say(status, (body && body.detail) || status.getAttribute("data-offline"));
             }
           });
       })
       .catch(function () {
-        // Offline or the server did not answer: keep going, Next saves the page.
+        // No answer from the server: shown, and sent again later.
         say(status, status.getAttribute("data-offline"));
+        retryLater(0);
       });
   }
 
@@ -188,11 +293,8 @@
       return;
     }
     var key = input.getAttribute("data-item");
-    var value = input.value;
-    pending[key] = Number(value);
-    queue = queue.then(function () {
-      return save(key, value);
-    });
+    pending[key] = Number(input.value);
+    enqueue(key, pending[key]);
   });
 
   // The page post carries every answer on screen; nothing is left to flush.
@@ -209,15 +311,18 @@
   });
   // Back online: what is still pending is saved without waiting for Next.
   window.addEventListener("online", function () {
-    if (timeUp) {
-      return;
+    if (!timeUp) {
+      retryNow();
     }
-    Object.keys(pending).forEach(function (key) {
-      var value = pending[key];
-      queue = queue.then(function () {
-        return save(key, value);
-      });
-    });
+  });
+  // Offline, answers not yet saved exist only on screen, and no beacon can carry
+  // them: leaving (closing, reloading, going back) is confirmed first, in the
+  // browser's own words.
+  window.addEventListener("beforeunload", function (event) {
+    if (offline() && unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
   window.addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", function () {
