@@ -29,6 +29,7 @@ from hiring.models import (
     WebhookEndpoint,
 )
 from hiring.webhooks.secrets import secret_open
+from hiring.webhooks.services import out_of_scope_message
 from hiring.webhooks.targets import TargetRefused, target_addresses, target_parts
 
 logger = logging.getLogger(__name__)
@@ -260,7 +261,7 @@ def delivery_attempt(
     """Make one attempt of a claimed delivery and record its outcome."""
     now = now or timezone.now()
     delivery = (
-        WebhookDelivery.objects.select_related("endpoint")
+        WebhookDelivery.objects.select_related("endpoint__api_key")
         .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
         .first()
     )
@@ -274,6 +275,9 @@ def delivery_send(delivery: WebhookDelivery, *, now: datetime | None = None):
     now = now or timezone.now()
     endpoint = delivery.endpoint
     if not endpoint.enabled:
+        return None
+    if not endpoint.may_carry(delivery.event_type):
+        _withhold(delivery, now)
         return None
     body = delivery_body(delivery.payload)
     headers = signed_headers(
@@ -354,6 +358,23 @@ def _tell_administrators(endpoint_id: int) -> None:
         logger.warning(
             "Could not tell the administrators about endpoint %s", endpoint_id
         )
+
+
+@transaction.atomic
+def _withhold(delivery: WebhookDelivery, now: datetime) -> None:
+    """End a delivery its endpoint's key may no longer read, sending nothing; the
+    attempt row says why. Not the receiver's failure: the endpoint's streak stays."""
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=None,
+        duration_ms=0,
+        error=out_of_scope_message(delivery.endpoint.api_key, delivery.event_type),
+    )
+    delivery.attempts += 1
+    delivery.status = WebhookDelivery.Status.FAILED
+    delivery.next_attempt_at = None
+    delivery.save(update_fields=["attempts", "status", "next_attempt_at"])
 
 
 @transaction.atomic
