@@ -241,7 +241,8 @@ def http_send(method: str, url: str, body: bytes, headers: dict[str, str]) -> Ou
     return Outcome(
         response.status,
         elapsed(),
-        excerpt=excerpt.decode("utf-8", "replace"),
+        # Text PostgreSQL can keep: it refuses NUL, which a receiver may send.
+        excerpt=excerpt.decode("utf-8", "replace").replace("\x00", "\ufffd"),
         retry_after=_retry_after(response.headers.get("retry-after")),
     )
 

@@ -7,8 +7,6 @@ and holds a worker every minute)."""
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
@@ -19,62 +17,24 @@ from hiring.webhooks import delivery as delivery_module
 from hiring.webhooks.delivery import attempt_seconds, delivery_attempt, http_post
 from hiring.webhooks.relay import CLAIM_LEASE, outbox_relay
 from hiring.webhooks.services import endpoint_create
+from tests.webhook_receiver import RawReceiver
 
 pytestmark = pytest.mark.django_db
 
 DRIP_SECONDS = 0.1
-
-
-class DrippingReceiver:
-    """Answers 200, one byte every DRIP_SECONDS (each byte well within the read
-    timeout), taking several seconds over the whole answer."""
-
-    def __init__(self, answer_bytes: int = 60):
-        self.answer = (
-            b"HTTP/1.1 200 OK\r\nx-slow: "
-            + b"a" * answer_bytes
-            + b"\r\ncontent-length: 2\r\n\r\nok"
-        )
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.getsockname()[1]}/hooks"
-
-    def _serve(self) -> None:
-        self.server.settimeout(10)
-        try:
-            connection, _address = self.server.accept()
-        except OSError:
-            return
-        with connection:
-            connection.recv(65536)
-            for byte in self.answer:
-                if self.stopped.is_set():
-                    return
-                try:
-                    connection.sendall(bytes([byte]))
-                except OSError:
-                    return  # the client hung up: what the test expects
-                time.sleep(DRIP_SECONDS)
-
-    def stop(self) -> None:
-        self.stopped.set()
-        self.server.close()
-        self.thread.join(timeout=10)
+# Each byte well within the read timeout, the whole answer (about 9 s) not.
+SLOW_ANSWER = (
+    b"HTTP/1.1 200 OK\r\nx-slow: " + b"a" * 60 + b"\r\ncontent-length: 2\r\n\r\nok"
+)
 
 
 @pytest.fixture
 def dripping(settings, monkeypatch):
     settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
-    # Each byte comes well within the read timeout; the whole answer (about 9 s)
-    # does not come within the attempt's limit (1 s here).
+    # The attempt's limit is 1 s here.
     monkeypatch.setattr(delivery_module, "CONNECT_TIMEOUT", 0.5)
     monkeypatch.setattr(delivery_module, "READ_TIMEOUT", 0.5)
-    receiver = DrippingReceiver()
+    receiver = RawReceiver(SLOW_ANSWER, drip=DRIP_SECONDS)
     yield receiver
     receiver.stop()
 
