@@ -56,6 +56,34 @@ def json_loads_bounded(
     return json.loads(raw, **options)
 
 
+# A surrogate left after decoding: json.loads joins an escaped pair into one
+# character, so any still standing is half of one, which UTF-8 cannot encode.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unpaired_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a surrogate pair, which UTF-8 (and so
+    PostgreSQL) cannot encode."""
+    return _SURROGATE.search(text) is not None
+
+
+def json_unstorable(value: Any) -> bool:
+    """Whether parsed JSON holds, in a key or a string, text PostgreSQL cannot
+    store: NUL, or an unpaired surrogate (both reachable through ``\\u`` escapes)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or unpaired_surrogate(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
