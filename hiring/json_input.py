@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -56,6 +57,39 @@ def json_loads_bounded(
     return json.loads(raw, **options)
 
 
+# A surrogate left after decoding: json.loads joins an escaped pair into one
+# character, so any still standing is half of one, which UTF-8 cannot encode.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def unpaired_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a surrogate pair, which UTF-8 (and so
+    PostgreSQL) cannot encode."""
+    return _SURROGATE.search(text) is not None
+
+
+def _json_strings(value: Any):
+    """Every key and string of parsed JSON, walked without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def json_unstorable(value: Any) -> bool:
+    """Whether parsed JSON holds, in a key or a string, text PostgreSQL cannot
+    store: NUL, or an unpaired surrogate (both reachable through ``\\u`` escapes)."""
+    return any(
+        "\x00" in text or unpaired_surrogate(text) for text in _json_strings(value)
+    )
+
+
 def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
@@ -67,8 +101,18 @@ class BoundedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = stream.read() if stream is not None else b""
         try:
-            return json_loads_bounded(data, parse_constant=_refuse_constant)
+            parsed = json_loads_bounded(data, parse_constant=_refuse_constant)
         except JSONTooDeepError as error:
             raise ParseError(str(error)) from None
         except ValueError as error:
             raise ParseError(f"JSON parse error - {error}") from None
+        # Refused here, whatever field it is meant for: a view would echo it in
+        # an error (a choice it does not know), an answer UTF-8 cannot encode.
+        if any(unpaired_surrogate(text) for text in _json_strings(parsed)):
+            raise ParseError(
+                _(
+                    "The JSON holds half of a surrogate pair (\\ud800 to \\udfff), "
+                    "which is not text; send the character whole."
+                )
+            )
+        return parsed

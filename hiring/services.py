@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hiring.errors import Conflict, Invalid, NotFound
 from hiring.events import event_record, utc_timestamp
+from hiring.json_input import unpaired_surrogate
 from hiring.models import (
     ApiKey,
     Application,
@@ -98,6 +99,11 @@ def _clean_fields(model: type[models.Model], values: dict) -> dict:
             )
             if problem is None and "\x00" in value:
                 problem = _("The NUL character (\\x00) is not allowed.")
+            if problem is None and unpaired_surrogate(value):
+                problem = _(
+                    "Half of a surrogate pair (U+D800 to U+DFFF) is not text; "
+                    "send the character whole."
+                )
             if problem is not None:
                 problems[name] = [problem]
                 continue

@@ -9,8 +9,6 @@ stored in the session or a message, and never shown again.
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -19,10 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hiring.errors import DomainError
+from hiring.errors import DomainError, Forbidden
 from hiring.forms import WebhookEndpointForm
 from hiring.models import OutboxEvent, WebhookDelivery, WebhookEndpoint
-from hiring.problems import problem_status
+from hiring.problems import problem_status, problem_title
 from hiring.webhooks.services import (
     delivery_redeliver,
     endpoint_create,
@@ -151,7 +149,23 @@ def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def webhook_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(WebhookDelivery, pk=pk)
-    # One still being tried cannot be redelivered: the page shows it as pending.
-    with suppress(DomainError):
+    try:
         delivery_redeliver(delivery=delivery, actor=request.user)
+    except Forbidden as problem:
+        # The endpoint's key may no longer read the event: say which scope.
+        status = problem_status(problem)
+        return render(
+            request,
+            "problem.html",
+            {
+                "status": status,
+                "title": problem_title(status),
+                "detail": problem.message,
+            },
+            status=status,
+        )
+    except DomainError:
+        # One still being tried (the page shows it as pending), or one the
+        # history's retention deleted meanwhile (the page no longer lists it).
+        pass
     return redirect("hiring:webhook_detail", pk=delivery.endpoint_id)

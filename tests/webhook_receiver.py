@@ -3,6 +3,7 @@ with the statuses it is told, in order, and records every request it gets."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections.abc import Iterable
@@ -88,3 +89,46 @@ def receiver_start(receiver: Receiver | None = None) -> Receiver:
 def receiver_stop(receiver: Receiver) -> None:
     receiver.server.shutdown()
     receiver.server.server_close()
+
+
+class RawReceiver:
+    """Answers one request with the given bytes as they are (a malformed or hostile
+    answer the HTTP server above would not write), one byte every ``drip``
+    seconds when given."""
+
+    def __init__(self, answer: bytes, *, drip: float = 0.0):
+        self.answer = answer
+        self.drip = drip
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.getsockname()[1]}/hooks"
+
+    def _serve(self) -> None:
+        self.server.settimeout(10)
+        try:
+            connection, _address = self.server.accept()
+        except OSError:
+            return
+        with connection:
+            connection.recv(65536)
+            chunks = (
+                [bytes([byte]) for byte in self.answer] if self.drip else [self.answer]
+            )
+            for chunk in chunks:
+                if self.stopped.is_set():
+                    return
+                try:
+                    connection.sendall(chunk)
+                except OSError:
+                    return  # the client hung up
+                time.sleep(self.drip)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.server.close()
+        self.thread.join(timeout=10)

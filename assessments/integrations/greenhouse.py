@@ -24,6 +24,7 @@ from assessments import services
 from assessments.labels import band_label, validity_status_label
 from assessments.models import AssessmentPlan, Invitation, QuestionnaireResult
 from hiring.errors import Invalid, NotFound
+from hiring.json_input import json_unstorable
 from hiring.models import (
     Application,
     AtsCallback,
@@ -294,6 +295,14 @@ def greenhouse_test_status(*, reference) -> dict:
 
 def greenhouse_error_record(*, payload) -> AtsErrorReport:
     """Keep an error Greenhouse reported, for the administrators."""
+    if json_unstorable(payload):
+        raise Invalid(
+            _(
+                "The body holds a NUL character (\\u0000) or an unpaired surrogate "
+                "(\\ud800 to \\udfff), which cannot be stored."
+            ),
+            code="unstorable_text",
+        )
     reference = ""
     if isinstance(payload, dict):
         value = payload.get("partner_interview_id")

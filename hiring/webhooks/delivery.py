@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import logging
 import random
+import socket
+import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +29,7 @@ from hiring.models import (
     WebhookEndpoint,
 )
 from hiring.webhooks.secrets import secret_open
+from hiring.webhooks.services import out_of_scope_message
 from hiring.webhooks.targets import TargetRefused, target_addresses, target_parts
 
 logger = logging.getLogger(__name__)
@@ -113,9 +117,72 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     return http_send("POST", url, body, headers)
 
 
+def attempt_seconds() -> float:
+    """How long one attempt may take in all, from connecting to the answer's last
+    byte read: the read timeout bounds each wait for a byte, not their sum, so a
+    receiver dripping its answer would otherwise hold the attempt (and the
+    worker) past the claim's lease and the task's time limit."""
+    return CONNECT_TIMEOUT + READ_TIMEOUT
+
+
+class _Watchdog:
+    """Shuts the attempt's connection down when its time is up, which wakes a
+    read blocked on it; ``fired`` says whether it did."""
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate of the descriptor: TLS takes the original over, and a
+        # shutdown through either ends the one connection behind both.
+        with self._lock:
+            self._sockets.append(sock.dup())
+            if self.fired:
+                self._shut()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        for sock in self._sockets:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _watched(base: type, watchdog: _Watchdog) -> type:
+    """``base`` (a urllib3 connection class) handing each socket it opens to the
+    watchdog."""
+
+    class WatchedConnection(base):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            watchdog.watch(sock)
+            return sock
+
+    return WatchedConnection
+
+
 def http_send(method: str, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     """Send to the URL over a connection to an address checked just now; redirects
-    are not followed, and only the first bytes of the answer are read."""
+    are not followed, only the first bytes of the answer are read, and the whole
+    exchange ends after ``attempt_seconds()``."""
     started = time.monotonic()
 
     def elapsed() -> int:
@@ -127,6 +194,8 @@ def http_send(method: str, url: str, body: bytes, headers: dict[str, str]) -> Ou
     except TargetRefused as refused:
         return Outcome(None, elapsed(), error=refused.message[:300])
     timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    limit = attempt_seconds()
+    watchdog = _Watchdog(limit)
     if scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
             address,
@@ -139,10 +208,12 @@ def http_send(method: str, url: str, body: bytes, headers: dict[str, str]) -> Ou
         )
     else:
         pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+    pool.ConnectionCls = _watched(pool.ConnectionCls, watchdog)
     default_port = 443 if scheme == "https" else 80
     host_header = host if port == default_port else f"{host}:{port}"
+    error = ""
     try:
-        with pool:
+        with watchdog, pool:
             response = pool.urlopen(
                 method,
                 path,
@@ -155,12 +226,23 @@ def http_send(method: str, url: str, body: bytes, headers: dict[str, str]) -> Ou
                 excerpt = response.read(EXCERPT_BYTES, decode_content=True)
             finally:
                 response.release_conn()
-    except urllib3.exceptions.HTTPError as error:
-        return Outcome(None, elapsed(), error=f"{type(error).__name__}"[:300])
+    except (urllib3.exceptions.HTTPError, OSError) as failure:
+        error = type(failure).__name__
+    if watchdog.fired:
+        # Whatever was read before the cut (even a status line) is not an answer.
+        return Outcome(
+            None,
+            elapsed(),
+            error=_("No complete answer within %(seconds)s seconds.")
+            % {"seconds": f"{limit:g}"},
+        )
+    if error:
+        return Outcome(None, elapsed(), error=error[:300])
     return Outcome(
         response.status,
         elapsed(),
-        excerpt=excerpt.decode("utf-8", "replace"),
+        # Text PostgreSQL can keep: it refuses NUL, which a receiver may send.
+        excerpt=excerpt.decode("utf-8", "replace").replace("\x00", "\ufffd"),
         retry_after=_retry_after(response.headers.get("retry-after")),
     )
 
@@ -180,7 +262,7 @@ def delivery_attempt(
     """Make one attempt of a claimed delivery and record its outcome."""
     now = now or timezone.now()
     delivery = (
-        WebhookDelivery.objects.select_related("endpoint")
+        WebhookDelivery.objects.select_related("endpoint__api_key")
         .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
         .first()
     )
@@ -194,6 +276,9 @@ def delivery_send(delivery: WebhookDelivery, *, now: datetime | None = None):
     now = now or timezone.now()
     endpoint = delivery.endpoint
     if not endpoint.enabled:
+        return None
+    if not endpoint.may_carry(delivery.event_type):
+        _withhold(delivery, now)
         return None
     body = delivery_body(delivery.payload)
     headers = signed_headers(
@@ -274,6 +359,23 @@ def _tell_administrators(endpoint_id: int) -> None:
         logger.warning(
             "Could not tell the administrators about endpoint %s", endpoint_id
         )
+
+
+@transaction.atomic
+def _withhold(delivery: WebhookDelivery, now: datetime) -> None:
+    """End a delivery its endpoint's key may no longer read, sending nothing; the
+    attempt row says why. Not the receiver's failure: the endpoint's streak stays."""
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        at=now,
+        status_code=None,
+        duration_ms=0,
+        error=out_of_scope_message(delivery.endpoint.api_key, delivery.event_type),
+    )
+    delivery.attempts += 1
+    delivery.status = WebhookDelivery.Status.FAILED
+    delivery.next_attempt_at = None
+    delivery.save(update_fields=["attempts", "status", "next_attempt_at"])
 
 
 @transaction.atomic

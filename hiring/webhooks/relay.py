@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from hiring.models import AtsCallback, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
-# Longer than one attempt can take (connect 5 s + read 15 s), so a claimed
-# delivery is never claimed again while its attempt is in flight; if the worker
-# dies, the delivery is simply due again after the lease.
+# Longer than one attempt can take (`delivery.attempt_seconds()`, 20 s, after the
+# name's resolution), so a claimed delivery is never claimed again while its
+# attempt is in flight; if the worker dies, the delivery is simply due again
+# after the lease.
 CLAIM_LEASE = timedelta(seconds=60)
 
 

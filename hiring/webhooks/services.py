@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hiring import events
 from hiring.errors import Conflict, Forbidden, Invalid, NotFound
 from hiring.models import (
+    PING_EVENT_TYPE,
     ApiKey,
     AuditEvent,
     OutboxEvent,
@@ -57,23 +58,23 @@ def _events_readable(events: list[str], api_key: ApiKey | None) -> None:
     never sent."""
     if api_key is None:
         return
-    refused = {
-        event: api_key.scopes_to_receive(event)
-        for event in events
-        if not api_key.may_receive(event)
-    }
+    refused = [event for event in events if not api_key.may_receive(event)]
     if refused:
         raise Invalid(
             _("This API key may not read the data of some of these events."),
             code="event_out_of_scope",
             fields={
-                "events": [
-                    _("%(event)s needs the scope %(scopes)s.")
-                    % {"event": event, "scopes": _(" or ").join(scopes)}
-                    for event, scopes in refused.items()
-                ]
+                "events": [out_of_scope_message(api_key, event) for event in refused]
             },
         )
+
+
+def out_of_scope_message(api_key: ApiKey, event_type: str) -> str:
+    """Why a key's endpoint is not sent an event: the scope it would need."""
+    return _("%(event)s needs the scope %(scopes)s.") % {
+        "event": event_type,
+        "scopes": _(" or ").join(api_key.scopes_to_receive(event_type)),
+    }
 
 
 def _name(name) -> str:
@@ -267,9 +268,9 @@ def endpoint_ping(
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,
         message_id=message_id,
-        event_type="webhook.ping",
+        event_type=PING_EVENT_TYPE,
         payload={
-            "type": "webhook.ping",
+            "type": PING_EVENT_TYPE,
             "timestamp": events.utc_timestamp(now),
             "data": {"endpoint_id": endpoint.pk},
         },
@@ -299,6 +300,11 @@ def delivery_redeliver(
         )
     if delivery.status == WebhookDelivery.Status.PENDING:
         raise Conflict(_("This delivery is still being tried."), code="pending")
+    if not delivery.endpoint.may_carry(delivery.event_type):
+        raise Forbidden(
+            out_of_scope_message(delivery.endpoint.api_key, delivery.event_type),
+            code="event_out_of_scope",
+        )
     delivery.status = WebhookDelivery.Status.PENDING
     delivery.attempts = 0
     delivery.next_attempt_at = timezone.now()

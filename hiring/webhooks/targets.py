@@ -60,6 +60,10 @@ def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 
 def target_parts(url: str) -> tuple[str, str, int, str]:
     """(scheme, host, port, path with query) of an acceptable URL, or TargetRefused."""
+    # Spaces, control characters (NUL among them) and halves of surrogate pairs
+    # belong in no URL, and PostgreSQL could not even store the last two.
+    if any(ch <= " " or ch == "\x7f" or "\ud800" <= ch <= "\udfff" for ch in url):
+        raise TargetRefused(_("This is not a valid URL."))
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -3,10 +3,13 @@ scopes may read through the API: `webhooks:manage` alone opens no results,
 interviews or hire outcomes."""
 
 import pytest
+from django.utils import timezone
 
 from hiring.events import event_record
 from hiring.models import ApiKey, OutboxEvent, WebhookDelivery
 from hiring.services import api_key_create
+from hiring.tasks import webhooks_send_task
+from hiring.webhooks.delivery import delivery_attempt, delivery_send
 from hiring.webhooks.relay import outbox_relay
 from hiring.webhooks.services import endpoint_create
 
@@ -137,3 +140,74 @@ def test_an_administrator_cannot_tick_an_event_the_endpoints_key_may_not_read(
     endpoint_update(endpoint=endpoint, actor=admin_user, events=["assessment.scored"])
     endpoint.refresh_from_db()
     assert endpoint.events == ["assessment.scored"]
+
+
+def _scored_delivery(receiver, *scopes: str):
+    api_key, _raw = api_key_create(name="ATS", scopes=[HOOKS, *scopes])
+    endpoint, _secret = endpoint_create(
+        actor=None, name="ATS", url=receiver.url, api_key=api_key
+    )
+    event_record(type="assessment.scored", data={"invitation_id": 1, "band": "A"})
+    (delivery,) = outbox_relay()
+    return api_key, endpoint, delivery
+
+
+def test_a_scope_taken_away_stops_the_deliveries_already_queued(receiver):
+    # Queued (a retry waiting, say) while the key could read results; the key
+    # loses the scope before the attempt is made.
+    api_key, _endpoint, delivery = _scored_delivery(receiver, ApiKey.Scope.RESULTS_READ)
+    ApiKey.objects.filter(pk=api_key.pk).update(scopes=[HOOKS])
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now()
+    )
+
+    delivery_attempt(delivery_id=delivery.pk)
+
+    assert receiver.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert delivery.next_attempt_at is None
+    (attempt,) = delivery.attempt_log.all()
+    assert attempt.status_code is None
+    assert "results:read" in attempt.error
+
+
+def test_a_delivery_is_not_sent_again_once_its_scope_is_taken_away(
+    receiver, api_client
+):
+    client = api_client(HOOKS, ApiKey.Scope.RESULTS_READ)
+    created = client.post(
+        "/api/v1/webhooks/", {"name": "x", "url": receiver.url}, format="json"
+    )
+    endpoint_id = created.json()["id"]
+    event_record(type="assessment.scored", data={"invitation_id": 1, "band": "A"})
+    (delivery,) = outbox_relay()
+    delivery_send(delivery)
+    assert len(receiver.requests) == 1
+    ApiKey.objects.filter(pk=client.api_key.pk).update(scopes=[HOOKS])
+
+    response = client.post(
+        f"/api/v1/webhooks/{endpoint_id}/deliveries/{delivery.pk}/redeliver/"
+    )
+
+    assert response.status_code == 403, response.content
+    assert response.json()["code"] == "event_out_of_scope"
+    assert "results:read" in response.json()["detail"]
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.SUCCEEDED
+    webhooks_send_task()
+    assert len(receiver.requests) == 1
+
+
+def test_a_key_endpoint_still_gets_its_test_ping(receiver, api_client):
+    client = api_client(HOOKS)
+    created = client.post(
+        "/api/v1/webhooks/", {"name": "x", "url": receiver.url}, format="json"
+    )
+
+    response = client.post(f"/api/v1/webhooks/{created.json()['id']}/ping/")
+    webhooks_send_task()
+
+    assert response.status_code == 202
+    (request,) = receiver.requests
+    assert request.headers["webhook-id"] == response.json()["message_id"]

@@ -4,8 +4,10 @@ response that made it and kept out of the session."""
 import pytest
 from django.contrib.sessions.models import Session
 
-from hiring.models import WebhookDelivery, WebhookEndpoint
+from hiring.events import event_record
+from hiring.models import ApiKey, WebhookDelivery, WebhookEndpoint
 from hiring.services import api_key_create, api_key_revoke
+from hiring.webhooks.relay import outbox_relay
 from hiring.webhooks.services import endpoint_create
 from tests.hiring.support import logged_in
 
@@ -130,3 +132,28 @@ def test_a_disabled_endpoint_offers_no_test_event_but_says_why(client, admin_use
     assert "data-ping-disabled" not in enabled_page
     assert ping not in disabled_page
     assert "Enable the endpoint before testing it." in disabled_page
+
+
+def test_it_says_why_a_delivery_the_endpoints_key_may_no_longer_read_is_not_sent(
+    client, admin_user
+):
+    api_key, _raw = api_key_create(
+        name="ATS", scopes=[ApiKey.Scope.WEBHOOKS_MANAGE, ApiKey.Scope.RESULTS_READ]
+    )
+    _endpoint, _secret = endpoint_create(
+        actor=None, name="ATS", url="http://127.0.0.1:9/hook", api_key=api_key
+    )
+    event_record(type="assessment.scored", data={"invitation_id": 1})
+    (delivery,) = outbox_relay()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=WebhookDelivery.Status.FAILED
+    )
+    ApiKey.objects.filter(pk=api_key.pk).update(scopes=[ApiKey.Scope.WEBHOOKS_MANAGE])
+    logged_in(client, admin_user)
+
+    response = client.post(f"/settings/webhook-deliveries/{delivery.pk}/redeliver/")
+
+    assert response.status_code == 403
+    assert "results:read" in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.FAILED
