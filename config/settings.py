@@ -39,6 +39,9 @@ if SECRET_KEY is None:
             "DJANGO_SECRET_KEY must be set (only DJANGO_DEBUG=true runs without one)"
         )
     SECRET_KEY = "embedded-development-only-" + "x" * 40
+# Former keys, still accepted (sessions, signed values, webhook secrets) while a
+# rotation settles; see docs/deployment.md, "Rotating the secret key".
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else []

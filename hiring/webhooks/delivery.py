@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import urllib3
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from standardwebhooks.webhooks import Webhook
 
 from hiring.models import (
@@ -72,6 +74,13 @@ class Outcome:
 
 def delivery_body(payload: dict) -> bytes:
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+UNREADABLE_SECRET = gettext_noop(
+    "The endpoint's signing secret cannot be opened with the server's key "
+    "(DJANGO_SECRET_KEY changed and the former key is not in "
+    "DJANGO_SECRET_KEY_FALLBACKS). Give the endpoint a new secret."
+)
 
 
 def signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
@@ -281,11 +290,20 @@ def delivery_send(delivery: WebhookDelivery, *, now: datetime | None = None):
         _withhold(delivery, now)
         return None
     body = delivery_body(delivery.payload)
+    try:
+        secrets = signing_secrets(endpoint, now)
+    except InvalidToken:
+        # The server's key changed and the former one is not among its fallbacks:
+        # nothing can be signed. The attempt fails like any other (backing off,
+        # in the end disabling the endpoint) instead of crashing at every lease.
+        logger.error(
+            "Webhook endpoint %s: no server key opens its signing secret", endpoint.pk
+        )
+        outcome = Outcome(None, 0, error=_(UNREADABLE_SECRET))
+        _record(delivery, outcome, now)
+        return outcome
     headers = signed_headers(
-        message_id=delivery.message_id,
-        body=body,
-        secrets=signing_secrets(endpoint, now),
-        now=now,
+        message_id=delivery.message_id, body=body, secrets=secrets, now=now
     )
     outcome = http_post(endpoint.url, body, headers)
     _record(delivery, outcome, now)

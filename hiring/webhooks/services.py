@@ -8,8 +8,10 @@ the audit row names it. Without a key an administrator acts, on any endpoint.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.fernet import InvalidToken
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ from hiring.models import (
     new_message_id,
 )
 from hiring.services import audit_record
-from hiring.webhooks.secrets import secret_new, secret_seal
+from hiring.webhooks.secrets import secret_new, secret_reseal, secret_seal
 from hiring.webhooks.targets import target_check
 
 # How long the old secret keeps signing after a rotation, so receivers can switch.
@@ -317,3 +319,37 @@ def delivery_redeliver(
     )
     transaction.on_commit(events.relay_wake)
     return delivery
+
+
+@dataclass(frozen=True)
+class ResealSummary:
+    resealed: int
+    unreadable: list[WebhookEndpoint]
+
+
+def webhook_secrets_reseal() -> ResealSummary:
+    """Seal every endpoint's secrets (current and, during an overlap, previous)
+    under the server's current key, after `DJANGO_SECRET_KEY` changed and the old
+    key was kept in `DJANGO_SECRET_KEY_FALLBACKS`. One endpoint at a time, under
+    its row lock, so a rotation meanwhile is not undone. An endpoint whose secret
+    no key opens is left as it is and returned: it needs a new secret."""
+    resealed, unreadable = 0, []
+    for pk in WebhookEndpoint.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=pk).first()
+            if endpoint is None:
+                continue  # deleted meanwhile
+            try:
+                endpoint.secret_encrypted = secret_reseal(endpoint.secret_encrypted)
+                if endpoint.previous_secret_encrypted:
+                    endpoint.previous_secret_encrypted = secret_reseal(
+                        endpoint.previous_secret_encrypted
+                    )
+            except InvalidToken:
+                unreadable.append(endpoint)
+                continue
+            endpoint.save(
+                update_fields=["secret_encrypted", "previous_secret_encrypted"]
+            )
+            resealed += 1
+    return ResealSummary(resealed=resealed, unreadable=unreadable)
