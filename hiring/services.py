@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
-import unicodedata
 from datetime import date, datetime, timedelta
 
 from celery import current_app
@@ -90,16 +90,20 @@ def audits_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
 
 # --- shared checks -------------------------------------------------------------------
 
-# Control characters and the Unicode line and paragraph separators: what would
-# break a one-line value in two, in an email subject or a calendar entry (a name,
-# a job title) or a spreadsheet.
-_NOT_ON_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+# Control characters (Unicode category Cc) and the line and paragraph separators
+# (Zl, Zp): what would break a one-line value in two, in an email subject or a
+# calendar entry (a name, a job title) or a spreadsheet. One pattern rather than
+# a category looked up per character: every value of every write is searched,
+# and a file of a thousand candidates holds tens of thousands of characters.
+# Unicode's stability policy fixes Cc; Zl and Zp each hold one character;
+# `tests/hiring/test_services_one_line_text.py` checks every code point.
+_NOT_ON_ONE_LINE_PATTERN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def one_line_text_problem(value: str) -> str | None:
     """Why ``value`` cannot be a one-line text such as a name or a title (it
     holds a line break or another control character), or None."""
-    if any(unicodedata.category(ch) in _NOT_ON_ONE_LINE for ch in value):
+    if _NOT_ON_ONE_LINE_PATTERN.search(value):
         return _("Line breaks and other control characters are not allowed here.")
     return None
 
