@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from hiring.errors import Forbidden, Invalid, NotFound
@@ -304,6 +305,23 @@ def api_key_forget(*, api_key: ApiKey) -> None:
 
 def jobs_for_integrations() -> QuerySet[Job]:
     return Job.objects.all()
+
+
+def candidates_by_email(emails) -> dict[str, Candidate]:
+    """The candidates already known (not erased) by these emails, by the email
+    lower-cased; the first one recorded when two share an email. One query,
+    none for no email."""
+    wanted = {email.strip().lower() for email in emails if email and email.strip()}
+    if not wanted:
+        return {}
+    known: dict[str, Candidate] = {}
+    for candidate in (
+        Candidate.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=wanted, erased_at__isnull=True)
+        .order_by("id")
+    ):
+        known.setdefault(candidate.email_lower, candidate)
+    return known
 
 
 def candidates_for_integrations() -> QuerySet[Candidate]:

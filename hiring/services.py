@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
-import unicodedata
 from datetime import date, datetime, timedelta
 
 from celery import current_app
@@ -36,10 +36,37 @@ from hiring.models import (
     WorkerHeartbeat,
     retention_date,
 )
-from hiring.selectors import api_key_forget
+from hiring.selectors import api_key_forget, candidates_by_email
 from hiring.signals import team_member_removed
 
 logger = logging.getLogger(__name__)
+
+# Rows per INSERT when a service writes many at once: a file of candidates is at
+# most 1,000 rows, so one statement per table, and its parameters stay far below
+# PostgreSQL's limit of 65,535.
+BULK_BATCH = 1000
+
+
+def audit_build(
+    *,
+    actor,
+    action: str,
+    obj,
+    job: Job | None = None,
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """An unsaved audit row, for services that write many with
+    `audits_record_many`; `audit_record` writes one."""
+    return AuditEvent(
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        job=job,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        data=data or {},
+    )
 
 
 def audit_record(
@@ -51,29 +78,33 @@ def audit_record(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        at=at or timezone.now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        job=job,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        data=data or {},
-    )
+    event = audit_build(actor=actor, action=action, obj=obj, job=job, data=data, at=at)
+    event.save(force_insert=True)
+    return event
+
+
+def audits_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write audit rows built with `audit_build` in one INSERT per thousand, in
+    their order (the log is append-only: rows are only ever inserted)."""
+    return AuditEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
 
 
 # --- shared checks -------------------------------------------------------------------
 
-# Control characters and the Unicode line and paragraph separators: what would
-# break a one-line value in two, in an email subject or a calendar entry (a name,
-# a job title) or a spreadsheet.
-_NOT_ON_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+# Control characters (Unicode category Cc) and the line and paragraph separators
+# (Zl, Zp): what would break a one-line value in two, in an email subject or a
+# calendar entry (a name, a job title) or a spreadsheet. One pattern rather than
+# a category looked up per character: every value of every write is searched,
+# and a file of a thousand candidates holds tens of thousands of characters.
+# Unicode's stability policy fixes Cc; Zl and Zp each hold one character;
+# `tests/hiring/test_services_one_line_text.py` checks every code point.
+_NOT_ON_ONE_LINE_PATTERN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def one_line_text_problem(value: str) -> str | None:
     """Why ``value`` cannot be a one-line text such as a name or a title (it
     holds a line break or another control character), or None."""
-    if any(unicodedata.category(ch) in _NOT_ON_ONE_LINE for ch in value):
+    if _NOT_ON_ONE_LINE_PATTERN.search(value):
         return _("Line breaks and other control characters are not allowed here.")
     return None
 
@@ -120,6 +151,26 @@ def _external_id_taken(model: type[models.Model], external_id: str, pk=None) -> 
     if not external_id:
         return False
     return model.objects.filter(external_id=external_id).exclude(pk=pk).exists()
+
+
+def _external_ids_taken(model: type[models.Model], external_ids: list[str]) -> bool:
+    """Whether any of these external ids (for new rows) is already in use, or
+    given twice; one query, none when no id is given."""
+    given = [external_id for external_id in external_ids if external_id]
+    if len(set(given)) < len(given):
+        return True
+    return bool(given) and model.objects.filter(external_id__in=given).exists()
+
+
+def _insert_unique(model: type[models.Model], objs: list, refusal: Conflict) -> None:
+    """Insert many new rows at once (their keys set on them); a clash on a unique
+    key (a concurrent create) becomes ``refusal`` instead of a database error,
+    as `_save_unique` does for one."""
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(objs, batch_size=BULK_BATCH)
+    except IntegrityError as error:
+        raise refusal from error
 
 
 def _save_unique(obj: models.Model, **kwargs) -> None:
@@ -277,10 +328,11 @@ def _candidate_checks(values: dict) -> None:
             )
 
 
-@transaction.atomic
-def candidate_create(*, actor=None, **fields) -> Candidate:
-    """Add a candidate (first_name, last_name, email required; phone,
-    preferred_language, external_id, retention_until optional)."""
+def candidate_fields_clean(fields: dict) -> dict:
+    """A new candidate's fields as they are stored: text stripped and on one
+    line, every value within its field's rules, the email valid and lower-cased,
+    the retention date set; raises Invalid naming each field that is wrong. Reads
+    nothing, so a preview of many rows can ask it of each."""
     values = _clean_fields(Candidate, fields)
     missing = [n for n in ("first_name", "last_name", "email") if not values.get(n)]
     if missing:
@@ -289,19 +341,55 @@ def candidate_create(*, actor=None, **fields) -> Candidate:
             fields={n: [_("This field is required.")] for n in missing},
         )
     _candidate_checks(values)
-    if _external_id_taken(Candidate, values.get("external_id", "")):
+    if values.get("retention_until") is None:
+        values["retention_until"] = retention_default()
+    return values
+
+
+def _candidates_prepare(rows: list[dict]) -> list[Candidate]:
+    """Unsaved candidates for ``rows``, each checked; Conflict if an external id
+    is taken (or given twice). One query at most."""
+    values = [candidate_fields_clean(fields) for fields in rows]
+    if _external_ids_taken(Candidate, [v.get("external_id", "") for v in values]):
         raise Conflict(
             _("Another candidate already uses this external id."),
             code="external_id_taken",
             fields={"external_id": [_("Already in use.")]},
         )
-    values.setdefault("retention_until", retention_default())
-    if values["retention_until"] is None:
-        values["retention_until"] = retention_default()
-    candidate = Candidate(**values)
-    _save_unique(candidate)
-    audit_record(actor=actor, action=AuditEvent.Action.CANDIDATE_CREATED, obj=candidate)
-    return candidate
+    return [Candidate(**v) for v in values]
+
+
+def _candidates_insert(candidates: list[Candidate], *, actor) -> list[AuditEvent]:
+    """Write prepared candidates; their audit rows, unsaved."""
+    _insert_unique(
+        Candidate,
+        candidates,
+        Conflict(
+            _("Another record already uses this external id."),
+            code="external_id_taken",
+            fields={"external_id": [_("Already in use.")]},
+        ),
+    )
+    return [
+        audit_build(actor=actor, action=AuditEvent.Action.CANDIDATE_CREATED, obj=c)
+        for c in candidates
+    ]
+
+
+@transaction.atomic
+def candidates_create(*, rows: list[dict], actor=None) -> list[Candidate]:
+    """Add many candidates, each row checked as `candidate_create` checks one (it
+    is this with one row); all are written, and audited, in one INSERT each, or
+    none is. The same number of queries whatever the number of rows."""
+    candidates = _candidates_prepare(rows)
+    audits_record_many(_candidates_insert(candidates, actor=actor))
+    return candidates
+
+
+def candidate_create(*, actor=None, **fields) -> Candidate:
+    """Add a candidate (first_name, last_name, email required; phone,
+    preferred_language, external_id, retention_until optional)."""
+    return candidates_create(rows=[fields], actor=actor)[0]
 
 
 @transaction.atomic
@@ -348,49 +436,87 @@ def candidate_upsert(
 
 def candidate_by_email(email: str) -> Candidate | None:
     """The candidate already known by this email (not erased), if any."""
-    return (
-        Candidate.objects.filter(email__iexact=email.strip(), erased_at__isnull=True)
-        .order_by("id")
-        .first()
-    )
+    return candidates_by_email([email]).get(email.strip().lower())
 
 
 # --- applications --------------------------------------------------------------------
 
 
-@transaction.atomic
-def application_create(
-    *, candidate: Candidate, job: Job, actor=None, external_id: str = "", **fields
-) -> Application:
-    """Put a candidate on a job's pipeline; one application per candidate and job."""
-    values = _clean_fields(Application, {"external_id": external_id, **fields})
+def _applications_prepare(
+    *, job: Job, entries: list[tuple[Candidate, dict]]
+) -> list[Application]:
+    """Unsaved applications of saved candidates to ``job``, each with its own
+    fields checked; Conflict when the job is closed, a candidate is already on it
+    (or twice in ``entries``) or an external id is taken. Two queries at most."""
+    values = [_clean_fields(Application, fields) for _candidate, fields in entries]
     if job.status == Job.Status.CLOSED:
         raise Conflict(_("This job is closed."), code="job_closed")
-    if Application.objects.filter(candidate=candidate, job=job).exists():
+    candidate_ids = [candidate.pk for candidate, _fields in entries]
+    if (
+        len(set(candidate_ids)) < len(candidate_ids)
+        or Application.objects.filter(job=job, candidate_id__in=candidate_ids).exists()
+    ):
         raise Conflict(
             _("This candidate already applied to this job."),
             code="already_applied",
         )
-    if _external_id_taken(Application, values.get("external_id", "")):
+    if _external_ids_taken(Application, [v.get("external_id", "") for v in values]):
         raise Conflict(
             _("Another application already uses this external id."),
             code="external_id_taken",
             fields={"external_id": [_("Already in use.")]},
         )
-    application = Application(candidate=candidate, job=job, **values)
-    try:
-        _save_unique(application)
-    except Conflict as clash:
-        raise Conflict(
+    return [
+        Application(candidate=candidate, job=job, **v)
+        for (candidate, _fields), v in zip(entries, values, strict=True)
+    ]
+
+
+def _applications_insert(
+    applications: list[Application], *, job: Job, actor
+) -> list[AuditEvent]:
+    """Write prepared applications; their audit rows, unsaved."""
+    # The unique keys are (candidate, job) and the external id, checked just
+    # before: a clash here is a concurrent create of the same application.
+    _insert_unique(
+        Application,
+        applications,
+        Conflict(
             _("This candidate already applied to this job."), code="already_applied"
-        ) from clash
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.APPLICATION_CREATED,
-        obj=application,
-        job=job,
+        ),
     )
-    return application
+    return [
+        audit_build(
+            actor=actor,
+            action=AuditEvent.Action.APPLICATION_CREATED,
+            obj=application,
+            job=job,
+        )
+        for application in applications
+    ]
+
+
+@transaction.atomic
+def applications_create(
+    *, job: Job, entries: list[tuple[Candidate, dict]], actor=None
+) -> list[Application]:
+    """Put many candidates on a job's pipeline, each ``(candidate, fields)``
+    checked as `application_create` checks one (it is this with one entry); all
+    are written, and audited, in one INSERT each, or none is."""
+    applications = _applications_prepare(job=job, entries=entries)
+    audits_record_many(_applications_insert(applications, job=job, actor=actor))
+    return applications
+
+
+def application_create(
+    *, candidate: Candidate, job: Job, actor=None, external_id: str = "", **fields
+) -> Application:
+    """Put a candidate on a job's pipeline; one application per candidate and job."""
+    return applications_create(
+        job=job,
+        entries=[(candidate, {"external_id": external_id, **fields})],
+        actor=actor,
+    )[0]
 
 
 @transaction.atomic
@@ -747,18 +873,57 @@ def job_team_member_remove(*, job: Job, member_id: int, actor=None) -> None:
 
 
 @transaction.atomic
+def candidates_add_to_job(
+    *, job: Job, rows: list[dict], actor=None
+) -> list[tuple[Application, bool]]:
+    """Put people on the job's pipeline; for each row ``(application,
+    candidate_created)``. `candidate_add_to_job` is this with one row.
+
+    A known email is recognised: that candidate is reused (their record is kept
+    as it is) rather than doubled. The other rows become candidates through the
+    checks of `candidates_create`, and every row an application through those of
+    `applications_create`; the rows and their audit records are those one call
+    per row would write, in the same order, for the same number of queries
+    whatever the number of rows. Any problem in any row writes nothing.
+    """
+    emails = [str(fields.get("email") or "").strip().lower() for fields in rows]
+    known = candidates_by_email(emails)
+    # A row without an email is kept apart (by its position) for its refusal.
+    keys = [email or index for index, email in enumerate(emails)]
+    # An unknown email given twice makes one candidate, whom the second row then
+    # finds already on the job, as a second call would.
+    fresh: dict = {}
+    for key, fields in zip(keys, rows, strict=True):
+        if key not in known and key not in fresh:
+            fresh[key] = fields
+    created = dict(zip(fresh, _candidates_prepare(list(fresh.values())), strict=True))
+    candidate_audits = iter(_candidates_insert(list(created.values()), actor=actor))
+    candidates = [known.get(key) or created[key] for key in keys]
+    applications = _applications_prepare(
+        job=job, entries=[(candidate, {}) for candidate in candidates]
+    )
+    application_audits = _applications_insert(applications, job=job, actor=actor)
+    audits, added, announced = [], [], set()
+    for key, application, audit in zip(
+        keys, applications, application_audits, strict=True
+    ):
+        new = key in created and key not in announced
+        if new:
+            announced.add(key)
+            audits.append(next(candidate_audits))
+        audits.append(audit)
+        added.append((application, new))
+    audits_record_many(audits)
+    return added
+
+
 def candidate_add_to_job(*, job: Job, actor=None, **fields) -> tuple[Application, bool]:
     """Put a person on the job's pipeline; ``(application, candidate_created)``.
 
     A known email is recognised: that candidate is reused (their record is kept as
     it is) rather than doubled.
     """
-    email = str(fields.get("email") or "").strip()
-    candidate = candidate_by_email(email) if email else None
-    created = candidate is None
-    if created:
-        candidate = candidate_create(actor=actor, **fields)
-    return application_create(candidate=candidate, job=job, actor=actor), created
+    return candidates_add_to_job(job=job, rows=[fields], actor=actor)[0]
 
 
 # --- API keys ----------------------------------------------------------------------

@@ -186,3 +186,35 @@ def test_it_names_no_candidate_of_another_team_from_an_email(client, job, alice)
     assert "Already known by this email; that record is added to this job." in row(
         page, 2
     )
+
+
+def test_it_previews_what_the_candidate_service_would_refuse(client, job, alice):
+    # Each row goes through the service's own checks: an email longer than the
+    # field holds is named here, not left to refuse the whole import later.
+    long_email = "a" * 250 + "@example.org"
+    text = f"first_name,last_name,email\nAna,Ruiz,{long_email}\nBen,Ng,b@x.org\n"
+
+    response = preview(logged_in(client, alice), job, text)
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The email is not valid: Ensure this value has at most 254" in row(page, 2)
+    assert "Problem" not in row(page, 3)
+
+
+def test_it_names_an_external_id_given_twice(client, job, alice):
+    text = (
+        "first_name,last_name,email,external_id\n"
+        "Ana,Ruiz,ana@example.org,ats-1\n"
+        "Ben,Ng,ben@example.org,ats-1\n"
+    )
+    logged_in(client, alice)
+
+    page = preview(client, job, text).content.decode()
+    refused = client.post(url(job), {"csv_text": text, "action": "import"})
+
+    assert "The same external id as line 2; keep one of the two." in row(page, 3)
+    assert "Nothing was imported: fix the problems first (lines 3)." in (
+        refused.content.decode()
+    )
+    assert not Candidate.objects.exists()

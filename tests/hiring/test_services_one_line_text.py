@@ -3,6 +3,8 @@ another control character is refused with a 400 naming the field, whichever way
 it comes (a page, the API, a CSV file), since it would break the email subject
 and the calendar entry that carry a candidate's name. No text holds NUL."""
 
+import sys
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -35,6 +37,20 @@ def test_it_finds_each_kind_of_line_break_or_control_character(text):
 @pytest.mark.parametrize("text", ["Fernández", "O'Brien-Núñez", "李 小龍", ""])
 def test_it_lets_ordinary_names_through(text):
     assert one_line_text_problem(text) is None
+
+
+def test_it_refuses_exactly_the_control_characters_and_line_separators():
+    refused = {
+        code
+        for code in range(sys.maxunicode + 1)
+        if one_line_text_problem(chr(code)) is not None
+    }
+
+    assert refused == {
+        code
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in {"Cc", "Zl", "Zp"}
+    }
 
 
 def test_it_refuses_a_line_break_in_a_name_on_the_page(client, job, alice):
