@@ -345,27 +345,17 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "hiring.models.Job.Status",
         "InvitationStatusEnum": "assessments.models.Invitation.Status",
         "WebhookDeliveryStatusEnum": "hiring.models.WebhookDelivery.Status",
+        "WebhookEventTypeEnum": "hiring.models.WEBHOOK_EVENT_TYPES",
+        "WebhookSubscribableEventTypeEnum": "hiring.models.OutboxEvent.Type",
     },
     # The machine serving the docs may have no internet: Swagger UI comes from the
     # sidecar package's static files, under our own CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Every event Criba sends, with its payload (as `x-webhooks` in OpenAPI 3.0).
-    "WEBHOOKS": [
-        f"hiring.api.webhooks.{name}_WEBHOOK"
-        for name in (
-            "INVITATION_SENT",
-            "INVITATION_OPENED",
-            "ASSESSMENT_SUBMITTED",
-            "ASSESSMENT_SCORED",
-            "SCORECARD_SUBMITTED",
-            "INTERVIEW_COMPLETED",
-            "APPLICATION_DECIDED",
-            "HIRE_OUTCOME_RECORDED",
-            "WEBHOOK_PING",
-        )
-    ],
+    # Every event Criba sends, with its payload (as `x-webhooks` in OpenAPI 3.0),
+    # one per type of `hiring.models.WEBHOOK_EVENT_TYPES`.
+    "WEBHOOKS": "hiring.api.webhooks.EVENT_WEBHOOKS",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hiring.api.webhooks.webhooks_as_extension",

@@ -451,6 +451,12 @@ class OutboxEvent(models.Model):
         return f"{self.type} #{self.pk}"
 
 
+# The test event a ping sends to one endpoint on request; no outbox row carries it.
+WEBHOOK_PING = "webhook.ping"
+# Every `type` a webhook body can carry: the one list the API documents.
+WEBHOOK_EVENT_TYPES = (*OutboxEvent.Type.values, WEBHOOK_PING)
+
+
 class WorkerHeartbeat(models.Model):
     worker = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()

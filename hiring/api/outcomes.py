@@ -198,6 +198,8 @@ class QuotaWriteSerializer(serializers.Serializer):
         max_digits=8,
         decimal_places=3,
         allow_null=True,
+        # A JSON number, as the examples send it (a string of digits is taken too).
+        coerce_to_string=False,
         help_text=_(
             "Percent of quota, 0 to 1000, kept to one decimal; null removes the "
             "quarter's attainment."

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hiring import events
 from hiring.errors import Conflict, Forbidden, Invalid, NotFound
 from hiring.models import (
+    WEBHOOK_PING,
     ApiKey,
     AuditEvent,
     OutboxEvent,
@@ -267,9 +268,9 @@ def endpoint_ping(
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,
         message_id=message_id,
-        event_type="webhook.ping",
+        event_type=WEBHOOK_PING,
         payload={
-            "type": "webhook.ping",
+            "type": WEBHOOK_PING,
             "timestamp": events.utc_timestamp(now),
             "data": {"endpoint_id": endpoint.pk},
         },
