@@ -465,6 +465,13 @@ CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
 CRIBA_WEBHOOK_RETENTION_DAYS = env_int(
     "CRIBA_WEBHOOK_RETENTION_DAYS", 90, minimum=1, maximum=3650
 )
+# Greenhouse's orders (the completion callbacks it asked for) and the errors it
+# reported are deleted this many days after their last activity, hourly and in
+# bounded batches; an order whose candidate is still answering, or whose callback
+# is still being sent, stays.
+CRIBA_ATS_RETENTION_DAYS = env_int(
+    "CRIBA_ATS_RETENTION_DAYS", 90, minimum=1, maximum=3650
+)
 # Candidates' personal data is kept this many days after their last activity (GDPR
 # art. 5: no longer than needed); each candidate's own date is shown and editable,
 # and a daily task erases what is past its date.
