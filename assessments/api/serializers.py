@@ -250,18 +250,26 @@ class InvitationCreateSerializer(serializers.Serializer):
         required=False,
         max_length=80,
         help_text=_(
-            "The questionnaire's slug; by default the job's assessment plan's."
+            "The questionnaire's slug; by default the job's assessment plan's, "
+            "and for a job without a plan the first questionnaire by slug."
         ),
     )
     instrument_version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text=_("A version number of that questionnaire; by default the newest."),
+        help_text=_(
+            "A version number of that questionnaire (send `instrument` with it); "
+            "by default the version the job's plan names, else the newest."
+        ),
     )
     language = serializers.ChoiceField(
         choices=[("en", "en"), ("es", "es")],
         required=False,
-        help_text=_("By default the candidate's preferred language."),
+        help_text=_(
+            "By default the language the job's plan sets, else the candidate's "
+            "preferred language; one the questionnaire does not offer is refused "
+            "with 400 `unsupported_language`."
+        ),
     )
     extra_time_percent = serializers.IntegerField(
         required=False,
@@ -274,7 +282,10 @@ class InvitationCreateSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=365,
-        help_text=_("How long the link works; by default the plan's validity."),
+        help_text=_(
+            "Days the link works; by default the job's plan's validity, and "
+            "`CRIBA_INVITATION_DAYS` (14 unless the server sets it) without a plan."
+        ),
     )
     send_email = serializers.BooleanField(
         required=False,

@@ -195,6 +195,27 @@ class WebhookEndpointViewSet(
     serializer_class = WebhookEndpointSerializer
     read_scopes = (ApiKey.Scope.WEBHOOKS_MANAGE,)
     write_scopes = (ApiKey.Scope.WEBHOOKS_MANAGE,)
+    # The `code` of each refusal, listed in the schema (hiring.api.schema).
+    _WRITE_CODES = {
+        "400": {
+            "target_refused": "the URL is not public HTTPS, or resolves to a "
+            "private address",
+            "event_out_of_scope": "this API key's scopes may not read that "
+            "event's data",
+        }
+    }
+    problem_codes = {
+        "create": _WRITE_CODES,
+        "partial_update": _WRITE_CODES,
+        "ping": {"409": {"disabled": "the endpoint is disabled; enable it first"}},
+        "redeliver": {
+            "404": {
+                "not_found": "no such delivery of this endpoint (or it was "
+                "deleted by the history's retention)"
+            },
+            "409": {"pending": "the delivery is still being tried"},
+        },
+    }
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = None
 
