@@ -2,6 +2,7 @@
 stand-in for Greenhouse's callback endpoint."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -17,6 +18,8 @@ from tests.integration.conftest import careful_answers
 
 pytestmark = pytest.mark.django_db
 EVERY = ["jobs:read", "applications:write", "invitations:write", "results:read"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -285,6 +288,11 @@ def test_it_reports_waiting_then_complete_and_patches_greenhouse(
     assert all(
         isinstance(value, str | int | float) for value in status["metadata"].values()
     )
+    # Every key is one docs/greenhouse.md names.
+    documented = (REPO_ROOT / "docs" / "greenhouse.md").read_text()
+    for name in status["metadata"]:
+        assert f"`{name}`" in documented or name.endswith(" (T)"), name
+    assert "`<scale> (T)`" in documented
 
 
 def test_it_answers_404_for_an_unknown_order(client, key):
