@@ -27,7 +27,13 @@ from assessments.models import (
 )
 from assessments.tokens import invitation_link
 from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
-from hiring.api.serializers import CREATED_HELP, EXTERNAL_ID_HELP, UPDATED_HELP
+from hiring.api.serializers import (
+    APPLICATION_EXTERNAL_ID_HELP,
+    CANDIDATE_EXTERNAL_ID_HELP,
+    CREATED_HELP,
+    JOB_EXTERNAL_ID_HELP,
+    UPDATED_HELP,
+)
 from hiring.models import ApiKey
 
 # --- instruments ---------------------------------------------------------------------
@@ -144,7 +150,7 @@ class InvitationSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="application.external_id",
         read_only=True,
-        help_text=_("The application's external id."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     instrument = serializers.CharField(
         source="instrument_version.instrument.slug",
@@ -453,14 +459,14 @@ class ResultSerializer(serializers.Serializer):
         source="application.id", help_text=_("Criba's id of the application.")
     )
     application_external_id = serializers.CharField(
-        source="application.external_id", help_text=EXTERNAL_ID_HELP
+        source="application.external_id", help_text=APPLICATION_EXTERNAL_ID_HELP
     )
     candidate_external_id = serializers.CharField(
         source="application.candidate.external_id",
-        help_text=_("The candidate's external id."),
+        help_text=CANDIDATE_EXTERNAL_ID_HELP,
     )
     job_external_id = serializers.CharField(
-        source="application.job.external_id", help_text=_("The job's external id.")
+        source="application.job.external_id", help_text=JOB_EXTERNAL_ID_HELP
     )
     instrument = serializers.CharField(
         source="result.invitation.instrument_version.instrument.slug",
@@ -548,7 +554,7 @@ class ApplicationReportSerializer(serializers.Serializer):
         source="application.id", help_text=_("Criba's id of the application.")
     )
     application_external_id = serializers.CharField(
-        source="application.external_id", help_text=EXTERNAL_ID_HELP
+        source="application.external_id", help_text=APPLICATION_EXTERNAL_ID_HELP
     )
     stage = serializers.CharField(
         source="application.stage", help_text=_("The pipeline stage.")
@@ -717,7 +723,7 @@ class InterviewSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="application.external_id",
         read_only=True,
-        help_text=_("The application's external id."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     rubric = serializers.CharField(
         source="rubric_version.rubric.slug",
@@ -859,7 +865,7 @@ class ScorecardSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="interview.application.external_id",
         read_only=True,
-        help_text=_("The application's external id."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     interviewer = InterviewerSerializer(
         read_only=True, help_text=_("Who filled it in.")
