@@ -59,8 +59,8 @@ _PROBLEM_EXAMPLE = OpenApiExample(
 
 _ERRORS_EVERYWHERE = {
     "400": (
-        "Malformed query or body; `errors` names each field. Its `code`: "
-        "`invalid`, unless a more precise one is listed here."
+        "Malformed query or body; `errors` names each field. Its `code` is "
+        "`invalid` unless this operation lists a more precise one."
     ),
     "401": (
         "No API key (`code` `not_authenticated`), or an unknown or revoked one "
@@ -170,7 +170,9 @@ class CribaAutoSchema(AutoSchema):
             listed = "; ".join(
                 f"`{code}`: {meaning}" for code, meaning in codes.items()
             )
-            errors[status] = f"{errors.get(status, '')} Its `code`: {listed}.".strip()
+            errors[status] = (
+                f"{errors.get(status, '')} This operation's codes: {listed}.".strip()
+            )
         for code, description in errors.items():
             if code in responses:
                 continue

@@ -110,3 +110,38 @@ def test_a_reused_idempotency_key_is_named(schema, api_client, world):
     response = client.post(jobs, {"title": "Two"}, HTTP_IDEMPOTENCY_KEY="k-1")
 
     _assert_documented(schema, "POST", jobs, response, 422)
+
+
+def test_the_upsert_refusals_are_named(schema, api_client, world):
+    client = api_client()
+    apps = "/api/v1/applications/"
+    cases = [
+        ({"external_id": "app-1", "job_external_id": "job-1"}, 400),  # no candidate
+        ({"job_external_id": "nope", "candidate_external_id": "cand-1"}, 400),
+        ({"job": world.job.pk, "job_external_id": "x", "candidate": 1}, 400),
+        ({"external_id": "app-2", "job_external_id": "job-1", "candidate": 0}, 400),
+        (
+            {
+                "external_id": "app-1",
+                "job_external_id": "job-1",
+                "candidate_external_id": "cand-2",
+            },
+            409,
+        ),
+        (
+            {
+                "external_id": "app-new",
+                "job_external_id": "job-1",
+                "candidate_external_id": "cand-1",
+            },
+            409,
+        ),
+    ]
+    for body, status in cases:
+        response = client.post(apps, body)
+        _assert_documented(schema, "POST", apps, response, status)
+    client.post("/api/v1/jobs/", {"external_id": "job-2", "title": "Closed"})
+    response = client.patch(
+        f"/api/v1/jobs/{world.job.pk}/", {"external_id": "job-2"}, format="json"
+    )
+    _assert_documented(schema, "PATCH", f"/api/v1/jobs/{world.job.pk}/", response, 409)
