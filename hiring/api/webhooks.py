@@ -30,7 +30,10 @@ from hiring.models import (
     WEBHOOK_EVENT_TYPES,
     WEBHOOK_PING,
     ApiKey,
+    Application,
+    LeavingReason,
     OutboxEvent,
+    Stage,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -391,11 +394,14 @@ class _DecidedData(serializers.Serializer):
     )
     job_id = serializers.IntegerField(help_text="Criba's id of the job.")
     external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the application, if you gave one."
+        allow_null=True, help_text="Your id of the application; null when it has none."
     )
-    decision = serializers.ChoiceField(choices=["advance", "hire", "reject", "hold"])
-    stage = serializers.CharField(
-        help_text="The application's pipeline stage after the decision."
+    decision = serializers.ChoiceField(
+        choices=Application.Decision.values, help_text="The decision recorded."
+    )
+    stage = serializers.ChoiceField(
+        choices=Stage.values,
+        help_text="The application's pipeline stage after the decision.",
     )
     decided_at = serializers.DateTimeField(help_text="When the decision was recorded.")
 
@@ -430,7 +436,7 @@ class _InterviewData(serializers.Serializer):
     scorecards = serializers.IntegerField(help_text="Scorecards submitted.")
 
 
-class _OutcomeQuotaData(serializers.Serializer):
+class HireOutcomeQuotaData(serializers.Serializer):
     year = serializers.IntegerField(help_text="The calendar year.")
     quarter = serializers.IntegerField(help_text="The calendar quarter, 1 to 4.")
     attainment_percent = serializers.FloatField(
@@ -444,21 +450,21 @@ class _OutcomeData(serializers.Serializer):
         help_text="Criba's id of the hired application."
     )
     application_external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the application, if you gave one."
+        allow_null=True, help_text="Your id of the application; null when it has none."
     )
     candidate_external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the candidate, if you gave one."
+        allow_null=True, help_text="Your id of the candidate; null when it has none."
     )
     job_id = serializers.IntegerField(help_text="Criba's id of the job.")
     job_external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the job, if you gave one."
+        allow_null=True, help_text="Your id of the job; null when it has none."
     )
     start_date = serializers.DateField(help_text="The hire's first day at work.")
     leaving_date = serializers.DateField(
         allow_null=True, help_text="The hire's last day; null while they stay."
     )
     leaving_reason = serializers.ChoiceField(
-        choices=["voluntary", "involuntary", "other"],
+        choices=LeavingReason.values,
         allow_null=True,
         help_text="Why the hire left; null while they stay.",
     )
@@ -477,7 +483,7 @@ class _OutcomeData(serializers.Serializer):
     rated_on = serializers.DateField(
         allow_null=True, help_text="The day of the review the rating is from."
     )
-    quotas = _OutcomeQuotaData(
+    quotas = HireOutcomeQuotaData(
         many=True, help_text="Quota attainment per quarter, oldest first."
     )
 
@@ -504,7 +510,11 @@ def _envelope(
                 help_text="When it happened (ISO 8601, UTC); events may arrive out "
                 "of order, so compare this rather than the order of arrival."
             ),
-            "data": data_serializer(help_text="What happened; see each field."),
+            # Named after its event (`AssessmentScoredData`), as a generated
+            # client names its classes.
+            "data": type(name.removesuffix("Event") + "Data", (data_serializer,), {})(
+                help_text="What happened; see each field."
+            ),
         },
     )
 

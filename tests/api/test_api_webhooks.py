@@ -232,9 +232,14 @@ def test_each_events_type_is_an_enum_of_its_own_name(client):
     types = {}
     for name, item in schema["x-webhooks"].items():
         envelope = item["post"]["requestBody"]["content"]["application/json"]
-        component = components[envelope["schema"]["$ref"].rpartition("/")[2]]
+        event = envelope["schema"]["$ref"].rpartition("/")[2]
+        component = components[event]
         assert "type" in component["required"]
         types[name] = component["properties"]["type"]["enum"]
+        # The data is a component named after its event, for generated clients.
+        (data,) = component["properties"]["data"]["allOf"]
+        assert data["$ref"].endswith("/" + event.removesuffix("Event") + "Data")
+    assert not [name for name in components if name.startswith("_")]
 
     assert types == {name: [name] for name in WEBHOOK_EVENT_TYPES}
     assert components["WebhookEventTypeEnum"]["enum"] == list(WEBHOOK_EVENT_TYPES)
