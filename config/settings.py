@@ -334,7 +334,11 @@ SPECTACULAR_SETTINGS = {
         "`Authorization: Bearer <API key>`; every error is an RFC 9457 "
         "`application/problem+json` body; lists are cursor pages ordered by "
         "(`updated_at`, `id`), polled with `updated_since`; timestamps are ISO 8601 "
-        "in UTC; every POST accepts an `Idempotency-Key`."
+        "in UTC; every POST accepts an `Idempotency-Key`. Text for people (scale "
+        "and band names, validity labels, explanations, an error's `detail`) is "
+        "in the report language: the request's `Accept-Language`, `en` or `es`, "
+        "English otherwise, named again in `Content-Language`; keys and codes "
+        "never change with it."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],

@@ -187,3 +187,19 @@ def test_it_says_what_an_external_id_is_when_there_is_none(schema, api_client):
     assert silent == []
     assert body["external_id"] == ""
     assert body["candidate_external_id"] == ""
+
+
+def test_it_says_which_language_the_text_for_people_is_in(schema, api_client, world):
+    """ "The report language" of the labels is the request's Accept-Language."""
+    client = api_client("results:read")
+    url = f"/api/v1/results/{world.result.pk}/"
+
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    other = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert "`Accept-Language`" in schema["info"]["description"]
+    assert "`Content-Language`" in schema["info"]["description"]
+    assert spanish["Content-Language"] == "es"
+    assert other["Content-Language"] == "en"
+    assert spanish.json()["validity"]["label"] != other.json()["validity"]["label"]
+    assert spanish.json()["band"] == other.json()["band"]
