@@ -313,6 +313,35 @@ def test_it_keeps_the_error_reports_for_administrators(client, key):
     )
 
     assert response.status_code == 200
+    assert response.json() == {"received": True}  # as docs/greenhouse.md says
     report = AtsErrorReport.objects.get()
     assert report.reference == "abc"
     assert report.body["errors"] == ["partner_score is not a number"]
+
+
+def test_an_order_without_a_callback_url_is_read_with_test_status(
+    client, key, plan, job
+):
+    response = client.post(
+        "/integrations/greenhouse/send_test",
+        {
+            "partner_test_id": f"job-{job.pk}",
+            "candidate": {
+                "first_name": "Ana",
+                "last_name": "Ruiz",
+                "email": "ana@example.org",
+            },
+        },
+        content_type="application/json",
+        **_basic(key),
+    )
+    reference = response.json()["partner_interview_id"]
+
+    status = client.get(
+        "/integrations/greenhouse/test_status",
+        {"partner_interview_id": reference},
+        **_basic(key),
+    )
+
+    assert status.json()["partner_status"] == "waiting"
+    assert AtsCallback.objects.get(reference=reference).url == ""
