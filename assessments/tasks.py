@@ -5,6 +5,7 @@ from django.db import DatabaseError
 
 from assessments import development, interview_services, services
 from assessments.adverse_impact_alerts import adverse_impact_alert_send
+from assessments.integrations.greenhouse_retention import CALLBACKS, ats_records_purge
 from assessments.models import InstrumentVersion
 from assessments.privacy.retention import retention_sweep
 from assessments.results.rescore import RESCORE_BATCH_SIZE, results_rescore_batch
@@ -134,6 +135,20 @@ def retention_sweep_task() -> int:
     second run finds nothing left to erase.
     """
     return len(retention_sweep().erased)
+
+
+@shared_task(ignore_result=True)
+def ats_records_purge_task(stage: str = CALLBACKS, after_id: int = 0) -> int:
+    """Delete one window of Greenhouse's callbacks and error reports past their
+    retention, and enqueue the next window until the walk reaches recent rows
+    (beat starts it hourly).
+
+    Safe to run twice at once: each step claims its rows with SKIP LOCKED.
+    """
+    step = ats_records_purge(stage=stage, after_id=after_id)
+    if step.next is not None:
+        ats_records_purge_task.delay(*step.next)
+    return step.deleted
 
 
 @shared_task(**idempotent_task_options(retry_on=(DatabaseError, OSError)))

@@ -224,6 +224,10 @@ def _schedule_periodic_tasks(sender: Celery, **kwargs: object) -> None:
             "task": "hiring.tasks.webhook_history_purge_task",
             "schedule": 3600.0,
         },
+        "purge-ats-records": {
+            "task": "assessments.tasks.ats_records_purge_task",
+            "schedule": 3600.0,
+        },
         "retention-sweep": {
             "task": "assessments.tasks.retention_sweep_task",
             "schedule": 86400.0,

@@ -337,7 +337,11 @@ SPECTACULAR_SETTINGS = {
         "`Authorization: Bearer <API key>`; every error is an RFC 9457 "
         "`application/problem+json` body; lists are cursor pages ordered by "
         "(`updated_at`, `id`), polled with `updated_since`; timestamps are ISO 8601 "
-        "in UTC; every POST accepts an `Idempotency-Key`."
+        "in UTC; every POST accepts an `Idempotency-Key`. Text for people (scale "
+        "and band names, validity labels, explanations, an error's `detail`) is "
+        "in the report language: the request's `Accept-Language`, `en` or `es`, "
+        "English otherwise, named again in `Content-Language`; keys and codes "
+        "never change with it."
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -348,27 +352,17 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "hiring.models.Job.Status",
         "InvitationStatusEnum": "assessments.models.Invitation.Status",
         "WebhookDeliveryStatusEnum": "hiring.models.WebhookDelivery.Status",
+        "WebhookEventTypeEnum": "hiring.models.WEBHOOK_EVENT_TYPES",
+        "WebhookSubscribableEventTypeEnum": "hiring.models.OutboxEvent.Type",
     },
     # The machine serving the docs may have no internet: Swagger UI comes from the
     # sidecar package's static files, under our own CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Every event Criba sends, with its payload (as `x-webhooks` in OpenAPI 3.0).
-    "WEBHOOKS": [
-        f"hiring.api.webhooks.{name}_WEBHOOK"
-        for name in (
-            "INVITATION_SENT",
-            "INVITATION_OPENED",
-            "ASSESSMENT_SUBMITTED",
-            "ASSESSMENT_SCORED",
-            "SCORECARD_SUBMITTED",
-            "INTERVIEW_COMPLETED",
-            "APPLICATION_DECIDED",
-            "HIRE_OUTCOME_RECORDED",
-            "WEBHOOK_PING",
-        )
-    ],
+    # Every event Criba sends, with its payload (as `x-webhooks` in OpenAPI 3.0),
+    # one per type of `hiring.models.WEBHOOK_EVENT_TYPES`.
+    "WEBHOOKS": "hiring.api.webhooks.EVENT_WEBHOOKS",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "hiring.api.webhooks.webhooks_as_extension",
@@ -477,6 +471,13 @@ CRIBA_WEBHOOK_BACKOFF_SCALE = env_float(
 # and so does each endpoint's latest delivery.
 CRIBA_WEBHOOK_RETENTION_DAYS = env_int(
     "CRIBA_WEBHOOK_RETENTION_DAYS", 90, minimum=1, maximum=3650
+)
+# Greenhouse's orders (the completion callbacks it asked for) and the errors it
+# reported are deleted this many days after their last activity, hourly and in
+# bounded batches; an order whose candidate is still answering, or whose callback
+# is still being sent, stays.
+CRIBA_ATS_RETENTION_DAYS = env_int(
+    "CRIBA_ATS_RETENTION_DAYS", 90, minimum=1, maximum=3650
 )
 # Candidates' personal data is kept this many days after their last activity (GDPR
 # art. 5: no longer than needed); each candidate's own date is shown and editable,

@@ -451,16 +451,18 @@ class OutboxEvent(models.Model):
         return f"{self.type} #{self.pk}"
 
 
+# The test event a ping sends to one endpoint on request; no outbox row carries it.
+WEBHOOK_PING = "webhook.ping"
+# Every `type` a webhook body can carry: the one list the API documents.
+WEBHOOK_EVENT_TYPES = (*OutboxEvent.Type.values, WEBHOOK_PING)
+
+
 class WorkerHeartbeat(models.Model):
     worker = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return f"{self.worker} at {self.seen_at:%H:%M:%S}"
-
-
-# The test event an endpoint is sent on request; it has no outbox row.
-PING_EVENT_TYPE = "webhook.ping"
 
 
 class WebhookEndpoint(models.Model):
@@ -533,7 +535,7 @@ class WebhookEndpoint(models.Model):
         stops the deliveries already queued too. A test ping carries nothing."""
         return (
             self.api_key is None
-            or event_type == PING_EVENT_TYPE
+            or event_type == WEBHOOK_PING
             or self.api_key.may_receive(event_type)
         )
 

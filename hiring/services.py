@@ -552,11 +552,21 @@ def application_upsert(
     *, external_id: str, candidate: Candidate, job: Job, actor=None, **fields
 ) -> tuple[Application, bool]:
     def update(application: Application) -> Application:
-        if application.candidate_id != candidate.pk or application.job_id != job.pk:
+        if application.candidate_id != candidate.pk:
             raise Conflict(
                 _("This external id belongs to another candidate's application."),
                 code="external_id_taken",
                 fields={"external_id": [_("Already in use.")]},
+            )
+        if application.job_id != job.pk:
+            # The same candidate, another job: an application never moves.
+            raise Conflict(
+                _(
+                    "This external id belongs to this candidate's application to "
+                    "another job; an application cannot move to another job."
+                ),
+                code="external_id_taken",
+                fields={"external_id": [_("Already in use for another job.")]},
             )
         return application_update(application=application, actor=actor, **fields)
 

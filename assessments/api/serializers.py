@@ -27,7 +27,13 @@ from assessments.models import (
 )
 from assessments.tokens import invitation_link
 from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
-from hiring.api.serializers import CREATED_HELP, EXTERNAL_ID_HELP, UPDATED_HELP
+from hiring.api.serializers import (
+    APPLICATION_EXTERNAL_ID_HELP,
+    CANDIDATE_EXTERNAL_ID_HELP,
+    CREATED_HELP,
+    JOB_EXTERNAL_ID_HELP,
+    UPDATED_HELP,
+)
 from hiring.models import ApiKey
 
 # --- instruments ---------------------------------------------------------------------
@@ -144,7 +150,7 @@ class InvitationSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="application.external_id",
         read_only=True,
-        help_text=_("The application's external id."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     instrument = serializers.CharField(
         source="instrument_version.instrument.slug",
@@ -250,18 +256,26 @@ class InvitationCreateSerializer(serializers.Serializer):
         required=False,
         max_length=80,
         help_text=_(
-            "The questionnaire's slug; by default the job's assessment plan's."
+            "The questionnaire's slug; by default the job's assessment plan's, "
+            "and for a job without a plan the first questionnaire by slug."
         ),
     )
     instrument_version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text=_("A version number of that questionnaire; by default the newest."),
+        help_text=_(
+            "A version number of that questionnaire (send `instrument` with it); "
+            "by default the version the job's plan names, else the newest."
+        ),
     )
     language = serializers.ChoiceField(
         choices=[("en", "en"), ("es", "es")],
         required=False,
-        help_text=_("By default the candidate's preferred language."),
+        help_text=_(
+            "By default the language the job's plan sets, else the candidate's "
+            "preferred language; one the questionnaire does not offer is refused "
+            "with 400 `unsupported_language`."
+        ),
     )
     extra_time_percent = serializers.IntegerField(
         required=False,
@@ -274,7 +288,10 @@ class InvitationCreateSerializer(serializers.Serializer):
         required=False,
         min_value=1,
         max_value=365,
-        help_text=_("How long the link works; by default the plan's validity."),
+        help_text=_(
+            "Days the link works; by default the job's plan's validity, and "
+            "`CRIBA_INVITATION_DAYS` (14 unless the server sets it) without a plan."
+        ),
     )
     send_email = serializers.BooleanField(
         required=False,
@@ -442,14 +459,14 @@ class ResultSerializer(serializers.Serializer):
         source="application.id", help_text=_("Criba's id of the application.")
     )
     application_external_id = serializers.CharField(
-        source="application.external_id", help_text=EXTERNAL_ID_HELP
+        source="application.external_id", help_text=APPLICATION_EXTERNAL_ID_HELP
     )
     candidate_external_id = serializers.CharField(
         source="application.candidate.external_id",
-        help_text=_("The candidate's external id."),
+        help_text=CANDIDATE_EXTERNAL_ID_HELP,
     )
     job_external_id = serializers.CharField(
-        source="application.job.external_id", help_text=_("The job's external id.")
+        source="application.job.external_id", help_text=JOB_EXTERNAL_ID_HELP
     )
     instrument = serializers.CharField(
         source="result.invitation.instrument_version.instrument.slug",
@@ -537,7 +554,7 @@ class ApplicationReportSerializer(serializers.Serializer):
         source="application.id", help_text=_("Criba's id of the application.")
     )
     application_external_id = serializers.CharField(
-        source="application.external_id", help_text=EXTERNAL_ID_HELP
+        source="application.external_id", help_text=APPLICATION_EXTERNAL_ID_HELP
     )
     stage = serializers.CharField(
         source="application.stage", help_text=_("The pipeline stage.")
@@ -706,7 +723,7 @@ class InterviewSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="application.external_id",
         read_only=True,
-        help_text=_("The application's external id."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     rubric = serializers.CharField(
         source="rubric_version.rubric.slug",
@@ -848,7 +865,7 @@ class ScorecardSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="interview.application.external_id",
         read_only=True,
-        help_text=_("The application's external id."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     interviewer = InterviewerSerializer(
         read_only=True, help_text=_("Who filled it in.")

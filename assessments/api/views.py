@@ -86,6 +86,27 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     filterset_class = InvitationFilter
     read_scopes = (Scope.INVITATIONS_WRITE, Scope.APPLICATIONS_READ)
     write_scopes = (Scope.INVITATIONS_WRITE,)
+    # The `code` of each refusal, listed in the schema (hiring.api.schema).
+    _FINISHED = {"already_submitted": "the candidate has submitted (or it was scored)"}
+    problem_codes = {
+        "create": {
+            "400": {
+                "unknown_reference": "no such application or questionnaire",
+                "reference_required": "`instrument_version` without `instrument`",
+                "unsupported_language": "the questionnaire is not offered in it",
+            },
+            "409": {
+                "already_invited": "an open invitation to that questionnaire "
+                "exists for the application",
+                "application_closed": "the application is hired, rejected or withdrawn",
+                "job_not_open": "the job is not open",
+                "candidate_erased": "the candidate's personal data was erased",
+                "no_instrument": "no questionnaire is loaded on the server",
+            },
+        },
+        "extend": {"409": {**_FINISHED, "revoked": "the invitation was revoked"}},
+        "revoke": {"409": _FINISHED},
+    }
 
     def get_queryset(self):
         return selectors.invitations_for_integrations()

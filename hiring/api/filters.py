@@ -6,7 +6,9 @@ from datetime import UTC
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,7 +18,8 @@ from hiring.models import Application, Candidate, HireOutcome, Job, Stage
 
 UPDATED_SINCE_HELP = _(
     "Only rows changed at or after this instant (ISO 8601, e.g. "
-    "2026-12-04T13:00:00Z). Poll from a few seconds before the newest "
+    "2026-12-04T13:00:00Z; without an offset, or a date alone, it is read as "
+    "UTC). Poll from a few seconds before the newest "
     "`updated_at` you have seen (30 seconds is ample): a change whose transaction "
     "commits late keeps the earlier time it was made at. Rows seen twice are the "
     "same row; keep the one with the newest `updated_at`."
@@ -64,9 +67,20 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    """A value without an offset is UTC, as every timestamp of the API, not the
+    server's time zone (``DJANGO_TIME_ZONE``), which an integrator cannot see."""
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            return super().to_python(value)
+
+
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     """``updated_at >= value``, the value brought to UTC first: an offset the
     database cannot store, or an instant UTC cannot hold, is bad input (400)."""
+
+    field_class = _UtcIsoDateTimeField
 
     def __init__(self, **kwargs):
         kwargs.setdefault("field_name", "updated_at")

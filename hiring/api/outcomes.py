@@ -18,7 +18,13 @@ from rest_framework import mixins, serializers
 from hiring import selectors
 from hiring.api.fields import ApiModelSerializer
 from hiring.api.filters import OutcomeFilter
-from hiring.api.serializers import CREATED_HELP, UPDATED_HELP
+from hiring.api.serializers import (
+    APPLICATION_EXTERNAL_ID_HELP,
+    CANDIDATE_EXTERNAL_ID_HELP,
+    CREATED_HELP,
+    JOB_EXTERNAL_ID_HELP,
+    UPDATED_HELP,
+)
 from hiring.api.views import ApiViewSet
 from hiring.models import (
     ApiKey,
@@ -102,7 +108,7 @@ class HireOutcomeSerializer(ApiModelSerializer):
     application_external_id = serializers.CharField(
         source="application.external_id",
         read_only=True,
-        help_text=_("Your id of the application."),
+        help_text=APPLICATION_EXTERNAL_ID_HELP,
     )
     candidate = serializers.IntegerField(
         source="application.candidate_id",
@@ -112,7 +118,7 @@ class HireOutcomeSerializer(ApiModelSerializer):
     candidate_external_id = serializers.CharField(
         source="application.candidate.external_id",
         read_only=True,
-        help_text=_("Your id of the candidate."),
+        help_text=CANDIDATE_EXTERNAL_ID_HELP,
     )
     job = serializers.IntegerField(
         source="application.job_id",
@@ -122,7 +128,7 @@ class HireOutcomeSerializer(ApiModelSerializer):
     job_external_id = serializers.CharField(
         source="application.job.external_id",
         read_only=True,
-        help_text=_("Your id of the job."),
+        help_text=JOB_EXTERNAL_ID_HELP,
     )
     leaving_reason = _BlankAsNullChoiceField(
         choices=LeavingReason.choices,
@@ -198,6 +204,8 @@ class QuotaWriteSerializer(serializers.Serializer):
         max_digits=8,
         decimal_places=3,
         allow_null=True,
+        # A JSON number, as the examples send it (a string of digits is taken too).
+        coerce_to_string=False,
         help_text=_(
             "Percent of quota, 0 to 1000, kept to one decimal; null removes the "
             "quarter's attainment."

@@ -58,25 +58,40 @@ _PROBLEM_EXAMPLE = OpenApiExample(
 )
 
 _ERRORS_EVERYWHERE = {
-    "400": "Malformed query or body; `errors` names each field.",
-    "401": "No API key, or an unknown or revoked one (`WWW-Authenticate: Bearer`).",
-    "403": "The API key lacks the scope this operation needs.",
-    "404": "No such resource.",
-    "406": "The `Accept` header asks for something other than JSON.",
-    "429": "Too many requests for this API key; wait `Retry-After` seconds.",
-    "500": "An error on the server; it has been logged.",
+    "400": (
+        "Malformed query or body; `errors` names each field. Its `code` is "
+        "`invalid` unless this operation lists a more precise one."
+    ),
+    "401": (
+        "No API key (`code` `not_authenticated`), or an unknown or revoked one "
+        "(`authentication_failed`); `WWW-Authenticate: Bearer`."
+    ),
+    "403": "The API key lacks the scope this operation needs (`permission_denied`).",
+    "404": "No such resource (`not_found`).",
+    "406": (
+        "The `Accept` header asks for something other than JSON (`not_acceptable`)."
+    ),
+    "429": (
+        "Too many requests for this API key; wait `Retry-After` seconds "
+        "(`rate_limited`)."
+    ),
+    "500": "An error on the server; it has been logged (`server_error`).",
 }
 _ERRORS_OF_WRITES = {
     "409": (
         "The resource's state does not allow this (e.g. an open invitation "
-        "exists), or a request with the same Idempotency-Key is still running."
+        "exists), or a request with the same Idempotency-Key is still running "
+        "(`idempotency_key_in_use`)."
     ),
     "413": (
         f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} kB; "
-        "nothing was saved."
+        "nothing was saved (`payload_too_large`)."
     ),
-    "415": "The body is not `application/json`.",
-    "422": "The Idempotency-Key was already used with a different request body.",
+    "415": "The body is not `application/json` (`unsupported_media_type`).",
+    "422": (
+        "The Idempotency-Key was already used with a different request body "
+        "(`idempotency_key_reused`)."
+    ),
 }
 
 
@@ -148,8 +163,16 @@ class CribaAutoSchema(AutoSchema):
         # knows what a refused method gets.
         errors["405"] = (
             "A method this path does not take; it takes "
-            f"{', '.join(self._path_methods())}, listed again in `Allow`."
+            f"{', '.join(self._path_methods())}, listed again in `Allow` "
+            "(`method_not_allowed`)."
         )
+        for status, codes in self._problem_codes().items():
+            listed = "; ".join(
+                f"`{code}`: {meaning}" for code, meaning in codes.items()
+            )
+            errors[status] = (
+                f"{errors.get(status, '')} This operation's codes: {listed}.".strip()
+            )
         for code, description in errors.items():
             if code in responses:
                 continue
@@ -166,6 +189,13 @@ class CribaAutoSchema(AutoSchema):
             if code in _ERROR_HEADERS:
                 responses[code]["headers"] = _ERROR_HEADERS[code]
         return responses
+
+    def _problem_codes(self) -> dict[str, dict[str, str]]:
+        """The `code`s this operation's refusals carry, by status, as its view
+        declares them in ``problem_codes`` (keyed by action), so an integrator
+        can tell one 409 from another without trying."""
+        declared = getattr(self.view, "problem_codes", {})
+        return declared.get(getattr(self.view, "action", None), {})
 
     def _path_methods(self) -> list[str]:
         """The methods the path answers, in the order ``Allow`` lists them."""

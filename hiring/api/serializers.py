@@ -16,7 +16,21 @@ from hiring.models import Application, Candidate, Job, Stage
 
 EXTERNAL_ID_HELP = _(
     "Your system's id for this record. POSTing again with the same external_id "
-    "updates the record instead of creating a second one."
+    'updates the record instead of creating a second one. Empty ("") on a '
+    "record made without one (on Criba's pages or by Greenhouse)."
+)
+# The ids of the records a response refers to: the API writes "" for none (the
+# webhooks' data writes null).
+JOB_EXTERNAL_ID_HELP = _(
+    'Your id of the job; empty ("") when it has none (made on Criba\'s pages).'
+)
+CANDIDATE_EXTERNAL_ID_HELP = _(
+    'Your id of the candidate; empty ("") when they have none (added on '
+    "Criba's pages or by Greenhouse)."
+)
+APPLICATION_EXTERNAL_ID_HELP = _(
+    'Your id of the application; empty ("") when it has none (made on '
+    "Criba's pages or by Greenhouse)."
 )
 CREATED_HELP = _("When the record was created (ISO 8601, UTC).")
 UPDATED_HELP = _(
@@ -255,12 +269,12 @@ class ApplicationSerializer(ApiModelSerializer):
         ),
     )
     job_external_id = serializers.CharField(
-        source="job.external_id", read_only=True, help_text=_("The job's external id.")
+        source="job.external_id", read_only=True, help_text=JOB_EXTERNAL_ID_HELP
     )
     candidate_external_id = serializers.CharField(
         source="candidate.external_id",
         read_only=True,
-        help_text=_("The candidate's external id."),
+        help_text=CANDIDATE_EXTERNAL_ID_HELP,
     )
 
     class Meta:

@@ -115,6 +115,11 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     filterset_class = JobFilter
     read_scopes = (ApiKey.Scope.JOBS_READ, ApiKey.Scope.JOBS_WRITE)
     write_scopes = (ApiKey.Scope.JOBS_WRITE,)
+    # The `code` of each refusal, listed in the schema (hiring.api.schema).
+    problem_codes = {
+        action: {"409": {"external_id_taken": "another job has that external id"}}
+        for action in ("create", "partial_update")
+    }
 
     def get_queryset(self):
         return selectors.jobs_for_integrations()
@@ -155,6 +160,15 @@ class CandidateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     filterset_class = CandidateFilter
     read_scopes = (ApiKey.Scope.APPLICATIONS_READ, ApiKey.Scope.APPLICATIONS_WRITE)
     write_scopes = (ApiKey.Scope.APPLICATIONS_WRITE,)
+    problem_codes = {
+        action: {
+            "409": {
+                "external_id_taken": "another candidate has that external id",
+                "erased": "the candidate's personal data was erased",
+            }
+        }
+        for action in ("create", "partial_update")
+    }
 
     def get_queryset(self):
         return selectors.candidates_for_integrations()
@@ -198,6 +212,27 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
     filterset_class = ApplicationFilter
     read_scopes = (ApiKey.Scope.APPLICATIONS_READ, ApiKey.Scope.APPLICATIONS_WRITE)
     write_scopes = (ApiKey.Scope.APPLICATIONS_WRITE,)
+    problem_codes = {
+        "create": {
+            "400": {
+                "reference_required": "neither the job's (or candidate's) id nor "
+                "its external id was given",
+                "unknown_reference": "no such job or candidate",
+                "references_disagree": "the id and the external id name different "
+                "records",
+            },
+            "409": {
+                "external_id_taken": "another application (of another candidate, "
+                "or to another job: an application does not move) has that "
+                "external id",
+                "already_applied": "the candidate already applied to the job",
+                "job_closed": "the job is closed",
+            },
+        },
+        "partial_update": {
+            "409": {"external_id_taken": "another application has that external id"}
+        },
+    }
 
     def get_queryset(self):
         return selectors.applications_for_integrations()

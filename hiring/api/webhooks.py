@@ -8,7 +8,9 @@ every endpoint on the settings page."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -24,13 +26,29 @@ from rest_framework.response import Response
 from hiring.api.fields import ApiModelSerializer, UtcDateTimeField
 from hiring.api.views import ApiViewSet
 from hiring.errors import NotFound
-from hiring.models import ApiKey, OutboxEvent, WebhookDelivery, WebhookEndpoint
+from hiring.models import (
+    WEBHOOK_EVENT_TYPES,
+    WEBHOOK_PING,
+    ApiKey,
+    Application,
+    LeavingReason,
+    OutboxEvent,
+    Stage,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from hiring.webhooks import services
 
 # --- endpoints -----------------------------------------------------------------------
 
 
 class WebhookEndpointSerializer(ApiModelSerializer):
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=OutboxEvent.Type.choices),
+        read_only=True,
+        help_text="Event types sent to it; empty means all.",
+    )
+
     class Meta:
         model = WebhookEndpoint
         fields = [
@@ -53,7 +71,6 @@ class WebhookEndpointSerializer(ApiModelSerializer):
             "enabled": {"help_text": "Whether events are sent to it."},
             "created_at": {"help_text": "When it was registered (ISO 8601, UTC)."},
             "updated_at": {"help_text": "When it last changed (ISO 8601, UTC)."},
-            "events": {"help_text": "Event types sent to it; empty means all."},
             "disabled_reason": {
                 "help_text": "Why it is disabled: `manual`, `gone` (it answered "
                 "410) or `failing` (every attempt failed for three days)."
@@ -110,6 +127,12 @@ class SecretSerializer(serializers.Serializer):
 
 
 class DeliverySerializer(ApiModelSerializer):
+    event_type = serializers.ChoiceField(
+        choices=WEBHOOK_EVENT_TYPES,
+        read_only=True,
+        help_text="The event type (`webhook.ping` for a test).",
+    )
+
     class Meta:
         model = WebhookDelivery
         fields = [
@@ -127,7 +150,6 @@ class DeliverySerializer(ApiModelSerializer):
         extra_kwargs = {
             "id": {"help_text": "Criba's id of the delivery."},
             "message_id": {"help_text": "The `webhook-id` header of every attempt."},
-            "event_type": {"help_text": "The event type (`webhook.ping` for a test)."},
             "attempts": {"help_text": "Attempts made so far."},
             "last_status_code": {"help_text": "The receiver's last HTTP status."},
             "next_attempt_at": {"help_text": "When the next attempt is due, if any."},
@@ -176,6 +198,27 @@ class WebhookEndpointViewSet(
     serializer_class = WebhookEndpointSerializer
     read_scopes = (ApiKey.Scope.WEBHOOKS_MANAGE,)
     write_scopes = (ApiKey.Scope.WEBHOOKS_MANAGE,)
+    # The `code` of each refusal, listed in the schema (hiring.api.schema).
+    _WRITE_CODES = {
+        "400": {
+            "target_refused": "the URL is not public HTTPS, or resolves to a "
+            "private address",
+            "event_out_of_scope": "this API key's scopes may not read that "
+            "event's data",
+        }
+    }
+    problem_codes = {
+        "create": _WRITE_CODES,
+        "partial_update": _WRITE_CODES,
+        "ping": {"409": {"disabled": "the endpoint is disabled; enable it first"}},
+        "redeliver": {
+            "404": {
+                "not_found": "no such delivery of this endpoint (or it was "
+                "deleted by the history's retention)"
+            },
+            "409": {"pending": "the delivery is still being tried"},
+        },
+    }
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filterset_class = None
 
@@ -351,11 +394,14 @@ class _DecidedData(serializers.Serializer):
     )
     job_id = serializers.IntegerField(help_text="Criba's id of the job.")
     external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the application, if you gave one."
+        allow_null=True, help_text="Your id of the application; null when it has none."
     )
-    decision = serializers.ChoiceField(choices=["advance", "hire", "reject", "hold"])
-    stage = serializers.CharField(
-        help_text="The application's pipeline stage after the decision."
+    decision = serializers.ChoiceField(
+        choices=Application.Decision.values, help_text="The decision recorded."
+    )
+    stage = serializers.ChoiceField(
+        choices=Stage.values,
+        help_text="The application's pipeline stage after the decision.",
     )
     decided_at = serializers.DateTimeField(help_text="When the decision was recorded.")
 
@@ -390,7 +436,7 @@ class _InterviewData(serializers.Serializer):
     scorecards = serializers.IntegerField(help_text="Scorecards submitted.")
 
 
-class _OutcomeQuotaData(serializers.Serializer):
+class HireOutcomeQuotaData(serializers.Serializer):
     year = serializers.IntegerField(help_text="The calendar year.")
     quarter = serializers.IntegerField(help_text="The calendar quarter, 1 to 4.")
     attainment_percent = serializers.FloatField(
@@ -404,21 +450,21 @@ class _OutcomeData(serializers.Serializer):
         help_text="Criba's id of the hired application."
     )
     application_external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the application, if you gave one."
+        allow_null=True, help_text="Your id of the application; null when it has none."
     )
     candidate_external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the candidate, if you gave one."
+        allow_null=True, help_text="Your id of the candidate; null when it has none."
     )
     job_id = serializers.IntegerField(help_text="Criba's id of the job.")
     job_external_id = serializers.CharField(
-        allow_null=True, help_text="Your id of the job, if you gave one."
+        allow_null=True, help_text="Your id of the job; null when it has none."
     )
     start_date = serializers.DateField(help_text="The hire's first day at work.")
     leaving_date = serializers.DateField(
         allow_null=True, help_text="The hire's last day; null while they stay."
     )
     leaving_reason = serializers.ChoiceField(
-        choices=["voluntary", "involuntary", "other"],
+        choices=LeavingReason.values,
         allow_null=True,
         help_text="Why the hire left; null while they stay.",
     )
@@ -437,7 +483,7 @@ class _OutcomeData(serializers.Serializer):
     rated_on = serializers.DateField(
         allow_null=True, help_text="The day of the review the rating is from."
     )
-    quotas = _OutcomeQuotaData(
+    quotas = HireOutcomeQuotaData(
         many=True, help_text="Quota attainment per quarter, oldest first."
     )
 
@@ -448,16 +494,45 @@ class _PingData(serializers.Serializer):
     )
 
 
-def _envelope(name: str, data_serializer) -> type[serializers.Serializer]:
+def _envelope(
+    name: str, event_type: str, data_serializer
+) -> type[serializers.Serializer]:
     return type(
         name,
         (serializers.Serializer,),
         {
-            "type": serializers.CharField(help_text="The event type."),
-            "timestamp": serializers.DateTimeField(help_text="When it happened."),
-            "data": data_serializer(),
+            "type": _OneEventType(
+                event_type,
+                help_text=f"The event type: always `{event_type}` for this event "
+                "(all of them: `WebhookEventTypeEnum`).",
+            ),
+            "timestamp": UtcDateTimeField(
+                help_text="When it happened (ISO 8601, UTC); events may arrive out "
+                "of order, so compare this rather than the order of arrival."
+            ),
+            # Named after its event (`AssessmentScoredData`), as a generated
+            # client names its classes.
+            "data": type(name.removesuffix("Event") + "Data", (data_serializer,), {})(
+                help_text="What happened; see each field."
+            ),
         },
     )
+
+
+class _OneEventType(serializers.CharField):
+    """The envelope's `type`: one value per event, so a receiver can tell the
+    events apart by it (a discriminator in the schema's terms)."""
+
+    def __init__(self, event_type: str, **kwargs):
+        self.event_type = event_type
+        super().__init__(**kwargs)
+
+
+class _OneEventTypeExtension(OpenApiSerializerFieldExtension):
+    target_class = _OneEventType
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "enum": [self.target.event_type]}
 
 
 _HEADERS_DOC = (
@@ -469,29 +544,32 @@ _HEADERS_DOC = (
     "the API key that registered it."
 )
 
-_EVENTS = [
-    (
-        "invitation.sent",
-        _envelope("InvitationSentEvent", _SentData),
+# Each event type's envelope, data and example, keyed by the one list of types
+# (`hiring.models.WEBHOOK_EVENT_TYPES`): a type added there without its entry
+# here stops the schema from being built (see below).
+_EVENTS = {
+    OutboxEvent.Type.INVITATION_SENT: (
+        "InvitationSentEvent",
+        _SentData,
         {
             "invitation_id": 41,
             "application_id": 17,
             "expires_at": "2026-12-18T09:00:00Z",
         },
     ),
-    (
-        "invitation.opened",
-        _envelope("InvitationOpenedEvent", _InvitationData),
+    OutboxEvent.Type.INVITATION_OPENED: (
+        "InvitationOpenedEvent",
+        _InvitationData,
         {"invitation_id": 41, "application_id": 17},
     ),
-    (
-        "assessment.submitted",
-        _envelope("AssessmentSubmittedEvent", _InvitationData),
+    OutboxEvent.Type.ASSESSMENT_SUBMITTED: (
+        "AssessmentSubmittedEvent",
+        _InvitationData,
         {"invitation_id": 41, "application_id": 17},
     ),
-    (
-        "assessment.scored",
-        _envelope("AssessmentScoredEvent", _ScoredData),
+    OutboxEvent.Type.ASSESSMENT_SCORED: (
+        "AssessmentScoredEvent",
+        _ScoredData,
         {
             "invitation_id": 41,
             "application_id": 17,
@@ -501,9 +579,9 @@ _EVENTS = [
             "band": "fit",
         },
     ),
-    (
-        "scorecard.submitted",
-        _envelope("ScorecardSubmittedEvent", _ScorecardData),
+    OutboxEvent.Type.SCORECARD_SUBMITTED: (
+        "ScorecardSubmittedEvent",
+        _ScorecardData,
         {
             "interview_id": 8,
             "application_id": 17,
@@ -513,9 +591,9 @@ _EVENTS = [
             "recommendation": "yes",
         },
     ),
-    (
-        "interview.completed",
-        _envelope("InterviewCompletedEvent", _InterviewData),
+    OutboxEvent.Type.INTERVIEW_COMPLETED: (
+        "InterviewCompletedEvent",
+        _InterviewData,
         {
             "interview_id": 8,
             "application_id": 17,
@@ -524,9 +602,9 @@ _EVENTS = [
             "scorecards": 2,
         },
     ),
-    (
-        "application.decided",
-        _envelope("ApplicationDecidedEvent", _DecidedData),
+    OutboxEvent.Type.APPLICATION_DECIDED: (
+        "ApplicationDecidedEvent",
+        _DecidedData,
         {
             "application_id": 17,
             "job_id": 3,
@@ -536,9 +614,9 @@ _EVENTS = [
             "decided_at": "2026-12-05T16:20:00Z",
         },
     ),
-    (
-        "hire_outcome.recorded",
-        _envelope("HireOutcomeRecordedEvent", _OutcomeData),
+    OutboxEvent.Type.HIRE_OUTCOME_RECORDED: (
+        "HireOutcomeRecordedEvent",
+        _OutcomeData,
         {
             "outcome_id": 7,
             "application_id": 17,
@@ -556,20 +634,23 @@ _EVENTS = [
             "quotas": [{"year": 2026, "quarter": 3, "attainment_percent": 110.0}],
         },
     ),
-    (
-        "webhook.ping",
-        _envelope("WebhookPingEvent", _PingData),
-        {"endpoint_id": 5},
-    ),
-]
+    WEBHOOK_PING: ("WebhookPingEvent", _PingData, {"endpoint_id": 5}),
+}
+if set(_EVENTS) != set(WEBHOOK_EVENT_TYPES):
+    raise ImproperlyConfigured(
+        "Document every webhook event type in hiring.api.webhooks._EVENTS: "
+        f"{sorted(set(WEBHOOK_EVENT_TYPES) ^ set(_EVENTS))}"
+    )
 
-EVENT_WEBHOOKS = [
-    OpenApiWebhook(
+
+def _event_webhook(event_type: str) -> OpenApiWebhook:
+    name, data_serializer, data = _EVENTS[event_type]
+    return OpenApiWebhook(
         name=event_type,
         decorator=extend_schema(
             summary=f"`{event_type}`",
             description=_HEADERS_DOC,
-            request=serializer,
+            request=_envelope(name, event_type, data_serializer),
             examples=[
                 OpenApiExample(
                     event_type,
@@ -587,21 +668,11 @@ EVENT_WEBHOOKS = [
             },
         ),
     )
-    for event_type, serializer, data in _EVENTS
-]
 
 
-(
-    INVITATION_SENT_WEBHOOK,
-    INVITATION_OPENED_WEBHOOK,
-    ASSESSMENT_SUBMITTED_WEBHOOK,
-    ASSESSMENT_SCORED_WEBHOOK,
-    SCORECARD_SUBMITTED_WEBHOOK,
-    INTERVIEW_COMPLETED_WEBHOOK,
-    APPLICATION_DECIDED_WEBHOOK,
-    HIRE_OUTCOME_RECORDED_WEBHOOK,
-    WEBHOOK_PING_WEBHOOK,
-) = EVENT_WEBHOOKS
+# Every event Criba sends, in the order of the one list (`SPECTACULAR_SETTINGS`
+# names this list, so the schema has no list of its own).
+EVENT_WEBHOOKS = [_event_webhook(event_type) for event_type in WEBHOOK_EVENT_TYPES]
 
 
 def webhooks_as_extension(result, generator, request, public):

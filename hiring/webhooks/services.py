@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from hiring import events
 from hiring.errors import Conflict, Forbidden, Invalid, NotFound
 from hiring.models import (
-    PING_EVENT_TYPE,
+    WEBHOOK_PING,
     ApiKey,
     AuditEvent,
     OutboxEvent,
@@ -270,9 +270,9 @@ def endpoint_ping(
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint,
         message_id=message_id,
-        event_type=PING_EVENT_TYPE,
+        event_type=WEBHOOK_PING,
         payload={
-            "type": PING_EVENT_TYPE,
+            "type": WEBHOOK_PING,
             "timestamp": events.utc_timestamp(now),
             "data": {"endpoint_id": endpoint.pk},
         },

@@ -134,3 +134,30 @@ def test_only_a_key_that_orders_invitations_sees_the_candidates_link(api_client,
     )
     assert links(results, report_path)[ordered["id"]] is None
     assert link not in results.get(report_path).content.decode()
+
+
+def test_an_order_for_a_job_without_a_plan_takes_the_defaults_the_schema_names(
+    api_client, world, settings, client
+):
+    settings.CRIBA_INVITATION_DAYS = 9
+    world.candidate.preferred_language = "es"
+    world.candidate.save()
+    fields = client.get("/api/v1/schema/?format=json").json()["components"]["schemas"][
+        "InvitationCreateRequest"
+    ]["properties"]
+
+    response = api_client().post(
+        "/api/v1/invitations/", {"application_external_id": "app-1"}
+    )
+
+    body = response.json()
+    invitation = Invitation.objects.get(pk=body["id"])
+    assert "without a plan" in fields["instrument"]["description"]
+    assert body["instrument"] == "sales-drive"  # the only one, first by slug
+    assert "CRIBA_INVITATION_DAYS" in fields["expires_in_days"]["description"]
+    assert (
+        round((invitation.expires_at - invitation.created_at).total_seconds())
+        == 9 * 86400
+    )
+    assert "preferred language" in fields["language"]["description"]
+    assert body["language"] == "es"

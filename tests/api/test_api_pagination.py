@@ -56,6 +56,26 @@ def test_it_polls_with_updated_since(api_client):
     assert old.pk not in [row["id"] for row in rows]
 
 
+@pytest.mark.parametrize("zone", ["America/Lima", "Asia/Tokyo"])
+def test_it_reads_an_updated_since_without_an_offset_as_utc(api_client, settings, zone):
+    """Whatever the server's time zone, as its schema says: the integrator
+    cannot see DJANGO_TIME_ZONE."""
+    settings.TIME_ZONE = zone
+    job = JobFactory()
+    at = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+    type(job).objects.filter(pk=job.pk).update(updated_at=at)
+    client = api_client()
+
+    def since(value):
+        page = client.get("/api/v1/jobs/", {"updated_since": value}).json()
+        return [row["id"] for row in page["results"]]
+
+    assert since("2026-06-01T09:59:59") == [job.pk]
+    assert since("2026-06-01T10:00:01") == []
+    assert since("2026-06-01") == [job.pk]
+    assert since("2026-06-02") == []
+
+
 def test_it_writes_timestamps_in_utc(api_client, settings):
     settings.TIME_ZONE = "America/Lima"
     JobFactory()

@@ -166,3 +166,40 @@ def test_it_names_each_upsert_with_its_article(schema):
         "/api/v1/candidates/": "Create or update a candidate",
         "/api/v1/applications/": "Create or update an application",
     }
+
+
+def test_it_says_what_an_external_id_is_when_there_is_none(schema, api_client):
+    """A record made on Criba's pages or by Greenhouse has no external id: every
+    response says so, and the API answers "" for it (the webhooks' data null)."""
+    from tests.factories import ApplicationFactory
+
+    silent = [
+        f"{name}.{field}"
+        for name, field, definition in _properties(schema)
+        if field.endswith("external_id")
+        and not name.endswith("Request")
+        and not name.endswith("Data")  # the webhooks' data: null for none
+        and 'empty ("")' not in definition["description"].lower()
+    ]
+    application = ApplicationFactory(external_id="")
+    body = api_client().get(f"/api/v1/applications/{application.pk}/").json()
+
+    assert silent == []
+    assert body["external_id"] == ""
+    assert body["candidate_external_id"] == ""
+
+
+def test_it_says_which_language_the_text_for_people_is_in(schema, api_client, world):
+    """ "The report language" of the labels is the request's Accept-Language."""
+    client = api_client("results:read")
+    url = f"/api/v1/results/{world.result.pk}/"
+
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    other = client.get(url, HTTP_ACCEPT_LANGUAGE="de")
+
+    assert "`Accept-Language`" in schema["info"]["description"]
+    assert "`Content-Language`" in schema["info"]["description"]
+    assert spanish["Content-Language"] == "es"
+    assert other["Content-Language"] == "en"
+    assert spanish.json()["validity"]["label"] != other.json()["validity"]["label"]
+    assert spanish.json()["band"] == other.json()["band"]

@@ -106,6 +106,26 @@ def test_it_refuses_an_external_id_of_another_candidates_application(api_client)
     assert response.json()["code"] == "external_id_taken"
 
 
+def test_it_says_an_application_does_not_move_to_another_job(api_client):
+    """The same candidate's application, sent again naming another job, is not
+    called another candidate's."""
+    client = api_client()
+    JobFactory(external_id="j-1")
+    JobFactory(external_id="j-2")
+    CandidateFactory(external_id="c-1")
+    first = {"external_id": "a-1", "candidate_external_id": "c-1"}
+    client.post("/api/v1/applications/", {**first, "job_external_id": "j-1"})
+
+    response = client.post("/api/v1/applications/", {**first, "job_external_id": "j-2"})
+
+    body = response.json()
+    assert response.status_code == 409
+    assert body["code"] == "external_id_taken"
+    assert "another job" in body["detail"]
+    assert "another candidate" not in body["detail"]
+    assert Application.objects.get(external_id="a-1").job.external_id == "j-1"
+
+
 def test_it_says_the_candidate_already_applied_under_another_external_id(
     api_client,
 ):

@@ -5,7 +5,13 @@ the schema."""
 import pytest
 from django.utils import timezone
 
-from hiring.models import ApiKey, AuditEvent, WebhookDelivery, WebhookEndpoint
+from hiring.models import (
+    WEBHOOK_EVENT_TYPES,
+    ApiKey,
+    AuditEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from hiring.services import api_key_revoke
 from hiring.webhooks.services import endpoint_create
 
@@ -216,6 +222,34 @@ def test_it_documents_every_event_in_the_schema(client):
     }
     scored = schema["x-webhooks"]["assessment.scored"]["post"]
     assert "webhook-signature" in scored["description"]
+
+
+def test_each_events_type_is_an_enum_of_its_own_name(client):
+    """A receiver tells events apart by `type`: the schema gives each envelope
+    its one value, required, and the list of them all is the code's one list."""
+    schema = client.get("/api/v1/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    types = {}
+    for name, item in schema["x-webhooks"].items():
+        envelope = item["post"]["requestBody"]["content"]["application/json"]
+        event = envelope["schema"]["$ref"].rpartition("/")[2]
+        component = components[event]
+        assert "type" in component["required"]
+        types[name] = component["properties"]["type"]["enum"]
+        # The data is a component named after its event, for generated clients.
+        (data,) = component["properties"]["data"]["allOf"]
+        assert data["$ref"].endswith("/" + event.removesuffix("Event") + "Data")
+    assert not [name for name in components if name.startswith("_")]
+
+    assert types == {name: [name] for name in WEBHOOK_EVENT_TYPES}
+    assert components["WebhookEventTypeEnum"]["enum"] == list(WEBHOOK_EVENT_TYPES)
+    delivery = components["Delivery"]["properties"]["event_type"]
+    assert delivery["allOf"] == [{"$ref": "#/components/schemas/WebhookEventTypeEnum"}]
+    subscribed = components["WebhookEndpoint"]["properties"]["events"]
+    assert subscribed["type"] == "array"
+    assert subscribed["items"] == {
+        "$ref": "#/components/schemas/WebhookSubscribableEventTypeEnum"
+    }
 
 
 def test_the_services_refuse_another_keys_endpoint_too(api_client):

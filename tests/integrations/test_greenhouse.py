@@ -2,6 +2,7 @@
 stand-in for Greenhouse's callback endpoint."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -17,6 +18,8 @@ from tests.integration.conftest import careful_answers
 
 pytestmark = pytest.mark.django_db
 EVERY = ["jobs:read", "applications:write", "invitations:write", "results:read"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -285,6 +288,11 @@ def test_it_reports_waiting_then_complete_and_patches_greenhouse(
     assert all(
         isinstance(value, str | int | float) for value in status["metadata"].values()
     )
+    # Every key is one docs/greenhouse.md names.
+    documented = (REPO_ROOT / "docs" / "greenhouse.md").read_text()
+    for name in status["metadata"]:
+        assert f"`{name}`" in documented or name.endswith(" (T)"), name
+    assert "`<scale> (T)`" in documented
 
 
 def test_it_answers_404_for_an_unknown_order(client, key):
@@ -305,6 +313,35 @@ def test_it_keeps_the_error_reports_for_administrators(client, key):
     )
 
     assert response.status_code == 200
+    assert response.json() == {"received": True}  # as docs/greenhouse.md says
     report = AtsErrorReport.objects.get()
     assert report.reference == "abc"
     assert report.body["errors"] == ["partner_score is not a number"]
+
+
+def test_an_order_without_a_callback_url_is_read_with_test_status(
+    client, key, plan, job
+):
+    response = client.post(
+        "/integrations/greenhouse/send_test",
+        {
+            "partner_test_id": f"job-{job.pk}",
+            "candidate": {
+                "first_name": "Ana",
+                "last_name": "Ruiz",
+                "email": "ana@example.org",
+            },
+        },
+        content_type="application/json",
+        **_basic(key),
+    )
+    reference = response.json()["partner_interview_id"]
+
+    status = client.get(
+        "/integrations/greenhouse/test_status",
+        {"partner_interview_id": reference},
+        **_basic(key),
+    )
+
+    assert status.json()["partner_status"] == "waiting"
+    assert AtsCallback.objects.get(reference=reference).url == ""
