@@ -216,6 +216,10 @@ class WebhookEndpointViewSet(
                 "not_found": "no such delivery of this endpoint (or it was "
                 "deleted by the history's retention)"
             },
+            "403": {
+                "event_out_of_scope": "this API key's scopes no longer let it read "
+                "that delivery's event"
+            },
             "409": {"pending": "the delivery is still being tried"},
         },
     }
