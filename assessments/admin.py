@@ -155,16 +155,32 @@ class QuestionnaireResultAdmin(ReadOnlyAdmin):
 
 
 class PanelistInline(admin.TabularInline):
+    """The panel as it stands: seats are taken and given up only through the
+    scheduling services, which keep a seat with a scorecard and tell the panel."""
+
     model = Panelist
     extra = 0
+    can_delete = False
     fields = ["interviewer", "invited_at", "reminded_at"]
-    readonly_fields = ["invited_at", "reminded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
-    """Scheduling, rescheduling and cancelling belong to the recruiter pages, which
-    tell the panel; the admin is for looking and for repairs."""
+class InterviewAdmin(ReadOnlyAdmin):
+    """Looked at here, changed only on the recruiter pages: scheduling,
+    rescheduling, cancelling and the panel go through the interview services,
+    which keep their rules (no change to a panel once its scorecards are in, no
+    move of a complete interview), tell the panel and audit it. An edit here
+    would do none of that."""
 
     list_display = ["title", "application", "scheduled_at", "status"]
     list_filter = ["status"]
@@ -174,7 +190,6 @@ class InterviewAdmin(admin.ModelAdmin):
         "application__job__title",
     ]
     list_select_related = ["application__candidate", "application__job"]
-    autocomplete_fields = ["application"]
     inlines = [PanelistInline]
 
 
@@ -209,6 +224,12 @@ class ScorecardVersionInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 
