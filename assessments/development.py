@@ -277,6 +277,25 @@ def development_plan_refusal(
     return None
 
 
+def development_plan_read_only(*, outcome: HireOutcome | None) -> Conflict | None:
+    """Why a plan can no longer change, as the error its services raise; None
+    while it can. A hire with a leaving date keeps the plan made for them as it
+    was when they left, to read and print: no check-in is recorded or changed,
+    and the hire can no longer give consent to share it (a consent already given
+    can still be withdrawn: that choice stays theirs)."""
+    if outcome is not None and outcome.has_left:
+        return Conflict(
+            _(
+                "This hire has a leaving date (%(date)s), so their development "
+                "plan is kept as it was, to read only: its check-ins can no "
+                "longer be recorded or changed."
+            )
+            % {"date": date_format(outcome.leaving_date)},
+            code="hire_left",
+        )
+    return None
+
+
 def development_plan_blocked(*, application: Application) -> str:
     """``development_plan_refusal`` in words for the pages; "" while a plan can
     be generated."""
@@ -396,7 +415,9 @@ def development_check_in_update(
 ) -> DevelopmentCheckIn:
     """Keep a check-in's notes and the day it was held (None: not held yet).
 
-    Audited without the notes themselves (``development_plan.check_in_updated``).
+    Raises Conflict once the hire has a leaving date
+    (``development_plan_read_only``). Audited without the notes themselves
+    (``development_plan.check_in_updated``).
     """
     notes = (notes or "").strip()
     problems: dict[str, list[str]] = {}
@@ -407,11 +428,22 @@ def development_check_in_update(
     if problems:
         raise Invalid(_("Some fields are not valid."), fields=problems)
     with transaction.atomic():
+        # The application's lock first, as recording an outcome takes it: a
+        # leaving date recorded meanwhile is seen here, not written over.
+        Application.objects.select_for_update(of=("self",)).filter(
+            development_plan__check_ins=check_in.pk
+        ).first()
         check_in = (
             DevelopmentCheckIn.objects.select_for_update(of=("self",))
             .select_related("plan__application__job")
             .get(pk=check_in.pk)
         )
+        outcome = HireOutcome.objects.filter(
+            application_id=check_in.plan.application_id
+        ).first()
+        refusal = development_plan_read_only(outcome=outcome)
+        if refusal is not None:
+            raise refusal
         check_in.notes = notes
         if held_on is None:
             check_in.done_at, check_in.done_by = None, None
@@ -473,11 +505,23 @@ def development_plan_share(
 ) -> bool:
     """The hire gives (``share``) or withdraws consent to show the plan to their
     line manager; True when this call changed it. Conditional, so a repeated
-    click records nothing twice. Audited with the time."""
+    click records nothing twice. Audited with the time. Raises Conflict when
+    the hire gives consent after their leaving date was recorded
+    (``development_plan_read_only``); withdrawing is always possible."""
     now = now or timezone.now()
     plans = DevelopmentPlan.objects.filter(pk=plan.pk)
     with transaction.atomic():
         if share:
+            Application.objects.select_for_update(of=("self",)).filter(
+                pk=plan.application_id
+            ).first()
+            refusal = development_plan_read_only(
+                outcome=HireOutcome.objects.filter(
+                    application_id=plan.application_id
+                ).first()
+            )
+            if refusal is not None:
+                raise refusal
             changed = plans.filter(shared_with_manager_at__isnull=True).update(
                 shared_with_manager_at=now, updated_at=now
             )
@@ -606,10 +650,17 @@ class PlanPage:
     as_manager: bool = False
     # Why no plan can be generated now (``development_plan_refusal``); "" if one can.
     generate_blocked: str = ""
+    # Why the plan can no longer change (``development_plan_read_only``); "" if
+    # it can.
+    read_only: str = ""
 
     @property
     def can_keep_check_ins(self) -> bool:
-        return self.plan is not None and (self.can_manage or self.as_manager)
+        return (
+            self.plan is not None
+            and not self.read_only
+            and (self.can_manage or self.as_manager)
+        )
 
     @property
     def link(self) -> str | None:
@@ -662,6 +713,7 @@ def development_plan_page(*, user, application_id: int) -> PlanPage:
         if can_manage
         else None
     )
+    read_only = development_plan_read_only(outcome=outcome) if plan else None
     return PlanPage(
         application=application,
         plan=plan,
@@ -671,6 +723,7 @@ def development_plan_page(*, user, application_id: int) -> PlanPage:
         can_manage=can_manage,
         as_manager=as_manager,
         generate_blocked=refusal.message if refusal else "",
+        read_only=read_only.message if read_only else "",
     )
 
 
@@ -722,13 +775,23 @@ def hire_plan(plan_id: int) -> DevelopmentPlan | None:
     )
 
 
+def plan_outcome(plan: DevelopmentPlan) -> HireOutcome | None:
+    try:
+        return plan.application.outcome
+    except HireOutcome.DoesNotExist:
+        return None
+
+
+def plan_read_only(plan: DevelopmentPlan) -> bool:
+    """Whether the hire's plan can no longer change (``development_plan_read_only``)."""
+    return development_plan_read_only(outcome=plan_outcome(plan)) is not None
+
+
 def plan_manager(plan: DevelopmentPlan):
     """The line manager who may read the plan once the hire agrees (the outcome's
     Criba account), or None while nobody is named."""
-    try:
-        return plan.application.outcome.manager
-    except HireOutcome.DoesNotExist:
-        return None
+    outcome = plan_outcome(plan)
+    return outcome.manager if outcome else None
 
 
 @dataclass(frozen=True)
