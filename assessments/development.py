@@ -26,7 +26,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from assessments.definitions import instrument_development_guide
@@ -231,7 +231,9 @@ def goal_basis(choice: Choice, name: str) -> str:
                 ),
             )
     else:
-        figure = _("%(score)s of 5 at interview") % {"score": f"{area.value:.1f}"}
+        figure = _("%(score)s of 5 at interview") % {
+            "score": number_format(area.value, 1)
+        }
         where = {
             1: _("the lowest of this hire's interview competencies"),
             2: _("the second lowest of this hire's interview competencies"),
@@ -310,6 +312,7 @@ def development_plan_generate(
     user,
     replace: bool = False,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> DevelopmentPlan:
     """Generate the hire's development plan: two or three goals from their least
     favourable scales and lowest interview competencies, each with why it was
@@ -322,10 +325,13 @@ def development_plan_generate(
     when a plan exists and ``replace`` is not given; replacing deletes
     the old plan with its check-in notes, and its link stops working. Raises
     Invalid when there is no scored questionnaire or interview to base it on.
-    Audited (``development_plan.generated``). The demo seed calls this with the
-    hire's application and the recruiter.
+    Audited (``development_plan.generated``) at ``now``, when the plan is
+    generated (by default the present; ``today`` defaults to its day). The demo
+    seed calls this with the hire's application, the recruiter and the moment
+    of its history.
     """
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     with transaction.atomic():
         # Serializes two generations for one hire (the plan is one-to-one).
         application = (
@@ -369,6 +375,7 @@ def development_plan_generate(
             token_salt=salt,
             token_hash=token_hash(plan_token_derive(salt)),
             created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_at=now,
         )
         goals = []
         with translation.override(language):
@@ -403,6 +410,7 @@ def development_plan_generate(
                 "goals": [f"{g.source}:{g.key}" for g in goals],
                 "dated_from": "start_date" if outcome else "plan_date",
             },
+            at=now,
         )
     return plan
 
@@ -411,19 +419,27 @@ def development_plan_generate(
 
 
 def development_check_in_update(
-    *, check_in: DevelopmentCheckIn, user, notes: str, held_on: date | None
+    *,
+    check_in: DevelopmentCheckIn,
+    user,
+    notes: str,
+    held_on: date | None,
+    now: datetime | None = None,
 ) -> DevelopmentCheckIn:
-    """Keep a check-in's notes and the day it was held (None: not held yet).
+    """Keep a check-in's notes and the day it was held (None: not held yet), as
+    recorded at ``now`` (by default the present; the demo seed gives a moment
+    of its history): not held after that day.
 
     Raises Conflict once the hire has a leaving date
     (``development_plan_read_only``). Audited without the notes themselves
     (``development_plan.check_in_updated``).
     """
+    now = now or timezone.now()
     notes = (notes or "").strip()
     problems: dict[str, list[str]] = {}
     if len(notes) > NOTES_MAX_LENGTH:
         problems["notes"] = [_("At most %(n)s characters.") % {"n": NOTES_MAX_LENGTH}]
-    if held_on is not None and held_on > timezone.localdate():
+    if held_on is not None and held_on > timezone.localdate(now):
         problems["held_on"] = [_("A check-in cannot be held in the future.")]
     if problems:
         raise Invalid(_("Some fields are not valid."), fields=problems)
@@ -456,15 +472,14 @@ def development_check_in_update(
             authenticated = getattr(user, "is_authenticated", False)
             check_in.done_by = user if authenticated else None
         check_in.save(update_fields=["notes", "done_at", "done_by"])
-        DevelopmentPlan.objects.filter(pk=check_in.plan_id).update(
-            updated_at=timezone.now()
-        )
+        DevelopmentPlan.objects.filter(pk=check_in.plan_id).update(updated_at=now)
         audit_record(
             actor=user,
             action=CHECK_IN_UPDATED,
             obj=check_in.plan,
             job=check_in.plan.application.job,
             data={"day": check_in.day, "held": held_on is not None},
+            at=now,
         )
     return check_in
 
@@ -536,6 +551,7 @@ def development_plan_share(
                 obj=plan,
                 job=plan.application.job,
                 data={"by": "hire", "at": now.isoformat()},
+                at=now,
             )
     plan.shared_with_manager_at = now if share else None
     return bool(changed)
