@@ -155,8 +155,8 @@ class QuestionnaireResultAdmin(ReadOnlyAdmin):
 
 
 class PanelistInline(admin.TabularInline):
-    """The panel as it stands: seats are taken and given up only through the
-    scheduling services, which keep a seat with a scorecard and tell the panel."""
+    """The panel as it stands: seats are set by the scheduling service and end
+    only through ``panel_seats_end``, never here."""
 
     model = Panelist
     extra = 0
@@ -177,10 +177,11 @@ class PanelistInline(admin.TabularInline):
 @admin.register(Interview)
 class InterviewAdmin(ReadOnlyAdmin):
     """Looked at here, changed only on the recruiter pages: scheduling,
-    rescheduling, cancelling and the panel go through the interview services,
-    which keep their rules (no change to a panel once its scorecards are in, no
-    move of a complete interview), tell the panel and audit it. An edit here
-    would do none of that."""
+    rescheduling and cancelling go through the interview services, which keep
+    their rules (the panel is set when the interview is scheduled, a seat ends
+    only with its holder's place on the hiring team, a complete or cancelled
+    interview is not moved) and tell the panel. An edit here would do none of
+    that, and could put a second pair of eyes on ratings made independently."""
 
     list_display = ["title", "application", "scheduled_at", "status"]
     list_filter = ["status"]
