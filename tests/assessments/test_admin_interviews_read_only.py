@@ -46,12 +46,15 @@ READ_ONLY = [
 
 def _url(model, view="changelist", pk=None):
     base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-    return base + {
-        "changelist": "",
-        "add": "add/",
-        "change": f"{pk}/change/",
-        "delete": f"{pk}/delete/",
-    }[view]
+    return (
+        base
+        + {
+            "changelist": "",
+            "add": "add/",
+            "change": f"{pk}/change/",
+            "delete": f"{pk}/delete/",
+        }[view]
+    )
 
 
 @pytest.fixture
@@ -130,7 +133,11 @@ def test_it_refuses_to_add_or_delete_an_interview(client, admin_user, debriefed)
     deleted = client.post(_url(Interview, "delete", debriefed.pk), {"post": "yes"})
     bulk = client.post(
         _url(Interview),
-        {"action": "delete_selected", "_selected_action": [debriefed.pk], "post": "yes"},
+        {
+            "action": "delete_selected",
+            "_selected_action": [debriefed.pk],
+            "post": "yes",
+        },
     )
 
     assert added.status_code == 403

@@ -7,7 +7,6 @@ consent given before), each page saying why."""
 import datetime
 
 import pytest
-
 from django.urls import reverse
 
 from assessments.development import (
@@ -170,7 +169,7 @@ def test_the_plan_page_shows_the_check_ins_to_read_and_why(client, hire, alice):
     assert READ_ONLY in html
     assert "Went through the first month." in html
     assert "Save check-in" not in html
-    assert "data-check-in=\"90\"" in html
+    assert 'data-check-in="90"' in html
     assert stale.status_code == 409
     assert READ_ONLY in stale.content.decode()
     assert plan.check_ins.get(day=60).notes == ""
