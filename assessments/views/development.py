@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -55,7 +55,13 @@ def _check_in_forms(page: development.PlanPage, bound=None) -> list:
                 day=check_in.day,
                 initial={
                     "notes": check_in.notes,
-                    "held_on": check_in.done_at.date() if check_in.done_at else None,
+                    # The day it was held where the team is, as the service
+                    # stores it (local midnight), not the day of its UTC time.
+                    "held_on": (
+                        timezone.localtime(check_in.done_at).date()
+                        if check_in.done_at
+                        else None
+                    ),
                 },
             )
         rows.append({"check_in": check_in, "form": form})
