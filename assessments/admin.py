@@ -155,16 +155,33 @@ class QuestionnaireResultAdmin(ReadOnlyAdmin):
 
 
 class PanelistInline(admin.TabularInline):
+    """The panel as it stands: seats are set by the scheduling service and end
+    only through ``panel_seats_end``, never here."""
+
     model = Panelist
     extra = 0
+    can_delete = False
     fields = ["interviewer", "invited_at", "reminded_at"]
-    readonly_fields = ["invited_at", "reminded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Interview)
-class InterviewAdmin(admin.ModelAdmin):
-    """Scheduling, rescheduling and cancelling belong to the recruiter pages, which
-    tell the panel; the admin is for looking and for repairs."""
+class InterviewAdmin(ReadOnlyAdmin):
+    """Looked at here, changed only on the recruiter pages: scheduling,
+    rescheduling and cancelling go through the interview services, which keep
+    their rules (the panel is set when the interview is scheduled, a seat ends
+    only with its holder's place on the hiring team, a complete or cancelled
+    interview is not moved) and tell the panel. An edit here would do none of
+    that, and could put a second pair of eyes on ratings made independently."""
 
     list_display = ["title", "application", "scheduled_at", "status"]
     list_filter = ["status"]
@@ -174,7 +191,6 @@ class InterviewAdmin(admin.ModelAdmin):
         "application__job__title",
     ]
     list_select_related = ["application__candidate", "application__job"]
-    autocomplete_fields = ["application"]
     inlines = [PanelistInline]
 
 
@@ -209,6 +225,12 @@ class ScorecardVersionInline(admin.TabularInline):
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

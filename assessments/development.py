@@ -26,7 +26,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from assessments.definitions import instrument_development_guide
@@ -231,7 +231,9 @@ def goal_basis(choice: Choice, name: str) -> str:
                 ),
             )
     else:
-        figure = _("%(score)s of 5 at interview") % {"score": f"{area.value:.1f}"}
+        figure = _("%(score)s of 5 at interview") % {
+            "score": number_format(area.value, 1)
+        }
         where = {
             1: _("the lowest of this hire's interview competencies"),
             2: _("the second lowest of this hire's interview competencies"),
@@ -277,6 +279,25 @@ def development_plan_refusal(
     return None
 
 
+def development_plan_read_only(*, outcome: HireOutcome | None) -> Conflict | None:
+    """Why a plan can no longer change, as the error its services raise; None
+    while it can. A hire with a leaving date keeps the plan made for them as it
+    was when they left, to read and print: no check-in is recorded or changed,
+    and the hire can no longer give consent to share it (a consent already given
+    can still be withdrawn: that choice stays theirs)."""
+    if outcome is not None and outcome.has_left:
+        return Conflict(
+            _(
+                "This hire has a leaving date (%(date)s), so their development "
+                "plan is kept as it was, to read only: its check-ins can no "
+                "longer be recorded or changed."
+            )
+            % {"date": date_format(outcome.leaving_date)},
+            code="hire_left",
+        )
+    return None
+
+
 def development_plan_blocked(*, application: Application) -> str:
     """``development_plan_refusal`` in words for the pages; "" while a plan can
     be generated."""
@@ -291,6 +312,7 @@ def development_plan_generate(
     user,
     replace: bool = False,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> DevelopmentPlan:
     """Generate the hire's development plan: two or three goals from their least
     favourable scales and lowest interview competencies, each with why it was
@@ -303,10 +325,13 @@ def development_plan_generate(
     when a plan exists and ``replace`` is not given; replacing deletes
     the old plan with its check-in notes, and its link stops working. Raises
     Invalid when there is no scored questionnaire or interview to base it on.
-    Audited (``development_plan.generated``). The demo seed calls this with the
-    hire's application and the recruiter.
+    Audited (``development_plan.generated``) at ``now``, when the plan is
+    generated (by default the present; ``today`` defaults to its day). The demo
+    seed calls this with the hire's application, the recruiter and the moment
+    of its history.
     """
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     with transaction.atomic():
         # Serializes two generations for one hire (the plan is one-to-one).
         application = (
@@ -350,6 +375,7 @@ def development_plan_generate(
             token_salt=salt,
             token_hash=token_hash(plan_token_derive(salt)),
             created_by=user if getattr(user, "is_authenticated", False) else None,
+            created_at=now,
         )
         goals = []
         with translation.override(language):
@@ -384,6 +410,7 @@ def development_plan_generate(
                 "goals": [f"{g.source}:{g.key}" for g in goals],
                 "dated_from": "start_date" if outcome else "plan_date",
             },
+            at=now,
         )
     return plan
 
@@ -392,26 +419,47 @@ def development_plan_generate(
 
 
 def development_check_in_update(
-    *, check_in: DevelopmentCheckIn, user, notes: str, held_on: date | None
+    *,
+    check_in: DevelopmentCheckIn,
+    user,
+    notes: str,
+    held_on: date | None,
+    now: datetime | None = None,
 ) -> DevelopmentCheckIn:
-    """Keep a check-in's notes and the day it was held (None: not held yet).
+    """Keep a check-in's notes and the day it was held (None: not held yet), as
+    recorded at ``now`` (by default the present; the demo seed gives a moment
+    of its history): not held after that day.
 
-    Audited without the notes themselves (``development_plan.check_in_updated``).
+    Raises Conflict once the hire has a leaving date
+    (``development_plan_read_only``). Audited without the notes themselves
+    (``development_plan.check_in_updated``).
     """
+    now = now or timezone.now()
     notes = (notes or "").strip()
     problems: dict[str, list[str]] = {}
     if len(notes) > NOTES_MAX_LENGTH:
         problems["notes"] = [_("At most %(n)s characters.") % {"n": NOTES_MAX_LENGTH}]
-    if held_on is not None and held_on > timezone.localdate():
+    if held_on is not None and held_on > timezone.localdate(now):
         problems["held_on"] = [_("A check-in cannot be held in the future.")]
     if problems:
         raise Invalid(_("Some fields are not valid."), fields=problems)
     with transaction.atomic():
+        # The application's lock first, as recording an outcome takes it: a
+        # leaving date recorded meanwhile is seen here, not written over.
+        Application.objects.select_for_update(of=("self",)).filter(
+            development_plan__check_ins=check_in.pk
+        ).first()
         check_in = (
             DevelopmentCheckIn.objects.select_for_update(of=("self",))
             .select_related("plan__application__job")
             .get(pk=check_in.pk)
         )
+        outcome = HireOutcome.objects.filter(
+            application_id=check_in.plan.application_id
+        ).first()
+        refusal = development_plan_read_only(outcome=outcome)
+        if refusal is not None:
+            raise refusal
         check_in.notes = notes
         if held_on is None:
             check_in.done_at, check_in.done_by = None, None
@@ -424,15 +472,14 @@ def development_check_in_update(
             authenticated = getattr(user, "is_authenticated", False)
             check_in.done_by = user if authenticated else None
         check_in.save(update_fields=["notes", "done_at", "done_by"])
-        DevelopmentPlan.objects.filter(pk=check_in.plan_id).update(
-            updated_at=timezone.now()
-        )
+        DevelopmentPlan.objects.filter(pk=check_in.plan_id).update(updated_at=now)
         audit_record(
             actor=user,
             action=CHECK_IN_UPDATED,
             obj=check_in.plan,
             job=check_in.plan.application.job,
             data={"day": check_in.day, "held": held_on is not None},
+            at=now,
         )
     return check_in
 
@@ -473,11 +520,23 @@ def development_plan_share(
 ) -> bool:
     """The hire gives (``share``) or withdraws consent to show the plan to their
     line manager; True when this call changed it. Conditional, so a repeated
-    click records nothing twice. Audited with the time."""
+    click records nothing twice. Audited with the time. Raises Conflict when
+    the hire gives consent after their leaving date was recorded
+    (``development_plan_read_only``); withdrawing is always possible."""
     now = now or timezone.now()
     plans = DevelopmentPlan.objects.filter(pk=plan.pk)
     with transaction.atomic():
         if share:
+            Application.objects.select_for_update(of=("self",)).filter(
+                pk=plan.application_id
+            ).first()
+            refusal = development_plan_read_only(
+                outcome=HireOutcome.objects.filter(
+                    application_id=plan.application_id
+                ).first()
+            )
+            if refusal is not None:
+                raise refusal
             changed = plans.filter(shared_with_manager_at__isnull=True).update(
                 shared_with_manager_at=now, updated_at=now
             )
@@ -492,6 +551,7 @@ def development_plan_share(
                 obj=plan,
                 job=plan.application.job,
                 data={"by": "hire", "at": now.isoformat()},
+                at=now,
             )
     plan.shared_with_manager_at = now if share else None
     return bool(changed)
@@ -606,10 +666,17 @@ class PlanPage:
     as_manager: bool = False
     # Why no plan can be generated now (``development_plan_refusal``); "" if one can.
     generate_blocked: str = ""
+    # Why the plan can no longer change (``development_plan_read_only``); "" if
+    # it can.
+    read_only: str = ""
 
     @property
     def can_keep_check_ins(self) -> bool:
-        return self.plan is not None and (self.can_manage or self.as_manager)
+        return (
+            self.plan is not None
+            and not self.read_only
+            and (self.can_manage or self.as_manager)
+        )
 
     @property
     def link(self) -> str | None:
@@ -662,6 +729,7 @@ def development_plan_page(*, user, application_id: int) -> PlanPage:
         if can_manage
         else None
     )
+    read_only = development_plan_read_only(outcome=outcome) if plan else None
     return PlanPage(
         application=application,
         plan=plan,
@@ -671,6 +739,7 @@ def development_plan_page(*, user, application_id: int) -> PlanPage:
         can_manage=can_manage,
         as_manager=as_manager,
         generate_blocked=refusal.message if refusal else "",
+        read_only=read_only.message if read_only else "",
     )
 
 
@@ -722,13 +791,23 @@ def hire_plan(plan_id: int) -> DevelopmentPlan | None:
     )
 
 
+def plan_outcome(plan: DevelopmentPlan) -> HireOutcome | None:
+    try:
+        return plan.application.outcome
+    except HireOutcome.DoesNotExist:
+        return None
+
+
+def plan_read_only(plan: DevelopmentPlan) -> bool:
+    """Whether the hire's plan can no longer change (``development_plan_read_only``)."""
+    return development_plan_read_only(outcome=plan_outcome(plan)) is not None
+
+
 def plan_manager(plan: DevelopmentPlan):
     """The line manager who may read the plan once the hire agrees (the outcome's
     Criba account), or None while nobody is named."""
-    try:
-        return plan.application.outcome.manager
-    except HireOutcome.DoesNotExist:
-        return None
+    outcome = plan_outcome(plan)
+    return outcome.manager if outcome else None
 
 
 @dataclass(frozen=True)

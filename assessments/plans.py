@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments.definitions import instrument_spec
@@ -37,8 +38,17 @@ def minus(text: str) -> str:
     return text.replace("-", "\u2212")
 
 
+def decimal(value: float, places: int = 2) -> str:
+    """A figure for the page, with the active language's decimal separator
+    ("0.20" in English, "0,20" in Spanish)."""
+    return number_format(value, places)
+
+
 def signed(value: float, places: int = 2) -> str:
-    return minus(f"{value:+.{places}f}") if value else f"{0:.{places}f}"
+    """``decimal`` with its sign: a plus on positive figures, a typographic minus."""
+    if not value:
+        return decimal(0, places)
+    return minus(("+" if value > 0 else "-") + decimal(abs(value), places))
 
 
 @dataclass(frozen=True)
@@ -114,12 +124,12 @@ def cut_meaning(bound: float) -> str:
             "a composite of at least %(bound)s: on balance %(size)s standard "
             "deviations or more better than the norm group's average on the "
             "weighted scales"
-        ) % {"bound": signed(bound), "size": f"{size:.2f}"}
+        ) % {"bound": signed(bound), "size": decimal(size)}
     return _(
         "a composite of at least %(bound)s: on balance no more than %(size)s "
         "standard deviations worse than the norm group's average on the weighted "
         "scales"
-    ) % {"bound": signed(bound), "size": f"{size:.2f}"}
+    ) % {"bound": signed(bound), "size": decimal(size)}
 
 
 def _importance_meaning(importance: float, higher_is_better: bool) -> str:
@@ -129,11 +139,11 @@ def _importance_meaning(importance: float, higher_is_better: bool) -> str:
         return _(
             "One standard deviation above average on this scale adds %(w)s to the "
             "composite."
-        ) % {"w": f"{importance:.2f}"}
+        ) % {"w": decimal(importance)}
     return _(
         "Lower is better: one standard deviation above average on this scale takes "
         "%(w)s off the composite."
-    ) % {"w": f"{importance:.2f}"}
+    ) % {"w": decimal(importance)}
 
 
 def _defaults(version: InstrumentVersion) -> tuple[dict[str, float], dict[str, float]]:

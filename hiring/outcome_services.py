@@ -371,6 +371,7 @@ def hire_outcome_record(
     rated_on=None,
     quotas: Iterable = (),
     today: date | None = None,
+    now: datetime | None = None,
 ) -> HireOutcome:
     """Record what became of a hire: create or update the one outcome of a hired
     application.
@@ -385,9 +386,11 @@ def hire_outcome_record(
     each bad field otherwise. When something changed, writes the audit entry
     ``outcome.recorded`` and the event ``hire_outcome.recorded`` in the same
     transaction; recording the same values again writes nothing. The returned
-    outcome carries ``created`` and ``changed``.
+    outcome carries ``created`` and ``changed``. ``now`` is when it is recorded
+    (by default the present; the demo seed gives a moment of its history), the
+    audit entry and the event included; ``today`` defaults to its day.
     """
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(now)
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("job", "candidate")
@@ -414,7 +417,7 @@ def hire_outcome_record(
     outcome = HireOutcome.objects.filter(application=application).first()
     created = outcome is None
     if created:
-        outcome = HireOutcome(application=application)
+        outcome = HireOutcome(application=application, created_at=now or timezone.now())
     values = {
         "start_date": clean.start_date,
         "manager_name": clean.manager_name,
@@ -490,9 +493,11 @@ def hire_outcome_record(
             "fields": changed_fields,
             "quarters": sorted(quota_changes),
         },
+        at=now,
     )
     event_record(
         type=OutboxEvent.Type.HIRE_OUTCOME_RECORDED,
         data=_event_data(outcome, application, today),
+        now=now,
     )
     return outcome

@@ -91,7 +91,7 @@ def self_identification_record(
         existing = SelfIdentification.objects.filter(candidate=candidate).first()
         if not any(fields.values()):
             if existing is not None:
-                _audit(existing, change="withdrawn")
+                _audit(existing, change="withdrawn", at=now)
                 existing.delete()
             return None
         if existing is None:
@@ -105,17 +105,17 @@ def self_identification_record(
                 # writer that does not lock still ends as an update.
                 existing = SelfIdentification.objects.get(candidate=candidate)
             else:
-                _audit(row, change="created")
+                _audit(row, change="created", at=now)
                 return row
         for name, value in fields.items():
             setattr(existing, name, value)
         existing.answered_at = now
         existing.save()
-        _audit(existing, change="updated")
+        _audit(existing, change="updated", at=now)
         return existing
 
 
-def _audit(row: SelfIdentification, *, change: str) -> None:
+def _audit(row: SelfIdentification, *, change: str, at: datetime) -> None:
     # Which questions were answered is itself an answer: only that the
     # candidate acted is kept.
     audit_record(
@@ -123,6 +123,7 @@ def _audit(row: SelfIdentification, *, change: str) -> None:
         action=AuditEvent.Action.SELF_IDENTIFICATION_RECORDED,
         obj=row,
         data={"change": change},
+        at=at,
     )
 
 
@@ -131,7 +132,8 @@ def self_identification_seed(
 ) -> int:
     """Record answers for demo candidates: ``{candidate_id: {question: value}}``.
 
-    For the demo seed only; goes through the same service as a candidate.
+    For the demo seed only; goes through the same service as a candidate, at
+    ``now`` (a demo candidate's moment in their history), audit row included.
     Returns how many candidates have answers stored.
     """
     stored = 0

@@ -241,8 +241,10 @@ def job_create(*, actor=None, **fields) -> Job:
 
 
 @transaction.atomic
-def job_update(*, job: Job, actor=None, **fields) -> Job:
-    """Change a job's fields; an external id may be set once and not taken over."""
+def job_update(*, job: Job, actor=None, now: datetime | None = None, **fields) -> Job:
+    """Change a job's fields; an external id may be set once and not taken over.
+    Audited at ``now`` (by default the present; the demo seed gives the moment
+    in its history)."""
     values = _clean_fields(Job, fields)
     if "title" in values and not values["title"]:
         raise Invalid(
@@ -269,6 +271,7 @@ def job_update(*, job: Job, actor=None, **fields) -> Job:
             obj=job,
             job=job,
             data={"fields": changed},
+            at=now,
         )
     return job
 

@@ -3,8 +3,8 @@ figures.
 
 The "Account Executive, 2025 intake" job had 200 applicants. Each took the
 questionnaire; the stronger half was interviewed by a panel of two; sixty were
-hired, started in 2025 (one, whose development plan the demo shares, two weeks
-before the seeding) and most have outcomes: employment at 90 and 180 days,
+hired and started in 2025 (one with the development plan the demo shares, kept
+through its three check-ins), and most have outcomes: employment at 90 and 180 days,
 performance ratings and quota attainment by quarter. The latent model that draws
 the answers also draws the outcomes, with a modest true validity (what a real
 sales team would see), and one team loses more good hires than their
@@ -30,9 +30,6 @@ from hiring.models import Application, Job, Stage
 COHORT_JOB = "Account Executive, 2025 intake"
 COHORT_SIZE = 200
 COHORT_SEED = 20250107
-# The hire whose development plan the demo shares started this many days before
-# the seeding, so all three check-ins (30, 60, 90 days) lie ahead.
-PLAN_HIRE_STARTED_DAYS_AGO = 14
 SCALES = (
     "self_discipline",
     "achievement_drive",
@@ -270,7 +267,7 @@ def interview_ratings(
     return cards
 
 
-def _weekday(day: date) -> date:
+def weekday(day: date) -> date:
     """The day itself, or the Friday before a weekend day: the hiring team
     works on weekdays."""
     return day - timedelta(days=max(0, day.weekday() - 4))
@@ -291,12 +288,12 @@ def history_for(person: Applicant, rng: random.Random) -> History:
     anchor = person.start_date or start_date_for(person, rng)
     if person.start_date is not None:
         rng.randrange(0, 240)  # the draw the others spend on their anchor
-    decided = _weekday(anchor - timedelta(days=rng.randrange(10, 29)))
-    interviewed = _weekday(decided - timedelta(days=rng.randrange(2, 8)))
-    screened = _weekday(interviewed - timedelta(days=rng.randrange(3, 11)))
+    decided = weekday(anchor - timedelta(days=rng.randrange(10, 29)))
+    interviewed = weekday(decided - timedelta(days=rng.randrange(2, 8)))
+    screened = weekday(interviewed - timedelta(days=rng.randrange(3, 11)))
     # Candidates answer on any day, at any reasonable hour.
     submitted = screened - timedelta(days=rng.randrange(1, 5))
-    invited = _weekday(submitted - timedelta(days=rng.randrange(1, 4)))
+    invited = weekday(submitted - timedelta(days=rng.randrange(1, 4)))
     applied = invited - timedelta(days=rng.randrange(1, 8))
     interview = timezone.make_aware(
         datetime.combine(interviewed, time(rng.randrange(9, 17), rng.choice((0, 30))))

@@ -1,22 +1,23 @@
 """Dates last year's intake as it happened, for ``seed_demo``.
 
-The interviews, scorecards and their results are written with their time in
-each applicant's history (`demo_cohort.History`), through the services' own
-``now``. The rest is written by services that take the time from the clock, at
-the moment of seeding; once the hires' start dates are known, this moves those
-rows to the history: the application, the invitation, what the candidate did
-while answering, the result, the decisions, the self-identification and the
-events owed to integrations. What the candidate did while answering moves by
+The interviews, scorecards and their results, the decisions, the
+self-identification, the closing of the job and the development plan (with the
+outcome's first record, its consent and its check-ins) are written with their
+time in each applicant's history (`demo_cohort.History`), through the services'
+own ``now``, audit rows included. The rest is written by services that take the
+time from the clock, at the moment of seeding; once the hires' start dates are
+known, this moves those rows to the history: the application, the invitation,
+what the candidate did while answering, the result and the events owed to
+integrations. What the candidate did while answering moves by
 one offset, so the durations the services derived from it (time on each page,
 the attempt's deadline) stay as they were, and the link keeps its validity.
 
-The decisions are recorded at their moments (``application_decide``'s
-``now``), audit rows included. Some dates stay at the seeding: the rest of the
-audit log, which is append-only (it says when the demo was recorded), the
-submitted scorecard versions, which are locked (and were written with their
-time anyway), the retention dates, which only ever move forward, and the
-outcomes and the development plan, recorded at the seeding as a recruiter
-catching up on them would.
+Some dates stay at the seeding: the audit rows of the steps written before the
+history is drawn (the candidate, the application and the invitation: the
+history counts back from start dates drawn once the hires are known), as the
+audit log is append-only and nothing here rewrites it; the retention dates,
+which only ever move forward; and the outcomes in full, recorded at the seeding
+as a recruiter catching up on them would.
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from hiring.models import (
     Candidate,
     Job,
     OutboxEvent,
-    SelfIdentification,
 )
 
 BATCH = 500
@@ -83,14 +83,6 @@ def _applications(histories: dict[int, History], interviewed: set[int]) -> None:
     for candidate in candidates:
         candidate.created_at = histories[candidate.application_id].applied
     Candidate.objects.bulk_update(candidates, ["created_at"], batch_size=BATCH)
-    answers = list(
-        SelfIdentification.objects.filter(
-            candidate__applications__pk__in=histories
-        ).annotate(application_id=F("candidate__applications__pk"))
-    )
-    for answer in answers:
-        answer.answered_at = histories[answer.application_id].self_identified
-    SelfIdentification.objects.bulk_update(answers, ["answered_at"], batch_size=BATCH)
 
 
 SHIFTED = ("opened_at", "consented_at", "started_at", "deadline_at", "submitted_at")

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -55,7 +55,13 @@ def _check_in_forms(page: development.PlanPage, bound=None) -> list:
                 day=check_in.day,
                 initial={
                     "notes": check_in.notes,
-                    "held_on": check_in.done_at.date() if check_in.done_at else None,
+                    # The day it was held where the team is, as the service
+                    # stores it (local midnight), not the day of its UTC time.
+                    "held_on": (
+                        timezone.localtime(check_in.done_at).date()
+                        if check_in.done_at
+                        else None
+                    ),
                 },
             )
         rows.append({"check_in": check_in, "form": form})
@@ -152,11 +158,15 @@ def development_check_in_view(request: HttpRequest, pk: int, day: int) -> HttpRe
             held_on=form.cleaned_data["held_on"],
         )
     except DomainError as problem:
+        if not problem.fields:
+            # The plan cannot change (the hire left): the page says why at the
+            # top, and shows the check-ins to read.
+            return _render_plan(
+                request, page, error=problem.message, status=problem_status(problem)
+            )
         for name, problems in problem.fields.items():
             for message in problems:
                 form.add_error(name if name in form.fields else None, message)
-        if not problem.fields:
-            form.add_error(None, problem.message)
         return _render_plan(
             request, page, bound=(day, form), status=problem_status(problem)
         )
@@ -279,6 +289,7 @@ def hire_plan(request: HttpRequest) -> HttpResponse:
             "goals": development.hire_goals(plan),
             "check_ins": list(plan.check_ins.all()),
             "manager": development.plan_manager(plan),
+            "read_only": development.plan_read_only(plan),
         },
     )
 
@@ -294,7 +305,19 @@ def hire_consent(request: HttpRequest) -> HttpResponse:
     form = PlanShareForm(request.POST)
     if form.is_valid():
         share = form.cleaned_data["share"]
-        development.development_plan_share(plan=plan, share=share)
+        try:
+            development.development_plan_share(plan=plan, share=share)
+        except DomainError:
+            # The only refusal: sharing a plan kept as it was when the hire
+            # left. Said to the hire in their words, not the team's.
+            messages.error(
+                request,
+                _(
+                    "Your plan is kept as it was when you left, so it can no "
+                    "longer be shared."
+                ),
+            )
+            return redirect("my_plan:plan")
         messages.success(
             request,
             _("Your manager can now see your plan.")

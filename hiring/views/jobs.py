@@ -21,7 +21,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from hiring.errors import DomainError, Forbidden, Invalid
+from hiring.errors import DomainError, Forbidden, Invalid, NotFound
 from hiring.forms import JobForm, JobMemberForm
 from hiring.models import Capability, Job, Stage
 from hiring.selectors import (
@@ -209,9 +209,21 @@ def job_team_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def job_team_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    job, _capabilities = job_for_user(
+    """Take a person off the team, once confirmed: their open panel seats end
+    with any scorecard they have not submitted, so the first POST only shows
+    what will go and asks again."""
+    job, capabilities = job_for_user(
         user=request.user, job_id=pk, capability=Capability.MANAGE_JOB
     )
+    if request.POST.get("confirm") != "yes":
+        member = job_team(job=job).filter(pk=member_id).first()
+        if member is None:
+            raise NotFound(_("This person is not on the job's team."), code="not_found")
+        return render(
+            request,
+            "hiring/job_team_remove.html",
+            {"job": job, "capabilities": capabilities, "member": member, "tab": "team"},
+        )
     try:
         job_team_member_remove(job=job, member_id=member_id, actor=request.user)
     except DomainError as error:

@@ -3,7 +3,7 @@ outcomes, a team that loses good hires, self-identification with a group too sma
 to show, a development plan shared with its manager, and an analyst to read it;
 each applicant's steps are dated as they happened, before the hire's start."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assessments.adverse_impact import adverse_impact_figures
-from assessments.management.demo_cohort import COHORT_JOB, PLAN_HIRE_STARTED_DAYS_AGO
+from assessments.management.demo_cohort import COHORT_JOB
 from assessments.models import DevelopmentPlan, Invitation
 from assessments.outcome_managers import manager_report
 from assessments.outcome_validity import validity_report
@@ -96,12 +96,73 @@ def test_it_shares_a_development_plan_with_the_hires_manager(seeded):
     assert [c.day for c in plan.check_ins.all()] == [30, 60, 90]
 
 
-def test_it_gives_the_plan_of_a_hire_who_started_lately_its_check_ins_ahead(seeded):
-    plan = DevelopmentPlan.objects.get(application__job=seeded)
-    today = timezone.localdate()
+def _audit_of(plan, action):
+    return AuditEvent.objects.filter(
+        action=action, object_type="assessments.developmentplan", object_id=plan.pk
+    )
 
-    assert plan.application.outcome.start_date <= today
-    assert all(check_in.due_on > today for check_in in plan.check_ins.all())
+
+def test_it_keeps_the_plan_of_a_hire_of_the_intake_as_it_went_in_2025(seeded):
+    """The plan's hire applied, was hired and started within the intake, like
+    every other; the plan was generated on her first day, shared that evening
+    and kept through its three check-ins, each audit row at its moment."""
+    plan = DevelopmentPlan.objects.get(application__job=seeded)
+    application = plan.application
+    start = application.outcome.start_date
+    generated = _audit_of(plan, AuditEvent.Action.PLAN_GENERATED).get()
+    shared = _audit_of(plan, AuditEvent.Action.PLAN_SHARED).get()
+    updates = _audit_of(plan, AuditEvent.Action.CHECK_IN_UPDATED).order_by("at")
+    check_ins = list(plan.check_ins.order_by("day"))
+    first_record = (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.OUTCOME_RECORDED,
+            data__application_id=application.pk,
+        )
+        .order_by("at")
+        .first()
+    )
+
+    assert start.year == 2025
+    assert application.created_at < application.decided_at < _midnight(start)
+    assert timezone.localtime(first_record.at).date() == start
+    assert first_record.at < generated.at == plan.created_at < shared.at
+    assert timezone.localtime(generated.at).date() == start
+    assert shared.at == plan.shared_with_manager_at
+    assert [c.due_on for c in check_ins] == [
+        start + timedelta(days=days) for days in (30, 60, 90)
+    ]
+    assert [u.data["day"] for u in updates] == [30, 60, 90]
+    for check_in, update in zip(check_ins, updates, strict=True):
+        held = timezone.localtime(check_in.done_at).date()
+        assert held <= check_in.due_on
+        assert held.weekday() < 5
+        assert timezone.localtime(update.at).date() == held
+        assert check_in.notes
+        assert check_in.done_by.username == "hugo"
+    assert max(u.at for u in updates) < datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_it_dates_the_self_identification_and_the_closing_with_the_intake(seeded):
+    answers = dict(
+        SelfIdentification.objects.filter(
+            candidate__applications__job=seeded
+        ).values_list("pk", "answered_at")
+    )
+    rows = AuditEvent.objects.filter(
+        action=AuditEvent.Action.SELF_IDENTIFICATION_RECORDED
+    )
+    closed = AuditEvent.objects.get(
+        action=AuditEvent.Action.JOB_UPDATED, object_id=str(seeded.pk)
+    )
+    last_decision = max(
+        Application.objects.filter(job=seeded).values_list("decided_at", flat=True)
+    )
+
+    assert len(answers) > 150
+    for row in rows.filter(object_id__in=[str(pk) for pk in answers]):
+        assert row.at == answers[int(row.object_id)]
+    assert closed.data == {"fields": ["status"]}
+    assert last_decision < closed.at < datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _midnight(day):
@@ -115,7 +176,6 @@ def test_it_dates_each_applicants_steps_in_order_before_their_start(seeded):
         "interviews__scorecards",
         "interviews__results",
     )
-    plan = DevelopmentPlan.objects.get(application__job=seeded)
     for application in applications:
         (invitation,) = application.invitations.all()
         answered = [r.answered_at for r in invitation.responses.all()]
@@ -142,8 +202,7 @@ def test_it_dates_each_applicants_steps_in_order_before_their_start(seeded):
         outcome = HireOutcome.objects.filter(application=application).first()
         if outcome is not None:
             steps.append(_midnight(outcome.start_date))
-            if application != plan.application:
-                assert outcome.start_date.year == 2025
+            assert outcome.start_date.year == 2025
         steps.append(now)
         assert steps == sorted(steps), application.pk
         assert invitation.expires_at > invitation.created_at
@@ -151,8 +210,8 @@ def test_it_dates_each_applicants_steps_in_order_before_their_start(seeded):
 
 
 def test_it_dates_the_events_owed_to_integrations_with_the_intake(seeded):
-    # Every step of the intake came before the latest hire started.
-    before = timezone.now() - timedelta(days=PLAN_HIRE_STARTED_DAYS_AGO)
+    # Every step of the intake came before the end of 2025.
+    before = datetime(2026, 1, 1, tzinfo=UTC)
     invitations = dict(
         Invitation.objects.filter(application__job=seeded).values_list(
             "pk", "submitted_at"

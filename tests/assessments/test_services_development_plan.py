@@ -16,6 +16,7 @@ from hiring.errors import Conflict, Invalid
 from hiring.models import AuditEvent, Stage
 from tests.factories import ApplicationFactory, HireOutcomeFactory
 from tests.factories.development import (
+    COMPETENCY_MEANS,
     hire_for,
     interview_for,
     questionnaire_for,
@@ -233,3 +234,14 @@ def test_the_hires_export_holds_the_plan_and_erasure_deletes_it(job, alice, admi
 
     assert erasure.counts["development_plans"] == 1
     assert not DevelopmentPlan.objects.exists()
+
+
+def test_it_writes_an_interview_figure_with_the_plans_decimal_separator(job, alice):
+    hire = hire_for(job, language="es", results=False)
+    interview_for(hire, {**COMPETENCY_MEANS, "accountability": 2.5})
+
+    plan = development_plan_generate(application=hire, user=alice)
+
+    bases = [goal.basis for goal in plan.goals.all()]
+    assert any("2,5 de 5" in basis for basis in bases), bases
+    assert not any("2.5" in basis for basis in bases), bases

@@ -91,6 +91,23 @@ def test_it_keeps_a_check_ins_notes_and_held_on(recruiter, hire, alice):
     assert 'value="2026-02-02"' in text
 
 
+def test_the_held_on_day_reads_back_as_entered_east_of_utc(
+    recruiter, hire, alice, settings
+):
+    """Held on 2 February in Madrid is stored as its local midnight, 1 February
+    23:00 UTC; the form shows 2 February again, not the UTC day."""
+    settings.TIME_ZONE = "Europe/Madrid"
+    development_plan_generate(application=hire, user=alice)
+
+    recruiter.post(
+        _base(hire) + "check-ins/60/", {"notes": "", "held_on": "2026-02-02"}
+    )
+    text = recruiter.get(_base(hire)).content.decode()
+
+    assert 'value="2026-02-02"' in text
+    assert 'value="2026-02-01"' not in text
+
+
 def test_a_bad_date_is_shown_on_its_form(recruiter, hire, alice):
     development_plan_generate(application=hire, user=alice)
 

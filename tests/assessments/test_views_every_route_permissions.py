@@ -154,7 +154,9 @@ ROUTES: dict[str, Route] = {
         lambda s: {"user": s.extra["outsider"].pk, "role": "recruiter"},
     ),
     "hiring:job_team_remove": Route(
-        lambda s: {"pk": s.job.pk, "member_id": s.member.pk}, ("POST",)
+        lambda s: {"pk": s.job.pk, "member_id": s.member.pk},
+        ("POST",),
+        lambda s: {"confirm": "yes"},
     ),
     "hiring:candidate_new": Route(
         lambda s: {"pk": s.job.pk},

@@ -234,3 +234,20 @@ def test_it_previews_a_profile_exactly_on_a_cut_in_the_upper_band(
 
     assert somewhat_better.composite == pytest.approx(0.5, abs=1e-12)
     assert somewhat_better.band == "strong_fit"
+
+
+def test_it_writes_the_figures_in_words_with_the_pages_decimal_separator(
+    client, job, alice, instrument_version
+):
+    logged_in(client, alice)
+    client.cookies["django_language"] = "es"
+
+    page = client.get(f"/jobs/{job.pk}/plan/", HTTP_ACCEPT_LANGUAGE="es")
+    html = page.content.decode()
+
+    assert 'lang="es"' in html
+    assert "+0,50" in html
+    assert "\u22120,50" in html
+    assert "+0.50" not in html
+    assert "\u22120.50" not in html
+    assert preview_rows(html)[0][0] == "0,00"

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Invitation
+from hiring.services import application_decide
 from tests.factories import (
     ApplicationFactory,
     InstrumentVersionFactory,
@@ -101,3 +102,25 @@ def test_it_reads_the_same_number_of_queries_for_1_and_10_applications(
 
     assert len(one.captured_queries) == 11
     assert response.content.decode().count("data-application=") == 10
+
+
+def test_it_says_on_hold_beside_the_stage_and_repeats_no_other_decision(
+    client, job, alice
+):
+    rejected, held, advanced = (
+        application_decide(
+            application=ApplicationFactory(job=job, stage="assessing"),
+            user=alice,
+            decision=decision,
+            reason="On the evidence.",
+        )
+        for decision in ("reject", "hold", "advance")
+    )
+
+    page = logged_in(client, alice).get(f"/jobs/{job.pk}/").content.decode()
+
+    assert re.sub(r"\s+", " ", _row(page, held)).count("Assessing") == 1
+    assert "(on hold)" in _row(page, held)
+    assert "(Reject)" not in _row(page, rejected)
+    assert "Rejected" in _row(page, rejected)
+    assert "(Advance)" not in _row(page, advanced)

@@ -30,10 +30,27 @@ def test_it_changes_the_role_of_someone_already_on_the_team(client, job, alice, 
     assert JobMember.objects.get(job=job, user=dana).role == "hiring_manager"
 
 
-def test_it_removes_a_person(client, job, alice, dana):
+def test_it_asks_before_taking_a_person_off_and_says_what_goes(
+    client, job, alice, dana
+):
     member = JobMember.objects.get(job=job, user=dana)
 
     response = logged_in(client, alice).post(f"/jobs/{job.pk}/team/{member.pk}/remove/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Take Dana" in page
+    assert "any scorecard they have not submitted is deleted" in page
+    assert 'name="confirm" value="yes"' in page
+    assert JobMember.objects.filter(pk=member.pk).exists()
+
+
+def test_it_removes_a_person(client, job, alice, dana):
+    member = JobMember.objects.get(job=job, user=dana)
+
+    response = logged_in(client, alice).post(
+        f"/jobs/{job.pk}/team/{member.pk}/remove/", {"confirm": "yes"}
+    )
 
     assert response.status_code == 302
     assert not JobMember.objects.filter(pk=member.pk).exists()
@@ -44,7 +61,7 @@ def test_it_keeps_the_last_recruiter(client, job, alice):
     member = JobMember.objects.get(job=job, user=alice)
 
     response = logged_in(client, alice).post(
-        f"/jobs/{job.pk}/team/{member.pk}/remove/", follow=True
+        f"/jobs/{job.pk}/team/{member.pk}/remove/", {"confirm": "yes"}, follow=True
     )
 
     assert JobMember.objects.filter(pk=member.pk).exists()

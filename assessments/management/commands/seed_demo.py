@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +24,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.development import development_plan_generate, development_plan_share
+from assessments.development import (
+    development_check_in_update,
+    development_plan_generate,
+    development_plan_share,
+)
 from assessments.interview_selectors import interview_access
 from assessments.interview_services import (
     INTERVIEW_AGGREGATE_TASK,
@@ -354,6 +358,18 @@ INTERVIEWS = [
     DemoInterview("marcus.chen@example.com", 1),
 ]
 
+# The cohort's job is closed this long after its last decision.
+CLOSED_HOURS_AFTER = 2
+# What Hugo noted at the check-ins of the demo's development plan.
+CHECK_IN_NOTES = {
+    30: "Shadowed five discovery calls and ran two on her own. Agreed to ask for "
+    "feedback on one recorded call a week.",
+    60: "Feedback is turning into changes: her call openings are shorter and she "
+    "logs every follow-up the same day.",
+    90: "Working on her own pipeline now. Keep the weekly call review; next step "
+    "is leading a demo with a new account.",
+}
+
 EVIDENCE = {
     1: "Described arguing with the manager's feedback and changing nothing.",
     5: "Gave a specific example with numbers, what they did and what changed.",
@@ -433,7 +449,8 @@ def _cohort_outcomes_draw(
 ) -> tuple[list[tuple[demo_cohort.Applicant, dict]], demo_cohort.Applicant]:
     """Start dates and outcomes of all but the last two hires, whose are still
     to record (the outcome form on their page is empty), and the hire whose
-    development plan the demo shares."""
+    development plan the demo shares: one of the intake like the others, who
+    started in 2025 on the Inside sales team and is still there."""
     rng = random.Random(demo_cohort.COHORT_SEED + 3)  # noqa: S311 - demo data
     hires = [p for p in people if p.hired][:-2]
     outcomes = []
@@ -444,16 +461,12 @@ def _cohort_outcomes_draw(
         outcomes.append((person, demo_cohort.outcome_for(person, today, rng)))
         person.left = outcomes[-1][1]["leaving_date"] is not None
     # A plan is for someone still on the team: a hire who has left has no first
-    # 90 days ahead and no manager to share it with. Theirs started two weeks
-    # before the seeding, so the plan's check-ins lie ahead.
-    number, planned = next(
-        (number, person)
-        for number, person in enumerate(hires)
+    # 90 days ahead and no manager to share it with.
+    planned = next(
+        person
+        for person in hires
         if person.team[1] == "Inside sales" and not person.left
     )
-    planned.start_date = today - timedelta(days=demo_cohort.PLAN_HIRE_STARTED_DAYS_AGO)
-    own_rng = random.Random(demo_cohort.COHORT_SEED + 5)  # noqa: S311 - demo data
-    outcomes[number] = (planned, demo_cohort.outcome_for(planned, today, own_rng))
     return outcomes, planned
 
 
@@ -838,11 +851,26 @@ class Command(BaseCommand):
                 ),
                 now=person.history.decided,
             )
-        self_identification_seed(
-            answers=demo_cohort.self_identification_answers(people)
+        answers = demo_cohort.self_identification_answers(people)
+        for person in people:
+            if person.application.candidate_id in answers:
+                self_identification_seed(
+                    answers={
+                        person.application.candidate_id: answers[
+                            person.application.candidate_id
+                        ]
+                    },
+                    now=person.history.self_identified,
+                )
+        self._cohort_plan(planned, users)
+        self._cohort_outcomes_record(outcomes, users, today)
+        # Closed once its last decision was taken.
+        job_update(
+            job=job,
+            status=Job.Status.CLOSED,
+            now=max(p.history.decided for p in interviewed)
+            + timedelta(hours=CLOSED_HOURS_AFTER),
         )
-        self._cohort_outcomes_record(outcomes, planned, users, today)
-        job_update(job=job, status=Job.Status.CLOSED)
         cohort_history_write(job=job, people=people)
         del self.created[quiet:]
         self.created.append(
@@ -853,10 +881,45 @@ class Command(BaseCommand):
         )
         self.cohort = people
 
+    def _cohort_plan(self, planned, users: dict) -> None:
+        """The development plan of one hire, as it went in 2025: on her first day
+        the recruiter records her start and manager and generates the plan, she
+        shares it with Hugo that evening, and he keeps its three check-ins on
+        their days. Each step at its moment, audit rows included."""
+        start = planned.start_date
+        first_day = timezone.make_aware(datetime.combine(start, time(9, 30)))
+        hire_outcome_record(
+            application=planned.application,
+            by=users["rita"],
+            start_date=start,
+            manager_name=planned.team[0],
+            team=planned.team[1],
+            manager=users["hugo"],
+            now=first_day,
+        )
+        plan = development_plan_generate(
+            application=planned.application,
+            user=users["rita"],
+            now=first_day + timedelta(minutes=20),
+        )
+        development_plan_share(
+            plan=plan, share=True, now=first_day + timedelta(hours=10)
+        )
+        for check_in in plan.check_ins.all():
+            held_on = demo_cohort.weekday(check_in.due_on)
+            development_check_in_update(
+                check_in=check_in,
+                user=users["hugo"],
+                notes=CHECK_IN_NOTES[check_in.day],
+                held_on=held_on,
+                now=timezone.make_aware(datetime.combine(held_on, time(16, 30))),
+            )
+
     def _cohort_outcomes_record(
-        self, outcomes: list[tuple], planned, users: dict, today: date
+        self, outcomes: list[tuple], users: dict, today: date
     ) -> None:
-        """Record the drawn outcomes and share the planned hire's plan."""
+        """Record the drawn outcomes at the seeding, as a recruiter catching up
+        on them would."""
         for person, values in outcomes:
             quotas = [
                 QuotaInput(
@@ -872,10 +935,6 @@ class Command(BaseCommand):
                 today=today,
                 **values,
             )
-        plan = development_plan_generate(
-            application=planned.application, user=users["rita"], today=today
-        )
-        development_plan_share(plan=plan, share=True)
 
     def _cohort_interview(self, person, users: dict) -> Interview:
         """The interview at its time in the person's history, rated by the
