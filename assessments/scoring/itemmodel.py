@@ -51,7 +51,7 @@ def item_norm_reliability(published: float, estimate: float | None) -> float:
     answered a scale alike (docs/scoring.md) shrinks that variance towards 0,
     so attentive answers, whose items differ as the published figure says they
     should, look like outliers: with true alpha .77, an item norm built on .90,
-    .95 or .99 for one scale flagged 1.7 %, 21 % and 97 % of simulated attentive
+    .95 or .99 for one scale flagged 1.7 %, 21 % and 96 % of simulated attentive
     respondents instead of 0.1 %. An estimate below the published figure says
     the items differ more than published, which the model must expect, so it is
     used. ``None``, or an estimate outside (0, 1), keeps the published figure.

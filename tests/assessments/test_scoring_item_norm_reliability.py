@@ -46,7 +46,7 @@ def test_it_flags_attentive_respondents_at_its_documented_rate_whatever_the_alph
     stored = dict.fromkeys(keys, alpha)
 
     # Documented: 0.1 % of attentive respondents (p < .001 by construction),
-    # 99.9 % of random responders. Before the bound: 1.7 %, 21 % and 97 % with
+    # 99.9 % of random responders. Before the bound: 1.7 %, 21 % and 96 % with
     # one scale at .90, .95 and .99; 50 % to 100 % with all five.
     assert _flagged(attentive, stored) <= 0.003
     assert _flagged(random, stored) >= 0.995
