@@ -47,7 +47,11 @@ from pydantic import (
 )
 
 from assessments.models import Instrument, InstrumentVersion, NormSet
-from assessments.scoring.itemmodel import ItemModel, ScaleFigures
+from assessments.scoring.itemmodel import (
+    ItemModel,
+    ScaleFigures,
+    item_norm_reliability,
+)
 from assessments.scoring.spec import (
     DEFAULT_THRESHOLDS,
     InstrumentSpec,
@@ -594,8 +598,10 @@ def item_model(
     (``scoring.itemmodel`` gives the formulas), and its parameters drive the
     simulated respondents of ``benchmarks/validity.py``. ``norms`` (``{scale:
     {"mean", "sd"}}``, e.g. a local norm set) and ``reliabilities`` (estimated
-    alphas; ``None`` or outside (0, 1) keeps the definition's figure) replace
-    the definition's provisional figures where given.
+    alphas) replace the definition's provisional figures where given; an
+    estimate never raises the reliability above the definition's
+    (``item_norm_reliability`` says why), and ``None`` or one outside (0, 1)
+    keeps the definition's figure.
     """
     norms = norms or {}
     reliabilities = reliabilities or {}
@@ -603,9 +609,7 @@ def item_model(
     for scale in definition["scales"]:
         key = scale["key"]
         norm = norms.get(key) or scale["norms"]
-        alpha = reliabilities.get(key)
-        if alpha is None or not 0 < alpha < 1:
-            alpha = scale["reliability"]
+        alpha = item_norm_reliability(scale["reliability"], reliabilities.get(key))
         figures[key] = ScaleFigures(mean=norm["mean"], sd=norm["sd"], reliability=alpha)
     return ItemModel(instrument_spec(definition), figures)
 

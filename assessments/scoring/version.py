@@ -15,8 +15,10 @@ Bump rules (semantic versioning of *outputs*, not of code):
 # 3.0.0: the reliability a T band is drawn with is capped at .95
 # (``engine.RELIABILITY_CEILING``), so no band is narrower than +/- 4.4 T; the
 # consistency-pairs index needs three quarters of its pairs answered instead of
-# half (``ValidityThresholds.consistency_min_fraction``); the validity rule is
-# still ``rules.RULE_V2``.
+# half (``ValidityThresholds.consistency_min_fraction``); the item norm of the
+# Mahalanobis index takes a local alpha only up to the published one
+# (``itemmodel.item_norm_reliability``); local norms narrower than the published
+# SEM are not stored; the validity rule is still ``rules.RULE_V2``.
 SCORING_VERSION = "3.0.0"
 
 # The interview aggregation (competency means, weighted score, r_wg and range flags)

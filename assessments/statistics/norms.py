@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -13,6 +13,8 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 
 from assessments.models import InstrumentVersion, NormSet
+from assessments.scoring import RELIABILITY_CEILING
+from assessments.scoring.precision import sem
 from assessments.statistics.submissions import CHUNK, valid_results, versions_or_all
 
 logger = logging.getLogger(__name__)
@@ -56,7 +58,9 @@ class NormsOutcome:
     (the newest local set has the same figures), ``"too_few"`` (fewer than
     ``min_n`` valid submissions in the group, or scored on ``scale``), or
     ``"no_spread"`` (every valid submission has the same score on ``scale``, so
-    there is no SD to standardise against); ``n`` counts the group's valid
+    there is no SD to standardise against), or ``"too_narrow"`` (the SD on
+    ``scale``, ``sd``, is below ``min_sd``, the least that measurement error
+    alone gives: ``norm_sd_floor``); ``n`` counts the group's valid
     submissions, or the scored ones on ``scale``.
     """
 
@@ -65,25 +69,51 @@ class NormsOutcome:
     n: int
     scale: str | None = None
     norm_set: NormSet | None = None
+    sd: float | None = None
+    min_sd: float | None = None
+
+
+def norm_sd_floor(published_sd: float, published_reliability: float) -> float:
+    """The smallest SD of scale means a local norm may have: the published SEM.
+
+    Classical test theory: observed variance = true variance + error variance
+    (Lord & Novick 1968, ch. 3), and the error variance of a scale does not
+    depend on who takes it. So even candidates whose true scores were all equal
+    would spread by the SEM, ``SD sqrt(1 - r_xx)`` (SCORING.md section 3), on
+    the published figures; with the reliability at most
+    ``RELIABILITY_CEILING``, as for the bands. A smaller SD comes from answers
+    given alike or copied, not from a homogeneous pool, and z against it would
+    put the next candidate at an extreme: on the starter (SD .55 to .70, r .80)
+    the floor is .45 of the published SD, and an SD of .02 would put a
+    candidate one answer step above the mean at T 100.
+    """
+    return float(sem(published_sd, min(published_reliability, RELIABILITY_CEILING)))
 
 
 def _norm_figures(
-    keys: list[str], means: np.ndarray, min_n: int
-) -> tuple[dict, dict] | tuple[str, str, int]:
-    """``(scales, samples)``, or ``(reason, scale, n)`` for the first scale that
-    cannot be normed: a local set needs every scale, else scores would mix norms."""
+    definition: dict, means: np.ndarray, min_n: int
+) -> tuple[dict, dict] | NormsOutcome:
+    """``(scales, samples)``, or the outcome (language left blank) naming the
+    first scale that cannot be normed: a local set needs every scale, else
+    scores would mix norms."""
     scales, samples = {}, {}
-    for j, key in enumerate(keys):
+    for j, scale in enumerate(definition["scales"]):
+        key = scale["key"]
         column = means[:, j]
         column = np.sort(column[~np.isnan(column)])
         if column.size < min_n:
-            return ("too_few", key, int(column.size))
+            return NormsOutcome("", "too_few", int(column.size), key)
         # Equal scale means are equal floats (an exact ratio, rounded once),
         # but their SD need not be 0: 130 copies of 3.3 give 4.5e-16, and z
         # against it would be astronomic. So test the spread on the values.
         if np.ptp(column) == 0:
-            return ("no_spread", key, int(column.size))
+            return NormsOutcome("", "no_spread", int(column.size), key)
         sd = float(column.std(ddof=1))
+        floor = norm_sd_floor(scale["norms"]["sd"], scale["reliability"])
+        if sd < floor:
+            return NormsOutcome(
+                "", "too_narrow", int(column.size), key, sd=sd, min_sd=floor
+            )
         scales[key] = {"mean": float(column.mean()), "sd": sd, "n": int(column.size)}
         samples[key] = column.tolist()
     return scales, samples
@@ -100,7 +130,9 @@ def norms_recompute(
     Per version and language with at least ``min_n`` valid submissions (and a
     pooled set, language "", when all languages together reach ``min_n``): per
     scale the mean, SD (ddof 1) and N of the scale means, and the sorted means
-    as the sample for empirical percentiles. A set is stored only when it
+    as the sample for empirical percentiles. No set is stored while a scale's
+    SD is below the SEM of the published figures (``norm_sd_floor``): z
+    against a near-constant group would be extreme. A set is stored only when it
     differs from the newest local set of its language, so running this daily
     does not make every submission look out of date for rescoring. Returns the
     sets created. New submissions are scored against the newest set;
@@ -127,7 +159,6 @@ def norms_recompute_outcomes(
     now = now or timezone.now()
     outcomes = {}
     for each in versions_or_all(version):
-        keys = [scale["key"] for scale in each.definition["scales"]]
         languages, means = _scale_means(each)
         language_of = np.array(languages, dtype=object)
         groups = {"": np.ones(len(languages), dtype=bool)}
@@ -139,11 +170,10 @@ def norms_recompute_outcomes(
             if n < min_n:
                 found.append(NormsOutcome(language, "too_few", n))
                 continue
-            figures = _norm_figures(keys, means[chosen], min_n)
-            if isinstance(figures[0], str):
-                reason, scale, scored = figures
+            figures = _norm_figures(each.definition, means[chosen], min_n)
+            if isinstance(figures, NormsOutcome):
                 logger.info("%s: no local norms for %r yet", each, language)
-                found.append(NormsOutcome(language, reason, scored, scale))
+                found.append(replace(figures, language=language))
                 continue
             scales, samples = figures
             newest = (

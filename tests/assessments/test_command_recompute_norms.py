@@ -102,3 +102,23 @@ def test_it_says_when_local_norms_are_unchanged(instrument_version):
     assert "need 100 valid submissions" not in output
     assert "sales-drive v1: local norms unchanged (all, N = " in output
     assert "sales-drive v1: local norms unchanged (en, N = " in output
+
+
+def test_it_says_which_scale_is_too_narrow_for_local_norms(instrument_version):
+    definition = instrument_version.definition
+    answers = latent_answers(definition, 130, seed=8)
+    alike = [i for i, item in enumerate(definition["items"]) if item["scale"] == ALIKE]
+    answers[:, alike] = 3
+    answers[:20, alike[0]] = 4 if definition["items"][alike[0]]["keyed"] > 0 else 2
+    results_compute_and_store(
+        invitation_ids=submissions_create(instrument_version, 130, answers=answers)
+    )
+
+    output = _run("--instrument", "sales-drive")
+
+    assert (
+        "sales-drive v1: no local norms (all): the valid submissions' coachability "
+        "scores have SD 0.0" in output
+    )
+    assert "the spread measurement error alone gives" in output
+    assert not NormSet.objects.filter(source="local").exists()

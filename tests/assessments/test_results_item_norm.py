@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from assessments.definitions import instrument_spec, item_model
-from assessments.models import NormSet, QuestionnaireResult
+from assessments.models import NormSet, QuestionnaireResult, ScaleReliability
 from assessments.results.norms import reliabilities_current
 from assessments.results.store import results_compute_and_store
 from assessments.scoring.validity import mahalanobis
@@ -68,6 +68,32 @@ def test_it_keeps_the_definition_alpha_when_none_is_estimated(instrument_version
     )
     assert model.scales["coachability"].reliability == pytest.approx(0.80)
     model = item_model(
-        instrument_version.definition, reliabilities={"coachability": 0.9}
+        instrument_version.definition, reliabilities={"coachability": 0.7}
     )
-    assert model.scales["coachability"].reliability == pytest.approx(0.9)
+    assert model.scales["coachability"].reliability == pytest.approx(0.7)
+
+
+def test_it_never_builds_the_item_norm_on_an_alpha_above_the_definition(
+    instrument_version,
+):
+    # A local alpha inflated by answers given alike (docs/scoring.md) would
+    # flag attentive candidates; the item norm keeps the published .80.
+    answers = latent_answers(instrument_version.definition, 40, seed=4)
+    ids = submissions_create(instrument_version, 40, answers=answers)
+    for key in instrument_version.definition["scales"]:
+        ScaleReliability.objects.create(
+            version=instrument_version, scale_key=key["key"], n=40, alpha=0.99
+        )
+    results_compute_and_store(invitation_ids=ids)
+    provisional = NormSet.objects.get(version=instrument_version)
+
+    published = item_model(
+        instrument_version.definition, norms=provisional.scales
+    ).covariance_norm()
+    spec = instrument_spec(instrument_version.definition)
+    columns = spec.item_indices(published.items)
+    np.testing.assert_allclose(
+        _stored_distances(ids),
+        mahalanobis(answers[:, columns], published.mean, published.cov).value,
+        rtol=1e-12,
+    )

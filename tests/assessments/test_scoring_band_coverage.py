@@ -41,20 +41,48 @@ def simulated():
     expected = (np.diff(cdf, axis=-1) * categories).sum(axis=-1)
     answers = np.full((n, spec.n_items), np.nan)
     answers[:, model.columns] = np.where(model.keyed > 0, keyed, low + high - keyed)
+    return model, expected, answers, rng
+
+
+def _coverage(model, expected, answers):
+    """Per scale, the share of respondents whose band holds their true T."""
+    norms = model_norms(model)
     batch = score_batch(
-        spec,
+        model.spec,
         answers,
-        norms=model_norms(model),
+        norms=norms,
         reliabilities={k: f.reliability for k, f in model.scales.items()},
     )
-    return model, expected, batch
-
-
-def test_the_band_holds_the_true_score_at_its_nominal_rate(simulated):
-    model, expected, batch = simulated
-    norms = model_norms(model)
+    held = []
     for j, key in enumerate(model.spec.scale_keys):
         true_mean = expected[:, model.scale_index == j].mean(axis=1)
         true_t = 50 + 10 * (true_mean - norms[key].mean) / norms[key].sd
-        held = (batch.t_low[:, j] <= true_t) & (true_t <= batch.t_high[:, j])
-        assert 0.935 <= held.mean() <= 0.965, key
+        held.append(
+            ((batch.t_low[:, j] <= true_t) & (true_t <= batch.t_high[:, j])).mean()
+        )
+    return np.array(held)
+
+
+def test_the_band_holds_the_true_score_at_its_nominal_rate(simulated):
+    model, expected, answers, _ = simulated
+    held = _coverage(model, expected, answers)
+    assert ((held >= 0.935) & (held <= 0.965)).all(), held
+
+
+def test_a_prorated_band_holds_the_true_score_a_little_less_often(simulated):
+    # One item of each 8-item scale skipped (7 of 8, the most the 80 % rule
+    # allows). SCORING.md section 3 takes r_xx as the scale's reliability, so
+    # the SEM is the full scale's while the score rests on 7 items (whose
+    # Spearman-Brown reliability is .778, not .80): the band covers the true
+    # score 92.6 % to 93.8 % of the time (docs/scoring.md, "A prorated
+    # score's band"), not 95 %.
+    model, expected, answers, rng = simulated
+    skipped = answers.copy()
+    rows = np.arange(len(answers))
+    for j in range(len(model.spec.scales)):
+        columns = model.columns[model.scale_index == j]
+        skipped[rows, columns[rng.integers(0, columns.size, len(answers))]] = np.nan
+    held = _coverage(model, expected, skipped)
+    full = _coverage(model, expected, answers)
+    assert ((held >= 0.915) & (held <= 0.945)).all(), held
+    assert (held < full).all()

@@ -95,6 +95,14 @@ def _norms_lines(outcomes: list[NormsOutcome]) -> list[str]:
                 f"{outcome.scale} score, so there is no SD to standardise "
                 "against; scores keep the norms in use"
             )
+        elif outcome.reason == "too_narrow":
+            lines.append(
+                f"no local norms ({group}): the valid submissions' {outcome.scale} "
+                f"scores have SD {outcome.sd:.3f}, below {outcome.min_sd:.3f}, the "
+                "spread measurement error alone gives (published SD x sqrt(1 - "
+                "reliability)); answers given alike or copied are likely; scores "
+                "keep the norms in use"
+            )
         elif outcome.scale is not None:
             lines.append(
                 f"no local norms ({group}): {outcome.scale} is scored in "
