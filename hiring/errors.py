@@ -17,6 +17,9 @@ class DomainError(Exception):
     """
 
     default_code = "invalid"
+    # Set by a service that writes many entries at once: the position of the
+    # entry refused, so that a file can name its line.
+    entry: int | None = None
 
     def __init__(
         self,

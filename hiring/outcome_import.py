@@ -1,5 +1,6 @@
 """Hire outcomes from a CSV file: a preview that names every row's problem before
-anything is written, then one all-or-nothing write through `hire_outcome_record`.
+anything is written, then one all-or-nothing write through `hire_outcomes_record`,
+the service that records one outcome by hand when given one.
 
 A row names its application by Criba's ``application_id``, by your
 ``application_external_id``, or by ``candidate_email`` with ``job_external_id``
@@ -46,7 +47,7 @@ from hiring.models import (
 from hiring.outcome_selectors import hired_applications_of
 from hiring.outcome_services import (
     QuotaInput,
-    hire_outcome_record,
+    hire_outcomes_record,
     outcome_clean,
     percent_parse,
     quarter_label,
@@ -602,9 +603,12 @@ def outcome_import(
 ) -> OutcomeImportSummary:
     """Record the outcome of every row of the file, or of none.
 
-    Each row goes through `hire_outcome_record` (its audit entry and its event
-    included), all in one transaction: any problem in any row refuses the whole
-    file, naming the lines.
+    The rows go through `hire_outcomes_record`, the service that records one
+    outcome from the hire's page or the API (called there with one entry), so
+    each row writes the outcome, audit entry and event recording it by hand
+    writes, in the same order, and the file costs the same number of queries
+    whatever its rows. Any problem in any row refuses the whole file, naming the
+    lines.
     """
     today = today or timezone.localdate()
     preview = outcome_import_preview(job=job, data=data, today=today)
@@ -617,25 +621,24 @@ def outcome_import(
             else " ".join([_("Nothing was imported."), *preview.problems]),
             code="import_invalid",
         )
-    created = updated = unchanged = 0
-    for row in preview.rows:
-        try:
-            outcome = hire_outcome_record(
-                application=row.application, by=actor, today=today, **row.record
-            )
-        except DomainError as error:
-            # Changed since the preview (e.g. the decision was undone): refuse all.
-            raise Invalid(
-                _("Nothing was imported: line %(line)s: %(problem)s")
-                % {"line": row.line, "problem": error.message},
-                code="import_invalid",
-            ) from error
-        if outcome.created:
-            created += 1
-        elif outcome.changed:
-            updated += 1
-        else:
-            unchanged += 1
+    try:
+        outcomes = hire_outcomes_record(
+            entries=[(row.application, row.record) for row in preview.rows],
+            by=actor,
+            today=today,
+        )
+    except DomainError as error:
+        # Changed since the preview (e.g. the decision was undone): refuse all.
+        raise Invalid(
+            _("Nothing was imported: line %(line)s: %(problem)s")
+            % {"line": preview.rows[error.entry].line, "problem": error.message}
+            if error.entry is not None
+            else " ".join([_("Nothing was imported."), error.message]),
+            code="import_invalid",
+        ) from error
+    created = sum(1 for outcome in outcomes if outcome.created)
+    updated = sum(1 for outcome in outcomes if outcome.changed and not outcome.created)
+    unchanged = len(outcomes) - created - updated
     audit_record(
         actor=actor,
         action=AuditEvent.Action.OUTCOMES_IMPORTED,

@@ -1,5 +1,6 @@
 """Writes of hire outcomes: what became of a hire, recorded from the hire's page, a
-CSV file or the API, always through `hire_outcome_record`.
+CSV file or the API, always through `hire_outcomes_record` (`hire_outcome_record`
+is its one-hire case).
 
 One outcome per hired application; recording again updates it (an upsert), and
 quota attainment is merged quarter by quarter. Whether the hire was still employed
@@ -9,7 +10,7 @@ typed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hiring.errors import Conflict, Invalid
-from hiring.events import event_record
+from hiring.errors import Conflict, DomainError, Invalid, NotFound
+from hiring.events import event_build, events_record_many
 from hiring.models import (
     RETENTION_CHECKPOINTS,
     Application,
@@ -31,7 +32,12 @@ from hiring.models import (
     QuotaAttainment,
     Stage,
 )
-from hiring.services import audit_record, candidate_retention_extend
+from hiring.services import (
+    BULK_BATCH,
+    audit_build,
+    audits_record_many,
+    candidates_retention_extend,
+)
 from hiring.signals import outcome_manager_changed
 
 # No hire in this deployment started before this day; a date before it is a typo.
@@ -325,8 +331,26 @@ def outcome_require_hired(application: Application) -> None:
 
 # --- the write ------------------------------------------------------------------------
 
+# The outcome's own fields, as `outcome_clean` returns them.
+_OUTCOME_FIELDS = (
+    "start_date",
+    "manager_name",
+    "team",
+    "leaving_date",
+    "leaving_reason",
+    "performance_rating",
+    "rated_on",
+)
 
-def _event_data(outcome: HireOutcome, application: Application, today: date) -> dict:
+
+def _event_data(
+    outcome: HireOutcome,
+    application: Application,
+    today: date,
+    quotas: list[QuotaAttainment],
+) -> dict:
+    """The payload of ``hire_outcome.recorded``; ``quotas`` are the outcome's
+    quarters as written, in order."""
     return {
         "outcome_id": outcome.pk,
         "application_id": application.pk,
@@ -351,12 +375,266 @@ def _event_data(outcome: HireOutcome, application: Application, today: date) -> 
                 "quarter": quota.quarter,
                 "attainment_percent": float(quota.attainment_percent),
             }
-            for quota in outcome.quotas.order_by("year", "quarter")
+            for quota in quotas
         ],
     }
 
 
+@dataclass
+class _Recording:
+    """What recording one entry writes, worked out in memory."""
+
+    application: Application
+    outcome: HireOutcome
+    created: bool
+    changed_fields: list[str]
+    quarters_changed: list[str]
+    manager_changed: bool
+    quotas_to_delete: list[int]
+    quotas_to_update: list[QuotaAttainment]
+    quotas_to_create: list[QuotaAttainment]
+    # The outcome's quarters once written, in (year, quarter) order.
+    quotas: list[QuotaAttainment]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changed_fields or self.quarters_changed)
+
+
+def _outcome_recording(
+    *,
+    application: Application,
+    outcome: HireOutcome | None,
+    quotas: list[QuotaAttainment],
+    fields: Mapping,
+    today: date,
+) -> _Recording:
+    """Every rule of recording one outcome, applied to the locked ``application``,
+    its current ``outcome`` (None if none yet) with its ``quotas``: raises the
+    refusal, or returns what to write. Reads and writes nothing, so many entries
+    are checked without a query each."""
+    fields = dict(fields)
+    manager = fields.pop("manager", KEEP)
+    outcome_require_hired(application)
+    clean = outcome_clean(**fields, today=today)
+    if manager is not KEEP and manager is not None and not getattr(manager, "pk", None):
+        raise Invalid(
+            _("The manager's account is not known."),
+            fields={"manager": [_("No such account.")]},
+        )
+
+    created = outcome is None
+    if created:
+        outcome = HireOutcome(application=application)
+    values = {name: getattr(clean, name) for name in _OUTCOME_FIELDS}
+    if manager is not KEEP:
+        values["manager_id"] = manager.pk if manager is not None else None
+    previous_manager_id = None if created else outcome.manager_id
+    changed_fields = sorted(
+        name.removesuffix("_id")
+        for name, value in values.items()
+        if created or getattr(outcome, name) != value
+    )
+    for name, value in values.items():
+        setattr(outcome, name, value)
+
+    existing = {(q.year, q.quarter): q for q in quotas}
+    after = dict(existing)
+    quarters_changed: list[str] = []
+    to_delete, to_create, to_update = [], [], []
+    for row in clean.quotas:
+        key = (row.year, row.quarter)
+        current = existing.get(key)
+        if row.attainment_percent is None:
+            if current is not None:
+                to_delete.append(current.pk)
+                del after[key]
+                quarters_changed.append(quarter_label(*key))
+        elif current is None:
+            after[key] = QuotaAttainment(
+                outcome=outcome,
+                year=row.year,
+                quarter=row.quarter,
+                attainment_percent=row.attainment_percent,
+            )
+            to_create.append(after[key])
+            quarters_changed.append(quarter_label(*key))
+        elif current.attainment_percent != row.attainment_percent:
+            current.attainment_percent = row.attainment_percent
+            to_update.append(current)
+            quarters_changed.append(quarter_label(*key))
+    return _Recording(
+        application=application,
+        outcome=outcome,
+        created=created,
+        changed_fields=changed_fields,
+        quarters_changed=quarters_changed,
+        manager_changed=outcome.manager_id != previous_manager_id,
+        quotas_to_delete=to_delete,
+        quotas_to_update=to_update,
+        quotas_to_create=to_create,
+        quotas=[after[key] for key in sorted(after)],
+    )
+
+
+def _recordings_write(
+    recordings: list[_Recording], *, by, today: date, now: datetime | None
+) -> None:
+    """Write recordings that change something: one statement per table and
+    kind of write, whatever their number, and their audit rows and events in
+    the order one recording at a time writes them."""
+    if getattr(by, "is_authenticated", False):
+        for recording in recordings:
+            recording.outcome.recorded_by = by
+    if now is not None:  # a moment of the past (the demo's history)
+        for recording in recordings:
+            if recording.created:
+                recording.outcome.created_at = now
+    # Saved also when only quotas changed: its updated_at is what integrations poll.
+    HireOutcome.objects.bulk_create(
+        [r.outcome for r in recordings if r.created], batch_size=BULK_BATCH
+    )
+    updated = [r.outcome for r in recordings if not r.created]
+    written_at = timezone.now()
+    for outcome in updated:
+        outcome.updated_at = written_at  # bulk_update does not apply auto_now
+    HireOutcome.objects.bulk_update(
+        updated,
+        [*_OUTCOME_FIELDS, "manager", "recorded_by", "updated_at"],
+        batch_size=BULK_BATCH,
+    )
+    to_delete = [pk for r in recordings for pk in r.quotas_to_delete]
+    if to_delete:
+        QuotaAttainment.objects.filter(pk__in=to_delete).delete()
+    QuotaAttainment.objects.bulk_update(
+        [q for r in recordings for q in r.quotas_to_update],
+        ["attainment_percent"],
+        batch_size=BULK_BATCH,
+    )
+    QuotaAttainment.objects.bulk_create(
+        [q for r in recordings for q in r.quotas_to_create], batch_size=BULK_BATCH
+    )
+    candidates_retention_extend(
+        candidate_ids=[r.application.candidate_id for r in recordings]
+    )
+    audits, events = [], []
+    for recording in recordings:
+        outcome, application = recording.outcome, recording.application
+        if recording.manager_changed:
+            # The receivers audit what they end: their rows go in before this
+            # outcome's, as when each outcome is recorded on its own.
+            audits_record_many(audits)
+            audits = []
+            outcome_manager_changed.send(
+                sender=HireOutcome, application=application, by=by
+            )
+        audits.append(
+            audit_build(
+                actor=by,
+                action=AuditEvent.Action.OUTCOME_RECORDED,
+                obj=outcome,
+                job=application.job,
+                data={
+                    "application_id": application.pk,
+                    "created": recording.created,
+                    "fields": recording.changed_fields,
+                    "quarters": sorted(recording.quarters_changed),
+                },
+                at=now,
+            )
+        )
+        events.append(
+            event_build(
+                type=OutboxEvent.Type.HIRE_OUTCOME_RECORDED,
+                data=_event_data(outcome, application, today, recording.quotas),
+                now=now,
+            )
+        )
+    audits_record_many(audits)
+    events_record_many(events)
+
+
 @transaction.atomic
+def hire_outcomes_record(
+    *,
+    entries: Sequence[tuple[Application, Mapping]],
+    by,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> list[HireOutcome]:
+    """Record what became of many hires at once; `hire_outcome_record` is this
+    with one entry.
+
+    Each entry is ``(application, fields)``, ``fields`` being the keyword
+    arguments of `hire_outcome_record` (``start_date``, ``manager_name``,
+    ``team``, ``manager``, ``leaving_date``, ``leaving_reason``,
+    ``performance_rating``, ``rated_on``, ``quotas``) and meaning what they mean
+    there. The applications are locked (in the order of their ids, so two
+    writers never wait on each other) and each entry is checked by the same
+    rules as one; the first entry refused raises its error, with ``entry`` set
+    to its position, and nothing is written. An application may appear once.
+
+    The outcomes, quarters, audit entries (``outcome.recorded``), events
+    (``hire_outcome.recorded``), retention dates and manager changes are those
+    one call per entry writes, in the same order, in the same number of
+    queries whatever the number of entries (a manager's account that changes
+    costs its receivers' queries). Returns the outcomes in the order of
+    ``entries``, each carrying ``created`` and ``changed``. ``now`` is when they
+    are recorded (by default the present), their audit entries and events
+    included; ``today`` defaults to its day.
+    """
+    today = today or timezone.localdate(now)
+    ids = [application.pk for application, _fields in entries]
+    locked = {
+        application.pk: application
+        for application in Application.objects.select_for_update(of=("self",))
+        .select_related("job", "candidate")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    current = {
+        outcome.application_id: outcome
+        for outcome in HireOutcome.objects.filter(application_id__in=list(locked))
+        .order_by()
+        .prefetch_related("quotas")
+    }
+    recordings: list[_Recording] = []
+    seen: set[int] = set()
+    for index, (given, fields) in enumerate(entries):
+        try:
+            application = locked.get(given.pk)
+            if application is None:
+                raise NotFound(_("There is no such application."), code="not_found")
+            if application.pk in seen:
+                raise Invalid(
+                    _("This application is given twice; record its outcome once."),
+                    code="given_twice",
+                )
+            seen.add(application.pk)
+            outcome = current.get(application.pk)
+            if outcome is not None:
+                outcome.application = application
+            recordings.append(
+                _outcome_recording(
+                    application=application,
+                    outcome=outcome,
+                    quotas=list(outcome.quotas.all()) if outcome is not None else [],
+                    fields=fields,
+                    today=today,
+                )
+            )
+        except DomainError as refusal:
+            refusal.entry = index
+            raise
+    changed = [recording for recording in recordings if recording.changed]
+    if changed:
+        _recordings_write(changed, by=by, today=today, now=now)
+    for recording in recordings:
+        recording.outcome.created = recording.created
+        recording.outcome.changed = recording.changed
+    return [recording.outcome for recording in recordings]
+
+
 def hire_outcome_record(
     *,
     application: Application,
@@ -374,7 +652,7 @@ def hire_outcome_record(
     now: datetime | None = None,
 ) -> HireOutcome:
     """Record what became of a hire: create or update the one outcome of a hired
-    application.
+    application. `hire_outcomes_record` with one entry.
 
     The fields describe the whole outcome (an empty leaving date means the hire is
     still there); ``quotas`` are merged per (year, quarter): a given quarter
@@ -390,114 +668,17 @@ def hire_outcome_record(
     (by default the present; the demo seed gives a moment of its history), the
     audit entry and the event included; ``today`` defaults to its day.
     """
-    today = today or timezone.localdate(now)
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("job", "candidate")
-        .get(pk=application.pk)
-    )
-    outcome_require_hired(application)
-    clean = outcome_clean(
-        start_date=start_date,
-        manager_name=manager_name,
-        team=team,
-        leaving_date=leaving_date,
-        leaving_reason=leaving_reason,
-        performance_rating=performance_rating,
-        rated_on=rated_on,
-        quotas=quotas,
-        today=today,
-    )
-    if manager is not KEEP and manager is not None and not getattr(manager, "pk", None):
-        raise Invalid(
-            _("The manager's account is not known."),
-            fields={"manager": [_("No such account.")]},
-        )
-
-    outcome = HireOutcome.objects.filter(application=application).first()
-    created = outcome is None
-    if created:
-        outcome = HireOutcome(application=application, created_at=now or timezone.now())
-    values = {
-        "start_date": clean.start_date,
-        "manager_name": clean.manager_name,
-        "team": clean.team,
-        "leaving_date": clean.leaving_date,
-        "leaving_reason": clean.leaving_reason,
-        "performance_rating": clean.performance_rating,
-        "rated_on": clean.rated_on,
+    fields = {
+        "start_date": start_date,
+        "manager_name": manager_name,
+        "team": team,
+        "manager": manager,
+        "leaving_date": leaving_date,
+        "leaving_reason": leaving_reason,
+        "performance_rating": performance_rating,
+        "rated_on": rated_on,
+        "quotas": quotas,
     }
-    if manager is not KEEP:
-        values["manager_id"] = manager.pk if manager is not None else None
-    previous_manager_id = None if created else outcome.manager_id
-    changed_fields = sorted(
-        name.removesuffix("_id")
-        for name, value in values.items()
-        if created or getattr(outcome, name) != value
-    )
-    for name, value in values.items():
-        setattr(outcome, name, value)
-
-    existing = {} if created else {(q.year, q.quarter): q for q in outcome.quotas.all()}
-    quota_changes: list[str] = []
-    to_delete, to_create, to_update = [], [], []
-    for row in clean.quotas:
-        key = (row.year, row.quarter)
-        current = existing.get(key)
-        if row.attainment_percent is None:
-            if current is not None:
-                to_delete.append(current.pk)
-                quota_changes.append(quarter_label(*key))
-        elif current is None:
-            to_create.append(row)
-            quota_changes.append(quarter_label(*key))
-        elif current.attainment_percent != row.attainment_percent:
-            current.attainment_percent = row.attainment_percent
-            to_update.append(current)
-            quota_changes.append(quarter_label(*key))
-
-    outcome.created = created
-    outcome.changed = bool(changed_fields or quota_changes)
-    if not outcome.changed:
-        return outcome
-
-    if getattr(by, "is_authenticated", False):
-        outcome.recorded_by = by
-    # Saved also when only quotas changed: its updated_at is what integrations poll.
-    outcome.save()
-    if to_delete:
-        QuotaAttainment.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        QuotaAttainment.objects.bulk_update(to_update, ["attainment_percent"])
-    if to_create:
-        QuotaAttainment.objects.bulk_create(
-            QuotaAttainment(
-                outcome=outcome,
-                year=row.year,
-                quarter=row.quarter,
-                attainment_percent=row.attainment_percent,
-            )
-            for row in to_create
-        )
-    candidate_retention_extend(candidate_id=application.candidate_id)
-    if outcome.manager_id != previous_manager_id:
-        outcome_manager_changed.send(sender=HireOutcome, application=application, by=by)
-    audit_record(
-        actor=by,
-        action=AuditEvent.Action.OUTCOME_RECORDED,
-        obj=outcome,
-        job=application.job,
-        data={
-            "application_id": application.pk,
-            "created": created,
-            "fields": changed_fields,
-            "quarters": sorted(quota_changes),
-        },
-        at=now,
-    )
-    event_record(
-        type=OutboxEvent.Type.HIRE_OUTCOME_RECORDED,
-        data=_event_data(outcome, application, today),
-        now=now,
-    )
-    return outcome
+    return hire_outcomes_record(
+        entries=[(application, fields)], by=by, today=today, now=now
+    )[0]

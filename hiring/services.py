@@ -7,6 +7,7 @@ import hashlib
 import logging
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from celery import current_app
@@ -295,22 +296,32 @@ def retention_default(today: date | None = None) -> date:
     return retention_date(today)
 
 
-def candidate_retention_extend(
-    *, candidate_id: int, now: datetime | None = None
-) -> bool:
-    """Keep the candidate's data for the retention period counted from ``now``.
+def candidates_retention_extend(
+    *, candidate_ids: Iterable[int], now: datetime | None = None
+) -> int:
+    """Keep these candidates' data for the retention period counted from ``now``.
 
-    Called on activity (an invitation, a start, a submission, a decision). Only
-    ever moves the date forward, so a later date set by hand stays; an erased
-    candidate has nothing left to keep. Returns whether the date moved.
+    Called on activity (an invitation, a start, a submission, a decision, an
+    outcome). Only ever moves a date forward, so a later date set by hand stays;
+    an erased candidate has nothing left to keep. One UPDATE whatever the number
+    of candidates; returns how many dates moved.
     """
+    ids = set(candidate_ids)
+    if not ids:
+        return 0
     until = retention_date(timezone.localdate(now) if now else None)
-    changed = (
-        Candidate.objects.filter(pk=candidate_id, erased_at__isnull=True)
+    return (
+        Candidate.objects.filter(pk__in=ids, erased_at__isnull=True)
         .exclude(retention_until__gte=until)
         .update(retention_until=until)
     )
-    return changed == 1
+
+
+def candidate_retention_extend(
+    *, candidate_id: int, now: datetime | None = None
+) -> bool:
+    """`candidates_retention_extend` for one candidate: whether the date moved."""
+    return candidates_retention_extend(candidate_ids=[candidate_id], now=now) == 1
 
 
 def _candidate_checks(values: dict) -> None:

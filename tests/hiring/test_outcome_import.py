@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from hiring import outcome_import as importing
-from hiring.errors import Conflict
 from hiring.models import (
+    Application,
     AuditEvent,
     HireOutcome,
     OutboxEvent,
@@ -210,24 +210,23 @@ def test_it_writes_nothing_when_a_row_fails_while_writing(
 ):
     """A row that passed the preview and fails in the write (the application
     changed in between) takes every row written before it back."""
-    real = importing.hire_outcome_record
-    calls = []
+    real = importing.outcome_import_preview
 
-    def second_fails(**kwargs):
-        calls.append(kwargs["application"].pk)
-        if len(calls) == 2:
-            raise Conflict("The application changed.", code="not_hired")
-        return real(**kwargs)
+    def then_undone(**kwargs):
+        preview = real(**kwargs)
+        Application.objects.filter(pk=hires["ben"].pk).update(stage=Stage.OFFER)
+        return preview
 
-    monkeypatch.setattr(importing, "hire_outcome_record", second_fails)
+    monkeypatch.setattr(importing, "outcome_import_preview", then_undone)
 
     response = logged_in(client, alice).post(
         url(job), {"csv_text": GOOD, "action": "import"}
     )
 
     assert response.status_code == 400
-    assert "line 3: The application changed." in response.content.decode()
-    assert len(calls) == 2
+    assert "line 3: Only a hired application has an outcome" in (
+        response.content.decode()
+    )
     assert not HireOutcome.objects.exists()
     assert not QuotaAttainment.objects.exists()
     assert not OutboxEvent.objects.exists()
