@@ -180,7 +180,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "hiring.views.login_locked_out"
 # A form refused by the CSRF check says, in the site's words, what a person can do.
 CSRF_FAILURE_VIEW = "hiring.views.csrf_failure"
-AXES_CLIENT_IP_CALLABLE = "hiring.ratelimit.client_address"
+# An IPv6 client is locked out by its /64, as the candidate pages count it.
+AXES_CLIENT_IP_CALLABLE = "hiring.ratelimit.client_key"
 # Successful sign-ins are not kept: failures are what the lockout needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False

@@ -44,7 +44,7 @@ from assessments.tokens import token_hash
 from hiring.errors import Conflict, DomainError, Gone, Invalid
 from hiring.json_input import JSONTooDeepError, json_loads_bounded
 from hiring.problems import problem_status
-from hiring.ratelimit import Rate, client_address, rate_hit
+from hiring.ratelimit import Rate, client_key, rate_hit
 from hiring.self_identification import (
     self_identification_questions,
     self_identification_record,
@@ -196,15 +196,15 @@ no_referrer_csrf_protect = decorator_from_middleware(NoReferrerCsrf)
 
 
 def _throttled(request: HttpRequest, token: str | None) -> int | None:
-    """Seconds to wait when this address or invitation sent too many requests.
+    """Seconds to wait when this client or invitation sent too many requests.
 
     The invitation is the token's hash on the landing page (never the token: the
     cache is readable) and the session's invitation afterwards.
     """
     per_address = Rate(settings.CRIBA_CANDIDATE_RATE_PER_ADDRESS, 60)
     per_invitation = Rate(settings.CRIBA_CANDIDATE_RATE_PER_INVITATION, 60)
-    address = client_address(request) or "unknown"
-    wait = rate_hit(f"take:address:{address}", per_address)
+    client = client_key(request) or "unknown"
+    wait = rate_hit(f"take:address:{client}", per_address)
     if token is not None:
         invitation = "token:" + token_hash(token)
     else:
