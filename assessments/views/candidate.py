@@ -20,7 +20,6 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import services
 from assessments.definitions import item_texts
+from assessments.middleware import candidate_headers
 from assessments.forms import (
     ITEM_FIELD_PREFIX,
     LANGUAGE_NAMES,
@@ -269,9 +269,7 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
                 response.headers.setdefault(
                     "Content-Language", translation.get_language()
                 )
-            response.headers["Referrer-Policy"] = "no-referrer"
-            add_never_cache_headers(response)
-            return response
+            return candidate_headers(response)
 
         return csrf_exempt(wrapper)
 
