@@ -500,6 +500,14 @@ CRIBA_EMAIL_MAX_ATTEMPTS = env_int(
 CRIBA_HEARTBEAT_EVERY_SECONDS = env_int("CRIBA_HEARTBEAT_EVERY_SECONDS", 20, minimum=1)
 # The worker counts as alive while its last heartbeat is younger than this.
 CRIBA_HEARTBEAT_STALE_SECONDS = env_int("CRIBA_HEARTBEAT_STALE_SECONDS", 90, minimum=1)
+# A monitor that sends this in X-Criba-Health-Token learns from /healthz which
+# check fails and why; without it (unset: nobody but administrators) only ok/fail.
+CRIBA_HEALTH_TOKEN = env_str("CRIBA_HEALTH_TOKEN")
+if CRIBA_HEALTH_TOKEN is not None and len(CRIBA_HEALTH_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "CRIBA_HEALTH_TOKEN must be at least 32 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe())')"
+    )
 CRIBA_INSTRUMENTS_DIR = BASE_DIR / "assessments" / "instruments"
 CRIBA_RUBRICS_DIR = BASE_DIR / "assessments" / "rubrics"
 
