@@ -501,6 +501,9 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
                 # A new key: whoever knew the session id before the start (a
                 # fixation attempt) does not get the candidate's session.
                 request.session.cycle_key()
+                # The CSRF token is kept (Django rotates it at sign-in): another
+                # tab of this browser holds forms with it, and a forged post is
+                # refused by the Origin check and SameSite=Lax anyway.
                 return redirect("take:resume")
         if form is not None and error:
             form.add_error(None, error)
