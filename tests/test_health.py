@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from hiring.models import WorkerHeartbeat
 
-
 TOKEN = "a-monitor-token-of-at-least-32-characters"
 
 
@@ -80,9 +79,7 @@ def test_it_answers_503_naming_the_worker_when_the_heartbeat_is_stale(
     assert body["checks"]["database"]["ok"] is True
 
 
-def test_it_answers_503_naming_the_worker_when_none_ever_reported(
-    client, db, monitor
-):
+def test_it_answers_503_naming_the_worker_when_none_ever_reported(client, db, monitor):
     response = client.get("/healthz", **monitor)
 
     assert response.status_code == 503

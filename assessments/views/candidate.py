@@ -28,7 +28,6 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import services
 from assessments.definitions import item_texts
-from assessments.middleware import candidate_headers
 from assessments.forms import (
     ITEM_FIELD_PREFIX,
     LANGUAGE_NAMES,
@@ -37,6 +36,7 @@ from assessments.forms import (
     StartForm,
     answers_from_post,
 )
+from assessments.middleware import candidate_headers
 from assessments.models import Invitation, Response
 from assessments.privacy.selectors import privacy_notice_current
 from assessments.selectors import invitation_language_for_token
