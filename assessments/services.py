@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -684,42 +685,59 @@ def page_shown(*, invitation: Invitation, page: int, now: datetime | None = None
     )
 
 
+# An answer as the page's form sends it: the option's value in ASCII digits, with
+# no sign but a minus, no space and no leading zero (int() would also take
+# " 3 ", "+3", "03", "3_0" and other scripts' digits such as "٣").
+_ANSWER_TEXT = re.compile(r"-?(0|[1-9][0-9]*)", re.ASCII)
+# An unknown item's key is echoed this far, so the refusal stays short.
+_KEY_SHOWN = 40
+
+
 def _clean_answers(
     invitation: Invitation, page: int, raw: dict[str, object]
 ) -> dict[str, int]:
+    """``{item_key: value}`` of a page's answers, or ``Invalid`` naming the first
+    bad one by its number as the candidate sees it.
+
+    An answer is a JSON integer (the autosave) or exactly the text of an option's
+    value (the form post); an empty one is skipped.
+    """
     pages = taking_pages(invitation)
     if not 0 <= page < len(pages):
         raise Invalid(
             _("Page %(page)s does not exist.") % {"page": page + 1}, code="bad_page"
         )
-    allowed = set(pages[page])
+    first_number = sum(len(keys) for keys in pages[:page]) + 1
+    numbers = {key: first_number + index for index, key in enumerate(pages[page])}
     scale = invitation.instrument_version.definition["answer_scale"]
     low, high = int(scale["min"]), int(scale["max"])
     cleaned: dict[str, int] = {}
     for key, value in raw.items():
-        if key not in allowed:
+        if key not in numbers:
+            shown = key if len(key) <= _KEY_SHOWN else key[: _KEY_SHOWN - 1] + "…"
             raise Invalid(
-                _("Unknown item %(key)s on this page.") % {"key": key},
+                _("Unknown item %(key)s on this page.") % {"key": shown},
                 code="unknown_item",
             )
         if value in (None, ""):
             continue
-        if isinstance(value, bool) or not isinstance(value, int | str):
+        if isinstance(value, str) and _ANSWER_TEXT.fullmatch(value):
+            number = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
             raise Invalid(
-                _("The answer to %(key)s must be a whole number.") % {"key": key},
+                _("The answer to question %(number)s must be a whole number.")
+                % {"number": numbers[key]},
                 code="bad_answer",
             )
-        try:
-            number = int(value)
-        except ValueError:
-            raise Invalid(
-                _("The answer to %(key)s must be a whole number.") % {"key": key},
-                code="bad_answer",
-            ) from None
         if not low <= number <= high:
             raise Invalid(
-                _("The answer to %(key)s must be between %(low)s and %(high)s.")
-                % {"key": key, "low": low, "high": high},
+                _(
+                    "The answer to question %(number)s must be between %(low)s "
+                    "and %(high)s."
+                )
+                % {"number": numbers[key], "low": low, "high": high},
                 code="out_of_range",
             )
         cleaned[key] = number

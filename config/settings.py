@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer under the candidate's paths, a middleware's
+    # early one included, leaves with their no-referrer and no-store headers.
+    "assessments.middleware.CandidateHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -180,7 +183,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "hiring.views.login_locked_out"
 # A form refused by the CSRF check says, in the site's words, what a person can do.
 CSRF_FAILURE_VIEW = "hiring.views.csrf_failure"
-AXES_CLIENT_IP_CALLABLE = "hiring.ratelimit.client_address"
+# An IPv6 client is locked out by its /64, as the candidate pages count it.
+AXES_CLIENT_IP_CALLABLE = "hiring.ratelimit.client_key"
 # Successful sign-ins are not kept: failures are what the lockout needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
@@ -496,6 +500,14 @@ CRIBA_EMAIL_MAX_ATTEMPTS = env_int(
 CRIBA_HEARTBEAT_EVERY_SECONDS = env_int("CRIBA_HEARTBEAT_EVERY_SECONDS", 20, minimum=1)
 # The worker counts as alive while its last heartbeat is younger than this.
 CRIBA_HEARTBEAT_STALE_SECONDS = env_int("CRIBA_HEARTBEAT_STALE_SECONDS", 90, minimum=1)
+# A monitor that sends this in X-Criba-Health-Token learns from /healthz which
+# check fails and why; without it (unset: nobody but administrators) only ok/fail.
+CRIBA_HEALTH_TOKEN = env_str("CRIBA_HEALTH_TOKEN")
+if CRIBA_HEALTH_TOKEN is not None and len(CRIBA_HEALTH_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "CRIBA_HEALTH_TOKEN must be at least 32 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe())')"
+    )
 CRIBA_INSTRUMENTS_DIR = BASE_DIR / "assessments" / "instruments"
 CRIBA_RUBRICS_DIR = BASE_DIR / "assessments" / "rubrics"
 

@@ -1,13 +1,15 @@
 """``/healthz``: can this deployment take and score a submission right now?
 
-Load balancers and monitors call it without credentials, so they learn only
-whether each component is up. A signed-in administrator also sees each check's
-reason (an exception's class name, the heartbeat's age): never a URL, host name or
-password, for anyone.
+Load balancers call it without credentials and learn only "ok" or "fail", from
+the status code (200 or 503) and the body. Which check fails, and why (an
+exception's class name, the heartbeat's age), goes only to a signed-in
+administrator or to a monitor that sends ``CRIBA_HEALTH_TOKEN`` in the
+``X-Criba-Health-Token`` header; never a URL, host name or password, for anyone.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -79,22 +81,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker": worker_check(),
     }
     healthy = all(check.ok for check in checks.values())
-    detailed = _is_administrator(request) if checks["database"].ok else False
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "fail",
-            "failing": [name for name, check in checks.items() if not check.ok],
-            "checks": {
-                name: (
-                    {"ok": check.ok, "detail": check.detail}
-                    if detailed
-                    else {"ok": check.ok}
-                )
-                for name, check in checks.items()
-            },
-        },
-        status=200 if healthy else 503,
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "fail"}
+    if _has_health_token(request) or (
+        checks["database"].ok and _is_administrator(request)
+    ):
+        body["failing"] = [name for name, check in checks.items() if not check.ok]
+        body["checks"] = {
+            name: {"ok": check.ok, "detail": check.detail}
+            for name, check in checks.items()
+        }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _has_health_token(request: HttpRequest) -> bool:
+    expected = settings.CRIBA_HEALTH_TOKEN
+    sent = request.headers.get("X-Criba-Health-Token")
+    if not expected or sent is None:
+        return False
+    return hmac.compare_digest(sent.encode(), expected.encode())
 
 
 def _is_administrator(request: HttpRequest) -> bool:

@@ -71,6 +71,26 @@ def client_address(request: HttpRequest) -> str | None:
     return str(client)
 
 
+def client_key(request: HttpRequest) -> str | None:
+    """What the per-client limits count a request under, ``None`` when unknown.
+
+    An IPv4 client is its address. An IPv6 client is its /64 network, written
+    as the network's first address (``2001:db8:1:2::`` for any address in
+    ``2001:db8:1:2::/64``): one subscriber is routinely handed a whole /64 and
+    can pick any address in it, so counting addresses would let one client
+    spread its requests over as many counters as it likes. Every limit by
+    client (candidate pages, sign-in lockouts) counts under this key; it stays
+    an address because django-axes stores it in an address column.
+    """
+    address = client_address(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return address
+
+
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         address = ipaddress.ip_address(text)

@@ -151,3 +151,20 @@ def test_every_cookie_is_secure_in_production(production_env):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True", "True"]
+
+
+def test_it_refuses_a_short_health_token(production_env):
+    result = _run(
+        ["manage.py", "check"], {**production_env, "CRIBA_HEALTH_TOKEN": "short"}
+    )
+
+    assert result.returncode != 0
+    assert "CRIBA_HEALTH_TOKEN must be at least 32 characters" in result.stderr
+
+
+def test_it_starts_with_a_long_health_token(production_env):
+    env = {**production_env, "CRIBA_HEALTH_TOKEN": secrets.token_urlsafe()}
+
+    result = _run(["manage.py", "check"], env)
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -20,7 +20,6 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +36,7 @@ from assessments.forms import (
     StartForm,
     answers_from_post,
 )
+from assessments.middleware import candidate_headers
 from assessments.models import Invitation, Response
 from assessments.privacy.selectors import privacy_notice_current
 from assessments.selectors import invitation_language_for_token
@@ -44,7 +44,7 @@ from assessments.tokens import token_hash
 from hiring.errors import Conflict, DomainError, Gone, Invalid
 from hiring.json_input import JSONTooDeepError, json_loads_bounded
 from hiring.problems import problem_status
-from hiring.ratelimit import Rate, client_address, rate_hit
+from hiring.ratelimit import Rate, client_key, rate_hit
 from hiring.self_identification import (
     self_identification_questions,
     self_identification_record,
@@ -196,15 +196,15 @@ no_referrer_csrf_protect = decorator_from_middleware(NoReferrerCsrf)
 
 
 def _throttled(request: HttpRequest, token: str | None) -> int | None:
-    """Seconds to wait when this address or invitation sent too many requests.
+    """Seconds to wait when this client or invitation sent too many requests.
 
     The invitation is the token's hash on the landing page (never the token: the
     cache is readable) and the session's invitation afterwards.
     """
     per_address = Rate(settings.CRIBA_CANDIDATE_RATE_PER_ADDRESS, 60)
     per_invitation = Rate(settings.CRIBA_CANDIDATE_RATE_PER_INVITATION, 60)
-    address = client_address(request) or "unknown"
-    wait = rate_hit(f"take:address:{address}", per_address)
+    client = client_key(request) or "unknown"
+    wait = rate_hit(f"take:address:{client}", per_address)
     if token is not None:
         invitation = "token:" + token_hash(token)
     else:
@@ -269,9 +269,7 @@ def candidate_view(*methods: str, api: bool = False) -> Callable[[Callable], Cal
                 response.headers.setdefault(
                     "Content-Language", translation.get_language()
                 )
-            response.headers["Referrer-Policy"] = "no-referrer"
-            add_never_cache_headers(response)
-            return response
+            return candidate_headers(response)
 
         return csrf_exempt(wrapper)
 
@@ -503,6 +501,9 @@ def landing(request: HttpRequest, token: str) -> HttpResponse:
                 # A new key: whoever knew the session id before the start (a
                 # fixation attempt) does not get the candidate's session.
                 request.session.cycle_key()
+                # The CSRF token is kept (Django rotates it at sign-in): another
+                # tab of this browser holds forms with it, and a forged post is
+                # refused by the Origin check and SameSite=Lax anyway.
                 return redirect("take:resume")
         if form is not None and error:
             form.add_error(None, error)

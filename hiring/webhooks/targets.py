@@ -66,9 +66,11 @@ def target_parts(url: str) -> tuple[str, str, int, str]:
         raise TargetRefused(_("This is not a valid URL."))
     try:
         parts = urlsplit(url)
-        port = parts.port
+        port = parts.port  # ValueError past 65535 or when not digits
     except ValueError:
         raise TargetRefused(_("This is not a valid URL.")) from None
+    if port == 0:  # no server listens there; not "the default port"
+        raise TargetRefused(_("This is not a valid URL."))
     scheme = parts.scheme.lower()
     if scheme not in {"https", "http"} or not parts.hostname:
         raise TargetRefused(_("Webhook URLs start with https://."))
@@ -77,7 +79,8 @@ def target_parts(url: str) -> tuple[str, str, int, str]:
     if parts.username or parts.password:
         raise TargetRefused(_("Put no user name or password in the URL."))
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return scheme, parts.hostname, port or (443 if scheme == "https" else 80), path
+    default = 443 if scheme == "https" else 80
+    return scheme, parts.hostname, default if port is None else port, path
 
 
 def target_addresses(host: str, port: int) -> list[str]:

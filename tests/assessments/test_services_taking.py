@@ -98,7 +98,9 @@ def test_it_saves_a_page_and_lets_the_last_answer_win(started):
     ("answer", "code"),
     [(9, "out_of_range"), (0, "out_of_range"), ("abc", "bad_answer"),
      ("3.5", "bad_answer"), (3.0, "bad_answer"), (True, "bad_answer"),
-     ([3], "bad_answer")],
+     ([3], "bad_answer"), (" 3 ", "bad_answer"), ("\u0663", "bad_answer"),
+     ("+3", "bad_answer"), ("03", "bad_answer"), ("3\n", "bad_answer"),
+     ("1_0", "bad_answer"), ("\uff13", "bad_answer"), ("9", "out_of_range")],
 )  # fmt: skip
 def test_it_saves_nothing_of_a_page_with_a_bad_answer(started, answer, code):
     page = services.taking_pages(started)[0]
@@ -108,8 +110,34 @@ def test_it_saves_nothing_of_a_page_with_a_bad_answer(started, answer, code):
         )
     assert error.value.code == code
     assert problem_status(error.value) == 400
-    assert page[1] in error.value.message
+    # Named as the candidate sees it (the second question), not by its key.
+    assert "The answer to question 2 must be" in error.value.message
+    assert page[1] not in error.value.message
     assert not Response.objects.exists()
+
+
+def test_it_names_a_bad_answer_by_its_number_on_a_later_page(started):
+    pages = services.taking_pages(started)
+    with pytest.raises(DomainError) as error:
+        services.answers_save(invitation=started, page=1, answers={pages[1][0]: 7})
+    assert error.value.message == (
+        f"The answer to question {len(pages[0]) + 1} must be between 1 and 5."
+    )
+
+
+def test_it_takes_an_answer_as_the_page_sends_it(started):
+    page = services.taking_pages(started)[0]
+    services.answers_save(invitation=started, page=0, answers={page[0]: "3"})
+    services.answers_save(invitation=started, page=0, answers={page[1]: 4})
+    values = dict(Response.objects.values_list("item_key", "value"))
+    assert values == {page[0]: 3, page[1]: 4}
+
+
+def test_it_shortens_an_unknown_items_long_key(started):
+    with pytest.raises(DomainError) as error:
+        services.answers_save(invitation=started, page=0, answers={"k" * 5000: 3})
+    assert error.value.code == "unknown_item"
+    assert error.value.message == f"Unknown item {'k' * 39}… on this page."
 
 
 def test_it_saves_nothing_of_a_page_with_an_unknown_item(started):

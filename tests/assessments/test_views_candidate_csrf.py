@@ -76,3 +76,39 @@ def test_it_still_needs_the_token(invited):
     assert response.status_code == 403
     invitation.refresh_from_db()
     assert invitation.started_at is None
+
+
+def test_it_keeps_a_second_tabs_form_valid_across_the_token_exchange(invited):
+    """The CSRF token is not rotated at the exchange: a tab opened on the link
+    before another tab pressed Start or Continue keeps working.
+
+    Rotating (as Django does at sign-in) would guard against a token planted in
+    the browser before the exchange; here a forged post is refused anyway, by the
+    Origin check and by the session cookie's SameSite=Lax, and the planted-cookie
+    attacker could plant another one after any rotation.
+    """
+    invitation, token = invited
+    browser = Client(enforce_csrf_checks=True)
+    landing = reverse("take:landing", args=[token])
+    browser.get(landing)
+    csrf = browser.cookies["csrftoken"].value  # what both tabs' forms carry
+    same_origin = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+
+    first = browser.post(
+        landing,
+        {"language": "en", "consent": "on", "csrfmiddlewaretoken": csrf},
+        headers=same_origin,
+    )
+    second = browser.post(
+        landing, {"csrfmiddlewaretoken": csrf}, headers=same_origin
+    )  # the other tab's Continue
+    key = services.taking_pages(invitation)[0][0]
+    saved = browser.post(
+        reverse("take:autosave"),
+        {"page": 1, "answers": {key: 3}},
+        content_type="application/json",
+        headers={**same_origin, "X-CSRFToken": csrf},
+    )
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert saved.status_code == 200, saved.content

@@ -150,17 +150,17 @@ def test_it_says_the_invitation_was_withdrawn_mid_way(client, taking, alice):
 @pytest.mark.parametrize(
     ("value", "problem"),
     [("9", "must be between 1 and 5"), ("0", "must be between 1 and 5"),
-     ("abc", "must be a whole number"), ("2.5", "must be a whole number")],
+     ("abc", "must be a whole number"), ("2.5", "must be a whole number"),
+     (" 3 ", "must be a whole number"), ("\u0663", "must be a whole number")],
 )  # fmt: skip
 def test_it_refuses_a_page_with_a_bad_answer(client, taking, value, problem):
     answers = page_answers(taking, 1)
-    key = services.taking_pages(taking)[0][-1]
-    answers[f"item-{key}"] = value
+    keys = services.taking_pages(taking)[0]
+    answers[f"item-{keys[-1]}"] = value
     response = client.post(page_url(1), answers)
     assert response.status_code == 400
     page = response.content.decode()
-    assert key in page
-    assert problem in page
+    assert f"The answer to question {len(keys)} {problem}" in page
     assert "Nothing on this page was saved" in page
     assert not Response.objects.exists()
 
@@ -266,7 +266,7 @@ def test_it_autosaves_with_the_csrf_token_of_the_form(invited):
 @pytest.mark.parametrize(
     ("answer", "code"),
     [(9, "out_of_range"), ("abc", "bad_answer"), (2.5, "bad_answer"),
-     (None, None)],
+     (" 3 ", "bad_answer"), ("\u0663", "bad_answer"), (None, None)],
 )  # fmt: skip
 def test_it_refuses_a_bad_autosave_answer(client, taking, answer, code):
     keys = services.taking_pages(taking)[0]
@@ -279,7 +279,8 @@ def test_it_refuses_a_bad_autosave_answer(client, taking, answer, code):
     body = response.json()
     assert body["status"] == 400
     assert body["title"]
-    assert keys[1] in body["detail"]
+    assert body["detail"].startswith("The answer to question 2 must be")
+    assert keys[1] not in body["detail"]
     assert not Response.objects.exists()
 
 
@@ -287,6 +288,13 @@ def test_it_refuses_an_unknown_item_in_autosave(client, taking):
     response = autosave(client, {"page": 1, "answers": {"zz99": 3}})
     assert response.status_code == 400
     assert "zz99" in response.json()["detail"]
+
+
+def test_it_shortens_a_long_unknown_key_in_autosave(client, taking):
+    response = autosave(client, {"page": 1, "answers": {"z" * 10_000: 3}})
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail == f"Unknown item {'z' * 39}… on this page."
 
 
 @pytest.mark.parametrize(

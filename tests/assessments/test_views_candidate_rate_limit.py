@@ -15,9 +15,10 @@ from tests.factories import ApplicationFactory
 
 @pytest.fixture
 def address():
-    """An address of its own, so counts left in the cache by other tests differ."""
+    """An address in a /64 of its own, so counts left in the cache by other tests
+    differ (an IPv6 client is counted by its /64)."""
     number = uuid.uuid4().int
-    return f"2001:db8::{number % 65535:x}:{(number >> 16) % 65535:x}"
+    return f"2001:db8:{number % 65535:x}:{(number >> 16) % 65535:x}::1"
 
 
 def test_it_refuses_a_flood_of_link_guesses_from_one_address(
@@ -39,6 +40,17 @@ def test_it_refuses_a_flood_of_link_guesses_from_one_address(
     assert "Your saved answers are kept" in page
     assert refused["Referrer-Policy"] == "no-referrer"
     assert "no-store" in refused["Cache-Control"]
+
+
+def test_it_counts_an_ipv6_client_by_its_64(client, db, settings, address):
+    settings.CRIBA_CANDIDATE_RATE_PER_ADDRESS = 3
+    network = address.removesuffix("::1")
+    # One client holding a /64 picks another address in it for every request.
+    answers = [_guess(client, REMOTE_ADDR=f"{network}::{n + 1:x}") for n in range(4)]
+    elsewhere = _guess(client, REMOTE_ADDR=address.replace("2001:db8:", "2001:db9:"))
+
+    assert answers == [404, 404, 404, 429]
+    assert elsewhere == 404
 
 
 def test_it_limits_one_invitation_across_addresses(client, invited, settings):
@@ -128,7 +140,7 @@ def _guess(client, **headers):
 def test_it_counts_the_candidates_behind_a_trusted_proxy_apart(
     client, db, behind_a_proxy, address
 ):
-    other = address.rsplit(":", 1)[0] + ":1"
+    other = address.replace("2001:db8:", "2001:db9:")
 
     first = [_guess(client, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)]
     first += [_guess(client, REMOTE_ADDR="10.0.0.3", HTTP_X_FORWARDED_FOR=address)]

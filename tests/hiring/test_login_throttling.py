@@ -61,6 +61,19 @@ def test_it_locks_an_address_that_tries_many_accounts(client, alice, settings):
     assert not signed_in(client)
 
 
+def test_it_locks_an_ipv6_client_by_its_64(client, alice, settings):
+    # One client holding a /64 takes another address in it for every guess.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"someone{n}", "wrong", address=f"2001:db8:7:8::{n + 1:x}")
+
+    same_network = sign_in(client, "alice", PASSWORD, address="2001:db8:7:8::ffff")
+    other_network = sign_in(client, "alice", PASSWORD, address="2001:db8:7:9::1")
+
+    assert same_network.status_code == 429
+    assert other_network.status_code == 302
+    assert AccessAttempt.objects.filter(ip_address="2001:db8:7:8::").exists()
+
+
 def test_it_lets_the_account_in_below_the_limit_and_forgets_the_failures(
     client, alice, settings
 ):

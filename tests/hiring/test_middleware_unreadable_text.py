@@ -98,3 +98,37 @@ def test_it_refuses_a_posted_form_that_is_not_utf8(admin, job):
 
 def test_it_reads_accented_utf8_as_usual(admin, db):
     assert admin.get("/admin/hiring/candidate/?q=Mar%C3%ADa").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/take/" + "a" * 43 + "/?x=%00",
+        "/take/session/?x=%00",
+        "/take/session/page/1/?x=%00",
+        "/my-plan/" + "a" * 43 + "/?x=%00",
+        "/my-plan/session/?x=%00",
+    ],
+)
+def test_it_refuses_on_a_candidate_path_with_the_candidate_headers(client, db, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert MESSAGE in response.content.decode()
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_sends_the_candidate_headers_on_a_missing_candidate_path(client, db):
+    response = client.get("/take/session/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_it_leaves_other_paths_their_own_referrer_policy(client, db):
+    response = client.get("/accounts/login/?x=%00")
+
+    assert response.status_code == 400
+    assert response["Referrer-Policy"] == "same-origin"

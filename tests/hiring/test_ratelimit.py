@@ -6,7 +6,7 @@ from ipaddress import ip_network
 import pytest
 from django.test import RequestFactory
 
-from hiring.ratelimit import Rate, client_address, rate_hit
+from hiring.ratelimit import Rate, client_address, client_key, rate_hit
 
 START = 60 * 20_000  # the start of a 60-second window
 
@@ -147,3 +147,34 @@ def test_it_has_no_address_without_one():
     request = RequestFactory().get("/", REMOTE_ADDR="")
 
     assert client_address(request) is None
+
+
+@pytest.mark.parametrize(
+    ("remote", "key"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+    ],
+)
+def test_it_keys_an_ipv4_client_by_its_address_and_an_ipv6_one_by_its_64(
+    settings, remote, key
+):
+    settings.CRIBA_PROXY_HOPS = 0
+    settings.CRIBA_TRUSTED_PROXIES = []
+
+    assert client_key(RequestFactory().get("/", REMOTE_ADDR=remote)) == key
+
+
+def test_it_keys_the_forwarded_client_by_its_64(behind_one_proxy):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="2001:db8:5:6:7::9"
+    )
+
+    assert client_key(request) == "2001:db8:5:6::"
+
+
+def test_it_has_no_key_without_an_address():
+    assert client_key(RequestFactory().get("/", REMOTE_ADDR="")) is None

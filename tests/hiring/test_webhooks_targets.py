@@ -3,7 +3,7 @@ at connect time."""
 
 import pytest
 
-from hiring.webhooks.targets import TargetRefused, target_check
+from hiring.webhooks.targets import TargetRefused, target_check, target_parts
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +50,42 @@ def test_it_refuses_a_target_that_is_not_public(url):
 def test_it_names_what_is_wrong_with_a_url(url, reason):
     with pytest.raises(TargetRefused, match=reason):
         target_check(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1:0/hook",
+        "https://127.0.0.1:00/hook",
+        "https://127.0.0.1:65536/hook",
+        "https://127.0.0.1:99999999999/hook",
+        "https://127.0.0.1:-1/hook",
+        "https://127.0.0.1:+443/hook",
+        "https://127.0.0.1:\u0664\u0664\u0663/hook",
+    ],
+)
+def test_it_refuses_a_port_out_of_range(settings, url):
+    # Loopback allowed, so only the port can be what is refused.
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+
+    with pytest.raises(TargetRefused, match="not a valid URL"):
+        target_check(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [
+        ("https://example.com/hook", 443),
+        ("https://example.com:/hook", 443),
+        ("https://example.com:1/hook", 1),
+        ("https://example.com:65535/hook", 65535),
+        ("http://example.com/hook", 80),
+    ],
+)
+def test_it_reads_the_port_or_the_schemes_default(settings, url, port):
+    settings.CRIBA_WEBHOOK_ALLOW_PRIVATE = True
+
+    assert target_parts(url)[2] == port
 
 
 def test_it_allows_loopback_over_http_when_told_to(settings):
