@@ -26,7 +26,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from assessments.definitions import instrument_development_guide
@@ -231,7 +231,9 @@ def goal_basis(choice: Choice, name: str) -> str:
                 ),
             )
     else:
-        figure = _("%(score)s of 5 at interview") % {"score": f"{area.value:.1f}"}
+        figure = _("%(score)s of 5 at interview") % {
+            "score": number_format(area.value, 1)
+        }
         where = {
             1: _("the lowest of this hire's interview competencies"),
             2: _("the second lowest of this hire's interview competencies"),
