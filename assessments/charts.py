@@ -227,6 +227,8 @@ class ExpectancyLabels:
     empty: str = "no hires"
     point: str = "{value}, 95 % interval {low} to {high}, N {n}"
     unit: str = ""
+    # The reader's decimal separator ("," in Spanish), as the table beside uses.
+    decimal: str = "."
 
 
 def _expectancy_x(value: float, top: float) -> float:
@@ -254,7 +256,7 @@ def expectancy_svg(
     """
 
     def fmt(value: float) -> str:
-        return f"{value:.{digits}f}{labels.unit}"
+        return f"{value:.{digits}f}".replace(".", labels.decimal) + labels.unit
 
     plot_bottom = TOP + EXPECTANCY_ROW * len(bars)
     height = plot_bottom + AXIS_HEIGHT

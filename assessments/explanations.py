@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments.scoring.comparison import SED_Z
 
 
+def _decimal(value: float) -> str:
+    """Two decimals with the active language's separator (0,12 in Spanish)."""
+    return number_format(value, 2)
+
+
 def _signed(value: float) -> str:
-    return f"{value:+.2f}".replace("-", "\u2212")
+    sign = "\u2212" if round(value, 2) < 0 else "+"
+    return sign + _decimal(abs(value))
 
 
 def band_explanation_text(
@@ -76,11 +83,11 @@ def band_explanation_text(
         where = _("above") if distance >= 0 else _("below")
         sentences.append(
             _(
-                "It lies %(distance).2f %(where)s the cut score %(cut)s of the band "
+                "It lies %(distance)s %(where)s the cut score %(cut)s of the band "
                 "“%(band)s”."
             )
             % {
-                "distance": abs(distance),
+                "distance": _decimal(abs(distance)),
                 "where": where,
                 "cut": _signed(cut),
                 "band": band_name(label),
@@ -89,9 +96,9 @@ def band_explanation_text(
         if sem is not None and abs(distance) < SED_Z * sem:
             sentences.append(
                 _(
-                    "That cut lies within the composite's 95 %% band (± %(margin).2f): "
+                    "That cut lies within the composite's 95 %% band (± %(margin)s): "
                     "on a retest the band could differ."
                 )
-                % {"margin": SED_Z * sem}
+                % {"margin": _decimal(SED_Z * sem)}
             )
     return sentences

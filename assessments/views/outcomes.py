@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -76,6 +77,7 @@ def _expectancy_chart(expectancy: Expectancy, index: int) -> str:
         empty=_("no hires"),
         point=_("{value}, 95 % interval {low} to {high}, N {n}"),
         unit=" %" if binary else "",
+        decimal=get_format("DECIMAL_SEPARATOR"),
     )
     return expectancy_svg(
         bars,

@@ -66,3 +66,22 @@ def test_it_draws_each_bar_to_its_value():
     assert svg.count('class="chart-interval"') == 2
     assert 'class="chart-missing"' in svg
     assert "Borderline &lt;b&gt;" in svg
+
+
+def test_it_writes_decimals_with_the_readers_separator():
+    labels = ExpectancyLabels(
+        title="Quota by fit band", description="", axis="Quota", decimal=","
+    )
+    svg = expectancy_svg(
+        [ExpectancyBar("Fit", 12, 97.5, 90.25, 104.75)],
+        labels=labels,
+        top=150.0,
+        ticks=(0, 50),
+        chart_id="expectancy-1",
+        digits=1,
+    )
+
+    assert ">97,5</text>" in svg
+    assert "Fit: 97,5, 95 % interval 90,2 to 104,8, N 12" in svg
+    assert ">50,0</text>" in svg
+    assert not re.search(r">\d+\.\d+</text>", svg)

@@ -1,5 +1,9 @@
 """The band of a composite said in words."""
 
+import re
+
+from django.utils import translation
+
 from assessments.explanations import band_explanation_text
 
 EXPLANATION = {
@@ -66,3 +70,16 @@ def test_it_says_a_composite_on_the_cut_lies_above_it():
 
     assert "falls in the band “Strong_Fit”" in sentences[0]
     assert "It lies 0.00 above the cut score +0.50" in " ".join(sentences)
+
+
+def test_it_writes_decimals_with_the_spanish_separator_in_spanish():
+    with translation.override("es"):
+        sentences = band_explanation_text(
+            EXPLANATION, scale_name=NAMES.get, band_name=str.title, sem=0.2
+        )
+
+    text = " ".join(sentences)
+    assert "+0,12" in text
+    assert "Self-discipline (+0,30)" in text
+    assert "Resilience (\u22120,20)" in text
+    assert not re.search(r"\d\.\d", text), text

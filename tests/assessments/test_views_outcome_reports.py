@@ -218,3 +218,17 @@ def test_it_says_in_words_which_measures_are_clearly_related(client, reader, hir
     assert "Clearly related to “Mean quota attainment (%)”" in reading
     assert "Questionnaire composite" in reading
     assert html.count("data-reading") == 4  # one per criterion
+
+
+def test_its_charts_write_decimals_as_the_spanish_table_does(client, reader, hires):
+    response = logged_in(client, reader).get(
+        PAGES["validity"], HTTP_ACCEPT_LANGUAGE="es"
+    )
+    charts = re.findall(
+        r'<svg[^>]*class="expectancy-chart".*?</svg>', response.content.decode(), re.S
+    )
+
+    assert charts
+    values = [v for c in charts for v in re.findall(r">([\d.,]+(?: %)?)</text>", c)]
+    assert any("," in value for value in values), values
+    assert not any("." in value for value in values), values
