@@ -40,7 +40,9 @@ def test_it_asks_first_on_a_page_a_get_never_changes(client, application, alice)
     assert f'action="/invitations/{invitation.pk}/revoke/"' in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert 'name="confirm" value="yes"' in html
-    assert '<button type="submit"' in html and 'id="confirm-revoke"' in html
+    assert (
+        '<button type="submit" class="button button-danger" id="confirm-revoke"' in html
+    )
     assert f'href="/applications/{application.pk}/"' in html
     invitation.refresh_from_db()
     assert invitation.is_open
@@ -48,9 +50,7 @@ def test_it_asks_first_on_a_page_a_get_never_changes(client, application, alice)
     assert not AuditEvent.objects.exists()
 
 
-def test_it_asks_again_for_a_post_without_the_confirmation(
-    client, application, alice
-):
+def test_it_asks_again_for_a_post_without_the_confirmation(client, application, alice):
     """A form sent from a page older than the confirmation step revokes nothing."""
     invitation = InvitationFactory(application=application)
 
@@ -64,9 +64,7 @@ def test_it_asks_again_for_a_post_without_the_confirmation(
     assert not AuditEvent.objects.exists()
 
 
-def test_it_links_the_application_page_to_the_confirmation(
-    client, application, alice
-):
+def test_it_links_the_application_page_to_the_confirmation(client, application, alice):
     open_one = InvitationFactory(application=application)
     done = InvitationFactory(
         application=application, status=Invitation.Status.SUBMITTED
