@@ -101,8 +101,10 @@ class AuditedTeamAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         if queryset.model is JobMember:
-            for member in queryset.select_related("user", "job"):
-                job_member_remove(actor=request.user, member=member)
+            # All or none: a refusal (a job's last recruiter) keeps every seat.
+            with transaction.atomic():
+                for member in queryset.select_related("user", "job"):
+                    job_member_remove(actor=request.user, member=member)
         else:
             super().delete_queryset(request, queryset)
 
