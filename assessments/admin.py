@@ -34,7 +34,11 @@ from hiring.errors import Invalid
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(ReadOnlyAdmin):
+    """Written by `manage.py load_instruments` from the definition files, which
+    name an instrument by its slug: a slug changed here would make the next load
+    publish a second instrument beside it, under plans that point at this one."""
+
     list_display = ["slug", "name", "created_at"]
     search_fields = ["slug", "name"]
 
@@ -80,12 +84,15 @@ class ScaleReliabilityAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AssessmentPlan)
-class AssessmentPlanAdmin(admin.ModelAdmin):
+class AssessmentPlanAdmin(ReadOnlyAdmin):
+    """Looked at here, set on the job's plan page (`assessment_plan_save`), which
+    checks the weights, cut-offs and days together and audits the change; an
+    edit here would do neither, under invitations already sent."""
+
     list_display = ["job", "instrument", "invitation_days", "percentiles"]
     list_filter = ["instrument", "percentiles"]
     search_fields = ["job__title"]
     list_select_related = ["job", "instrument"]
-    autocomplete_fields = ["job"]
 
 
 @admin.register(Invitation)
@@ -195,7 +202,11 @@ class InterviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(ReadOnlyAdmin):
+    """Written by `manage.py load_instruments` from the rubric files, which name
+    a rubric by its slug: a slug changed here would make the next load publish
+    a second rubric beside it, and the demo and reports look it up by it."""
+
     list_display = ["slug", "name", "created_at", "calibration_link"]
     search_fields = ["slug", "name"]
 

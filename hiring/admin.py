@@ -34,8 +34,10 @@ from hiring.selectors import audit_events_naming
 from hiring.services import (
     api_key_create,
     api_key_revoke,
+    job_create,
     job_member_remove,
     job_member_save,
+    job_update,
     login_lockout_lift_record,
     one_line_text_problem,
     user_access,
@@ -99,8 +101,10 @@ class AuditedTeamAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         if queryset.model is JobMember:
-            for member in queryset.select_related("user", "job"):
-                job_member_remove(actor=request.user, member=member)
+            # All or none: a refusal (a job's last recruiter) keeps every seat.
+            with transaction.atomic():
+                for member in queryset.select_related("user", "job"):
+                    job_member_remove(actor=request.user, member=member)
         else:
             super().delete_queryset(request, queryset)
 
@@ -118,11 +122,38 @@ class AuditedTeamAdmin(admin.ModelAdmin):
 
 @admin.register(Job)
 class JobAdmin(AuditedTeamAdmin):
+    """A job's fields are saved through `job_create` and `job_update`, which
+    check and audit them as the job's own pages do; its team through the team
+    services (see `AuditedTeamAdmin`)."""
+
     form = OneLineTextForm
     list_display = ["title", "department", "location", "status", "created_at"]
+    # When the job was opened: a record, not a setting (the form would also
+    # round it to the second on every save).
+    readonly_fields = ["created_at", "updated_at"]
     list_filter = ["status", "department"]
     search_fields = ["title", "department", "location", "external_id"]
     inlines = [JobMemberInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in form.cleaned_data
+        }
+        # A refusal the form's own checks let through (a race on an external
+        # id) is a domain error, shown as the error page; the admin's
+        # transaction writes nothing then.
+        if change:
+            # The stored row, not the form's copy of it, which already holds the
+            # new values (job_update audits what differs from the row).
+            saved = job_update(
+                job=Job.objects.get(pk=obj.pk), actor=request.user, **fields
+            )
+        else:
+            saved = job_create(actor=request.user, **fields)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
     def view_on_site(self, obj: Job) -> str:
         # The job's page shows results, so it lives on the assessments side.
@@ -139,8 +170,13 @@ class JobMemberAdmin(AuditedTeamAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
-    form = OneLineTextForm
+class CandidateAdmin(ReadOnlyAdmin):
+    """Looked at here. Candidates are added on a job's pipeline, by import or
+    through the API, and changed through the API or by an ATS (`candidate_create`,
+    `candidate_update`: checked and audited); their retention date is set and
+    their data exported or erased on the candidate's privacy page, which keeps
+    the erasure's rules and its record. An edit here would do none of that."""
+
     list_display = [
         "last_name",
         "first_name",
@@ -151,26 +187,19 @@ class CandidateAdmin(admin.ModelAdmin):
     ]
     list_filter = ["preferred_language", "erased_at"]
     search_fields = ["first_name", "last_name", "email", "external_id"]
-    readonly_fields = [
-        "consent_at",
-        "consent_version",
-        "erased_at",
-        "created_at",
-        "updated_at",
-    ]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # An erased candidate has nothing left to edit, and must not be refilled.
-        if obj is not None and obj.is_erased:
-            return False
-        return super().has_change_permission(request, obj)
 
     def view_on_site(self, obj: Candidate) -> str:
         return reverse("privacy:candidate", args=[obj.pk])
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
+    """Looked at here. An application is created on the job's pipeline, by
+    import or through the API; its stage and decision change through
+    `application_decide` on the application's page (reasoned, audited and
+    announced to integrations, refused on a closed job or application) and it
+    never moves to another job. An edit here would skip all of that."""
+
     list_display = ["candidate", "job", "stage", "decision", "decided_at"]
     list_filter = ["stage", "decision", "job"]
     search_fields = [
@@ -181,16 +210,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         "external_id",
     ]
     list_select_related = ["candidate", "job"]
-    autocomplete_fields = ["candidate", "job"]
-    # A decision is recorded with its audit event on the recruiter pages, not here.
-    readonly_fields = [
-        "decision",
-        "decided_by",
-        "decided_at",
-        "decision_reason",
-        "created_at",
-        "updated_at",
-    ]
 
 
 @admin.register(AuditEvent)

@@ -609,15 +609,21 @@ def _member_data(member: JobMember) -> dict:
 
 @transaction.atomic
 def job_member_save(*, actor, member: JobMember) -> JobMember:
-    """Add a member to a hiring team or change their role; audited."""
+    """Add a member to a hiring team or change their role; audited. The last
+    recruiter of a job keeps the role (Conflict ``last_recruiter``)."""
     previous = (
-        JobMember.objects.select_related("user")
+        JobMember.objects.select_related("user", "job")
         .filter(pk=member.pk)
         .select_for_update()
         .first()
         if member.pk
         else None
     )
+    if previous is not None:
+        staying = member.job_id == previous.job_id
+        _keep_a_recruiter(
+            job=previous.job, leaving=previous, new_role=member.role if staying else ""
+        )
     member.save()
     if previous is None:
         action, data = AuditEvent.Action.TEAM_MEMBER_ADDED, _member_data(member)
@@ -640,7 +646,9 @@ def job_member_save(*, actor, member: JobMember) -> JobMember:
 def job_member_remove(*, actor, member: JobMember) -> None:
     """Take a member off a hiring team; audited. Their open interview seats with
     no submitted scorecard end with it, so a panel never waits for someone who
-    can no longer rate."""
+    can no longer rate. The last recruiter of a job stays (Conflict
+    ``last_recruiter``)."""
+    _keep_a_recruiter(job=member.job, leaving=member)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.TEAM_MEMBER_REMOVED,
@@ -857,7 +865,6 @@ def job_member_add(*, job: Job, user, role: str, actor=None) -> JobMember:
     if member is None:
         member = JobMember(job=job, user=user, role=role)
     elif member.role != role:
-        _keep_a_recruiter(job=job, leaving=member, new_role=role)
         member.role = role
     return job_member_save(actor=actor, member=member)
 
@@ -892,7 +899,6 @@ def job_team_member_remove(*, job: Job, member_id: int, actor=None) -> None:
     )
     if member is None:
         raise NotFound(_("This person is not on the job's team."), code="not_found")
-    _keep_a_recruiter(job=job, leaving=member)
     job_member_remove(actor=actor, member=member)
 
 

@@ -128,7 +128,7 @@ def _request(name, scene):
         "results:invitation_revoke": lambda: (
             "post",
             reverse(name, args=[scene["open_invitation"].pk]),
-            {},
+            {"confirm": "yes"},
         ),
         "results:invitation_resend": lambda: (
             "post",

@@ -201,3 +201,62 @@ def _events(histories: dict[int, History], invitations: dict[int, History]) -> N
         event.payload["timestamp"] = utc_timestamp(moment)
         moved.append(event)
     OutboxEvent.objects.bulk_update(moved, ["created_at", "payload"], batch_size=BATCH)
+
+
+def pipeline_move_before(
+    *, application_id: int, moment: datetime, scheduled: datetime
+) -> None:
+    """Move one current application's rows, written at the seeding, back so that
+    its latest (the questionnaire's score, or the application itself) is at
+    ``moment``: the candidate, the application, the invitation, what the
+    candidate did while answering and the result, all by one offset (durations
+    and the link's validity stay as they were). Its interviews were put in the
+    calendar at ``scheduled``. Rows already before ``moment`` stay; the audit
+    rows stay at the seeding, as for the cohort."""
+    application = Application.objects.get(pk=application_id)
+    invitations = Invitation.objects.filter(application_id=application_id)
+    moments = [application.created_at]
+    for invitation in invitations:
+        moments += [
+            m
+            for m in (
+                invitation.created_at,
+                invitation.submitted_at,
+                invitation.scored_at,
+            )
+            if m is not None
+        ]
+    offset = moment - max(moments)
+    if offset < timedelta(0):
+        Candidate.objects.filter(pk=application.candidate_id).update(
+            created_at=F("created_at") + offset, consent_at=F("consent_at") + offset
+        )
+        Application.objects.filter(pk=application_id).update(
+            created_at=F("created_at") + offset
+        )
+        invitations.update(
+            **{
+                name: F(name) + offset
+                for name in (
+                    "created_at",
+                    "expires_at",
+                    "sent_at",
+                    "scored_at",
+                    *SHIFTED,
+                )
+            }
+        )
+        Response.objects.filter(invitation__application_id=application_id).update(
+            answered_at=F("answered_at") + offset
+        )
+        PageTiming.objects.filter(invitation__application_id=application_id).update(
+            first_shown_at=F("first_shown_at") + offset
+        )
+        QuestionnaireResult.objects.filter(
+            invitation__application_id=application_id
+        ).update(created_at=F("created_at") + offset)
+    interviews = Interview.objects.filter(application_id=application_id)
+    interviews.filter(created_at__gt=scheduled).update(created_at=scheduled)
+    Panelist.objects.filter(interview__in=interviews, created_at__gt=scheduled).update(
+        created_at=scheduled
+    )

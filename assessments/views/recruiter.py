@@ -20,7 +20,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from assessments import services
 from assessments.charts import ChartLabels, ChartScale, scale_profile_svg
@@ -332,9 +336,9 @@ def application_outcome_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _invitation_action(request: HttpRequest, pk: int, action) -> HttpResponse:
-    """Run an invitation service for a user who may invite on its job; a domain
-    error is shown on the application page."""
+def _invitation_for(request: HttpRequest, pk: int):
+    """The invitation's application overview and the invitation, for a user who
+    may invite on its job."""
     application_id = (
         Invitation.objects.filter(pk=pk)
         .values_list("application_id", flat=True)
@@ -348,6 +352,13 @@ def _invitation_action(request: HttpRequest, pk: int, action) -> HttpResponse:
     invitation = next(
         i for i in overview.application.invitations_newest_first if i.pk == pk
     )
+    return overview, invitation
+
+
+def _invitation_action(request: HttpRequest, pk: int, action) -> HttpResponse:
+    """Run an invitation service for a user who may invite on its job; a domain
+    error is shown on the application page."""
+    overview, invitation = _invitation_for(request, pk)
     try:
         message = action(invitation)
     except DomainError as problem:
@@ -355,17 +366,37 @@ def _invitation_action(request: HttpRequest, pk: int, action) -> HttpResponse:
             request, overview, error=problem.message, status=problem_status(problem)
         )
     messages.success(request, message)
-    return redirect("results:application_detail", pk=application_id)
+    return redirect("results:application_detail", pk=overview.application.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    def revoke(invitation: Invitation) -> str:
-        services.invitation_revoke(invitation=invitation, user=request.user)
-        return _("Invitation revoked; its link no longer works.")
+    """Revoke an invitation, once confirmed: its link stops working at once, so
+    the GET (and a POST without ``confirm``, from an older page) only says what
+    will happen and asks."""
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
 
-    return _invitation_action(request, pk, revoke)
+        def revoke(invitation: Invitation) -> str:
+            services.invitation_revoke(invitation=invitation, user=request.user)
+            return _("Invitation revoked; its link no longer works.")
+
+        return _invitation_action(request, pk, revoke)
+    overview, invitation = _invitation_for(request, pk)
+    if not invitation.can_revoke:
+        # Submitted, expired or already revoked: nothing to ask; the
+        # application's page shows where it stands.
+        return redirect("results:application_detail", pk=overview.application.pk)
+    return render(
+        request,
+        "assessments/invitation_revoke.html",
+        {
+            "application": overview.application,
+            "candidate": overview.application.candidate,
+            "job": overview.application.job,
+            "invitation": invitation,
+        },
+    )
 
 
 @require_POST

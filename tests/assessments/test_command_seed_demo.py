@@ -1,12 +1,19 @@
 """manage.py seed_demo builds a believable demo and adds nothing on a second run."""
 
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from assessments.management.commands.seed_demo import (
+    INTERVIEW_MINUTES,
+    INTERVIEWS,
+    interview_slot,
+)
 from assessments.management.demo_cohort import COHORT_JOB
 from assessments.models import (
     AssessmentPlan,
@@ -235,3 +242,61 @@ def test_it_adds_no_interview_when_run_twice(rubric_loaded):
     _seed()
 
     assert (Interview.objects.count(), ScorecardVersion.objects.count()) == counts
+
+
+@pytest.mark.parametrize(
+    "local_now",
+    [
+        "2026-12-07 02:00",  # a Monday night
+        "2026-12-07 12:00",  # a Monday noon, before the 15:00 interview ends
+        "2026-12-08 18:30",  # a Tuesday evening
+        "2026-12-12 23:00",  # a Saturday night
+        "2026-12-13 10:00",  # a Sunday morning
+    ],
+)
+def test_its_interview_slots_are_in_office_hours_on_weekdays(settings, local_now):
+    settings.TIME_ZONE = "Europe/Madrid"
+    now = timezone.make_aware(datetime.fromisoformat(local_now))
+
+    for spec in INTERVIEWS:
+        start = interview_slot(now=now, days=spec.days, hour=spec.hour)
+        local = timezone.localtime(start)
+        assert local.weekday() < 5, (local_now, spec)
+        assert local.hour >= 9
+        assert local.hour + INTERVIEW_MINUTES / 60 <= 18
+        if spec.days > 0:
+            assert start > now
+        else:
+            assert start + timedelta(minutes=INTERVIEW_MINUTES) <= now
+
+
+def test_its_current_interviews_come_after_their_application_and_questionnaire(
+    rubric_loaded, settings
+):
+    settings.TIME_ZONE = "Europe/Madrid"
+    _seed()
+
+    interviews = Interview.objects.exclude(
+        application__job__title=COHORT_JOB
+    ).select_related("application__candidate")
+    assert interviews.count() == 4
+    for interview in interviews:
+        application = interview.application
+        local = timezone.localtime(interview.scheduled_at)
+        assert local.weekday() < 5
+        assert 9 <= local.hour < 17
+        assert application.created_at < interview.scheduled_at
+        assert application.candidate.created_at < interview.scheduled_at
+        for invitation in application.invitations.all():
+            assert invitation.created_at < interview.scheduled_at
+            assert invitation.submitted_at < interview.scheduled_at
+            assert invitation.scored_at < interview.scheduled_at
+            result = invitation.results.get()
+            assert result.created_at < interview.scheduled_at
+        assert interview.created_at <= interview.scheduled_at
+        assert all(
+            seat.created_at <= interview.scheduled_at
+            for seat in interview.panelists.all()
+        )
+        submitted = interview.scorecards.filter(submitted_at__isnull=False)
+        assert all(card.submitted_at > interview.scheduled_at for card in submitted)

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils.formats import date_format
 
 from assessments.privacy.retention import candidate_retention_set, retention_sweep
 from assessments.tasks import retention_sweep_task
@@ -197,14 +198,15 @@ def test_it_runs_the_sweep_daily_with_beat():
     assert schedule["schedule"] == 86400.0
 
 
-def test_it_prefills_the_admin_form_with_the_default_and_explains_it(
-    client, admin_user, settings
+def test_it_shows_the_retention_date_in_the_admin_and_explains_it(
+    client, admin_user, application
 ):
-    settings.CRIBA_RETENTION_DAYS = 200
-    expected = (datetime.now(tz=UTC) + timedelta(days=200)).date().isoformat()
+    candidate = application.candidate
 
-    page = logged_in(client, admin_user).get("/admin/hiring/candidate/add/")
+    page = logged_in(client, admin_user).get(
+        f"/admin/hiring/candidate/{candidate.pk}/change/"
+    )
 
     html = page.content.decode()
-    assert f'value="{expected}"' in html
+    assert date_format(candidate.retention_until) in html
     assert "unless an application is still open" in html

@@ -47,7 +47,7 @@ def test_it_creates_the_invitation_and_shows_its_link_while_open(
     assert not any(
         token in str(session.get_decoded()) for session in Session.objects.all()
     )
-    client.post(f"/invitations/{invitation.pk}/revoke/")
+    client.post(f"/invitations/{invitation.pk}/revoke/", {"confirm": "yes"})
     revoked = client.get(f"/applications/{application.pk}/").content.decode()
     assert token not in revoked
 

@@ -68,7 +68,7 @@ POSTS = {
 POST_DATA = {
     "invite": {"language": "en", "extra_time_percent": "0", "expires_in_days": "7"},
     "decide": {"decision": "advance", "reason": "Strong structured interview."},
-    "revoke": {},
+    "revoke": {"confirm": "yes"},
 }
 
 
@@ -130,7 +130,9 @@ def test_it_hides_jobs_of_other_teams_from_a_recruiter(client, scene, alice):
         f"/results/{foreign.pk}/",
     ]:
         assert client.get(url).status_code == 404, url
-    response = client.post(f"/invitations/{foreign.invitation_id}/revoke/")
+    response = client.post(
+        f"/invitations/{foreign.invitation_id}/revoke/", {"confirm": "yes"}
+    )
     assert response.status_code == 404
 
 
@@ -145,7 +147,8 @@ def test_it_answers_404_for_ids_that_do_not_exist(client, scene, alice):
 def test_it_refuses_get_on_the_action_urls(client, scene, alice):
     logged_in(client, alice)
 
-    for action in POSTS:
+    # Revoking asks first: its GET is the confirmation page (it changes nothing).
+    for action in set(POSTS) - {"revoke"}:
         assert client.get(_url(scene, action)).status_code == 405
 
 

@@ -80,7 +80,15 @@ def test_it_audits_a_member_added_on_the_job_page(admin, admin_user, job, alice)
     }
 
 
-def test_it_audits_a_role_changed_on_the_job_page(admin, admin_user, job, alice):
+@pytest.fixture
+def frank(job):
+    """A second recruiter, so that alice may leave the role (a job keeps one)."""
+    user = UserFactory(username="frank")
+    JobMember.objects.create(job=job, user=user, role="recruiter")
+    return user
+
+
+def test_it_audits_a_role_changed_on_the_job_page(admin, admin_user, job, alice, frank):
     data = form_data(admin.get(f"/admin/hiring/job/{job.pk}/change/"))
     data["members-0-role"] = "hiring_manager"
 
@@ -93,7 +101,9 @@ def test_it_audits_a_role_changed_on_the_job_page(admin, admin_user, job, alice)
     assert event.data["previous"]["role"] == "recruiter"
 
 
-def test_it_audits_a_member_removed_on_the_job_page(admin, admin_user, job, alice):
+def test_it_audits_a_member_removed_on_the_job_page(
+    admin, admin_user, job, alice, frank
+):
     data = form_data(admin.get(f"/admin/hiring/job/{job.pk}/change/"))
     data["members-0-DELETE"] = "on"
 
@@ -116,7 +126,7 @@ def test_it_writes_nothing_when_the_team_is_saved_unchanged(admin, job, alice, b
     assert not AuditEvent.objects.exists()
 
 
-def test_it_audits_the_hiring_team_member_pages(admin, admin_user, job):
+def test_it_audits_the_hiring_team_member_pages(admin, admin_user, job, alice):
     erin = UserFactory(username="erin")
 
     added = admin.post(
@@ -149,19 +159,43 @@ def test_it_audits_each_member_of_a_bulk_removal(admin, job, alice, bob, dana):
         "/admin/hiring/jobmember/",
         {
             "action": "delete_selected",
-            "_selected_action": list(JobMember.objects.values_list("pk", flat=True)),
+            "_selected_action": list(
+                JobMember.objects.exclude(user=alice).values_list("pk", flat=True)
+            ),
             "post": "yes",
         },
     )
 
     assert response.status_code == 302
-    assert not JobMember.objects.exists()
+    assert list(JobMember.objects.values_list("user__username", flat=True)) == ["alice"]
     removed = audit(Action.TEAM_MEMBER_REMOVED)
-    assert sorted(event.data["username"] for event in removed) == [
-        "alice",
-        "bob",
-        "dana",
-    ]
+    assert sorted(event.data["username"] for event in removed) == ["bob", "dana"]
+
+
+def test_it_keeps_the_last_recruiter_of_a_job(admin, job, alice, bob, dana):
+    """As on the job's team page: the admin takes no job's last recruiter off
+    its team, nor out of the role, not even in a bulk removal."""
+    alice_seat = JobMember.objects.get(user=alice)
+    everyone = list(JobMember.objects.values_list("pk", flat=True))
+
+    removed = admin.post(
+        f"/admin/hiring/jobmember/{alice_seat.pk}/delete/", {"post": "yes"}
+    )
+    demoted = admin.post(
+        f"/admin/hiring/jobmember/{alice_seat.pk}/change/",
+        {"user": alice.pk, "job": job.pk, "role": "interviewer"},
+    )
+    bulk = admin.post(
+        "/admin/hiring/jobmember/",
+        {"action": "delete_selected", "_selected_action": everyone, "post": "yes"},
+    )
+
+    assert removed.status_code == demoted.status_code == bulk.status_code == 409
+    assert "at least one recruiter" in removed.content.decode()
+    assert sorted(JobMember.objects.values_list("pk", flat=True)) == sorted(everyone)
+    alice_seat.refresh_from_db()
+    assert alice_seat.role == "recruiter"
+    assert not AuditEvent.objects.exists()
 
 
 def test_it_audits_an_account_made_administrator(admin, admin_user, alice):
@@ -213,19 +247,16 @@ def test_it_audits_a_webhook_endpoint_deleted_in_the_admin(admin, admin_user, se
 
 @pytest.mark.parametrize(
     ("path", "field", "text"),
-    [
-        ("job", "title", "Account executive\nBcc: everyone@example.com"),
-        ("candidate", "first_name", "Ada\r\nLovelace"),
-    ],
+    [("job", "title", "Account executive\nBcc: everyone@example.com")],
 )
 def test_its_forms_refuse_a_line_break_in_a_name_or_title(
-    admin, job, application, path, field, text
+    admin, job, path, field, text
 ):
-    """The services' rule for one-line text holds in the admin too: a title or a
-    name with a line break would break the subject of every email naming it.
-    The same page sent back with a plain value saves (so the refusal is this
-    rule's, not another field's)."""
-    target = {"job": job, "candidate": application.candidate}[path]
+    """The services' rule for one-line text holds in the admin too: a title with
+    a line break would break the subject of every email naming it. The same page
+    sent back with a plain value saves (so the refusal is this rule's, not
+    another field's). Candidates are not edited in the admin at all."""
+    target = {"job": job}[path]
     url = f"/admin/hiring/{path}/{target.pk}/change/"
     data = form_data(admin.get(url))
 

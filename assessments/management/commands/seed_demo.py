@@ -38,7 +38,10 @@ from assessments.interview_services import (
     scorecard_submit,
 )
 from assessments.management import demo_cohort
-from assessments.management.demo_history import cohort_history_write
+from assessments.management.demo_history import (
+    cohort_history_write,
+    pipeline_move_before,
+)
 from assessments.models import (
     AssessmentPlan,
     Instrument,
@@ -305,7 +308,12 @@ Las puntuaciones informan al equipo; una persona toma cada decisión."""
 
 @dataclass(frozen=True)
 class DemoInterview:
-    """An interview of a demo candidate; ``days`` from now (negative: past).
+    """An interview of a demo candidate at ``hour`` o'clock (the jobs' time
+    zone, the server's) on a working day: ``days`` working days after today
+    when positive; otherwise ``-days`` working days before the latest working
+    day on which an interview at that hour is already over (see
+    `interview_slot`), so a demo seeded at night or on a Sunday still shows
+    interviews held and to come in office hours.
 
     ``scorecards`` maps an interviewer to their ratings of the six competencies of
     the starter rubric (None: no decision) and recommendation; panelists not named
@@ -313,7 +321,8 @@ class DemoInterview:
     """
 
     candidate_email: str
-    days: float
+    days: int
+    hour: int
     scorecards: dict[str, tuple[list, str]] = field(default_factory=dict)
     panel: tuple[str, ...] = ("ivan", "olga")
 
@@ -333,6 +342,7 @@ INTERVIEWS = [
     DemoInterview(
         "lucia.fernandez@example.com",
         -1,
+        10,
         {
             "ivan": ([4, 4, 1, 4, 4, 3], "yes"),
             "olga": ([4, 5, 5, 4, 3, 4], "strong_yes"),
@@ -342,21 +352,57 @@ INTERVIEWS = [
     DemoInterview(
         "priya.natarajan@example.com",
         -3,
+        12,
         {
             "ivan": ([4, 5, 4, 4, 5, 4], "strong_yes"),
             "olga": ([4, 4, 4, 4, 5, 4], "strong_yes"),
         },
     ),
-    # Ended two hours ago; Olga has submitted, Ivan has not: his kit is open and
+    # The latest one held; Olga has submitted, Ivan has not: his kit is open and
     # her scorecard stays hidden from him until he submits.
     DemoInterview(
         "daniel.okafor@example.com",
-        -2 / 24,
+        0,
+        15,
         {"olga": ([2, 3, 2, None, 2, 3], "no")},
     ),
-    # Tomorrow: nothing to rate yet.
-    DemoInterview("marcus.chen@example.com", 1),
+    # The next working day: nothing to rate yet.
+    DemoInterview("marcus.chen@example.com", 1, 10),
 ]
+# How long each demo interview lasts.
+INTERVIEW_MINUTES = 60
+# A candidate interviewed before the seeding applied and answered the
+# questionnaire this long before the interview, which was put in the calendar
+# this long before it.
+ANSWERED_BEFORE_INTERVIEW = timedelta(days=2)
+SCHEDULED_BEFORE_INTERVIEW = timedelta(days=1)
+
+
+def _working_day(day: date, step: int) -> date:
+    """The next (``step`` 1) or previous (-1) weekday after ``day``."""
+    day += timedelta(days=step)
+    while day.weekday() >= 5:
+        day += timedelta(days=step)
+    return day
+
+
+def interview_slot(*, now: datetime, days: int, hour: int) -> datetime:
+    """When a demo interview starts (see `DemoInterview`): at ``hour`` in the
+    current time zone on a weekday, over by ``now`` when ``days`` <= 0 and
+    after ``now`` when ``days`` > 0."""
+    local = timezone.localtime(now)
+    day = local.date()
+    if days > 0:
+        for _step in range(days):
+            day = _working_day(day, 1)
+    else:
+        ends = datetime.combine(day, time(hour)) + timedelta(minutes=INTERVIEW_MINUTES)
+        if day.weekday() >= 5 or local.replace(tzinfo=None) < ends:
+            day = _working_day(day, -1)
+        for _step in range(-days):
+            day = _working_day(day, -1)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
 
 # The cohort's job is closed this long after its last decision.
 CLOSED_HOURS_AFTER = 2
@@ -501,6 +547,8 @@ class Command(BaseCommand):
         self.created: list[str] = []
         self.links: list[tuple[str, str]] = []
         self.submitted: list[int] = []
+        # Applications whose interview was held before the seeding, and when.
+        self.held_before: dict[int, datetime] = {}
         # The messages that each committed row asks for are held: the scoring and
         # aggregation are done below, by the services their tasks call, and the
         # rest (the relay's wakes above all) go out once each when seeding ends.
@@ -539,6 +587,13 @@ class Command(BaseCommand):
                 questionnaire_score(invitation_id=invitation_id)
             for interview in seeded:
                 interview_aggregate(interview_id=interview.pk)
+            with transaction.atomic():
+                for application_id, interview_at in self.held_before.items():
+                    pipeline_move_before(
+                        application_id=application_id,
+                        moment=interview_at - ANSWERED_BEFORE_INTERVIEW,
+                        scheduled=interview_at - SCHEDULED_BEFORE_INTERVIEW,
+                    )
         if rubric is None:
             self.stdout.write(
                 f"The {RUBRIC_SLUG!r} rubric is not loaded: no interviews seeded "
@@ -733,26 +788,31 @@ class Command(BaseCommand):
 
     def _interviews(self, users: dict) -> list[Interview]:
         seeded = []
-        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        now = timezone.now()
         for spec in INTERVIEWS:
             application = Application.objects.filter(
                 candidate__email=spec.candidate_email
             ).first()
             if application is None or application.interviews.exists():
                 continue
-            scheduled_at = now + timedelta(days=spec.days)
+            scheduled_at = interview_slot(now=now, days=spec.days, hour=spec.hour)
+            held = scheduled_at <= now
             interview = interview_schedule(
                 user=users["rita"],
                 application=application,
                 scheduled_at=scheduled_at,
-                duration_minutes=60,
+                duration_minutes=INTERVIEW_MINUTES,
                 interviewers=[users[name] for name in spec.panel],
                 title="Structured sales interview",
                 location="Room 2 / video link in the calendar entry",
                 # The panel of an interview already held was invited before it;
                 # an invitation now would ask them to rate what they have rated.
-                notify=scheduled_at > timezone.now(),
+                notify=not held,
             )
+            if held:
+                # Its application, questionnaire and scheduling came before it:
+                # moved back once the results are in (see handle).
+                self.held_before[application.pk] = scheduled_at
             name = application.candidate.full_name
             self.created.append(f"interview with {name}")
             for username, (ratings, recommendation) in spec.scorecards.items():
