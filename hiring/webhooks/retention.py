@@ -19,15 +19,19 @@ SKIP LOCKED``: a delivery being redelivered or attempted right now is skipped
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from hiring.models import OutboxEvent, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from hiring.retention_walk import (
+    RetentionStep,
+    retention_step,
+    retention_window,
+    unlocked_rows_delete,
+)
 
 # Rows read per step; a full window of old rows is followed by another step.
 RETENTION_BATCH_SIZE = 1000
@@ -35,12 +39,11 @@ DELIVERIES = "deliveries"
 EVENTS = "events"
 
 
-@dataclass(frozen=True)
-class WebhookHistoryStep:
-    stage: str  # DELIVERIES or EVENTS
-    deleted: int
-    # (stage, after_id) of the next step; None once the walk is over.
-    next: tuple[str, int] | None
+# A step of the walk (hiring.retention_walk).
+WebhookHistoryStep = RetentionStep
+
+
+_FINISHED = [WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.FAILED]
 
 
 def webhook_history_cutoff(now: datetime | None = None) -> datetime:
@@ -54,36 +57,22 @@ def webhook_history_purge(
     after_id: int = 0,
     now: datetime | None = None,
     batch_size: int = RETENTION_BATCH_SIZE,
-) -> WebhookHistoryStep:
+) -> RetentionStep:
     """Delete what is past its retention in the window of ``stage`` rows after
     ``after_id`` (see the module's docstring); says where the next step starts."""
-    cutoff = webhook_history_cutoff(now)
-    if stage == DELIVERIES:
-        deleted, last = _deliveries_purge(cutoff, after_id, batch_size)
-        following = (DELIVERIES, last) if last is not None else (EVENTS, 0)
-    elif stage == EVENTS:
-        deleted, last = _events_purge(cutoff, after_id, batch_size)
-        following = (EVENTS, last) if last is not None else None
-    else:
-        raise ValueError(f"Unknown stage {stage!r}")
-    return WebhookHistoryStep(stage=stage, deleted=deleted, next=following)
-
-
-def _window(model, after_id: int, batch_size: int, cutoff: datetime):
-    """The ids of the next window, and its last id when the walk goes on past
-    it (the window is full and wholly older than the cutoff)."""
-    rows = list(
-        model.objects.filter(pk__gt=after_id)
-        .order_by("id")
-        .values_list("pk", "created_at")[:batch_size]
+    return retention_step(
+        ((DELIVERIES, _deliveries_purge), (EVENTS, _events_purge)),
+        stage=stage,
+        after_id=after_id,
+        cutoff=webhook_history_cutoff(now),
+        batch_size=batch_size,
     )
-    ids = [pk for pk, _created in rows]
-    goes_on = len(rows) == batch_size and max(c for _pk, c in rows) < cutoff
-    return ids, (ids[-1] if goes_on else None)
 
 
 def _deliveries_purge(cutoff: datetime, after_id: int, batch_size: int):
-    window, last = _window(WebhookDelivery, after_id, batch_size, cutoff)
+    window, last = retention_window(
+        WebhookDelivery, after_id=after_id, batch_size=batch_size, cutoff=cutoff
+    )
     if not window:
         return 0, None
     latest = (
@@ -101,40 +90,31 @@ def _deliveries_purge(cutoff: datetime, after_id: int, batch_size: int):
     recent_attempt = WebhookAttempt.objects.filter(
         delivery_id=OuterRef("pk"), at__gte=cutoff
     )
-    with transaction.atomic():
-        ids = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk__in=window,
-                status__in=[
-                    WebhookDelivery.Status.SUCCEEDED,
-                    WebhookDelivery.Status.FAILED,
-                ],
-                created_at__lt=cutoff,
-            )
-            .exclude(pk__in=latest_ids)
-            .exclude(Exists(recent_attempt))
-            .order_by()
-            .values_list("pk", flat=True)
+    # Their attempts go with them (one DELETE, by the foreign key).
+    deleted = unlocked_rows_delete(
+        WebhookDelivery.objects.filter(
+            pk__in=window,
+            status__in=[
+                WebhookDelivery.Status.SUCCEEDED,
+                WebhookDelivery.Status.FAILED,
+            ],
+            created_at__lt=cutoff,
         )
-        if ids:
-            # Their attempts go with them (one DELETE, by the foreign key).
-            WebhookDelivery.objects.filter(pk__in=ids).delete()
-    return len(ids), last
+        .exclude(pk__in=latest_ids)
+        .exclude(Exists(recent_attempt))
+    )
+    return deleted, last
 
 
 def _events_purge(cutoff: datetime, after_id: int, batch_size: int):
-    window, last = _window(OutboxEvent, after_id, batch_size, cutoff)
+    window, last = retention_window(
+        OutboxEvent, after_id=after_id, batch_size=batch_size, cutoff=cutoff
+    )
     if not window:
         return 0, None
-    with transaction.atomic():
-        ids = list(
-            OutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=window, relayed_at__lt=cutoff)
-            .exclude(Exists(WebhookDelivery.objects.filter(event_id=OuterRef("pk"))))
-            .order_by()
-            .values_list("pk", flat=True)
+    deleted = unlocked_rows_delete(
+        OutboxEvent.objects.filter(pk__in=window, relayed_at__lt=cutoff).exclude(
+            Exists(WebhookDelivery.objects.filter(event_id=OuterRef("pk")))
         )
-        if ids:
-            OutboxEvent.objects.filter(pk__in=ids).delete()
-    return len(ids), last
+    )
+    return deleted, last
