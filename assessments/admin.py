@@ -29,7 +29,7 @@ from assessments.models import (
     ScorecardVersion,
 )
 from assessments.privacy.notices import privacy_notice_publish
-from hiring.admin import ReadOnlyAdmin
+from hiring.admin import ReadOnlyAdmin, ReadOnlyInline
 from hiring.errors import Invalid
 
 
@@ -161,24 +161,12 @@ class QuestionnaireResultAdmin(ReadOnlyAdmin):
     list_select_related = ["invitation"]
 
 
-class PanelistInline(admin.TabularInline):
+class PanelistInline(ReadOnlyInline):
     """The panel as it stands: seats are set by the scheduling service and end
     only through ``panel_seats_end``, never here."""
 
     model = Panelist
-    extra = 0
-    can_delete = False
     fields = ["interviewer", "invited_at", "reminded_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Interview)
@@ -228,21 +216,9 @@ class RubricVersionAdmin(ReadOnlyAdmin):
     list_select_related = ["rubric"]
 
 
-class ScorecardVersionInline(admin.TabularInline):
+class ScorecardVersionInline(ReadOnlyInline):
     model = ScorecardVersion
-    extra = 0
-    can_delete = False
     fields = ["number", "recommendation", "ratings", "reason", "created_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Scorecard)

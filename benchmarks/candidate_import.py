@@ -28,12 +28,9 @@ Usage (a database of its own; it is migrated and filled with benchmark rows)::
 
 from __future__ import annotations
 
-import argparse
 import os
-import statistics
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +40,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault(
     "DJANGO_SECRET_KEY", "insecure-key-for-local-benchmarks-only-0123456789"
 )
+from benchmarks.import_rounds import compare, counted  # noqa: E402
+
 JOB_TITLE = "Candidate import benchmark"
 
 
@@ -77,21 +76,6 @@ def file_prepare(rows: int) -> tuple[object, object, str]:
             f"+34 600 {i:04d},{language},bench-ext-{i}\n"
         )
     return job, recruiter, "".join(lines)
-
-
-@contextmanager
-def counted():
-    """Count every statement sent on the connection while inside."""
-    from django.db import connection
-
-    count = [0]
-
-    def wrapper(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(wrapper):
-        yield count
 
 
 def one_by_one(*, job, actor, data: str) -> None:
@@ -136,12 +120,6 @@ def bulk(*, job, actor, data: str) -> None:
     candidate_import(job=job, actor=actor, data=data)
 
 
-def parse_only(*, job, actor, data: str) -> None:
-    from hiring.csv_files import csv_decode, csv_lines
-
-    csv_lines(csv_decode(data))
-
-
 def written() -> tuple[int, int, int]:
     from hiring.models import Application, AuditEvent, Candidate
 
@@ -169,62 +147,17 @@ def measure(path, *, job, actor, data: str) -> tuple[float, int, tuple[int, ...]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--force", action="store_true")
-    options = parser.parse_args(argv)
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("benchmarks/candidate_import.py: set DATABASE_URL (PostgreSQL)")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from hiring.csv_files import MAX_ROWS
-    from hiring.models import Job
-
-    if options.rows > MAX_ROWS:
-        sys.exit(f"benchmarks/candidate_import.py: a file holds at most {MAX_ROWS}")
-    call_command("migrate", verbosity=0, interactive=False)
-    if Job.objects.exclude(title__startswith=JOB_TITLE).exists() and not options.force:
-        sys.exit(
-            "benchmarks/candidate_import.py: the database holds other data than "
-            "this benchmark's (use a database of its own, or --force)"
-        )
-    job, actor, data = file_prepare(options.rows)
-    paths = {"one by one": one_by_one, "bulk": bulk, "parsing alone": parse_only}
-    # A first round of each, not counted: imports, translations, plans.
-    for path in paths.values():
-        measure(path, job=job, actor=actor, data=data)
-    seconds = {name: [] for name in paths}
-    queries, rows = {}, {}
-    print(f"{options.rows} rows, {options.rounds} rounds (seconds; queries)")
-    for round_ in range(1, options.rounds + 1):
-        figures = []
-        for name, path in paths.items():
-            took, queries[name], rows[name] = measure(
-                path, job=job, actor=actor, data=data
-            )
-            seconds[name].append(took)
-            figures.append(f"{name} {took:7.3f} s; {queries[name]:6d}")
-        print(f"round {round_}:  " + "   ".join(figures))
-    median = {name: statistics.median(values) for name, values in seconds.items()}
-    print()
-    for name in paths:
-        print(
-            f"{name:<14} median {median[name]:8.3f} s   {queries[name]:6d} queries"
-            f"   rows written (candidates, applications, audit) {rows[name]}"
-        )
-    print(
-        f"one by one / bulk:  time {median['one by one'] / median['bulk']:.1f}x   "
-        f"queries {queries['one by one'] / queries['bulk']:.0f}x"
+    return compare(
+        argv,
+        script="candidate_import.py",
+        description=__doc__.splitlines()[0],
+        job_title=JOB_TITLE,
+        file_prepare=file_prepare,
+        one_by_one=one_by_one,
+        bulk=bulk,
+        measure=measure,
+        rows_label="rows written (candidates, applications, audit)",
     )
-    print(f"bulk / parsing alone: time {median['bulk'] / median['parsing alone']:.1f}x")
-    if rows["bulk"] != rows["one by one"]:
-        print("The two paths wrote different numbers of rows.", file=sys.stderr)
-        return 1
-    return 0
 
 
 if __name__ == "__main__":

@@ -78,6 +78,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside the one they belong to, never added, changed or
+    deleted here: ``fields`` are shown read-only."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class JobMemberInline(admin.TabularInline):
     model = JobMember
     extra = 1
@@ -311,15 +331,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             endpoint_delete(endpoint=endpoint, actor=request.user)
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(ReadOnlyInline):
     model = WebhookAttempt
-    extra = 0
-    can_delete = False
     fields = ["at", "status_code", "duration_ms", "error", "response_excerpt"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(WebhookDelivery)
@@ -578,15 +592,9 @@ class TaskRetryAdmin(admin.ModelAdmin):
         return False
 
 
-class QuotaAttainmentInline(admin.TabularInline):
+class QuotaAttainmentInline(ReadOnlyInline):
     model = QuotaAttainment
     fields = ["year", "quarter", "attainment_percent"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(HireOutcome)
