@@ -218,7 +218,11 @@ ROUTES: dict[str, Route] = {
             "quota-INITIAL_FORMS": "0",
         },
     ),
-    "results:invitation_revoke": Route(lambda s: {"pk": s.invitation.pk}, ("POST",)),
+    "results:invitation_revoke": Route(
+        lambda s: {"pk": s.invitation.pk},
+        ("GET", "POST"),
+        lambda s: {"confirm": "yes"},
+    ),
     "results:invitation_resend": Route(lambda s: {"pk": s.invitation.pk}, ("POST",)),
     "results:invitation_extend": Route(
         lambda s: {"pk": s.invitation.pk}, ("POST",), lambda s: {"days": "7"}
@@ -332,7 +336,7 @@ OWN: dict[str, str] = {
     "results:application_invite": "-/302 -/403 -/403 -/404",
     "results:application_decide": "-/302 -/302 -/403 -/404",
     "results:application_outcome": "-/302 -/302 -/403 -/404",
-    "results:invitation_revoke": "-/302 -/403 -/403 -/404",
+    "results:invitation_revoke": "200/302 403/403 403/403 404/404",
     "results:invitation_resend": "-/302 -/403 -/403 -/404",
     "results:invitation_extend": "-/302 -/403 -/403 -/404",
     "results:result_detail": "200/- 200/- 403/- 404/-",
